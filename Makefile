@@ -1,0 +1,93 @@
+# procfd-trace build. `make` builds, `make check` runs every test (and again
+# under AddressSanitizer+UBSan), `make demo` traces the bundled example.
+# Missing Debian packages are installed by scripts/install-deps.sh first.
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+CC        ?= cc
+BUILD     ?= build
+SANITIZE  ?=
+
+# Recursive (=) so pkg-config runs after the deps step, not at parse time.
+PKG_CFLAGS = $(shell pkg-config --cflags libseccomp)
+PKG_LIBS   = $(shell pkg-config --libs libseccomp)
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
+CMOCKA_LIBS   = $(shell pkg-config --libs cmocka)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wvla -Wimplicit-fallthrough
+CFLAGS   ?= -O2 -g
+ifneq ($(SANITIZE),)
+CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+endif
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I. $(PKG_CFLAGS) -MMD -MP
+
+CORE_SRC := $(wildcard filters/*.c) $(filter-out tracer/main.c,$(wildcard tracer/*.c)) \
+            $(wildcard tracer/plugins/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/tracer/main.o
+BIN      := $(BUILD)/procfd-trace
+LIB      := $(BUILD)/libprocfd.a
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+PROG_SRC := $(wildcard tests/programs/*.c)
+PROG_BIN := $(PROG_SRC:tests/programs/%.c=$(BUILD)/tests/programs/%)
+DEPS_OK  := $(BUILD)/.deps-ok
+
+.PHONY: all deps check check-unit check-integration check-asan demo install clean bench
+all: $(BIN)
+
+deps: $(DEPS_OK)
+$(DEPS_OK): scripts/install-deps.sh
+	@sh scripts/install-deps.sh
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(CMOCKA_LIBS) $(PKG_LIBS)
+
+# Test programs are the tracees: plain builds, never sanitized (the sanitizer
+# runtime would add its own /proc reads to the traces).
+$(BUILD)/tests/programs/%: tests/programs/%.c tests/programs/expect.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O1 -g -Itests/programs -o $@ $< -pthread
+
+check-unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
+
+check-integration: $(BIN) $(PROG_BIN)
+	python3 tests/integration/run.py --bin $(BIN) --programs $(BUILD)/tests/programs
+
+# The whole suite again with AddressSanitizer and UBSan in a build of its own.
+check-asan:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan SANITIZE=1 check-unit check-integration
+
+check: check-unit check-integration check-asan
+	@echo "make check: all tests passed"
+
+demo: $(BIN) $(BUILD)/tests/programs/demo
+	@echo "== procfd-trace -- $(BUILD)/tests/programs/demo"
+	@$(BIN) -- $(BUILD)/tests/programs/demo
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/procfd-trace
+	install -m 0644 docs/procfd-trace.1 $(DESTDIR)$(MANDIR)/man1/procfd-trace.1
+
+clean:
+	rm -rf build build-asan
+
+-include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -1,0 +1,22 @@
+/* procfd-trace: symbolic names for the flag words of the path syscalls. */
+#ifndef PROCFD_FLAGNAMES_H
+#define PROCFD_FLAGNAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Each writes a NUL-terminated "A|B|0x40000" into buf (truncated to size) and
+ * returns the length it needed, like snprintf. Unknown bits are kept in hex,
+ * so no information is lost. */
+size_t pfd_format_open_flags(uint64_t flags, char *buf, size_t size);  /* O_RDONLY|O_CLOEXEC */
+size_t pfd_format_at_flags(uint64_t flags, char *buf, size_t size);    /* AT_SYMLINK_NOFOLLOW; "0" */
+size_t pfd_format_resolve(uint64_t resolve, char *buf, size_t size);   /* RESOLVE_*; "0" */
+size_t pfd_format_access_mode(uint64_t mode, char *buf, size_t size);  /* F_OK, R_OK|W_OK */
+size_t pfd_format_file_mode(uint64_t mode, char *buf, size_t size);    /* 0644 (octal) */
+/* "AT_FDCWD" or the decimal number. */
+size_t pfd_format_dirfd(int dirfd, char *buf, size_t size);
+
+/* errno -> "ENOENT" (NULL when unknown); also ERESTARTSYS & co (512..516). */
+const char *pfd_errno_name(int err);
+
+#endif

@@ -1,0 +1,79 @@
+/* procfd-trace: build and load the seccomp filter. */
+#include <errno.h>
+#include <seccomp.h>
+
+#include "filters/seccomp_filter.h"
+#include "procfd/syscalls.h"
+
+static int add_arches(scmp_filter_ctx ctx)
+{
+	/* The native arch is already there; 32-bit tracees need their own
+	 * numbers. EEXIST: the arch is the native one on this build. */
+	static const uint32_t extra[] = { SCMP_ARCH_X86, SCMP_ARCH_X32 };
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+		int rc = seccomp_arch_add(ctx, extra[i]);
+		if (rc < 0 && rc != -EEXIST)
+			return rc;
+	}
+	return 0;
+}
+
+static int set_attributes(scmp_filter_ctx ctx)
+{
+	/* An arch we did not list must not kill the tracee: allow it. */
+	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	if (rc < 0)
+		return rc;
+	/* no_new_privs only if the kernel asks for it (pfd_filter_load). */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (rc < 0)
+		return rc;
+	/* A binary tree of syscall numbers: fewer BPF instructions per syscall
+	 * than a linear list. Older libseccomp lacks it; the filter still works. */
+	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	return 0;
+}
+
+static int add_rule(scmp_filter_ctx ctx, const char *name)
+{
+	const struct pfd_syscall_desc *d = pfd_syscall_by_name(name);
+	if (!d)
+		return -EINVAL;
+	int nr = seccomp_syscall_resolve_name(name);
+	if (nr == __NR_SCMP_ERROR)
+		return -EINVAL;
+	/* seccomp_rule_add (not _exact) skips the arches that lack the call. */
+	return seccomp_rule_add(ctx, SCMP_ACT_TRACE(pfd_syscall_index(d)), nr, 0);
+}
+
+int pfd_filter_build(const char *const *names, scmp_filter_ctx *out)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return -ENOMEM;
+	int rc = add_arches(ctx);
+	if (rc == 0)
+		rc = set_attributes(ctx);
+	for (size_t i = 0; rc == 0 && names[i]; i++) {
+		rc = add_rule(ctx, names[i]);
+		if (rc == -EEXIST)
+			rc = 0; /* two plugins asked for the same call */
+	}
+	if (rc < 0) {
+		seccomp_release(ctx);
+		return rc;
+	}
+	*out = ctx;
+	return 0;
+}
+
+int pfd_filter_load(scmp_filter_ctx ctx)
+{
+	int rc = seccomp_load(ctx);
+	if (rc == -EACCES) {
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
+		if (rc == 0)
+			rc = seccomp_load(ctx);
+	}
+	return rc;
+}

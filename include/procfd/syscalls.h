@@ -1,0 +1,63 @@
+/* procfd-trace: the path syscalls and where their arguments live.
+ *
+ * One descriptor per syscall name; the argument layout is the same on every
+ * arch that has the call, so numbers are not kept here: the map from
+ * (audit arch, number) to descriptor is built from libseccomp's own tables
+ * (filters/syscall_map.c). */
+#ifndef PROCFD_SYSCALLS_H
+#define PROCFD_SYSCALLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the call does with the final component of its path. */
+enum pfd_sc_class {
+	PFD_SC_OPEN,     /* open, openat, creat, openat2: follows unless O_NOFOLLOW */
+	PFD_SC_STAT,     /* stat family: follows */
+	PFD_SC_LSTAT,    /* lstat family: the link itself */
+	PFD_SC_STATAT,   /* newfstatat, fstatat64, statx: AT_SYMLINK_NOFOLLOW decides */
+	PFD_SC_READLINK, /* readlink, readlinkat: the link itself */
+	PFD_SC_ACCESS,   /* access, faccessat: follows; faccessat2 flags decide */
+	PFD_SC_LINKAT,   /* linkat's source: follows only with AT_SYMLINK_FOLLOW */
+	PFD_SC_FOLLOW,   /* truncate, chdir, statfs, execve...: always follows */
+};
+
+/* How the flags argument is decoded. */
+enum pfd_flags_kind {
+	PFD_FLAGS_NONE,
+	PFD_FLAGS_OPEN,   /* O_* */
+	PFD_FLAGS_AT,     /* AT_* */
+};
+
+#define PFD_NO_ARG (-1)
+
+struct pfd_syscall_desc {
+	const char *name;       /* the kernel's name, as libseccomp spells it */
+	enum pfd_sc_class cls;
+	int8_t dirfd_arg;       /* PFD_NO_ARG when the call takes no dirfd */
+	int8_t path_arg;
+	int8_t flags_arg;
+	enum pfd_flags_kind flags_kind;
+	int8_t mode_arg;        /* access(2) mode, or the creation mode of open */
+	int8_t how_arg;         /* openat2's struct open_how */
+	uint32_t implicit_flags; /* creat(2) is open(O_CREAT|O_WRONLY|O_TRUNC) */
+	int8_t native_only;     /* 1: the call exists on no 32-bit arch (documentation) */
+};
+
+/* The whole table, in a stable order. */
+const struct pfd_syscall_desc *pfd_syscalls(size_t *count);
+const struct pfd_syscall_desc *pfd_syscall_by_name(const char *name);
+
+/* Index of desc in the table (used as the SECCOMP_RET_TRACE data). */
+unsigned pfd_syscall_index(const struct pfd_syscall_desc *desc);
+
+/* The audit arches a tracee may run on this build (x86_64, i386, x32). */
+const uint32_t *pfd_audit_arches(size_t *count);
+const char *pfd_audit_arch_name(uint32_t audit_arch);
+
+/* (audit arch, syscall number) -> descriptor, from libseccomp's tables;
+ * pfd_syscall_map_init() must have succeeded (0, or -errno). */
+int pfd_syscall_map_init(void);
+const struct pfd_syscall_desc *pfd_syscall_lookup(uint32_t audit_arch, uint64_t nr);
+
+#endif

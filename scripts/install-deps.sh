@@ -1,0 +1,33 @@
+#!/bin/sh
+# Install the Debian packages procfd-trace needs to build and test, when they
+# are missing. Run by the Makefile; safe to run by hand. Installs nothing when
+# everything is already there.
+set -eu
+
+need=""
+have_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
+
+command -v cc >/dev/null 2>&1 || need="$need gcc"
+command -v make >/dev/null 2>&1 || need="$need make"
+command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+have_pc libseccomp || need="$need libseccomp-dev"
+have_pc cmocka || need="$need libcmocka-dev"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
+# i386 test programs (issue: 32-bit tracees) need a 32-bit libc.
+if [ "$(uname -m)" = x86_64 ] && ! echo 'int main(void){return 0;}' |
+	cc -m32 -x c -o /dev/null - >/dev/null 2>&1; then
+	need="$need gcc-multilib"
+fi
+
+[ -z "$need" ] && exit 0
+
+echo "install-deps: missing Debian packages:$need" >&2
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: not root; run: sudo apt-get install$need" >&2
+	exit 1
+fi
+echo "install-deps: running apt-get install$need" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $need >&2

@@ -1,0 +1,457 @@
+/* procfd-trace test programs: helpers to state what the trace must contain.
+ *
+ * A test program makes exact syscalls and writes, on STDOUT, one line per
+ * expectation (tests/integration/run.py reads them):
+ *
+ *   expect {JSON}          an event matches, after the one the previous
+ *                          `expect` matched (expectations are ordered)
+ *   expect-none {JSON}     no event of the whole trace matches
+ *   expect-count N {JSON}  exactly N events match
+ *
+ * Matching is a recursive subset match: every key of the expected object must
+ * be in the event with an equal value (objects recurse, arrays and scalars
+ * compare equal). Two string values are special:
+ *   "$any"          any value, null included, as long as the key is present;
+ *   "$flags:A|B|C"  a flag word: the event's string holds exactly the names
+ *                   A, B and C separated by '|', in any order.
+ * Other lines are ignored, so programs may print what they like.
+ *
+ * Programs know the real fds, inodes, devices, pids and tids, so expectations
+ * are exact. They make their calls with raw syscall(2) and name the syscall
+ * actually made. When the kernel does not behave as the program assumes, it
+ * says so on stderr and exits 99 (a broken environment, not a tracer bug).
+ *
+ * Header only: every function is static (inline where unused ones must not
+ * warn). Build: cc -std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread. */
+#ifndef PFD_TEST_EXPECT_H
+#define PFD_TEST_EXPECT_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#ifndef AT_FDCWD
+#define AT_FDCWD (-100)
+#endif
+
+/* ---------------------------------------------------------------- failing */
+
+/* Exit status of a program whose environment broke one of its assumptions. */
+#define EXPECT_ENV_FAILURE 99
+
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			int check_errno_ = errno;                              \
+			fprintf(stderr, "%s:%d: assumption failed: %s: ",      \
+				__FILE__, __LINE__, #cond);                    \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fprintf(stderr, " (errno %d: %s)\n", check_errno_,     \
+				strerror(check_errno_));                       \
+			exit(EXPECT_ENV_FAILURE);                              \
+		}                                                              \
+	} while (0)
+
+/* The call must succeed: r >= 0. */
+#define CHECK_OK(r, what) CHECK((r) >= 0, "%s should succeed, got %ld", (what), (long)(r))
+
+/* The call must fail with err. */
+#define CHECK_ERR(r, err, what)                                                \
+	CHECK((r) == -1 && errno == (err), "%s should fail with %s, got %ld",  \
+	      (what), #err, (long)(r))
+
+/* --------------------------------------------------------- string buffers */
+
+/* Formatted strings live in a ring of static buffers, so several may be used
+ * in one printf; a string stays valid for the next EXP_RING - 1 calls. The
+ * ring is per thread. */
+#define EXP_RING 256
+#define EXP_BUF 8192
+
+static inline char *exp_buf(void)
+{
+	static __thread char ring[EXP_RING][EXP_BUF];
+	static __thread unsigned next;
+	char *b = ring[next++ % EXP_RING];
+	b[0] = '\0';
+	return b;
+}
+
+static inline __attribute__((format(printf, 1, 2))) const char *sfmt(const char *fmt, ...)
+{
+	char *b = exp_buf();
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(b, EXP_BUF, fmt, ap);
+	va_end(ap);
+	CHECK(n >= 0 && n < EXP_BUF, "sfmt: string too long");
+	return b;
+}
+
+/* ------------------------------------------------------------------- JSON */
+
+/* Well-formed UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
+static inline bool exp_utf8_valid(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return false;
+		}
+		if (i + n >= len) /* truncated sequence */
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+/* The JSON value the schema gives bytes from the tracee: a string when they
+ * are UTF-8, else an array of byte values. */
+static inline const char *jbytes(const char *s, size_t len)
+{
+	char *b = exp_buf();
+	size_t o = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	CHECK(len * 6 + 3 < EXP_BUF, "jbytes: value too long");
+	if (!exp_utf8_valid(u, len)) {
+		b[o++] = '[';
+		for (size_t i = 0; i < len; i++)
+			o += (size_t)sprintf(b + o, "%s%u", i ? "," : "", u[i]);
+		b[o++] = ']';
+		b[o] = '\0';
+		return b;
+	}
+	b[o++] = '"';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = u[i];
+		if (c == '"' || c == '\\') {
+			b[o++] = '\\';
+			b[o++] = (char)c;
+		} else if (c == '\n') {
+			b[o++] = '\\', b[o++] = 'n';
+		} else if (c == '\t') {
+			b[o++] = '\\', b[o++] = 't';
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)sprintf(b + o, "\\u%04x", c);
+		} else {
+			b[o++] = (char)c;
+		}
+	}
+	b[o++] = '"';
+	b[o] = '\0';
+	return b;
+}
+
+static inline const char *jstr(const char *s)
+{
+	return jbytes(s, strlen(s));
+}
+
+static inline const char *jbool(bool v)
+{
+	return v ? "true" : "false";
+}
+
+/* "major:minor", as the schema writes st_dev. */
+static inline const char *jdev(dev_t dev)
+{
+	return sfmt("\"%u:%u\"", major(dev), minor(dev));
+}
+
+/* ------------------------------------------------------------ expectations */
+
+static inline void exp_vline(const char *head, const char *fmt, va_list ap)
+{
+	char *b = exp_buf();
+	int n = vsnprintf(b, EXP_BUF, fmt, ap);
+	CHECK(n >= 0 && n < EXP_BUF, "expectation too long");
+	CHECK(strchr(b, '\n') == NULL, "expectation holds a newline: %s", b);
+	printf("%s %s\n", head, b);
+	fflush(stdout);
+}
+
+/* expect {JSON}: an event after the previous expect's must match. */
+static inline __attribute__((format(printf, 1, 2))) void expect(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	exp_vline("expect", fmt, ap);
+	va_end(ap);
+}
+
+/* expect-none {JSON}: no event matches. */
+static inline __attribute__((format(printf, 1, 2))) void expect_none(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	exp_vline("expect-none", fmt, ap);
+	va_end(ap);
+}
+
+/* expect-count N {JSON}: exactly n events match. */
+static inline __attribute__((format(printf, 2, 3))) void expect_count(int n, const char *fmt, ...)
+{
+	char head[32];
+	va_list ap;
+	snprintf(head, sizeof head, "expect-count %d", n);
+	va_start(ap, fmt);
+	exp_vline(head, fmt, ap);
+	va_end(ap);
+}
+
+/* The errno names the programs expect to see. */
+static inline const char *errno_name(int err)
+{
+	switch (err) {
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case ESRCH: return "ESRCH";
+	case ENXIO: return "ENXIO";
+	case EBADF: return "EBADF";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case EXDEV: return "EXDEV";
+	case ENOTDIR: return "ENOTDIR";
+	case EISDIR: return "EISDIR";
+	case EINVAL: return "EINVAL";
+	case ELOOP: return "ELOOP";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
+	default: break;
+	}
+	CHECK(0, "errno_name: no name for %d", err);
+	return NULL;
+}
+
+/* "result":R,"errno":... for a raw syscall() return r and its errno e. */
+static inline const char *jres(long r, int e)
+{
+	if (r >= 0)
+		return sfmt("\"result\":%ld,\"errno\":null", r);
+	return sfmt("\"result\":%ld,\"errno\":\"%s\"", r, errno_name(e));
+}
+
+/* ----------------------------------------------------------- identities */
+
+static inline pid_t exp_gettid(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+/* The fields every syscall event of the calling thread starts with:
+ * "event", "pid", "tid", "syscall", "arch". */
+#if defined(__x86_64__) && defined(__ILP32__)
+#define EXP_ARCH "x32"
+#elif defined(__x86_64__)
+#define EXP_ARCH "x86_64"
+#elif defined(__i386__)
+#define EXP_ARCH "i386"
+#else
+#define EXP_ARCH "$any"
+#endif
+
+static inline const char *jcall(const char *sc)
+{
+	return sfmt("\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"%s\","
+		    "\"arch\":\"" EXP_ARCH "\"",
+		    (int)getpid(), (int)exp_gettid(), sc);
+}
+
+/* A "link" object for an fd link. tid 0 writes null. */
+static inline const char *jlink(pid_t pid, pid_t tid, int fd, const char *spelling,
+				const char *via, const char *probe)
+{
+	return sfmt("{\"what\":\"fd\",\"pid\":%d,\"tid\":%s,\"fd\":%d,\"spelling\":\"%s\","
+		    "\"via\":\"%s\",\"probe\":\"%s\"}",
+		    (int)pid, tid ? sfmt("%d", (int)tid) : "null", fd, spelling, via, probe);
+}
+
+/* The usual case: /proc/self/fd/N of the calling process, probe open. */
+static inline const char *jself(int fd)
+{
+	return jlink(getpid(), 0, fd, "/proc/self/fd/N", "path", "open");
+}
+
+/* The path /proc/self/fd/N. */
+static inline const char *self_fd(int fd)
+{
+	return sfmt("/proc/self/fd/%d", fd);
+}
+
+/* ------------------------------------------------------------------ fds */
+
+static inline struct stat fd_stat(int fd)
+{
+	struct stat st;
+	/* SYS_fstat takes no path: it is never a traced call. */
+	long r = syscall(SYS_fstat, fd, &st);
+	CHECK(r == 0, "fstat(%d)", fd);
+	return st;
+}
+
+/* A "target" object for fd as it is now, with the text the kernel gives
+ * (text), the name without the marker (name) and whether it had one.
+ * kind, access and fd_flags (a "$flags:" set) are given by the caller. */
+static inline const char *jtarget_full(int fd, const char *text, size_t text_len,
+				       const char *name, size_t name_len, bool name_deleted,
+				       const char *kind, const char *access,
+				       const char *fd_flags)
+{
+	struct stat st = fd_stat(fd);
+	return sfmt("{\"text\":%s,\"name\":%s,\"name_deleted\":%s,\"kind\":\"%s\","
+		    "\"deleted\":%s,\"nlink\":%lu,\"dev\":%s,\"ino\":%lu,\"access\":\"%s\","
+		    "\"fd_flags\":\"$flags:%s\"}",
+		    jbytes(text, text_len), jbytes(name, name_len), jbool(name_deleted), kind,
+		    jbool(st.st_nlink == 0), (unsigned long)st.st_nlink, jdev(st.st_dev),
+		    (unsigned long)st.st_ino, access, fd_flags);
+}
+
+/* A regular file fd whose name is path: when marked, the kernel's text is
+ * "path (deleted)". */
+static inline const char *jtarget_file(int fd, const char *path, bool marked,
+				       const char *access, const char *fd_flags)
+{
+	const char *text = marked ? sfmt("%s (deleted)", path) : path;
+	return jtarget_full(fd, text, strlen(text), path, strlen(path), marked, "regular",
+			    access, fd_flags);
+}
+
+/* ----------------------------------------------------------- raw syscalls */
+
+static inline long sys_openat(int dirfd, const char *path, int flags, mode_t mode)
+{
+	return syscall(SYS_openat, dirfd, path, flags, mode);
+}
+
+static inline long sys_newfstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	return syscall(SYS_newfstatat, dirfd, path, st, flags);
+}
+
+static inline long sys_readlinkat(int dirfd, const char *path, char *buf, size_t size)
+{
+	return syscall(SYS_readlinkat, dirfd, path, buf, size);
+}
+
+static inline long sys_close(int fd)
+{
+	return syscall(SYS_close, fd);
+}
+
+/* The "flags:" word of /proc/self/fdinfo/N (octal in the file). */
+static inline unsigned long fdinfo_flags(int fd)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+	int f = (int)sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	CHECK(f >= 0, "open %s", path);
+	ssize_t n = read(f, buf, sizeof buf - 1);
+	sys_close(f);
+	CHECK(n > 0, "read %s", path);
+	buf[n] = '\0';
+	char *p = strstr(buf, "flags:");
+	CHECK(p != NULL, "no flags: in %s", path);
+	return strtoul(p + 6, NULL, 8);
+}
+
+/* O_LARGEFILE as the kernel stores it in f_flags on x86-64 (glibc defines
+ * O_LARGEFILE as 0 there, but the kernel forces the bit on 64-bit opens). */
+#define KERNEL_O_LARGEFILE 0100000UL
+
+/* Read up to size-1 bytes from fd at offset 0 into buf, NUL-terminated. */
+static inline ssize_t read_text(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+	CHECK(n >= 0, "pread(%d)", fd);
+	buf[n] = '\0';
+	return n;
+}
+
+/* Create (or truncate) path and write text into it; returns the fd, open
+ * O_RDWR (the caller closes it). */
+static inline int make_file(const char *path, const char *text)
+{
+	int fd = (int)sys_openat(AT_FDCWD, path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	CHECK(fd >= 0, "create %s", path);
+	size_t len = strlen(text);
+	CHECK(write(fd, text, len) == (ssize_t)len, "write %s", path);
+	return fd;
+}
+
+/* ---------------------------------------------------------- temp directory */
+
+static char exp_tmpdir[64];
+static pid_t exp_tmp_owner;
+
+static inline int exp_rm_entry(const char *path, const struct stat *st, int type,
+			       struct FTW *ftw)
+{
+	(void)st, (void)ftw;
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static inline void tmpdir_remove(void)
+{
+	/* Forked children exit through here too: only the creator cleans. */
+	if (exp_tmpdir[0] && getpid() == exp_tmp_owner) {
+		nftw(exp_tmpdir, exp_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		exp_tmpdir[0] = '\0';
+	}
+}
+
+/* mkdtemp("/tmp/pfdtest.XXXXXX"), removed with all it holds at exit. */
+static inline const char *tmpdir_create(void)
+{
+	strcpy(exp_tmpdir, "/tmp/pfdtest.XXXXXX");
+	CHECK(mkdtemp(exp_tmpdir) != NULL, "mkdtemp");
+	exp_tmp_owner = getpid();
+	atexit(tmpdir_remove);
+	return exp_tmpdir;
+}
+
+/* A path inside the temp directory. */
+static inline const char *tmp_path(const char *name)
+{
+	CHECK(exp_tmpdir[0] != '\0', "tmpdir_create() first");
+	return sfmt("%s/%s", exp_tmpdir, name);
+}
+
+#endif

@@ -1,0 +1,38 @@
+/* A live file literally named "x (deleted)": the suffix is part of its name,
+ * not the kernel's marker. Then a file named "y (deleted)" that really is
+ * deleted: the kernel text ends in " (deleted) (deleted)". */
+#include "expect.h"
+
+int main(void)
+{
+	tmpdir_create();
+	const char *x = tmp_path("x (deleted)");
+	int fd = make_file(x, "alive\n");
+	const char *p = self_fd(fd);
+	struct stat st;
+	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	int e = errno;
+	CHECK(r == 0 && st.st_nlink == 1, "stat");
+	/* text == name == the real name, suffix included. */
+	expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
+	       "\"text_target\":\"same-file\",\"resolution\":\"followed\"}",
+	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd),
+	       jtarget_file(fd, x, false, "read-write", "O_RDWR|O_LARGEFILE"));
+
+	const char *y = tmp_path("y (deleted)");
+	int fd2 = make_file(y, "gone\n");
+	CHECK(unlink(y) == 0, "unlink");
+	const char *p2 = self_fd(fd2);
+	char buf[PATH_MAX];
+	r = sys_readlinkat(AT_FDCWD, p2, buf, sizeof buf);
+	e = errno;
+	const char *text = sfmt("%s (deleted)", y);
+	CHECK(r == (long)strlen(text) && memcmp(buf, text, (size_t)r) == 0, "readlink %s", text);
+	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"text_target\":\"missing\","
+	       "\"resolution\":\"link-itself\"}",
+	       jcall("readlinkat"), jstr(p2), jres(r, e), jself(fd2),
+	       jtarget_file(fd2, y, true, "read-write", "O_RDWR|O_LARGEFILE"));
+	sys_close(fd2);
+	sys_close(fd);
+	return 0;
+}

@@ -1,0 +1,438 @@
+/* procfd-trace: the ptrace event loop.
+ *
+ * wait4 -> classify the stop -> act -> resume. Every stop ends in exactly one
+ * resume (or PTRACE_LISTEN), so no tracee is left stopped. A trapped call
+ * costs one stop unless a plugin asks for its result; only then is the tracee
+ * resumed with PTRACE_SYSCALL to take the exit stop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tracer/decode.h"
+#include "tracer/engine.h"
+#include "tracer/output.h"
+#include "tracer/proctab.h"
+
+#define MAX_PLUGINS 8
+#define MAX_SYSCALLS 64
+
+static const struct pfd_plugin *plugins[MAX_PLUGINS + 1];
+static const char *syscall_names[MAX_SYSCALLS + 1];
+
+static pid_t main_pid;
+static int main_status;
+static bool have_main_status;
+static unsigned default_flags; /* for a thread first seen before its parent's event */
+
+static volatile sig_atomic_t stop_signal;
+static bool stop_forwarded;
+
+/* ---- setup ---------------------------------------------------------- */
+
+static int add_syscall_name(const char *name, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(syscall_names[i], name) == 0)
+			return 0;
+	if (*n == MAX_SYSCALLS)
+		return -E2BIG;
+	syscall_names[(*n)++] = name;
+	return 0;
+}
+
+int pfd_engine_init(const struct pfd_plugin *const *list)
+{
+	size_t np = 0, ns = 0;
+	int rc = pfd_syscall_map_init();
+
+	if (rc < 0)
+		return rc;
+	for (; list[np]; np++) {
+		if (np == MAX_PLUGINS)
+			return -E2BIG;
+		plugins[np] = list[np];
+		for (const char *const *s = list[np]->syscalls; s && *s; s++)
+			if ((rc = add_syscall_name(*s, &ns)) < 0)
+				return rc;
+		if (list[np]->init && (rc = list[np]->init()) < 0)
+			return rc;
+	}
+	plugins[np] = NULL;
+	syscall_names[ns] = NULL;
+	return 0;
+}
+
+const char *const *pfd_engine_syscalls(void)
+{
+	return syscall_names;
+}
+
+void pfd_engine_request_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+/* ---- small ptrace helpers ------------------------------------------- */
+
+/* ESRCH means the tracee died under us (SIGKILL): its exit is still to come
+ * through wait4, so it is not an error here. */
+static void ptrace_or_warn(int request, pid_t tid, unsigned long data, const char *what)
+{
+	if (ptrace(request, tid, 0L, data) < 0 && errno != ESRCH)
+		fprintf(stderr, "procfd-trace: %s %d: %s\n", what, tid, strerror(errno));
+}
+
+static void resume(struct tcb *t, int sig)
+{
+	bool want_stops = (t->flags & TCB_IN_CALL) || !(t->flags & TCB_SECCOMP);
+	ptrace_or_warn(want_stops ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, (unsigned long)sig,
+		       "resume");
+}
+
+static unsigned long event_msg(pid_t tid)
+{
+	unsigned long msg = 0;
+	if (ptrace(PTRACE_GETEVENTMSG, tid, 0L, &msg) < 0)
+		return 0;
+	return msg;
+}
+
+/* Tgid and PPid from /proc/<tid>/status; 0 where unknown. */
+static void read_status_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char path[64], buf[1024];
+	*tgid = *ppid = 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	char *p = strstr(buf, "\nTgid:");
+	if (p)
+		*tgid = (pid_t)strtol(p + 6, NULL, 10);
+	p = strstr(buf, "\nPPid:");
+	if (p)
+		*ppid = (pid_t)strtol(p + 6, NULL, 10);
+}
+
+static pid_t tcb_tgid(struct tcb *t)
+{
+	if (!t->tgid) {
+		pid_t ppid;
+		read_status_ids(t->tid, &t->tgid, &ppid);
+		if (!t->tgid)
+			t->tgid = t->tid;
+	}
+	return t->tgid;
+}
+
+/* ---- plugins and output --------------------------------------------- */
+
+static void emit_proc_event(const struct pfd_proc_event *pe)
+{
+	for (size_t i = 0; plugins[i]; i++)
+		if (plugins[i]->on_proc_event)
+			plugins[i]->on_proc_event(pe);
+	pfd_output_proc(pe);
+}
+
+/* Complete a reported call, finished or not, and write it. */
+static void finish_call(struct tcb *t)
+{
+	for (size_t i = 0; plugins[i]; i++)
+		if (plugins[i]->on_exit)
+			plugins[i]->on_exit(t->ev);
+	pfd_output_syscall(t->ev);
+	t->flags &= ~TCB_IN_CALL;
+}
+
+/* ---- tracee records ------------------------------------------------- */
+
+static struct tcb *add_tracee(pid_t tid, unsigned flags, pid_t tgid)
+{
+	struct tcb *t = pfd_tcb_add(tid);
+	if (!t) {
+		fprintf(stderr, "procfd-trace: out of memory tracking %d\n", tid);
+		exit(1); /* EXITKILL ends the tracees with us */
+	}
+	t->flags = flags;
+	t->tgid = tgid;
+	return t;
+}
+
+/* A thread whose first stop arrived before its parent's clone event: it
+ * inherits the mode of its thread group or parent if we trace them. */
+static struct tcb *adopt_unknown(pid_t tid)
+{
+	pid_t tgid, ppid;
+	read_status_ids(tid, &tgid, &ppid);
+	struct tcb *rel = (tgid && tgid != tid) ? pfd_tcb_find(tgid) : NULL;
+	if (!rel && ppid)
+		rel = pfd_tcb_find(ppid);
+	unsigned flags = rel ? rel->flags & (TCB_SECCOMP | TCB_ATTACHED) : default_flags;
+	return add_tracee(tid, flags, tgid);
+}
+
+int pfd_engine_adopt_child(pid_t pid, bool with_filter)
+{
+	main_pid = pid;
+	default_flags = with_filter ? TCB_SECCOMP : 0;
+	add_tracee(pid, default_flags | TCB_HIDE, pid);
+	return 0;
+}
+
+/* ---- syscall stops -------------------------------------------------- */
+
+static void syscall_entry(struct tcb *t, const struct pfd_syscall_desc *sc, uint32_t arch,
+			  uint64_t nr, const uint64_t args[6])
+{
+	struct pfd_syscall_event *ev;
+	unsigned verdict = PFD_PASS;
+
+	if (!sc || (t->flags & TCB_HIDE) || !(ev = pfd_tcb_event(t))) {
+		resume(t, 0);
+		return;
+	}
+	pfd_decode_entry(ev, tcb_tgid(t), t->tid, sc, arch, nr, args);
+	for (size_t i = 0; plugins[i]; i++)
+		if (plugins[i]->on_enter)
+			verdict |= plugins[i]->on_enter(ev);
+	if (verdict & PFD_WANT_EXIT)
+		t->flags |= TCB_IN_CALL;
+	resume(t, 0);
+}
+
+static void syscall_exit(struct tcb *t, int64_t rval, bool is_error)
+{
+	if (t->flags & TCB_IN_CALL) {
+		pfd_decode_exit(t->ev, rval, is_error);
+		finish_call(t);
+	}
+	resume(t, 0);
+}
+
+static bool get_syscall_info(struct tcb *t, struct __ptrace_syscall_info *info)
+{
+	long n = ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof(*info), info);
+	return n > 0;
+}
+
+static void on_seccomp_stop(struct tcb *t)
+{
+	struct __ptrace_syscall_info info;
+	size_t count;
+	const struct pfd_syscall_desc *table = pfd_syscalls(&count);
+
+	if (!get_syscall_info(t, &info) || info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+		resume(t, 0);
+		return;
+	}
+	/* The filter put the table index in SECCOMP_RET_DATA: no lookup. */
+	const struct pfd_syscall_desc *sc =
+		info.seccomp.ret_data < count ? &table[info.seccomp.ret_data]
+					      : pfd_syscall_lookup(info.arch, info.seccomp.nr);
+	syscall_entry(t, sc, info.arch, info.seccomp.nr, info.seccomp.args);
+}
+
+static void on_syscall_stop(struct tcb *t)
+{
+	struct __ptrace_syscall_info info;
+
+	if (!get_syscall_info(t, &info)) {
+		resume(t, 0);
+		return;
+	}
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
+		syscall_entry(t, pfd_syscall_lookup(info.arch, info.entry.nr), info.arch,
+			      info.entry.nr, info.entry.args);
+	else if (info.op == PTRACE_SYSCALL_INFO_EXIT)
+		syscall_exit(t, info.exit.rval, info.exit.is_error);
+	else
+		resume(t, 0);
+}
+
+/* ---- process events ------------------------------------------------- */
+
+static void on_new_child(struct tcb *t, unsigned event)
+{
+	pid_t child = (pid_t)event_msg(t->tid);
+	unsigned flags = t->flags & (TCB_SECCOMP | TCB_ATTACHED);
+
+	if (child > 0) {
+		struct tcb *c = pfd_tcb_find(child);
+		if (!c)
+			add_tracee(child, flags, event == PTRACE_EVENT_CLONE ? 0 : child);
+		else /* its first stop came first: now we know its parent */
+			c->flags = (c->flags & ~(TCB_SECCOMP | TCB_ATTACHED)) | flags;
+	}
+	resume(t, 0);
+}
+
+static void read_exe(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	ssize_t n = readlink(path, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* After execve the caller has the thread group leader's tid. If a non-leader
+ * thread exec'd, its record moves to that tid and the old leader's record,
+ * which will never report an exit, goes. */
+static struct tcb *switch_after_exec(struct tcb *t, pid_t old_tid)
+{
+	struct tcb *execer = old_tid > 0 && old_tid != t->tid ? pfd_tcb_find(old_tid) : NULL;
+	if (!execer)
+		return t;
+	if (t->flags & TCB_IN_CALL)
+		finish_call(t); /* the leader died inside a call: unfinished */
+	pid_t tid = t->tid;
+	pfd_tcb_drop(t);
+	pfd_tcb_rekey(execer, tid);
+	return execer;
+}
+
+static void on_exec(struct tcb *t)
+{
+	struct pfd_proc_event pe = { .kind = PFD_PROC_EXEC };
+	pid_t old_tid = (pid_t)event_msg(t->tid);
+
+	t = switch_after_exec(t, old_tid);
+	t->flags &= ~TCB_HIDE;
+	t->tgid = t->tid;
+	pe.pid = pe.tid = t->tid;
+	pe.old_tid = old_tid > 0 ? old_tid : t->tid;
+	read_exe(t->tid, pe.exe, sizeof(pe.exe));
+	emit_proc_event(&pe);
+	resume(t, 0);
+}
+
+static void on_exited(struct tcb *t, int status)
+{
+	struct pfd_proc_event pe = { 0 };
+
+	if (t->flags & TCB_IN_CALL)
+		finish_call(t); /* killed inside the call: report it unfinished */
+	pe.pid = tcb_tgid(t);
+	pe.tid = t->tid;
+	pe.leader = pe.pid == pe.tid;
+	if (WIFEXITED(status)) {
+		pe.kind = PFD_PROC_EXIT;
+		pe.status = WEXITSTATUS(status);
+	} else {
+		pe.kind = PFD_PROC_KILLED;
+		pe.status = WTERMSIG(status);
+		pe.core_dumped = WCOREDUMP(status);
+	}
+	if (!(t->flags & TCB_HIDE))
+		emit_proc_event(&pe);
+	if (t->tid == main_pid) {
+		main_status = status;
+		have_main_status = true;
+	}
+	pfd_tcb_drop(t);
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static void on_stopped(struct tcb *t, int status)
+{
+	int sig = WSTOPSIG(status);
+	unsigned event = (unsigned)status >> 16;
+
+	switch (event) {
+	case 0:
+		if (sig == (SIGTRAP | 0x80))
+			on_syscall_stop(t);
+		else /* signal-delivery-stop: hand the signal on */
+			resume(t, sig);
+		break;
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp_stop(t);
+		break;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_child(t, event);
+		break;
+	case PTRACE_EVENT_EXEC:
+		on_exec(t);
+		break;
+	case PTRACE_EVENT_STOP:
+		/* A group-stop: stay stopped until SIGCONT, as job control expects.
+		 * Otherwise an attach or interrupt stop: just go on. */
+		if (is_stop_signal(sig))
+			ptrace_or_warn(PTRACE_LISTEN, t->tid, 0, "listen");
+		else
+			resume(t, 0);
+		break;
+	default: /* PTRACE_EVENT_EXIT, VFORK_DONE */
+		resume(t, 0);
+		break;
+	}
+}
+
+/* ---- the loop ------------------------------------------------------- */
+
+static void dispatch(pid_t tid, int status)
+{
+	struct tcb *t = pfd_tcb_find(tid);
+
+	if (!t) {
+		if (!WIFSTOPPED(status))
+			return; /* not ours (a pre-seize child of a tracee) */
+		t = adopt_unknown(tid);
+	}
+	if (WIFEXITED(status) || WIFSIGNALED(status))
+		on_exited(t, status);
+	else if (WIFSTOPPED(status))
+		on_stopped(t, status);
+}
+
+/* SIGTERM/SIGHUP while running a command: pass the signal to it once and
+ * keep tracing, so its end is reported and nothing is lost. */
+static void forward_stop_signal(void)
+{
+	if (!stop_signal || stop_forwarded)
+		return;
+	stop_forwarded = true;
+	if (main_pid > 0)
+		kill(main_pid, stop_signal);
+}
+
+int pfd_engine_run(int *status, bool *have_status)
+{
+	for (;;) {
+		int st;
+		forward_stop_signal();
+		pid_t tid = wait4(-1, &st, __WALL, NULL);
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break; /* no tracee left, orphans included */
+			fprintf(stderr, "procfd-trace: wait4: %s\n", strerror(errno));
+			return -1;
+		}
+		dispatch(tid, st);
+	}
+	for (size_t i = 0; plugins[i]; i++)
+		if (plugins[i]->on_finish)
+			plugins[i]->on_finish();
+	*status = main_status;
+	*have_status = have_main_status;
+	return 0;
+}

@@ -1,0 +1,136 @@
+/* procfd-trace: entry point. Options, output, plugins, launch, run, exit as
+ * the traced command did. */
+#include <errno.h>
+#include <sys/ptrace.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "filters/seccomp_filter.h"
+#include "procfd/plugin.h"
+#include "tracer/engine.h"
+#include "tracer/launch.h"
+#include "tracer/options.h"
+#include "tracer/output.h"
+
+static const struct pfd_plugin *const builtin_plugins[] = {
+	&pfd_plugin_procfd,
+	NULL,
+};
+
+static void on_stop_signal(int sig)
+{
+	pfd_engine_request_stop(sig);
+}
+
+/* The terminal sends SIGINT and SIGQUIT to the whole foreground group: the
+ * command gets them too and decides; we keep tracing to report its end.
+ * SIGTERM and SIGHUP are aimed at us: they are passed on to the command. No
+ * SA_RESTART, so wait4 returns and the loop sees the request. */
+static void install_signal_handlers(void)
+{
+	struct sigaction sa = { 0 };
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Die of the command's signal, without a core dump of our own, as a shell
+ * would see the command die; 128 + signal if the signal cannot kill us. */
+static void exit_like_signal(int sig)
+{
+	struct rlimit no_core = { 0, 0 };
+	sigset_t set;
+
+	setrlimit(RLIMIT_CORE, &no_core);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	exit(128 + sig);
+}
+
+static unsigned long launch_options(void)
+{
+	return PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+	       PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+	       PTRACE_O_TRACESECCOMP |
+	       /* a filtered tracee left without us would get ENOSYS for every
+		* trapped call: it must not outlive the tracer */
+	       PTRACE_O_EXITKILL;
+}
+
+static scmp_filter_ctx build_filter(const struct pfd_options *opt)
+{
+	scmp_filter_ctx ctx = NULL;
+	if (opt->no_seccomp)
+		return NULL;
+	int rc = pfd_filter_build(pfd_engine_syscalls(), &ctx);
+	if (rc < 0) {
+		fprintf(stderr, "procfd-trace: cannot build the seccomp filter (%s): "
+				"stopping at every syscall instead\n", strerror(-rc));
+		return NULL;
+	}
+	return ctx;
+}
+
+static int run_command(const struct pfd_options *opt)
+{
+	char path[4096];
+	int rc = pfd_resolve_command(opt->command[0], path, sizeof(path));
+	if (rc)
+		return rc;
+	scmp_filter_ctx filter = build_filter(opt);
+	bool filtered = false;
+	pid_t pid = pfd_launch(path, opt->command, filter, launch_options(), &filtered);
+	if (filter)
+		seccomp_release(filter);
+	if (pid < 0)
+		return 1;
+	pfd_engine_adopt_child(pid, filtered);
+	install_signal_handlers();
+
+	int status = 0;
+	bool have_status = false;
+	if (pfd_engine_run(&status, &have_status) < 0)
+		return 1;
+	if (pfd_output_close() < 0)
+		fprintf(stderr, "procfd-trace: writing the trace failed: %s\n", strerror(errno));
+	if (!have_status)
+		return 1;
+	if (WIFSIGNALED(status))
+		exit_like_signal(WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
+int main(int argc, char **argv)
+{
+	struct pfd_options opt;
+	int rc = pfd_parse_options(argc, argv, &opt);
+	if (rc != 0)
+		return rc > 0 ? 0 : PFD_EXIT_USAGE;
+	if (opt.n_attach) {
+		fprintf(stderr, "procfd-trace: -p is not available in this build\n");
+		return PFD_EXIT_USAGE;
+	}
+	rc = pfd_output_open(opt.output, opt.json);
+	if (rc < 0) {
+		fprintf(stderr, "procfd-trace: cannot write %s: %s\n", opt.output, strerror(-rc));
+		return PFD_EXIT_USAGE;
+	}
+	rc = pfd_engine_init(builtin_plugins);
+	if (rc < 0) {
+		fprintf(stderr, "procfd-trace: cannot start: %s\n", strerror(-rc));
+		return 1;
+	}
+	return run_command(&opt);
+}

@@ -1,0 +1,267 @@
+/* procfd-trace: probing /proc/<pid>/fd/<N> from the tracer.
+ *
+ * Deleted is decided by the link count of the held inode (stat through the
+ * magic link), and the text is compared by (dev, ino) with what it names in
+ * the tracee's root: the " (deleted)" suffix alone cannot decide, since a
+ * live file may be named "x (deleted)" and the suffix also marks one removed
+ * hard link of an inode that lives on. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "tracer/plugins/procfd_probe.h"
+
+#define DELETED_SUFFIX " (deleted)"
+#define DELETED_SUFFIX_LEN (sizeof(DELETED_SUFFIX) - 1)
+
+static bool starts_with(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return len >= n && memcmp(s, prefix, n) == 0;
+}
+
+static bool ends_with_deleted(const char *s, size_t len)
+{
+	return len > DELETED_SUFFIX_LEN &&
+	       memcmp(s + len - DELETED_SUFFIX_LEN, DELETED_SUFFIX, DELETED_SUFFIX_LEN) == 0;
+}
+
+void pfd_target_classify(struct pfd_target *t)
+{
+	const char *anon = "anon_inode:";
+
+	t->anon_name[0] = '\0';
+	if (starts_with(t->text, t->text_len, anon)) {
+		size_t n = t->text_len - strlen(anon);
+		if (n >= sizeof(t->anon_name))
+			n = sizeof(t->anon_name) - 1;
+		memcpy(t->anon_name, t->text + strlen(anon), n);
+		t->anon_name[n] = '\0';
+		t->kind = PFD_KIND_ANON_INODE;
+		return;
+	}
+	switch (t->have_stat ? t->mode & S_IFMT : 0) {
+	case S_IFREG:
+		t->kind = starts_with(t->text, t->text_len, "/memfd:") && t->nlink == 0
+				  ? PFD_KIND_MEMFD : PFD_KIND_REGULAR;
+		break;
+	case S_IFDIR: t->kind = PFD_KIND_DIRECTORY; break;
+	case S_IFIFO:
+		t->kind = starts_with(t->text, t->text_len, "pipe:[") ? PFD_KIND_PIPE : PFD_KIND_FIFO;
+		break;
+	case S_IFSOCK: t->kind = PFD_KIND_SOCKET; break;
+	case S_IFCHR: t->kind = PFD_KIND_CHAR_DEVICE; break;
+	case S_IFBLK: t->kind = PFD_KIND_BLOCK_DEVICE; break;
+	case S_IFLNK: t->kind = PFD_KIND_SYMLINK; break;
+	default:
+		if (starts_with(t->text, t->text_len, "socket:["))
+			t->kind = PFD_KIND_SOCKET;
+		else if (starts_with(t->text, t->text_len, "pipe:["))
+			t->kind = PFD_KIND_PIPE;
+		else
+			t->kind = PFD_KIND_OTHER;
+		break;
+	}
+}
+
+static bool names_a_path(const struct pfd_target *t)
+{
+	switch (t->kind) {
+	case PFD_KIND_PIPE:
+	case PFD_KIND_SOCKET:
+	case PFD_KIND_ANON_INODE:
+	case PFD_KIND_MEMFD:
+		return false;
+	default:
+		return t->text_len > 0 && t->text[0] == '/';
+	}
+}
+
+/* stat of name (len bytes) as the tracee would resolve it from its root.
+ * 0 or -errno. A symlink held by O_PATH|O_NOFOLLOW is compared unfollowed. */
+static int stat_in_root(pid_t tid, const char *name, size_t len, bool nofollow, struct stat *st)
+{
+	char path[PATH_MAX + 64];
+	int n = snprintf(path, sizeof(path), "/proc/%d/root%.*s", tid, (int)len, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	return (nofollow ? lstat(path, st) : stat(path, st)) < 0 ? -errno : 0;
+}
+
+static bool same_inode(const struct pfd_target *t, const struct stat *st)
+{
+	return st->st_ino == t->ino && major(st->st_dev) == t->dev_major &&
+	       minor(st->st_dev) == t->dev_minor;
+}
+
+static void set_name(struct pfd_target *t, size_t len, bool marked)
+{
+	memcpy(t->name, t->text, len);
+	t->name[len] = '\0';
+	t->name_len = len;
+	t->name_marked = marked;
+}
+
+/* Compare what the text names with the held inode: see the file comment. */
+static void resolve_text(struct pfd_target *t, pid_t tid)
+{
+	struct stat st;
+	bool nofollow = t->kind == PFD_KIND_SYMLINK;
+
+	set_name(t, t->text_len, false);
+	if (!names_a_path(t)) {
+		t->text_target = PFD_TEXT_NOT_A_PATH;
+		return;
+	}
+	if (!t->have_stat) {
+		t->text_target = PFD_TEXT_UNKNOWN;
+		return;
+	}
+	int rc = stat_in_root(tid, t->text, t->text_len, nofollow, &st);
+	if (rc == 0 && same_inode(t, &st)) {
+		t->text_target = PFD_TEXT_SAME_FILE;
+		return;
+	}
+	if (ends_with_deleted(t->text, t->text_len)) {
+		/* The verbatim text is not our file: the suffix is the kernel's. */
+		set_name(t, t->text_len - DELETED_SUFFIX_LEN, true);
+		rc = stat_in_root(tid, t->name, t->name_len, nofollow, &st);
+	}
+	if (rc == 0)
+		t->text_target = same_inode(t, &st) ? PFD_TEXT_SAME_FILE : PFD_TEXT_DIFFERENT_FILE;
+	else if (rc == -ENOENT || rc == -ENOTDIR)
+		t->text_target = PFD_TEXT_MISSING;
+	else
+		t->text_target = PFD_TEXT_UNKNOWN;
+	t->text_errno = rc < 0 ? -rc : 0;
+}
+
+static void read_fdinfo(struct pfd_target *t, const char *dir, int fd)
+{
+	char path[96], buf[512];
+	snprintf(path, sizeof(path), "%s/fdinfo/%d", dir, fd);
+	t->have_fdinfo = false;
+	int f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return;
+	ssize_t n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	char *p = strstr(buf, "flags:");
+	if (p) {
+		t->fd_flags = strtoull(p + 6, NULL, 8);
+		t->have_fdinfo = true;
+	}
+	p = strstr(buf, "pos:");
+	t->pos = p ? strtoull(p + 4, NULL, 10) : 0;
+}
+
+static void stat_link(struct pfd_target *t, const char *link)
+{
+	struct stat st;
+	t->have_stat = stat(link, &st) == 0;
+	if (t->have_stat) {
+		t->nlink = st.st_nlink;
+		t->dev_major = major(st.st_dev);
+		t->dev_minor = minor(st.st_dev);
+		t->ino = st.st_ino;
+		t->mode = st.st_mode;
+	}
+	t->link_mode = lstat(link, &st) == 0 ? st.st_mode : 0;
+}
+
+/* Deleted: the held inode has no name left. Only files with names can be. */
+static bool is_deleted(const struct pfd_target *t)
+{
+	switch (t->kind) {
+	case PFD_KIND_PIPE:
+	case PFD_KIND_SOCKET:
+	case PFD_KIND_ANON_INODE:
+		return false;
+	default:
+		return t->have_stat && t->nlink == 0;
+	}
+}
+
+static void owner_dir(const struct pfd_link *l, char *dir, size_t size)
+{
+	if (l->tid)
+		snprintf(dir, size, "/proc/%d/task/%d", l->pid, l->tid);
+	else
+		snprintf(dir, size, "/proc/%d", l->pid);
+}
+
+/* Why the link could not be read: no fd, no process, or no permission. */
+static void classify_probe_error(struct pfd_syscall_event *ev, const char *dir, int err)
+{
+	struct stat st;
+	ev->probe_errno = err;
+	if (err == EACCES || err == EPERM)
+		ev->probe = PFD_PROBE_DENIED;
+	else if (err == ENOENT && stat(dir, &st) == 0)
+		ev->probe = PFD_PROBE_NO_FD;
+	else if (err == ENOENT || err == ESRCH)
+		ev->probe = PFD_PROBE_NO_PROCESS;
+	else
+		ev->probe = PFD_PROBE_FAILED;
+	if (ev->probe == PFD_PROBE_NO_FD || ev->probe == PFD_PROBE_NO_PROCESS)
+		ev->probe_errno = 0; /* the probe said what it found; no error to show */
+}
+
+static void probe_fd_dir(struct pfd_syscall_event *ev, const char *dir)
+{
+	char path[96];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/fd", dir);
+	if (stat(path, &st) == 0)
+		ev->probe = PFD_PROBE_OPEN;
+	else
+		classify_probe_error(ev, dir, errno);
+}
+
+void pfd_probe_link(struct pfd_syscall_event *ev)
+{
+	struct pfd_target *t = &ev->target;
+	char dir[64], link[96];
+
+	owner_dir(&ev->link, dir, sizeof(dir));
+	if (ev->link.what == PFD_LINK_FD_DIR) {
+		probe_fd_dir(ev, dir);
+		return;
+	}
+	snprintf(link, sizeof(link), "%s/fd/%d", dir, ev->link.fd);
+	ssize_t n = readlink(link, t->text, sizeof(t->text) - 1);
+	if (n < 0) {
+		classify_probe_error(ev, dir, errno);
+		return;
+	}
+	t->text[n] = '\0';
+	t->text_len = (size_t)n;
+	ev->probe = PFD_PROBE_OPEN;
+	stat_link(t, link);
+	read_fdinfo(t, dir, ev->link.fd);
+	pfd_target_classify(t);
+	t->deleted = is_deleted(t);
+	resolve_text(t, ev->tid);
+}
+
+ssize_t pfd_probe_base(pid_t tid, int dirfd, char *buf, size_t size)
+{
+	char path[64];
+	if (dirfd < 0)
+		snprintf(path, sizeof(path), "/proc/%d/cwd", tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, dirfd);
+	ssize_t n = readlink(path, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}

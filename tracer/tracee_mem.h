@@ -1,0 +1,18 @@
+/* procfd-trace: reading the tracee's memory. */
+#ifndef PROCFD_TRACEE_MEM_H
+#define PROCFD_TRACEE_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Copy len bytes at addr. 0 or -errno (-EFAULT: not mapped). */
+int pfd_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len);
+
+/* Copy the NUL-terminated string at addr into buf (size >= 1 bytes, always
+ * NUL-terminated). Returns its length, or -errno. *truncated is set when no
+ * NUL came within size - 1 bytes (the kernel would say ENAMETOOLONG). */
+ssize_t pfd_read_string(pid_t tid, uint64_t addr, char *buf, size_t size, bool *truncated);
+
+#endif
