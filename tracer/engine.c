@@ -31,7 +31,7 @@ static bool have_main_status;
 static unsigned default_flags; /* for a thread first seen before its parent's event */
 
 static volatile sig_atomic_t stop_signal;
-static bool stop_forwarded;
+static bool stop_handled;
 
 /* ---- setup ---------------------------------------------------------- */
 
@@ -75,6 +75,12 @@ const char *const *pfd_engine_syscalls(void)
 
 void pfd_engine_request_stop(int sig)
 {
+	if (stop_signal && sig) {
+		/* Asked twice: give up now. Attached tracees are detached by the
+		 * kernel when we exit; launched ones die with us (EXITKILL). */
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	stop_signal = sig;
 }
 
@@ -348,10 +354,34 @@ static bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+/* A tracee we were asked to let go of has stopped: finish its call if this is
+ * the exit stop, hand back a signal it was about to get, and detach. A process
+ * in a group-stop stays stopped, as it would have without us. */
+static void detach_stopped(struct tcb *t, int status)
+{
+	int sig = WSTOPSIG(status);
+	unsigned event = (unsigned)status >> 16;
+	struct __ptrace_syscall_info info;
+
+	if ((t->flags & TCB_IN_CALL) && event == 0 && sig == (SIGTRAP | 0x80) &&
+	    get_syscall_info(t, &info) && info.op == PTRACE_SYSCALL_INFO_EXIT)
+		pfd_decode_exit(t->ev, info.exit.rval, info.exit.is_error);
+	if (t->flags & TCB_IN_CALL)
+		finish_call(t);
+	bool delivery = event == 0 && sig != (SIGTRAP | 0x80);
+	ptrace_or_warn(PTRACE_DETACH, t->tid, delivery ? (unsigned long)sig : 0, "detach");
+	pfd_tcb_drop(t);
+}
+
 static void on_stopped(struct tcb *t, int status)
 {
 	int sig = WSTOPSIG(status);
 	unsigned event = (unsigned)status >> 16;
+
+	if (t->flags & TCB_DETACHING) {
+		detach_stopped(t, status);
+		return;
+	}
 
 	switch (event) {
 	case 0:
@@ -402,14 +432,28 @@ static void dispatch(pid_t tid, int status)
 		on_stopped(t, status);
 }
 
-/* SIGTERM/SIGHUP while running a command: pass the signal to it once and
- * keep tracing, so its end is reported and nothing is lost. */
-static void forward_stop_signal(void)
+static void interrupt_attached(struct tcb *t, void *arg)
 {
-	if (!stop_signal || stop_forwarded)
+	(void)arg;
+	if (!(t->flags & TCB_ATTACHED) || (t->flags & TCB_DETACHING))
 		return;
-	stop_forwarded = true;
-	if (main_pid > 0)
+	t->flags |= TCB_DETACHING;
+	/* Also wakes a tracee we left in PTRACE_LISTEN. */
+	ptrace(PTRACE_INTERRUPT, t->tid, 0L, 0L);
+}
+
+/* SIGINT/SIGTERM/SIGHUP: attached processes are interrupted and detached at
+ * their next stop, and go on running unharmed. The command we launched gets
+ * the signal once, and we keep tracing it, so its end is reported and no
+ * event is lost; a second signal ends procfd-trace (PTRACE_O_EXITKILL then
+ * kills what it launched). */
+static void handle_stop_request(void)
+{
+	if (!stop_signal || stop_handled)
+		return;
+	stop_handled = true;
+	pfd_tcb_foreach(interrupt_attached, NULL);
+	if (main_pid > 0 && !have_main_status) /* reaped: the pid may be reused */
 		kill(main_pid, stop_signal);
 }
 
@@ -417,7 +461,7 @@ int pfd_engine_run(int *status, bool *have_status)
 {
 	for (;;) {
 		int st;
-		forward_stop_signal();
+		handle_stop_request();
 		pid_t tid = wait4(-1, &st, __WALL, NULL);
 		if (tid < 0) {
 			if (errno == EINTR)

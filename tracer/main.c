@@ -12,6 +12,7 @@
 
 #include "filters/seccomp_filter.h"
 #include "procfd/plugin.h"
+#include "tracer/attach.h"
 #include "tracer/engine.h"
 #include "tracer/launch.h"
 #include "tracer/options.h"
@@ -27,18 +28,19 @@ static void on_stop_signal(int sig)
 	pfd_engine_request_stop(sig);
 }
 
-/* The terminal sends SIGINT and SIGQUIT to the whole foreground group: the
- * command gets them too and decides; we keep tracing to report its end.
- * SIGTERM and SIGHUP are aimed at us: they are passed on to the command. No
- * SA_RESTART, so wait4 returns and the loop sees the request. */
-static void install_signal_handlers(void)
+/* With a command only, the terminal's SIGINT and SIGQUIT reach the whole
+ * foreground group: the command gets them too and decides, and we keep
+ * tracing to report its end. SIGTERM and SIGHUP are aimed at us and passed
+ * on. With -p, any of them detaches. No SA_RESTART: wait4 returns and the
+ * loop sees the request. */
+static void install_signal_handlers(bool attached)
 {
 	struct sigaction sa = { 0 };
-	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = attached ? on_stop_signal : SIG_IGN;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
 	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 }
@@ -59,14 +61,18 @@ static void exit_like_signal(int sig)
 	exit(128 + sig);
 }
 
-static unsigned long launch_options(void)
+static unsigned long trace_options(void)
 {
 	return PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
 	       PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-	       PTRACE_O_TRACESECCOMP |
-	       /* a filtered tracee left without us would get ENOSYS for every
-		* trapped call: it must not outlive the tracer */
-	       PTRACE_O_EXITKILL;
+	       PTRACE_O_TRACESECCOMP;
+}
+
+/* A filtered tracee left without us would get ENOSYS for every trapped call:
+ * what we launch must not outlive the tracer. */
+static unsigned long launch_options(void)
+{
+	return trace_options() | PTRACE_O_EXITKILL;
 }
 
 static scmp_filter_ctx build_filter(const struct pfd_options *opt)
@@ -83,28 +89,53 @@ static scmp_filter_ctx build_filter(const struct pfd_options *opt)
 	return ctx;
 }
 
-static int run_command(const struct pfd_options *opt)
+static pid_t start_command(const struct pfd_options *opt, const char *path)
 {
-	char path[4096];
-	int rc = pfd_resolve_command(opt->command[0], path, sizeof(path));
-	if (rc)
-		return rc;
 	scmp_filter_ctx filter = build_filter(opt);
 	bool filtered = false;
 	pid_t pid = pfd_launch(path, opt->command, filter, launch_options(), &filtered);
 	if (filter)
 		seccomp_release(filter);
-	if (pid < 0)
+	if (pid > 0)
+		pfd_engine_adopt_child(pid, filtered);
+	return pid;
+}
+
+/* Returns how many of the -p processes could not be attached. */
+static unsigned attach_all(const struct pfd_options *opt)
+{
+	unsigned failed = 0;
+	for (unsigned i = 0; i < opt->n_attach; i++)
+		if (pfd_attach_process(opt->attach[i], trace_options()) < 0)
+			failed++;
+	return failed;
+}
+
+static int run(const struct pfd_options *opt)
+{
+	char path[4096];
+
+	if (opt->command) {
+		int rc = pfd_resolve_command(opt->command[0], path, sizeof(path));
+		if (rc)
+			return rc;
+	}
+	unsigned failed = attach_all(opt);
+	if (!opt->command && failed == opt->n_attach)
+		return 1; /* nothing to trace */
+	if (opt->command && start_command(opt, path) < 0)
 		return 1;
-	pfd_engine_adopt_child(pid, filtered);
-	install_signal_handlers();
+	install_signal_handlers(opt->n_attach > 0);
 
 	int status = 0;
 	bool have_status = false;
 	if (pfd_engine_run(&status, &have_status) < 0)
 		return 1;
-	if (pfd_output_close() < 0)
-		fprintf(stderr, "procfd-trace: writing the trace failed: %s\n", strerror(errno));
+	int rc = pfd_output_close();
+	if (rc < 0)
+		fprintf(stderr, "procfd-trace: writing the trace failed: %s\n", strerror(-rc));
+	if (!opt->command)
+		return failed || rc < 0 ? 1 : 0;
 	if (!have_status)
 		return 1;
 	if (WIFSIGNALED(status))
@@ -118,10 +149,6 @@ int main(int argc, char **argv)
 	int rc = pfd_parse_options(argc, argv, &opt);
 	if (rc != 0)
 		return rc > 0 ? 0 : PFD_EXIT_USAGE;
-	if (opt.n_attach) {
-		fprintf(stderr, "procfd-trace: -p is not available in this build\n");
-		return PFD_EXIT_USAGE;
-	}
 	rc = pfd_output_open(opt.output, opt.json);
 	if (rc < 0) {
 		fprintf(stderr, "procfd-trace: cannot write %s: %s\n", opt.output, strerror(-rc));
@@ -132,5 +159,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "procfd-trace: cannot start: %s\n", strerror(-rc));
 		return 1;
 	}
-	return run_command(&opt);
+	return run(&opt);
 }

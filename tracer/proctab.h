@@ -13,7 +13,7 @@ enum tcb_flags {
 	TCB_IN_CALL = 1u << 1,  /* a reported call waits for its exit stop */
 	TCB_HIDE    = 1u << 2,  /* launched child before its first execve */
 	TCB_ATTACHED = 1u << 3, /* seized with -p, not started by us */
-	TCB_GROUP_STOPPED = 1u << 4, /* in a group-stop we PTRACE_LISTENed to */
+	TCB_DETACHING = 1u << 4, /* interrupted: detach at its next stop */
 };
 
 struct tcb {

@@ -1,0 +1,140 @@
+/* procfd-trace: -p PID.
+ *
+ * PTRACE_SEIZE (not ATTACH): it sends no SIGSTOP, so a process sleeping in a
+ * syscall is not disturbed with an EINTR. Every thread is seized; a thread
+ * cloned while we scan is caught by a rescan, or by TRACECLONE once its
+ * parent is seized. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+
+#include "tracer/attach.h"
+#include "tracer/proctab.h"
+
+static long status_field(pid_t pid, const char *field)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *p = strstr(buf, field);
+	return p ? strtol(p + strlen(field), NULL, 10) : -1;
+}
+
+static int yama_scope(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	int v = -1;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+void pfd_attach_diagnose_eperm(pid_t pid, char *buf, size_t size)
+{
+	long tracer = status_field(pid, "\nTracerPid:");
+	long uid = status_field(pid, "\nUid:");
+	int scope = yama_scope();
+
+	if (tracer > 0)
+		snprintf(buf, size, "it is already traced by process %ld", tracer);
+	else if (uid >= 0 && geteuid() != 0 && (uid_t)uid != geteuid())
+		snprintf(buf, size, "it belongs to another user (uid %ld)", uid);
+	else if (scope >= 1)
+		snprintf(buf, size, "Yama's kernel.yama.ptrace_scope is %d%s", scope,
+			 scope == 1 ? ": only descendants may be traced" :
+			 scope == 2 ? ": tracing needs CAP_SYS_PTRACE" : ": tracing is disabled");
+	else
+		snprintf(buf, size, "operation not permitted (setuid, not dumpable, or a "
+				    "security module)");
+}
+
+static void report_failure(pid_t pid, int err)
+{
+	char why[160];
+	if (err == ESRCH)
+		snprintf(why, sizeof(why), "no such process");
+	else if (err == EPERM)
+		pfd_attach_diagnose_eperm(pid, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "%s", strerror(err));
+	fprintf(stderr, "procfd-trace: cannot attach to process %d: %s\n", pid, why);
+}
+
+/* Seize one thread; 1 if newly seized, 0 if already ours, -errno. */
+static int seize_thread(pid_t tid, pid_t tgid, unsigned long opts)
+{
+	if (pfd_tcb_find(tid))
+		return 0;
+	if (ptrace(PTRACE_SEIZE, tid, 0L, opts) < 0)
+		return -errno;
+	struct tcb *t = pfd_tcb_add(tid);
+	if (!t) {
+		ptrace(PTRACE_DETACH, tid, 0L, 0L);
+		return -ENOMEM;
+	}
+	t->tgid = tgid;
+	t->flags = TCB_ATTACHED;
+	/* Stop it once, so the engine resumes it with PTRACE_SYSCALL. */
+	ptrace(PTRACE_INTERRUPT, tid, 0L, 0L);
+	return 1;
+}
+
+/* One pass over /proc/pid/task: how many threads were newly seized. A
+ * thread that fails (a zombie thread gives EPERM) is skipped, as strace does. */
+static int scan_threads(pid_t pid, unsigned long opts)
+{
+	char path[64];
+	int added = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -errno;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		pid_t tid = (pid_t)strtol(e->d_name, NULL, 10);
+		if (tid > 0 && tid != pid && seize_thread(tid, pid, opts) > 0)
+			added++;
+	}
+	closedir(d);
+	return added;
+}
+
+int pfd_attach_process(pid_t pid, unsigned long opts)
+{
+	if (pid == getpid()) {
+		fprintf(stderr, "procfd-trace: cannot attach to process %d: it is procfd-trace "
+				"itself\n", pid);
+		return -EINVAL;
+	}
+	long tgid = status_field(pid, "\nTgid:");
+	if (tgid > 0 && tgid != pid) {
+		fprintf(stderr, "procfd-trace: %d is a thread of process %ld: attaching to "
+				"the whole process\n", pid, tgid);
+		pid = (pid_t)tgid;
+	}
+	int rc = seize_thread(pid, pid, opts);
+	if (rc < 0) {
+		report_failure(pid, -rc);
+		return rc;
+	}
+	/* Until a pass finds no new thread (bounded: a thread factory must not
+	 * keep us here; later clones arrive through TRACECLONE anyway). */
+	for (int pass = 0; pass < 8 && scan_threads(pid, opts) > 0; pass++)
+		;
+	return 0;
+}
