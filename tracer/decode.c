@@ -104,6 +104,9 @@ static void reset_event(struct pfd_syscall_event *ev)
 	ev->link.spelling = NULL;
 	ev->link.base_len = 0;
 	ev->link.base[0] = '\0';
+	ev->link.ns_translated = false;
+	ev->link.proc_dir[0] = '\0';
+	ev->in_pidns = false;
 	ev->probe = PFD_PROBE_NOT_DONE;
 	ev->probe_errno = 0;
 	ev->target.text_len = ev->target.name_len = 0;

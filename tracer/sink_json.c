@@ -81,7 +81,10 @@ static void write_link(struct jw *w, const struct pfd_syscall_event *ev)
 
 	key(w, "link");
 	kv_str(&o, "what", pfd_link_what_name(l->what));
-	kv_int(&o, "pid", l->pid);
+	if (l->pid)
+		kv_int(&o, "pid", l->pid);
+	else
+		kv_null(&o, "pid"); /* a pid of another namespace with no match in ours */
 	if (l->tid)
 		kv_int(&o, "tid", l->tid);
 	else
@@ -94,6 +97,13 @@ static void write_link(struct jw *w, const struct pfd_syscall_event *ev)
 	kv_str(&o, "via", pfd_via_name(l->via));
 	if (l->via != PFD_VIA_PATH)
 		kv_bytes(&o, "base", l->base, l->base_len);
+	if (l->ns_translated) {
+		kv_int(&o, "ns_pid", l->ns_pid);
+		if (l->ns_tid)
+			kv_int(&o, "ns_tid", l->ns_tid);
+		else
+			kv_null(&o, "ns_tid");
+	}
 	kv_str(&o, "probe", pfd_probe_name(ev->probe));
 	if (ev->probe_errno)
 		kv_str(&o, "probe_errno", pfd_errno_name(ev->probe_errno));
@@ -179,6 +189,13 @@ static void json_syscall(FILE *f, const struct pfd_syscall_event *ev)
 	kv_int(&w, "tid", ev->tid);
 	kv_str(&w, "syscall", ev->sc->name);
 	kv_str(&w, "arch", ev->arch);
+	if (ev->in_pidns) {
+		struct jw o = { f, true };
+		key(&w, "pidns");
+		kv_int(&o, "pid", ev->ns_pid);
+		kv_int(&o, "tid", ev->ns_tid);
+		end(&o);
+	}
 	write_args(&w, ev);
 	write_result(&w, ev);
 	if (ev->link.what != PFD_LINK_NONE)

@@ -54,6 +54,12 @@ struct pfd_link {
 	int fd;     /* -1 for the fd directory */
 	const char *spelling;
 	bool trailing_slash; /* the walk must follow the final link */
+	/* With a numeric pid in a path the tracee resolves through a /proc of
+	 * another pid namespace: the numbers as written (pid is then ours, or 0
+	 * when no process of ours matches). */
+	bool ns_translated;
+	pid_t ns_pid, ns_tid;
+	char proc_dir[PATH_MAX]; /* the /proc directory procfd-trace probed */
 	char base[PATH_MAX]; /* with via cwd/dirfd: the directory resolved, else "" */
 	size_t base_len;
 };
@@ -139,6 +145,9 @@ struct pfd_syscall_event {
 	const struct pfd_syscall_desc *sc;
 	uint32_t audit_arch;
 	const char *arch;    /* "x86_64", "i386", "x32" */
+	/* The caller's ids in its own pid namespace, when that is not ours. */
+	bool in_pidns;
+	pid_t ns_pid, ns_tid;
 	uint64_t args[6];
 
 	/* decoded arguments */

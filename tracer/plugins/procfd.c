@@ -9,6 +9,7 @@
 
 #include "filters/classify.h"
 #include "procfd/plugin.h"
+#include "tracer/plugins/procfd_pidns.h"
 #include "tracer/plugins/procfd_probe.h"
 #include "tracer/plugins/procfd_rules.h"
 
@@ -87,6 +88,8 @@ static enum pfd_verdict procfd_on_enter(struct pfd_syscall_event *ev)
 		return PFD_PASS;
 	}
 	fill_link(ev, &pc);
+	pfd_pidns_caller(ev);
+	pfd_pidns_link_dir(ev, &ev->link, &pc);
 	pfd_probe_link(ev);
 	return PFD_WANT_EXIT;
 }

@@ -143,7 +143,7 @@ static void resolve_text(struct pfd_target *t, pid_t tid)
 
 static void read_fdinfo(struct pfd_target *t, const char *dir, int fd)
 {
-	char path[96], buf[512];
+	char path[PATH_MAX + 32], buf[512];
 	snprintf(path, sizeof(path), "%s/fdinfo/%d", dir, fd);
 	t->have_fdinfo = false;
 	int f = open(path, O_RDONLY | O_CLOEXEC);
@@ -190,14 +190,6 @@ static bool is_deleted(const struct pfd_target *t)
 	}
 }
 
-static void owner_dir(const struct pfd_link *l, char *dir, size_t size)
-{
-	if (l->tid)
-		snprintf(dir, size, "/proc/%d/task/%d", l->pid, l->tid);
-	else
-		snprintf(dir, size, "/proc/%d", l->pid);
-}
-
 /* Why the link could not be read: no fd, no process, or no permission. */
 static void classify_probe_error(struct pfd_syscall_event *ev, const char *dir, int err)
 {
@@ -217,7 +209,7 @@ static void classify_probe_error(struct pfd_syscall_event *ev, const char *dir, 
 
 static void probe_fd_dir(struct pfd_syscall_event *ev, const char *dir)
 {
-	char path[96];
+	char path[PATH_MAX + 8];
 	struct stat st;
 	snprintf(path, sizeof(path), "%s/fd", dir);
 	if (stat(path, &st) == 0)
@@ -229,9 +221,9 @@ static void probe_fd_dir(struct pfd_syscall_event *ev, const char *dir)
 void pfd_probe_link(struct pfd_syscall_event *ev)
 {
 	struct pfd_target *t = &ev->target;
-	char dir[64], link[96];
+	const char *dir = ev->link.proc_dir;
+	char link[PATH_MAX + 32];
 
-	owner_dir(&ev->link, dir, sizeof(dir));
 	if (ev->link.what == PFD_LINK_FD_DIR) {
 		probe_fd_dir(ev, dir);
 		return;

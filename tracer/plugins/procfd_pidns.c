@@ -1,0 +1,161 @@
+/* procfd-trace: translating pids between pid namespaces.
+ *
+ * What "/proc/7/fd/3" means depends on the procfs mounted at the tracee's
+ * /proc, not on procfd-trace's: so the probe walks the tracee's own tree,
+ * /proc/<tid>/root/proc/7. Whether that procfs numbers processes as ours does
+ * is asked of the procfs itself: its "self" names us by our own pid only if
+ * it is a procfs of our pid namespace. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tracer/plugins/procfd_pidns.h"
+
+/* The NSpid line: ids from the reader's namespace inward. Returns how many
+ * were read (at most max). */
+static int read_nspid(pid_t tid, pid_t *ids, int max)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *p = strstr(buf, "\nNSpid:");
+	if (!p)
+		return 0;
+	p += 7;
+	int count = 0;
+	while (count < max) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		ids[count++] = (pid_t)v;
+		p = end;
+	}
+	return count;
+}
+
+static ino_t pidns_inode(pid_t tid)
+{
+	char path[64];
+	struct stat st;
+	if (tid)
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", tid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/pid");
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/* The innermost id: the one the thread has in its own namespace. */
+static pid_t inner_id(pid_t tid)
+{
+	pid_t ids[32];
+	int n = read_nspid(tid, ids, 32);
+	return n > 0 ? ids[n - 1] : tid;
+}
+
+void pfd_pidns_caller(struct pfd_syscall_event *ev)
+{
+	static ino_t ours;
+	if (!ours)
+		ours = pidns_inode(0);
+	ino_t theirs = pidns_inode(ev->tid);
+	ev->in_pidns = theirs && ours && theirs != ours;
+	if (ev->in_pidns) {
+		ev->ns_pid = inner_id(ev->pid);
+		ev->ns_tid = inner_id(ev->tid);
+	}
+}
+
+static bool same_numbering(pid_t caller)
+{
+	char path[64], buf[32], mine[32];
+	snprintf(path, sizeof(path), "/proc/%d/root/proc/self", caller);
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	snprintf(mine, sizeof(mine), "%d", getpid());
+	return strcmp(buf, mine) == 0;
+}
+
+/* Our pid for the process numbered ns_pid in the caller's namespace: the
+ * process of that namespace whose innermost id is ns_pid. 0 when none (a
+ * process of a deeper namespace is not searched). */
+static pid_t global_pid(pid_t caller, pid_t ns_pid)
+{
+	ino_t ns = pidns_inode(caller);
+	pid_t found = 0;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
+		if (pid > 0 && pidns_inode(pid) == ns && inner_id(pid) == ns_pid)
+			found = pid;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Our tid for the thread numbered ns_tid inside our process pid. */
+static pid_t global_tid(pid_t pid, pid_t ns_tid)
+{
+	char path[64];
+	pid_t found = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	DIR *d = pid ? opendir(path) : NULL;
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		pid_t tid = (pid_t)strtol(e->d_name, NULL, 10);
+		if (tid > 0 && inner_id(tid) == ns_tid)
+			found = tid;
+	}
+	closedir(d);
+	return found;
+}
+
+static void set_dir(struct pfd_link *l, const char *root, pid_t pid, pid_t tid)
+{
+	if (tid)
+		snprintf(l->proc_dir, sizeof(l->proc_dir), "%s/proc/%d/task/%d", root, pid, tid);
+	else
+		snprintf(l->proc_dir, sizeof(l->proc_dir), "%s/proc/%d", root, pid);
+}
+
+void pfd_pidns_link_dir(const struct pfd_syscall_event *ev, struct pfd_link *l,
+			const struct pfd_path_class *pc)
+{
+	bool numbers = pc->owner == PFD_OWNER_PID || pc->task >= 0;
+
+	l->ns_translated = false;
+	/* self and thread-self alone always name the caller, whose ids we know. */
+	if (!numbers || same_numbering(ev->tid)) {
+		set_dir(l, "", l->pid, l->tid);
+		return;
+	}
+	pid_t ns_pid = pc->owner == PFD_OWNER_PID ? (pid_t)pc->pid : inner_id(ev->pid);
+	pid_t ns_tid = pc->task >= 0 ? (pid_t)pc->task
+				     : pc->owner == PFD_OWNER_THREAD_SELF ? inner_id(ev->tid) : 0;
+	char root[64];
+	snprintf(root, sizeof(root), "/proc/%d/root", ev->tid);
+	set_dir(l, root, ns_pid, ns_tid);
+	l->ns_translated = true;
+	l->ns_pid = ns_pid;
+	l->ns_tid = ns_tid;
+	l->pid = pc->owner == PFD_OWNER_PID ? global_pid(ev->tid, ns_pid) : ev->pid;
+	l->tid = ns_tid ? global_tid(l->pid, ns_tid) : 0;
+}
