@@ -78,6 +78,14 @@ check-asan:
 check: check-unit check-integration check-asan
 	@echo "make check: all tests passed"
 
+$(BUILD)/bench/workload: bench/workload.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -o $@ $<
+
+# Timing lives here, never in the tests.
+bench: $(BIN) $(BUILD)/bench/workload
+	sh bench/run.sh $(BIN) $(BUILD)/bench/workload
+
 demo: $(BIN) $(BUILD)/tests/programs/demo
 	@echo "== procfd-trace -- $(BUILD)/tests/programs/demo"
 	@$(BIN) -- $(BUILD)/tests/programs/demo
