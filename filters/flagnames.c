@@ -8,7 +8,6 @@
  * x86_64, O_TMPFILE already includes O_DIRECTORY); the _Static_asserts below
  * catch any literal that disagrees with the system headers where the header
  * does give the kernel's value. */
-#define _GNU_SOURCE
 #include "filters/flagnames.h"
 
 #include <errno.h>

@@ -40,7 +40,8 @@ static int add_arch(enum map_arch slot, uint32_t scmp_arch, uint32_t strip)
 	size_t n;
 	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
 
-	_Static_assert(sizeof(map[0][0]) == 1 && 255 > 26, "table index fits in a byte");
+	if (n >= UINT8_MAX)
+		return -E2BIG; /* the map stores index + 1 in a byte */
 	for (size_t i = 0; i < n; i++) {
 		int nr = seccomp_syscall_resolve_name_arch(scmp_arch, t[i].name);
 		if (nr == __NR_SCMP_ERROR)

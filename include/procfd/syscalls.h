@@ -41,7 +41,6 @@ struct pfd_syscall_desc {
 	int8_t mode_arg;        /* access(2) mode, or the creation mode of open */
 	int8_t how_arg;         /* openat2's struct open_how */
 	uint32_t implicit_flags; /* creat(2) is open(O_CREAT|O_WRONLY|O_TRUNC) */
-	int8_t native_only;     /* 1: the call exists on no 32-bit arch (documentation) */
 };
 
 /* The whole table, in a stable order. */

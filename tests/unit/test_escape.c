@@ -1,7 +1,6 @@
 /* Unit tests for tracer/escape.c: UTF-8 validation, the JSON forms and the
  * strace-style quoted text, checked by exact expected output and by decoding
  * the output back to the input bytes. */
-#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

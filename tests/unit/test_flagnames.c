@@ -1,6 +1,5 @@
 /* Unit tests for filters/flagnames.c: every formatter by table of expected
  * strings, the snprintf-style truncation contract, and errno names. */
-#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

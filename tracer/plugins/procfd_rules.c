@@ -34,7 +34,7 @@ bool pfd_call_follows(const struct pfd_syscall_event *ev)
 	case PFD_SC_READLINK: return false;
 	case PFD_SC_ACCESS: return !has_flag(ev, AT_SYMLINK_NOFOLLOW);
 	case PFD_SC_LINKAT: return has_flag(ev, AT_SYMLINK_FOLLOW);
-	case PFD_SC_FOLLOW: return true;
+	case PFD_SC_FOLLOW: return !has_flag(ev, AT_SYMLINK_NOFOLLOW); /* execveat */
 	}
 	return true;
 }
@@ -43,7 +43,11 @@ static bool refused_nofollow(const struct pfd_syscall_event *ev)
 {
 	if (ev->has_resolve && (ev->resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS)))
 		return true;
-	return ev->sc->cls == PFD_SC_OPEN && has_flag(ev, O_NOFOLLOW);
+	switch (ev->sc->cls) {
+	case PFD_SC_OPEN: return has_flag(ev, O_NOFOLLOW);
+	case PFD_SC_FOLLOW: return has_flag(ev, AT_SYMLINK_NOFOLLOW); /* execveat */
+	default: return false;
+	}
 }
 
 static bool scoped_lookup(const struct pfd_syscall_event *ev)
@@ -251,8 +255,9 @@ static void explain_refused(struct sentence *s, const struct pfd_syscall_event *
 		say(s, "RESOLVE_NO_SYMLINKS makes openat2 refuse every symlink on the way, magic "
 		       "links included (ELOOP)");
 	else
-		say(s, "O_NOFOLLOW makes %s refuse to follow the final magic link (ELOOP)%s; "
-		       "O_PATH|O_NOFOLLOW would open the link itself", ev->sc->name,
+		say(s, "%s makes %s refuse to follow the final magic link (ELOOP)%s; "
+		       "O_PATH|O_NOFOLLOW would open the link itself",
+		    ev->sc->cls == PFD_SC_OPEN ? "O_NOFOLLOW" : "AT_SYMLINK_NOFOLLOW", ev->sc->name,
 		    ev->probe == PFD_PROBE_OPEN ? ", although the fd is open" : "");
 }
 

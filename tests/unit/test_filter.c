@@ -1,0 +1,493 @@
+/* procfd-trace: unit tests for the seccomp filter (filters/seccomp_filter.c).
+ *
+ * The filter is exported as classic BPF (seccomp_export_bpf: libseccomp 2.5
+ * has no _mem variant, so through a tmpfile) and run by a small interpreter
+ * below over hand-made struct seccomp_data: no kernel involved. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "filters/seccomp_filter.h"
+#include "procfd/syscalls.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define X32_BIT 0x40000000u
+#define RET_ACTION(r) ((r) & SECCOMP_RET_ACTION_FULL)
+#define RET_DATA(r) ((r) & SECCOMP_RET_DATA)
+
+/* ---- a classic BPF interpreter, for what libseccomp emits --------------- */
+
+struct prog {
+	struct sock_filter *insns;
+	size_t len;
+};
+
+static uint32_t load_word(const struct seccomp_data *d, uint32_t off)
+{
+	if (off % 4 != 0 || off > sizeof(*d) - 4)
+		fail_msg("BPF load at bad offset %u", off);
+	uint32_t w;
+	memcpy(&w, (const char *)d + off, sizeof(w));
+	return w;
+}
+
+static uint32_t alu(uint16_t op, uint32_t a, uint32_t v)
+{
+	switch (op) {
+	case BPF_ADD: return a + v;
+	case BPF_SUB: return a - v;
+	case BPF_MUL: return a * v;
+	case BPF_OR: return a | v;
+	case BPF_AND: return a & v;
+	case BPF_XOR: return a ^ v;
+	case BPF_LSH: return v < 32 ? a << v : 0;
+	case BPF_RSH: return v < 32 ? a >> v : 0;
+	case BPF_DIV:
+		if (v == 0)
+			fail_msg("BPF division by zero");
+		return a / v;
+	case BPF_MOD:
+		if (v == 0)
+			fail_msg("BPF modulo by zero");
+		return a % v;
+	default:
+		fail_msg("unknown BPF ALU op %#x", op);
+	}
+	return 0;
+}
+
+static bool jump_taken(uint16_t op, uint32_t a, uint32_t v)
+{
+	switch (op) {
+	case BPF_JEQ: return a == v;
+	case BPF_JGT: return a > v;
+	case BPF_JGE: return a >= v;
+	case BPF_JSET: return (a & v) != 0;
+	default:
+		fail_msg("unknown BPF jump op %#x", op);
+	}
+	return false;
+}
+
+static uint32_t bpf_run(const struct prog *p, const struct seccomp_data *d)
+{
+	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+	size_t pc = 0;
+
+	for (size_t steps = 0; steps <= p->len; steps++) {
+		if (pc >= p->len)
+			fail_msg("BPF ran off the end (pc %zu of %zu)", pc, p->len);
+		const struct sock_filter *in = &p->insns[pc++];
+		uint16_t code = in->code;
+		uint32_t k = in->k;
+
+		switch (BPF_CLASS(code)) {
+		case BPF_LD:
+			if (code == (BPF_LD | BPF_W | BPF_ABS))
+				a = load_word(d, k);
+			else if (code == (BPF_LD | BPF_IMM))
+				a = k;
+			else if (code == (BPF_LD | BPF_MEM) && k < BPF_MEMWORDS)
+				a = mem[k];
+			else if (code == (BPF_LD | BPF_W | BPF_LEN))
+				a = sizeof(*d);
+			else
+				fail_msg("unknown BPF load %#x at %zu", code, pc - 1);
+			break;
+		case BPF_LDX:
+			if (code == (BPF_LDX | BPF_IMM))
+				x = k;
+			else if (code == (BPF_LDX | BPF_MEM) && k < BPF_MEMWORDS)
+				x = mem[k];
+			else if (code == (BPF_LDX | BPF_W | BPF_LEN))
+				x = sizeof(*d);
+			else
+				fail_msg("unknown BPF load-x %#x at %zu", code, pc - 1);
+			break;
+		case BPF_ST:
+			if (code != BPF_ST || k >= BPF_MEMWORDS)
+				fail_msg("bad BPF store %#x/%u at %zu", code, k, pc - 1);
+			mem[k] = a;
+			break;
+		case BPF_STX:
+			if (code != BPF_STX || k >= BPF_MEMWORDS)
+				fail_msg("bad BPF store-x %#x/%u at %zu", code, k, pc - 1);
+			mem[k] = x;
+			break;
+		case BPF_ALU:
+			if (BPF_OP(code) == BPF_NEG)
+				a = -a;
+			else
+				a = alu(BPF_OP(code), a, BPF_SRC(code) == BPF_X ? x : k);
+			break;
+		case BPF_JMP: {
+			size_t target;
+			if (BPF_OP(code) == BPF_JA) {
+				if (BPF_SRC(code) != BPF_K)
+					fail_msg("bad BPF_JA %#x", code);
+				target = pc + k;
+			} else {
+				uint32_t v = BPF_SRC(code) == BPF_X ? x : k;
+				target = pc + (jump_taken(BPF_OP(code), a, v) ? in->jt : in->jf);
+			}
+			if (target >= p->len)
+				fail_msg("BPF jump out of the program at %zu", pc - 1);
+			pc = target;
+			break;
+		}
+		case BPF_RET:
+			if (BPF_RVAL(code) == BPF_K)
+				return k;
+			if (BPF_RVAL(code) == BPF_A)
+				return a;
+			fail_msg("unknown BPF return %#x", code);
+			break;
+		case BPF_MISC:
+			if (BPF_MISCOP(code) == BPF_TAX)
+				x = a;
+			else if (BPF_MISCOP(code) == BPF_TXA)
+				a = x;
+			else
+				fail_msg("unknown BPF misc %#x", code);
+			break;
+		default:
+			fail_msg("unknown BPF class in %#x", code);
+		}
+	}
+	fail_msg("BPF program did not return");
+	return 0;
+}
+
+/* ---- building and exporting the filter --------------------------------- */
+
+static const char **all_names(void)
+{
+	size_t n;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	const char **names = calloc(n + 1, sizeof(*names));
+	assert_non_null(names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = t[i].name;
+	return names;
+}
+
+static struct prog export_prog(scmp_filter_ctx ctx)
+{
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	assert_int_equal(seccomp_export_bpf(ctx, fileno(f)), 0);
+	off_t size = lseek(fileno(f), 0, SEEK_END);
+	assert_true(size > 0);
+	assert_int_equal(size % (off_t)sizeof(struct sock_filter), 0);
+	struct prog p = { malloc((size_t)size), (size_t)size / sizeof(struct sock_filter) };
+	assert_non_null(p.insns);
+	assert_int_equal(pread(fileno(f), p.insns, (size_t)size, 0), size);
+	fclose(f);
+	assert_true(p.len <= BPF_MAXINSNS);
+	return p;
+}
+
+static struct prog prog;
+
+static int setup(void **state)
+{
+	(void)state;
+	if (pfd_syscall_map_init() != 0)
+		return -1;
+	const char **names = all_names();
+	scmp_filter_ctx ctx;
+	int rc = pfd_filter_build(names, &ctx);
+	free(names);
+	if (rc != 0)
+		return -1;
+	prog = export_prog(ctx);
+	seccomp_release(ctx);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(prog.insns);
+	return 0;
+}
+
+static uint32_t run(uint32_t arch, uint64_t nr)
+{
+	struct seccomp_data d;
+	memset(&d, 0, sizeof(d));
+	d.nr = (int)(uint32_t)nr;
+	d.arch = arch;
+	d.instruction_pointer = 0x401000;
+	for (int i = 0; i < 6; i++)
+		d.args[i] = 0x1111111111111111ull * (uint64_t)(i + 1);
+	return bpf_run(&prog, &d);
+}
+
+struct arch {
+	const char *name;
+	uint32_t scmp;
+	uint32_t audit;
+	uint32_t base; /* bits ORed into the number */
+};
+
+static const struct arch arches[] = {
+	{ "x86_64", SCMP_ARCH_X86_64, AUDIT_ARCH_X86_64, 0 },
+	{ "i386", SCMP_ARCH_X86, AUDIT_ARCH_I386, 0 },
+	{ "x32", SCMP_ARCH_X32, AUDIT_ARCH_X86_64, X32_BIT },
+};
+
+static void expect_trace(const struct arch *a, const char *name, uint32_t nr, uint32_t ret,
+			 unsigned index)
+{
+	if (RET_ACTION(ret) != SECCOMP_RET_TRACE || RET_DATA(ret) != index)
+		fail_msg("%s: %s (%#x) gives %#x, want TRACE data %u", a->name, name, nr, ret,
+			 index);
+}
+
+/* ---- the tests --------------------------------------------------------- */
+
+static void test_every_name_traced(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	for (size_t ai = 0; ai < ARRAY_LEN(arches); ai++) {
+		const struct arch *a = &arches[ai];
+		size_t traced = 0;
+		for (size_t i = 0; i < n; i++) {
+			int nr = seccomp_syscall_resolve_name_arch(a->scmp, t[i].name);
+			if (nr < 0)
+				continue; /* absent on this arch */
+			assert_int_equal((uint32_t)nr & X32_BIT, a->base);
+			expect_trace(a, t[i].name, (uint32_t)nr, run(a->audit, (uint32_t)nr),
+				     pfd_syscall_index(&t[i]));
+			traced++;
+		}
+		assert_true(traced > 10);
+	}
+}
+
+/* Known numbers, independent of libseccomp's tables. */
+static void test_known_numbers(void **state)
+{
+	(void)state;
+	const struct arch *x86_64 = &arches[0], *i386 = &arches[1], *x32 = &arches[2];
+	expect_trace(x86_64, "open", 2, run(AUDIT_ARCH_X86_64, 2),
+		     pfd_syscall_index(pfd_syscall_by_name("open")));
+	expect_trace(x86_64, "openat2", 437, run(AUDIT_ARCH_X86_64, 437),
+		     pfd_syscall_index(pfd_syscall_by_name("openat2")));
+	expect_trace(i386, "stat64", 195, run(AUDIT_ARCH_I386, 195),
+		     pfd_syscall_index(pfd_syscall_by_name("stat64")));
+	expect_trace(i386, "fstatat64", 300, run(AUDIT_ARCH_I386, 300),
+		     pfd_syscall_index(pfd_syscall_by_name("fstatat64")));
+	expect_trace(x32, "execve", X32_BIT | 520, run(AUDIT_ARCH_X86_64, X32_BIT | 520),
+		     pfd_syscall_index(pfd_syscall_by_name("execve")));
+	/* i386 2 is fork, 4 is write: x86_64's open and stat must not leak */
+	assert_int_equal(run(AUDIT_ARCH_I386, 2), SECCOMP_RET_ALLOW);
+	assert_int_equal(run(AUDIT_ARCH_I386, 4), SECCOMP_RET_ALLOW);
+	/* x32's execve is 520: plain 59 with the bit is not a call there */
+	assert_int_equal(RET_ACTION(run(AUDIT_ARCH_X86_64, X32_BIT | 59)) == SECCOMP_RET_TRACE,
+			 0);
+}
+
+static void test_untrapped_allowed(void **state)
+{
+	(void)state;
+	static const char *const others[] = { "read", "write", "getpid", "mmap", "mmap2",
+					      "close", "fstat", "exit_group", "futex" };
+	for (size_t ai = 0; ai < ARRAY_LEN(arches); ai++) {
+		const struct arch *a = &arches[ai];
+		size_t checked = 0;
+		for (size_t i = 0; i < ARRAY_LEN(others); i++) {
+			int nr = seccomp_syscall_resolve_name_arch(a->scmp, others[i]);
+			if (nr < 0)
+				continue;
+			uint32_t ret = run(a->audit, (uint32_t)nr);
+			if (ret != SECCOMP_RET_ALLOW)
+				fail_msg("%s: %s (%#x) gives %#x, want ALLOW", a->name, others[i],
+					 (uint32_t)nr, ret);
+			checked++;
+		}
+		assert_true(checked >= 6);
+	}
+}
+
+/* Exhaustively: trapped iff the map knows the number, with its index. */
+static void test_filter_agrees_with_map(void **state)
+{
+	(void)state;
+	for (size_t ai = 0; ai < ARRAY_LEN(arches); ai++) {
+		const struct arch *a = &arches[ai];
+		for (uint32_t nr = 0; nr < 1100; nr++) {
+			uint32_t full = a->base | nr;
+			uint32_t ret = run(a->audit, full);
+			const struct pfd_syscall_desc *d = pfd_syscall_lookup(a->audit, full);
+			if (d)
+				expect_trace(a, d->name, full, ret, pfd_syscall_index(d));
+			else if (ret != SECCOMP_RET_ALLOW)
+				fail_msg("%s: %#x gives %#x, want ALLOW", a->name, full, ret);
+		}
+	}
+}
+
+/* The bad-arch action is allow: a tracee on an arch we did not list is never
+ * killed, whatever the number. */
+static void test_unknown_arch_allowed(void **state)
+{
+	(void)state;
+	static const uint32_t others[] = { AUDIT_ARCH_AARCH64, AUDIT_ARCH_ARM, 0,
+					   AUDIT_ARCH_X86_64 & ~__AUDIT_ARCH_64BIT };
+	static const uint64_t nrs[] = { 0, 2, 4, 5, 56, 79, 195, 257, 262, 437, X32_BIT | 2,
+					0xffffffff };
+	for (size_t i = 0; i < ARRAY_LEN(others); i++)
+		for (size_t j = 0; j < ARRAY_LEN(nrs); j++) {
+			uint32_t ret = run(others[i], nrs[j]);
+			if (ret != SECCOMP_RET_ALLOW)
+				fail_msg("arch %#x nr %#llx gives %#x, want ALLOW", others[i],
+					 (unsigned long long)nrs[j], ret);
+		}
+}
+
+/* Odd numbers on the known arches: never a kill, never a trap. */
+static void test_odd_numbers_allowed(void **state)
+{
+	(void)state;
+	static const uint32_t nrs[] = { 0xffffffff, 0x7fffffff, 0x80000000, X32_BIT | 0xffff,
+					0x3fffffff, 1u << 20 };
+	for (size_t i = 0; i < ARRAY_LEN(nrs); i++) {
+		assert_int_equal(run(AUDIT_ARCH_X86_64, nrs[i]), SECCOMP_RET_ALLOW);
+		assert_int_equal(run(AUDIT_ARCH_I386, nrs[i]), SECCOMP_RET_ALLOW);
+	}
+	/* the x32 bit on i386 means nothing: i386 open (5) with it is not open */
+	assert_int_equal(run(AUDIT_ARCH_I386, X32_BIT | 5), SECCOMP_RET_ALLOW);
+}
+
+static void test_attributes(void **state)
+{
+	(void)state;
+	const char **names = all_names();
+	scmp_filter_ctx ctx;
+	assert_int_equal(pfd_filter_build(names, &ctx), 0);
+	free(names);
+	uint32_t v = 12345;
+	assert_int_equal(seccomp_attr_get(ctx, SCMP_FLTATR_ACT_DEFAULT, &v), 0);
+	assert_int_equal(v, SCMP_ACT_ALLOW);
+	assert_int_equal(seccomp_attr_get(ctx, SCMP_FLTATR_ACT_BADARCH, &v), 0);
+	assert_int_equal(v, SCMP_ACT_ALLOW);
+	assert_int_equal(seccomp_attr_get(ctx, SCMP_FLTATR_CTL_NNP, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(seccomp_arch_exist(ctx, SCMP_ARCH_X86_64), 0);
+	assert_int_equal(seccomp_arch_exist(ctx, SCMP_ARCH_X86), 0);
+	assert_int_equal(seccomp_arch_exist(ctx, SCMP_ARCH_X32), 0);
+	seccomp_release(ctx);
+}
+
+static void test_build_errors(void **state)
+{
+	(void)state;
+	/* not a syscall at all */
+	const char *bogus[] = { "open", "no_such_syscall", NULL };
+	scmp_filter_ctx ctx = (scmp_filter_ctx)&ctx;
+	int rc = pfd_filter_build(bogus, &ctx);
+	assert_true(rc < 0);
+	assert_int_equal(rc, -EINVAL);
+	assert_ptr_equal(ctx, (scmp_filter_ctx)&ctx); /* untouched on failure */
+
+	/* a real syscall, but not in our table */
+	const char *not_ours[] = { "getpid", NULL };
+	rc = pfd_filter_build(not_ours, &ctx);
+	assert_int_equal(rc, -EINVAL);
+}
+
+/* Two plugins may ask for the same call; an empty set traps nothing. */
+static void test_build_subsets(void **state)
+{
+	(void)state;
+	const char *dup[] = { "openat", "stat64", "openat", NULL };
+	scmp_filter_ctx ctx;
+	assert_int_equal(pfd_filter_build(dup, &ctx), 0);
+	struct prog saved = prog;
+	prog = export_prog(ctx);
+	seccomp_release(ctx);
+	unsigned openat = pfd_syscall_index(pfd_syscall_by_name("openat"));
+	unsigned stat64 = pfd_syscall_index(pfd_syscall_by_name("stat64"));
+	expect_trace(&arches[0], "openat", 257, run(AUDIT_ARCH_X86_64, 257), openat);
+	expect_trace(&arches[1], "openat", 295, run(AUDIT_ARCH_I386, 295), openat);
+	expect_trace(&arches[1], "stat64", 195, run(AUDIT_ARCH_I386, 195), stat64);
+	expect_trace(&arches[2], "openat", X32_BIT | 257, run(AUDIT_ARCH_X86_64, X32_BIT | 257),
+		     openat);
+	assert_int_equal(run(AUDIT_ARCH_X86_64, 2), SECCOMP_RET_ALLOW);  /* open */
+	assert_int_equal(run(AUDIT_ARCH_X86_64, 4), SECCOMP_RET_ALLOW);  /* stat */
+	assert_int_equal(run(AUDIT_ARCH_I386, 5), SECCOMP_RET_ALLOW);    /* open */
+	free(prog.insns);
+
+	const char *none[] = { NULL };
+	assert_int_equal(pfd_filter_build(none, &ctx), 0);
+	prog = export_prog(ctx);
+	seccomp_release(ctx);
+	for (size_t ai = 0; ai < ARRAY_LEN(arches); ai++)
+		for (uint32_t nr = 0; nr < 600; nr++)
+			assert_int_equal(run(arches[ai].audit, arches[ai].base | nr),
+					 SECCOMP_RET_ALLOW);
+	free(prog.insns);
+	prog = saved;
+}
+
+/* The interpreter itself: a hand-written program, and an unknown opcode. */
+static void test_interpreter_selfcheck(void **state)
+{
+	(void)state;
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~X32_BIT),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 100, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
+		BPF_STMT(BPF_MISC | BPF_TAX, 0),
+		BPF_STMT(BPF_LD | BPF_IMM, 7),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 7),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct prog saved = prog;
+	prog = (struct prog){ insns, ARRAY_LEN(insns) };
+	assert_int_equal(run(AUDIT_ARCH_I386, 7), SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(run(AUDIT_ARCH_X86_64, 7), SECCOMP_RET_TRACE | 7);
+	assert_int_equal(run(AUDIT_ARCH_X86_64, X32_BIT | 7), SECCOMP_RET_TRACE | 7);
+	assert_int_equal(run(AUDIT_ARCH_X86_64, 8), SECCOMP_RET_ALLOW);
+	assert_int_equal(run(AUDIT_ARCH_X86_64, 200), SECCOMP_RET_ERRNO | 1);
+	prog = saved;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_interpreter_selfcheck),
+		cmocka_unit_test(test_every_name_traced),
+		cmocka_unit_test(test_known_numbers),
+		cmocka_unit_test(test_untrapped_allowed),
+		cmocka_unit_test(test_filter_agrees_with_map),
+		cmocka_unit_test(test_unknown_arch_allowed),
+		cmocka_unit_test(test_odd_numbers_allowed),
+		cmocka_unit_test(test_attributes),
+		cmocka_unit_test(test_build_errors),
+		cmocka_unit_test(test_build_subsets),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,719 @@
+/* procfd-trace: unit tests for the resolution rules and their explanations
+ * (tracer/plugins/procfd_rules.c), over events built by hand. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "procfd/event.h"
+#include "procfd/syscalls.h"
+#include "tracer/plugins/procfd_rules.h"
+
+#ifndef AT_SYMLINK_NOFOLLOW
+#define AT_SYMLINK_NOFOLLOW 0x100
+#endif
+#ifndef AT_SYMLINK_FOLLOW
+#define AT_SYMLINK_FOLLOW 0x400
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* No flags word at all (stat, readlink...), as opposed to a flags word of 0. */
+#define NOFLAGS UINT64_MAX
+
+/* ---- building events ------------------------------------------------- */
+
+static const struct pfd_syscall_desc *desc(const char *name)
+{
+	const struct pfd_syscall_desc *d = pfd_syscall_by_name(name);
+	if (!d)
+		fail_msg("%s is not in the syscall table", name);
+	return d;
+}
+
+/* A successful call on /proc/self/fd/5 of process 1234, not yet probed. */
+static struct pfd_syscall_event *new_event(const char *name, uint64_t flags)
+{
+	struct pfd_syscall_event *ev = calloc(1, sizeof(*ev));
+	assert_non_null(ev);
+	ev->pid = ev->tid = 1234;
+	ev->sc = desc(name);
+	ev->arch = "x86_64";
+	snprintf(ev->path, sizeof(ev->path), "/proc/self/fd/5");
+	ev->path_len = strlen(ev->path);
+	if (flags != NOFLAGS) {
+		ev->has_flags = true;
+		ev->flags = flags;
+	}
+	ev->finished = true;
+	ev->result = 0;
+	ev->link.what = PFD_LINK_FD;
+	ev->link.via = PFD_VIA_PATH;
+	ev->link.pid = 1234;
+	ev->link.tid = 0;
+	ev->link.fd = 5;
+	ev->link.spelling = "/proc/self/fd/N";
+	ev->probe = PFD_PROBE_OPEN;
+	return ev;
+}
+
+static void set_resolve(struct pfd_syscall_event *ev, uint64_t resolve)
+{
+	ev->has_resolve = true;
+	ev->resolve = resolve;
+}
+
+static void fail_with(struct pfd_syscall_event *ev, int err)
+{
+	ev->result = -1;
+	ev->err = err;
+}
+
+/* A regular file held by the fd: text, name and what the text names now. */
+static void hold_file(struct pfd_syscall_event *ev, const char *text, enum pfd_text_target tt,
+		      bool deleted)
+{
+	struct pfd_target *t = &ev->target;
+	snprintf(t->text, sizeof(t->text), "%s", text);
+	t->text_len = strlen(t->text);
+	snprintf(t->name, sizeof(t->name), "%s", text);
+	t->name_len = t->text_len;
+	const char *suffix = " (deleted)";
+	size_t sl = strlen(suffix);
+	if (t->text_len > sl && strcmp(t->text + t->text_len - sl, suffix) == 0) {
+		t->name_len = t->text_len - sl;
+		t->name[t->name_len] = '\0';
+		t->name_marked = true;
+	}
+	t->kind = PFD_KIND_REGULAR;
+	t->have_stat = true;
+	t->mode = S_IFREG | 0644;
+	t->link_mode = S_IFLNK | 0500;
+	t->nlink = deleted ? 0 : 1;
+	t->deleted = deleted;
+	t->ino = 4242;
+	t->text_target = tt;
+}
+
+/* Resolution and explanation into the event, as the plugin does. */
+static void annotate(struct pfd_syscall_event *ev)
+{
+	ev->resolution = pfd_resolve(ev);
+	pfd_explain(ev, ev->explanation, sizeof(ev->explanation));
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("\"%s\" not found in: %s", needle, hay);
+}
+
+static void assert_lacks(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle))
+		fail_msg("\"%s\" unexpectedly found in: %s", needle, hay);
+}
+
+/* ---- pfd_call_follows ------------------------------------------------ */
+
+struct follow_case {
+	const char *name;
+	uint64_t flags; /* NOFLAGS: the call has no flags word */
+	bool trailing_slash;
+	bool follows;
+};
+
+static const struct follow_case follow_cases[] = {
+	/* open family: O_NOFOLLOW decides */
+	{ "open", O_RDONLY, false, true },
+	{ "open", O_RDWR | O_CREAT, false, true },
+	{ "open", O_RDONLY | O_NOFOLLOW, false, false },
+	{ "openat", O_RDONLY, false, true },
+	{ "openat", O_PATH | O_NOFOLLOW, false, false },
+	{ "openat", O_PATH, false, true },
+	{ "openat2", O_RDONLY, false, true },
+	{ "openat2", O_RDONLY | O_NOFOLLOW, false, false },
+	{ "creat", O_CREAT | O_WRONLY | O_TRUNC, false, true },
+	{ "creat", NOFLAGS, false, true },
+	/* stat: always follows; lstat: never */
+	{ "stat", NOFLAGS, false, true },
+	{ "stat64", NOFLAGS, false, true },
+	{ "oldstat", NOFLAGS, false, true },
+	{ "lstat", NOFLAGS, false, false },
+	{ "lstat64", NOFLAGS, false, false },
+	{ "oldlstat", NOFLAGS, false, false },
+	/* *statat, statx: AT_SYMLINK_NOFOLLOW decides */
+	{ "newfstatat", 0, false, true },
+	{ "newfstatat", AT_SYMLINK_NOFOLLOW, false, false },
+	{ "newfstatat", AT_EMPTY_PATH, false, true },
+	/* O_NOFOLLOW's bit means nothing in an AT_* word */
+	{ "newfstatat", O_NOFOLLOW, false, true },
+	{ "fstatat64", 0, false, true },
+	{ "fstatat64", AT_SYMLINK_NOFOLLOW, false, false },
+	{ "statx", 0, false, true },
+	{ "statx", AT_SYMLINK_NOFOLLOW, false, false },
+	{ "statx", AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH, false, false },
+	/* readlink: the link itself */
+	{ "readlink", NOFLAGS, false, false },
+	{ "readlinkat", NOFLAGS, false, false },
+	/* access: follows; faccessat2's AT_SYMLINK_NOFOLLOW does not */
+	{ "access", NOFLAGS, false, true },
+	{ "faccessat", NOFLAGS, false, true },
+	{ "faccessat2", 0, false, true },
+	{ "faccessat2", AT_SYMLINK_NOFOLLOW, false, false },
+	/* linkat's source: only with AT_SYMLINK_FOLLOW */
+	{ "linkat", 0, false, false },
+	{ "linkat", AT_SYMLINK_FOLLOW, false, true },
+	{ "linkat", AT_EMPTY_PATH, false, false },
+	/* always follow */
+	{ "execve", NOFLAGS, false, true },
+	{ "execveat", 0, false, true },
+	{ "execveat", AT_EMPTY_PATH, false, true },
+	{ "execveat", AT_SYMLINK_NOFOLLOW, false, false },
+	{ "chdir", NOFLAGS, false, true },
+	{ "truncate", NOFLAGS, false, true },
+	{ "truncate64", NOFLAGS, false, true },
+	{ "statfs", NOFLAGS, false, true },
+	{ "statfs64", NOFLAGS, false, true },
+	/* a trailing slash forces the walk to follow, whatever the call */
+	{ "open", O_RDONLY | O_NOFOLLOW, true, true },
+	{ "openat", O_PATH | O_NOFOLLOW, true, true },
+	{ "lstat", NOFLAGS, true, true },
+	{ "newfstatat", AT_SYMLINK_NOFOLLOW, true, true },
+	{ "statx", AT_SYMLINK_NOFOLLOW, true, true },
+	{ "readlink", NOFLAGS, true, true },
+	{ "faccessat2", AT_SYMLINK_NOFOLLOW, true, true },
+	{ "linkat", 0, true, true },
+};
+
+static void test_call_follows(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(follow_cases); i++) {
+		const struct follow_case *c = &follow_cases[i];
+		struct pfd_syscall_event *ev = new_event(c->name, c->flags);
+		ev->link.trailing_slash = c->trailing_slash;
+		bool got = pfd_call_follows(ev);
+		if (got != c->follows)
+			fail_msg("case %zu: %s flags %#llx%s: follows %d, want %d", i, c->name,
+				 (unsigned long long)c->flags, c->trailing_slash ? " (slash)" : "",
+				 got, c->follows);
+		free(ev);
+	}
+}
+
+/* Every class of the table is covered by at least one follow case. */
+static void test_follow_cases_cover_table(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < ARRAY_LEN(follow_cases) && !seen; j++)
+			seen = follow_cases[j].name && t[i].cls == desc(follow_cases[j].name)->cls;
+		if (!seen)
+			fail_msg("class of %s has no follow case", t[i].name);
+	}
+}
+
+/* ---- pfd_resolve ----------------------------------------------------- */
+
+enum { R_NONE = 0, R_RESOLVE, R_TRAILING, R_UNFINISHED, R_FD_DIR, R_NO_LINK };
+
+struct resolve_case {
+	const char *what;
+	const char *name;
+	uint64_t flags;
+	uint64_t resolve;  /* with has_resolve (openat2 cases) */
+	int err;           /* 0: success */
+	enum pfd_probe probe;
+	int extra;         /* R_* */
+	enum pfd_resolution want;
+};
+
+#define OPEN PFD_PROBE_OPEN
+#define NOFD PFD_PROBE_NO_FD
+#define NOPROC PFD_PROBE_NO_PROCESS
+
+static const struct resolve_case resolve_cases[] = {
+	/* followed */
+	{ "open success", "openat", O_RDONLY, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "O_PATH alone follows", "openat", O_PATH, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "stat success", "stat", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "newfstatat 0", "newfstatat", 0, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "statx 0", "statx", 0, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "linkat FOLLOW", "linkat", AT_SYMLINK_FOLLOW, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "faccessat2 0", "faccessat2", 0, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "lstat with slash", "lstat", NOFLAGS, 0, 0, OPEN, R_TRAILING, PFD_RES_FOLLOWED },
+	{ "opened after probe", "open", O_RDONLY, 0, 0, NOFD, R_NONE, PFD_RES_FOLLOWED },
+	/* link itself */
+	{ "O_PATH|O_NOFOLLOW", "openat", O_PATH | O_NOFOLLOW, 0, 0, OPEN, R_NONE,
+	  PFD_RES_LINK_ITSELF },
+	{ "lstat", "lstat", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
+	{ "newfstatat NOFOLLOW", "newfstatat", AT_SYMLINK_NOFOLLOW, 0, 0, OPEN, R_NONE,
+	  PFD_RES_LINK_ITSELF },
+	{ "statx NOFOLLOW", "statx", AT_SYMLINK_NOFOLLOW, 0, 0, OPEN, R_NONE,
+	  PFD_RES_LINK_ITSELF },
+	{ "readlink", "readlink", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
+	{ "readlinkat", "readlinkat", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
+	{ "faccessat2 NOFOLLOW", "faccessat2", AT_SYMLINK_NOFOLLOW, 0, 0, OPEN, R_NONE,
+	  PFD_RES_LINK_ITSELF },
+	{ "linkat 0", "linkat", 0, 0, 0, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
+	/* the fd directory */
+	{ "open fd dir", "openat", O_RDONLY | O_DIRECTORY, 0, 0, OPEN, R_FD_DIR,
+	  PFD_RES_DIRECTORY },
+	{ "stat fd dir", "stat", NOFLAGS, 0, 0, OPEN, R_FD_DIR, PFD_RES_DIRECTORY },
+	{ "fd dir ENOENT", "openat", O_RDONLY, 0, ENOENT, NOPROC, R_FD_DIR,
+	  PFD_RES_NO_SUCH_PROCESS },
+	/* ENOENT: the probe tells which */
+	{ "ENOENT no fd", "openat", O_RDONLY, 0, ENOENT, NOFD, R_NONE, PFD_RES_NO_SUCH_FD },
+	{ "ENOENT no fd (lstat)", "lstat", NOFLAGS, 0, ENOENT, NOFD, R_NONE, PFD_RES_NO_SUCH_FD },
+	{ "ENOENT no process", "openat", O_RDONLY, 0, ENOENT, NOPROC, R_NONE,
+	  PFD_RES_NO_SUCH_PROCESS },
+	{ "ENOENT, fd was open", "openat", O_RDONLY, 0, ENOENT, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "ENOENT, no probe", "openat", O_RDONLY, 0, ENOENT, PFD_PROBE_NOT_DONE, R_NONE,
+	  PFD_RES_ERROR },
+	{ "ENOENT, probe failed", "openat", O_RDONLY, 0, ENOENT, PFD_PROBE_FAILED, R_NONE,
+	  PFD_RES_ERROR },
+	{ "ESRCH", "openat", O_RDONLY, 0, ESRCH, NOPROC, R_NONE, PFD_RES_NO_SUCH_PROCESS },
+	/* denied */
+	{ "EACCES", "openat", O_RDONLY, 0, EACCES, PFD_PROBE_DENIED, R_NONE, PFD_RES_DENIED },
+	{ "EPERM", "openat", O_RDWR, 0, EPERM, OPEN, R_NONE, PFD_RES_DENIED },
+	{ "EACCES readlink", "readlink", NOFLAGS, 0, EACCES, PFD_PROBE_DENIED, R_NONE,
+	  PFD_RES_DENIED },
+	/* ELOOP: refused only when the call asked not to follow */
+	{ "ELOOP O_NOFOLLOW", "openat", O_RDONLY | O_NOFOLLOW, 0, ELOOP, OPEN, R_NONE,
+	  PFD_RES_REFUSED_NOFOLLOW },
+	{ "ELOOP open O_NOFOLLOW", "open", O_WRONLY | O_NOFOLLOW, 0, ELOOP, OPEN, R_NONE,
+	  PFD_RES_REFUSED_NOFOLLOW },
+	{ "ELOOP NO_MAGICLINKS", "openat2", O_RDONLY, RESOLVE_NO_MAGICLINKS, ELOOP, OPEN,
+	  R_RESOLVE, PFD_RES_REFUSED_NOFOLLOW },
+	{ "ELOOP NO_SYMLINKS", "openat2", O_RDONLY, RESOLVE_NO_SYMLINKS, ELOOP, NOFD, R_RESOLVE,
+	  PFD_RES_REFUSED_NOFOLLOW },
+	{ "ELOOP openat2 plain", "openat2", O_RDONLY, 0, ELOOP, OPEN, R_RESOLVE, PFD_RES_ERROR },
+	{ "ELOOP openat2 BENEATH", "openat2", O_RDONLY, RESOLVE_BENEATH, ELOOP, OPEN, R_RESOLVE,
+	  PFD_RES_ERROR },
+	{ "ELOOP open", "openat", O_RDONLY, 0, ELOOP, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "ELOOP execveat NOFOLLOW", "execveat", AT_SYMLINK_NOFOLLOW, 0, ELOOP, OPEN, R_NONE,
+	  PFD_RES_REFUSED_NOFOLLOW },
+	{ "ELOOP execveat", "execveat", 0, 0, ELOOP, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "ELOOP stat", "stat", NOFLAGS, 0, ELOOP, OPEN, R_NONE, PFD_RES_ERROR },
+	/* an AT_* word with O_NOFOLLOW's bit is not O_NOFOLLOW */
+	{ "ELOOP newfstatat", "newfstatat", O_NOFOLLOW, 0, ELOOP, OPEN, R_NONE, PFD_RES_ERROR },
+	/* EXDEV: refused only for a scoped openat2 */
+	{ "EXDEV BENEATH", "openat2", O_RDONLY, RESOLVE_BENEATH, EXDEV, OPEN, R_RESOLVE,
+	  PFD_RES_REFUSED_SCOPED },
+	{ "EXDEV IN_ROOT", "openat2", O_RDONLY, RESOLVE_IN_ROOT, EXDEV, OPEN, R_RESOLVE,
+	  PFD_RES_REFUSED_SCOPED },
+	{ "EXDEV NO_XDEV", "openat2", O_RDONLY, RESOLVE_NO_XDEV, EXDEV, OPEN, R_RESOLVE,
+	  PFD_RES_REFUSED_SCOPED },
+	{ "EXDEV openat2 unscoped", "openat2", O_RDONLY, RESOLVE_NO_MAGICLINKS, EXDEV, OPEN,
+	  R_RESOLVE, PFD_RES_ERROR },
+	{ "EXDEV linkat", "linkat", AT_SYMLINK_FOLLOW, 0, EXDEV, OPEN, R_NONE, PFD_RES_ERROR },
+	/* ENXIO: only an open means "not reopenable" */
+	{ "ENXIO open", "openat", O_RDONLY, 0, ENXIO, OPEN, R_NONE, PFD_RES_NOT_REOPENABLE },
+	{ "ENXIO openat2", "openat2", O_RDONLY, 0, ENXIO, OPEN, R_RESOLVE,
+	  PFD_RES_NOT_REOPENABLE },
+	{ "ENXIO stat", "stat", NOFLAGS, 0, ENXIO, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "ENXIO statx", "statx", 0, 0, ENXIO, OPEN, R_NONE, PFD_RES_ERROR },
+	/* unfinished, whatever the rest says */
+	{ "unfinished", "openat", O_RDONLY, 0, 0, OPEN, R_UNFINISHED, PFD_RES_UNFINISHED },
+	{ "unfinished ENOENT", "openat", O_RDONLY, 0, ENOENT, NOFD, R_UNFINISHED,
+	  PFD_RES_UNFINISHED },
+	/* plain errors */
+	{ "EINVAL", "openat2", O_RDONLY, 0, EINVAL, OPEN, R_RESOLVE, PFD_RES_ERROR },
+	{ "ENOTDIR slash", "openat", O_RDONLY, 0, ENOTDIR, OPEN, R_TRAILING, PFD_RES_ERROR },
+	{ "EMFILE", "openat", O_RDONLY, 0, EMFILE, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "ETXTBSY", "openat", O_WRONLY, 0, ETXTBSY, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "no link", "openat", O_RDONLY, 0, 0, PFD_PROBE_NOT_DONE, R_NO_LINK, PFD_RES_ERROR },
+	{ "no link EFAULT", "openat", O_RDONLY, 0, EFAULT, PFD_PROBE_NOT_DONE, R_NO_LINK,
+	  PFD_RES_ERROR },
+};
+
+static struct pfd_syscall_event *event_for(const struct resolve_case *c)
+{
+	struct pfd_syscall_event *ev = new_event(c->name, c->flags);
+	if (c->err)
+		fail_with(ev, c->err);
+	ev->probe = c->probe;
+	if (c->probe == PFD_PROBE_OPEN)
+		hold_file(ev, "/tmp/held", PFD_TEXT_SAME_FILE, false);
+	switch (c->extra) {
+	case R_RESOLVE: set_resolve(ev, c->resolve); break;
+	case R_TRAILING: ev->link.trailing_slash = true; break;
+	case R_UNFINISHED: ev->finished = false; break;
+	case R_FD_DIR:
+		ev->link.what = PFD_LINK_FD_DIR;
+		ev->link.fd = -1;
+		ev->link.spelling = "/proc/self/fd";
+		break;
+	case R_NO_LINK:
+		ev->link.what = PFD_LINK_NONE;
+		ev->link.spelling = NULL;
+		ev->path_errno = EFAULT;
+		break;
+	default: break;
+	}
+	return ev;
+}
+
+static void test_resolve(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(resolve_cases); i++) {
+		const struct resolve_case *c = &resolve_cases[i];
+		struct pfd_syscall_event *ev = event_for(c);
+		enum pfd_resolution got = pfd_resolve(ev);
+		if (got != c->want)
+			fail_msg("case %zu (%s): %s, want %s", i, c->what, pfd_resolution_name(got),
+				 pfd_resolution_name(c->want));
+		free(ev);
+	}
+}
+
+/* Every resolution value but NONE is produced by some case above. */
+static void test_resolve_cases_cover_values(void **state)
+{
+	(void)state;
+	for (int r = PFD_RES_FOLLOWED; r <= PFD_RES_ERROR; r++) {
+		bool seen = false;
+		for (size_t i = 0; i < ARRAY_LEN(resolve_cases); i++)
+			seen = seen || resolve_cases[i].want == (enum pfd_resolution)r;
+		if (!seen)
+			fail_msg("no case resolves to %s", pfd_resolution_name((enum pfd_resolution)r));
+	}
+}
+
+/* Each case explains itself: a non-empty, one-line, NUL-terminated sentence. */
+static void test_explain_every_case(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(resolve_cases); i++) {
+		struct pfd_syscall_event *ev = event_for(&resolve_cases[i]);
+		memset(ev->explanation, 'X', sizeof(ev->explanation));
+		annotate(ev);
+		size_t len = strnlen(ev->explanation, sizeof(ev->explanation));
+		if (len == 0 || len == sizeof(ev->explanation))
+			fail_msg("case %zu (%s): bad explanation length %zu", i,
+				 resolve_cases[i].what, len);
+		assert_null(strchr(ev->explanation, '\n'));
+		free(ev);
+	}
+}
+
+/* ---- pfd_explain: content -------------------------------------------- */
+
+struct explain_case {
+	const char *what;
+	const char *name;
+	uint64_t flags;
+	uint64_t resolve;
+	int err;
+	enum pfd_probe probe;
+	int extra;
+	const char *must[4];  /* phrases the sentence contains */
+	const char *never[2]; /* phrases it must not contain */
+};
+
+static const struct explain_case explain_cases[] = {
+	{ "followed, same file", "openat", O_RDONLY, 0, 0, OPEN, R_NONE,
+	  { "openat followed", "\"/tmp/held\"", "still exists" }, { "deleted" } },
+	{ "followed, probe missed it", "openat", O_RDONLY, 0, 0, NOFD, R_NONE,
+	  { "opened after the entry probe" }, { NULL } },
+	{ "O_PATH|O_NOFOLLOW", "openat", O_PATH | O_NOFOLLOW, 0, 0, OPEN, R_NONE,
+	  { "O_PATH|O_NOFOLLOW", "link itself" }, { NULL } },
+	{ "lstat", "lstat", NOFLAGS, 0, 0, OPEN, R_NONE,
+	  { "lstat described the /proc link itself", "read" }, { NULL } },
+	{ "readlink", "readlink", NOFLAGS, 0, 0, OPEN, R_NONE,
+	  { "readlink returned", "\"/tmp/held\"" }, { NULL } },
+	{ "fd directory", "openat", O_RDONLY, 0, 0, OPEN, R_FD_DIR,
+	  { "fd directory of process 1234" }, { NULL } },
+	{ "no fd", "openat", O_RDONLY, 0, ENOENT, NOFD, R_NONE,
+	  { "process 1234 has no fd 5", "ENOENT", "follow" }, { NULL } },
+	{ "no fd, lstat", "lstat", NOFLAGS, 0, ENOENT, NOFD, R_NONE,
+	  { "no fd 5", "look at" }, { NULL } },
+	{ "no process", "openat", O_RDONLY, 0, ENOENT, NOPROC, R_NONE,
+	  { "no process 1234", "ENOENT" }, { NULL } },
+	{ "denied", "openat", O_RDONLY, 0, EACCES, PFD_PROBE_DENIED, R_NONE,
+	  { "denied", "EACCES" }, { NULL } },
+	{ "denied EPERM", "openat", O_RDONLY, 0, EPERM, OPEN, R_NONE, { "EPERM" }, { NULL } },
+	{ "O_NOFOLLOW", "openat", O_RDONLY | O_NOFOLLOW, 0, ELOOP, OPEN, R_NONE,
+	  { "O_NOFOLLOW", "ELOOP", "although the fd is open" }, { NULL } },
+	{ "NO_MAGICLINKS", "openat2", O_RDONLY, RESOLVE_NO_MAGICLINKS, ELOOP, OPEN, R_RESOLVE,
+	  { "RESOLVE_NO_MAGICLINKS", "ELOOP" }, { NULL } },
+	{ "NO_SYMLINKS", "openat2", O_RDONLY, RESOLVE_NO_SYMLINKS, ELOOP, OPEN, R_RESOLVE,
+	  { "RESOLVE_NO_SYMLINKS", "ELOOP" }, { NULL } },
+	{ "BENEATH", "openat2", O_RDONLY, RESOLVE_BENEATH, EXDEV, OPEN, R_RESOLVE,
+	  { "RESOLVE_BENEATH", "EXDEV" }, { NULL } },
+	{ "IN_ROOT", "openat2", O_RDONLY, RESOLVE_IN_ROOT, EXDEV, OPEN, R_RESOLVE,
+	  { "RESOLVE_IN_ROOT", "EXDEV" }, { NULL } },
+	{ "NO_XDEV", "openat2", O_RDONLY, RESOLVE_NO_XDEV, EXDEV, OPEN, R_RESOLVE,
+	  { "RESOLVE_NO_XDEV", "EXDEV" }, { NULL } },
+	{ "ENXIO", "openat", O_RDONLY, 0, ENXIO, OPEN, R_NONE,
+	  { "fd 5", "ENXIO", "cannot be opened again" }, { NULL } },
+	{ "unfinished", "openat", O_RDONLY, 0, 0, OPEN, R_UNFINISHED,
+	  { "before openat returned" }, { NULL } },
+	{ "error", "openat", O_RDONLY, 0, EMFILE, OPEN, R_NONE,
+	  { "openat failed with EMFILE" }, { NULL } },
+	{ "ENXIO stat is an error", "stat", NOFLAGS, 0, ENXIO, OPEN, R_NONE,
+	  { "stat failed with ENXIO" }, { "opened again" } },
+	{ "ENOTDIR slash", "openat", O_RDONLY, 0, ENOTDIR, OPEN, R_TRAILING,
+	  { "ENOTDIR", "ends in a slash", "fd 5 holds a regular" }, { NULL } },
+	{ "unreadable path", "openat", O_RDONLY, 0, EFAULT, PFD_PROBE_NOT_DONE, R_NO_LINK,
+	  { "could not be read", "EFAULT" }, { NULL } },
+};
+
+static void test_explain_content(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(explain_cases); i++) {
+		const struct explain_case *c = &explain_cases[i];
+		const struct resolve_case rc = { c->what, c->name, c->flags, c->resolve, c->err,
+						 c->probe, c->extra, PFD_RES_NONE };
+		struct pfd_syscall_event *ev = event_for(&rc);
+		annotate(ev);
+		for (size_t j = 0; j < ARRAY_LEN(c->must) && c->must[j]; j++)
+			if (!strstr(ev->explanation, c->must[j]))
+				fail_msg("case %zu (%s): \"%s\" missing from: %s", i, c->what,
+					 c->must[j], ev->explanation);
+		for (size_t j = 0; j < ARRAY_LEN(c->never) && c->never[j]; j++)
+			if (strstr(ev->explanation, c->never[j]))
+				fail_msg("case %zu (%s): \"%s\" found in: %s", i, c->what,
+					 c->never[j], ev->explanation);
+		free(ev);
+	}
+}
+
+static void test_explain_deleted(void **state)
+{
+	(void)state;
+	static const char *const calls[] = { "openat", "stat", "statx", "execve" };
+	for (size_t i = 0; i < ARRAY_LEN(calls); i++) {
+		struct pfd_syscall_event *ev = new_event(calls[i], 0);
+		hold_file(ev, "/tmp/gone (deleted)", PFD_TEXT_MISSING, true);
+		annotate(ev);
+		assert_int_equal(ev->resolution, PFD_RES_FOLLOWED);
+		assert_contains(ev->explanation, calls[i]);
+		assert_contains(ev->explanation, "deleted");
+		assert_contains(ev->explanation, "\"/tmp/gone\"");
+		assert_contains(ev->explanation, "no longer exists");
+		assert_lacks(ev->explanation, "(deleted)");
+		free(ev);
+	}
+	/* stat describes the inode with st_nlink 0 */
+	struct pfd_syscall_event *ev = new_event("stat", NOFLAGS);
+	hold_file(ev, "/tmp/gone (deleted)", PFD_TEXT_MISSING, true);
+	annotate(ev);
+	assert_contains(ev->explanation, "st_nlink 0");
+	free(ev);
+}
+
+/* " (deleted)" on a name removed while another hard link lives on. */
+static void test_explain_name_removed(void **state)
+{
+	(void)state;
+	struct pfd_syscall_event *ev = new_event("openat", O_RDONLY);
+	hold_file(ev, "/tmp/a (deleted)", PFD_TEXT_MISSING, false);
+	ev->target.nlink = 1;
+	annotate(ev);
+	assert_contains(ev->explanation, "\"/tmp/a\"");
+	assert_contains(ev->explanation, "was removed");
+	assert_contains(ev->explanation, "nlink 1");
+	assert_lacks(ev->explanation, "(deleted)");
+	free(ev);
+}
+
+static void test_explain_different_file(void **state)
+{
+	(void)state;
+	struct pfd_syscall_event *ev = new_event("openat", O_RDONLY);
+	hold_file(ev, "/tmp/replaced", PFD_TEXT_DIFFERENT_FILE, false);
+	annotate(ev);
+	assert_int_equal(ev->resolution, PFD_RES_FOLLOWED);
+	assert_contains(ev->explanation, "different file");
+	assert_contains(ev->explanation, "\"/tmp/replaced\"");
+	assert_contains(ev->explanation, "fd 5");
+	assert_contains(ev->explanation, "ino 4242");
+	assert_lacks(ev->explanation, "now deleted");
+	free(ev);
+
+	/* held inode deleted, and its old name now taken by another file */
+	ev = new_event("openat", O_RDONLY);
+	hold_file(ev, "/tmp/replaced (deleted)", PFD_TEXT_DIFFERENT_FILE, true);
+	annotate(ev);
+	assert_contains(ev->explanation, "different file");
+	assert_contains(ev->explanation, "now deleted");
+	assert_contains(ev->explanation, "\"/tmp/replaced\"");
+	free(ev);
+}
+
+static void test_explain_not_a_path(void **state)
+{
+	(void)state;
+	struct pfd_syscall_event *ev = new_event("openat", O_RDONLY);
+	hold_file(ev, "/memfd:buf (deleted)", PFD_TEXT_NOT_A_PATH, true);
+	ev->target.kind = PFD_KIND_MEMFD;
+	annotate(ev);
+	assert_contains(ev->explanation, "memfd");
+	assert_contains(ev->explanation, "\"/memfd:buf (deleted)\"");
+	free(ev);
+
+	ev = new_event("openat", O_RDONLY);
+	hold_file(ev, "pipe:[77]", PFD_TEXT_NOT_A_PATH, false);
+	ev->target.kind = PFD_KIND_PIPE;
+	ev->target.mode = S_IFIFO | 0600;
+	annotate(ev);
+	assert_contains(ev->explanation, "\"pipe:[77]\"");
+	assert_contains(ev->explanation, "a pipe with no name");
+	free(ev);
+}
+
+static void test_explain_readlink_broken(void **state)
+{
+	(void)state;
+	struct pfd_syscall_event *ev = new_event("readlink", NOFLAGS);
+	hold_file(ev, "/tmp/x (deleted)", PFD_TEXT_MISSING, true);
+	annotate(ev);
+	assert_int_equal(ev->resolution, PFD_RES_LINK_ITSELF);
+	assert_contains(ev->explanation, "\"/tmp/x (deleted)\"");
+	assert_contains(ev->explanation, "broken");
+	assert_contains(ev->explanation, "finds nothing");
+	free(ev);
+}
+
+/* Bytes from the tracee are escaped: no raw newline or control byte. */
+static void test_explain_escapes_name(void **state)
+{
+	(void)state;
+	static const char *const texts[] = { "/tmp/a\nb", "/tmp/a\nb (deleted)" };
+	static const enum pfd_text_target tts[] = { PFD_TEXT_SAME_FILE, PFD_TEXT_DIFFERENT_FILE,
+						    PFD_TEXT_MISSING };
+	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+		for (size_t j = 0; j < ARRAY_LEN(tts); j++) {
+			struct pfd_syscall_event *ev = new_event("openat", O_RDONLY);
+			hold_file(ev, texts[i], tts[j], i == 1);
+			annotate(ev);
+			assert_null(strchr(ev->explanation, '\n'));
+			assert_contains(ev->explanation, "/tmp/a\\nb");
+			free(ev);
+		}
+	}
+	struct pfd_syscall_event *ev = new_event("readlink", NOFLAGS);
+	hold_file(ev, "/tmp/\033[31mred\r", PFD_TEXT_SAME_FILE, false);
+	annotate(ev);
+	assert_null(strchr(ev->explanation, '\033'));
+	assert_null(strchr(ev->explanation, '\r'));
+	assert_contains(ev->explanation, "\\r");
+	free(ev);
+}
+
+/* A name longer than the explanation: truncated, still terminated. */
+static void test_explain_long_name(void **state)
+{
+	(void)state;
+	struct pfd_syscall_event *ev = new_event("openat", O_RDONLY);
+	struct pfd_target *t = &ev->target;
+	hold_file(ev, "/", PFD_TEXT_MISSING, true);
+	memset(t->text, '\n', sizeof(t->text) - 1);
+	t->text[0] = '/';
+	t->text[sizeof(t->text) - 1] = '\0';
+	t->text_len = sizeof(t->text) - 1;
+	memcpy(t->name, t->text, sizeof(t->name));
+	t->name_len = t->text_len;
+	memset(ev->explanation, 'X', sizeof(ev->explanation));
+	annotate(ev);
+	size_t len = strnlen(ev->explanation, sizeof(ev->explanation));
+	assert_true(len > 0 && len < sizeof(ev->explanation));
+	assert_null(strchr(ev->explanation, '\n'));
+	free(ev);
+}
+
+/* Small buffers: always NUL-terminated, never written past size. */
+static void test_explain_tiny_buffer(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = { 1, 2, 10, 40 };
+	for (size_t i = 0; i < ARRAY_LEN(resolve_cases); i++) {
+		struct pfd_syscall_event *ev = event_for(&resolve_cases[i]);
+		ev->resolution = pfd_resolve(ev);
+		char full[PFD_EXPLANATION_MAX];
+		pfd_explain(ev, full, sizeof(full));
+		for (size_t j = 0; j < ARRAY_LEN(sizes); j++) {
+			char buf[64];
+			size_t size = sizes[j];
+			memset(buf, '#', sizeof(buf));
+			pfd_explain(ev, buf, size);
+			size_t want = size - 1 < strlen(full) ? size - 1 : strlen(full);
+			assert_int_equal(buf[want], '\0');
+			assert_int_equal(strnlen(buf, size), want);
+			if (want)
+				assert_memory_equal(buf, full, want);
+			for (size_t k = size; k < sizeof(buf); k++)
+				if (buf[k] != '#')
+					fail_msg("case %zu: byte %zu written with size %zu", i, k, size);
+		}
+		/* size 0: nothing written at all */
+		char none = '#';
+		pfd_explain(ev, &none, 0);
+		assert_int_equal(none, '#');
+		free(ev);
+	}
+}
+
+/* A tiny buffer with an escaped name in the middle of the sentence. */
+static void test_explain_tiny_buffer_quoted(void **state)
+{
+	(void)state;
+	struct pfd_syscall_event *ev = new_event("openat", O_RDONLY);
+	hold_file(ev, "/tmp/a\nb (deleted)", PFD_TEXT_MISSING, true);
+	ev->resolution = pfd_resolve(ev);
+	char full[PFD_EXPLANATION_MAX];
+	pfd_explain(ev, full, sizeof(full));
+	for (size_t size = 1; size < strlen(full) + 2; size++) {
+		char buf[PFD_EXPLANATION_MAX + 8];
+		memset(buf, '#', sizeof(buf));
+		pfd_explain(ev, buf, size);
+		size_t want = size - 1 < strlen(full) ? size - 1 : strlen(full);
+		assert_int_equal(strnlen(buf, size), want);
+		if (want)
+			assert_memory_equal(buf, full, want);
+		assert_int_equal(buf[size], '#');
+	}
+	free(ev);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_call_follows),
+		cmocka_unit_test(test_follow_cases_cover_table),
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_resolve_cases_cover_values),
+		cmocka_unit_test(test_explain_every_case),
+		cmocka_unit_test(test_explain_content),
+		cmocka_unit_test(test_explain_deleted),
+		cmocka_unit_test(test_explain_name_removed),
+		cmocka_unit_test(test_explain_different_file),
+		cmocka_unit_test(test_explain_not_a_path),
+		cmocka_unit_test(test_explain_readlink_broken),
+		cmocka_unit_test(test_explain_escapes_name),
+		cmocka_unit_test(test_explain_long_name),
+		cmocka_unit_test(test_explain_tiny_buffer),
+		cmocka_unit_test(test_explain_tiny_buffer_quoted),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

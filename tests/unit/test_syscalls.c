@@ -1,0 +1,400 @@
+/* procfd-trace: unit tests for the syscall table (filters/syscalls.c) and the
+ * (audit arch, number) map (filters/syscall_map.c), checked against
+ * libseccomp's own tables. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procfd/syscalls.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define X32_BIT 0x40000000u
+#define N PFD_NO_ARG
+
+struct arch {
+	const char *name;
+	uint32_t scmp;
+	uint32_t audit;
+};
+
+static const struct arch arches[] = {
+	{ "x86_64", SCMP_ARCH_X86_64, AUDIT_ARCH_X86_64 },
+	{ "i386", SCMP_ARCH_X86, AUDIT_ARCH_I386 },
+	/* x32 shares the audit arch; its numbers carry __X32_SYSCALL_BIT */
+	{ "x32", SCMP_ARCH_X32, AUDIT_ARCH_X86_64 },
+};
+
+static int setup_map(void **state)
+{
+	(void)state;
+	return pfd_syscall_map_init() == 0 ? 0 : -1;
+}
+
+static const struct pfd_syscall_desc *desc(const char *name)
+{
+	const struct pfd_syscall_desc *d = pfd_syscall_by_name(name);
+	if (!d)
+		fail_msg("%s is not in the syscall table", name);
+	return d;
+}
+
+/* ---- the table itself ------------------------------------------------- */
+
+static void test_names_unique_and_indexed(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	assert_true(n > 0);
+	/* the map keeps index + 1 in a byte; RET_TRACE data is 16 bits */
+	assert_true(n < 255);
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(t[i].name);
+		assert_ptr_equal(pfd_syscall_by_name(t[i].name), &t[i]);
+		assert_int_equal(pfd_syscall_index(&t[i]), i);
+		for (size_t j = i + 1; j < n; j++)
+			if (strcmp(t[i].name, t[j].name) == 0)
+				fail_msg("%s twice in the table", t[i].name);
+	}
+	assert_null(pfd_syscall_by_name("getpid"));
+	assert_null(pfd_syscall_by_name(""));
+	assert_null(pfd_syscall_by_name("Open"));
+}
+
+/* STYLE.md: every name is one libseccomp knows, and exists somewhere. */
+static void test_names_known_to_libseccomp(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	for (size_t i = 0; i < n; i++) {
+		bool somewhere = false;
+		for (size_t a = 0; a < ARRAY_LEN(arches); a++) {
+			int nr = seccomp_syscall_resolve_name_arch(arches[a].scmp, t[i].name);
+			if (nr == __NR_SCMP_ERROR)
+				fail_msg("libseccomp does not know %s on %s", t[i].name, arches[a].name);
+			somewhere = somewhere || nr >= 0;
+		}
+		if (!somewhere)
+			fail_msg("%s exists on none of x86_64, i386, x32", t[i].name);
+	}
+}
+
+/* The i386 stat family has its own names: newfstatat is absent there, and
+ * stat64/fstatat64 are absent on x86_64; the table must carry both. */
+static void test_arch_specific_names(void **state)
+{
+	(void)state;
+	assert_true(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "newfstatat") < 0);
+	assert_true(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "newfstatat") >= 0);
+	assert_true(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "fstatat64") < 0);
+	assert_non_null(desc("newfstatat"));
+	assert_non_null(desc("fstatat64"));
+	assert_non_null(desc("stat64"));
+	assert_non_null(desc("lstat64"));
+}
+
+static bool slot_ok(int8_t slot)
+{
+	return slot == N || (slot >= 0 && slot <= 5);
+}
+
+static void test_argument_slots_sane(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct pfd_syscall_desc *d = &t[i];
+		int8_t slots[] = { d->dirfd_arg, d->path_arg, d->flags_arg, d->mode_arg, d->how_arg };
+		if (d->path_arg < 0 || d->path_arg > 5)
+			fail_msg("%s: path_arg %d", d->name, d->path_arg);
+		for (size_t a = 0; a < ARRAY_LEN(slots); a++) {
+			if (!slot_ok(slots[a]))
+				fail_msg("%s: slot %zu is %d", d->name, a, slots[a]);
+			for (size_t b = a + 1; b < ARRAY_LEN(slots); b++)
+				if (slots[a] != N && slots[a] == slots[b])
+					fail_msg("%s: slots %zu and %zu both %d", d->name, a, b,
+						 slots[a]);
+		}
+		/* the path follows its dirfd */
+		if (d->dirfd_arg != N && d->path_arg != d->dirfd_arg + 1)
+			fail_msg("%s: path %d does not follow dirfd %d", d->name, d->path_arg,
+				 d->dirfd_arg);
+		/* a flags word (openat2's how, creat's implicit flags) comes with a decoding */
+		bool has_flags = d->flags_arg != N || d->how_arg != N || d->implicit_flags;
+		if (has_flags != (d->flags_kind != PFD_FLAGS_NONE))
+			fail_msg("%s: flags slot %d / how %d with kind %d", d->name, d->flags_arg,
+				 d->how_arg, d->flags_kind);
+		/* open flags only for the open class; AT_* flags never for it */
+		if ((d->flags_kind == PFD_FLAGS_OPEN) != (d->cls == PFD_SC_OPEN))
+			fail_msg("%s: flags kind %d for class %d", d->name, d->flags_kind, d->cls);
+		if (d->implicit_flags && d->flags_arg != N)
+			fail_msg("%s: implicit flags and a flags argument", d->name);
+	}
+}
+
+struct layout {
+	const char *name;
+	enum pfd_sc_class cls;
+	int8_t dirfd, path, flags;
+	enum pfd_flags_kind kind;
+	int8_t mode, how;
+};
+
+/* From the man pages (the raw syscalls, not the libc wrappers). */
+static const struct layout layouts[] = {
+	/* open(path, flags, mode) */
+	{ "open", PFD_SC_OPEN, N, 0, 1, PFD_FLAGS_OPEN, 2, N },
+	/* openat(dirfd, path, flags, mode) */
+	{ "openat", PFD_SC_OPEN, 0, 1, 2, PFD_FLAGS_OPEN, 3, N },
+	/* openat2(dirfd, path, how, size) */
+	{ "openat2", PFD_SC_OPEN, 0, 1, N, PFD_FLAGS_OPEN, N, 2 },
+	/* creat(path, mode) */
+	{ "creat", PFD_SC_OPEN, N, 0, N, PFD_FLAGS_OPEN, 1, N },
+	{ "stat", PFD_SC_STAT, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "stat64", PFD_SC_STAT, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "oldstat", PFD_SC_STAT, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "lstat", PFD_SC_LSTAT, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "lstat64", PFD_SC_LSTAT, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "oldlstat", PFD_SC_LSTAT, N, 0, N, PFD_FLAGS_NONE, N, N },
+	/* newfstatat(dirfd, path, statbuf, flags) */
+	{ "newfstatat", PFD_SC_STATAT, 0, 1, 3, PFD_FLAGS_AT, N, N },
+	{ "fstatat64", PFD_SC_STATAT, 0, 1, 3, PFD_FLAGS_AT, N, N },
+	/* statx(dirfd, path, flags, mask, statxbuf) */
+	{ "statx", PFD_SC_STATAT, 0, 1, 2, PFD_FLAGS_AT, N, N },
+	/* readlink(path, buf, size); readlinkat(dirfd, path, buf, size) */
+	{ "readlink", PFD_SC_READLINK, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "readlinkat", PFD_SC_READLINK, 0, 1, N, PFD_FLAGS_NONE, N, N },
+	/* access(path, mode); faccessat(dirfd, path, mode): the syscall has no flags */
+	{ "access", PFD_SC_ACCESS, N, 0, N, PFD_FLAGS_NONE, 1, N },
+	{ "faccessat", PFD_SC_ACCESS, 0, 1, N, PFD_FLAGS_NONE, 2, N },
+	/* faccessat2(dirfd, path, mode, flags) */
+	{ "faccessat2", PFD_SC_ACCESS, 0, 1, 3, PFD_FLAGS_AT, 2, N },
+	/* linkat(olddirfd, oldpath, newdirfd, newpath, flags) */
+	{ "linkat", PFD_SC_LINKAT, 0, 1, 4, PFD_FLAGS_AT, N, N },
+	/* execve(path, argv, envp); execveat(dirfd, path, argv, envp, flags) */
+	{ "execve", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "execveat", PFD_SC_FOLLOW, 0, 1, 4, PFD_FLAGS_AT, N, N },
+	{ "chdir", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "truncate", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "truncate64", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "statfs", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "statfs64", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+};
+
+static void test_argument_slots_per_man_page(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(layouts); i++) {
+		const struct layout *l = &layouts[i];
+		const struct pfd_syscall_desc *d = desc(l->name);
+		if (d->cls != l->cls || d->dirfd_arg != l->dirfd || d->path_arg != l->path ||
+		    d->flags_arg != l->flags || d->flags_kind != l->kind || d->mode_arg != l->mode ||
+		    d->how_arg != l->how)
+			fail_msg("%s: class %d dirfd %d path %d flags %d/%d mode %d how %d; want "
+				 "%d %d %d %d/%d %d %d", l->name, d->cls, d->dirfd_arg, d->path_arg,
+				 d->flags_arg, d->flags_kind, d->mode_arg, d->how_arg, l->cls,
+				 l->dirfd, l->path, l->flags, l->kind, l->mode, l->how);
+	}
+	assert_int_equal(desc("creat")->implicit_flags, O_CREAT | O_WRONLY | O_TRUNC);
+	assert_int_equal(desc("open")->implicit_flags, 0);
+
+	/* every row is described above */
+	size_t n;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < ARRAY_LEN(layouts); j++)
+			seen = seen || strcmp(layouts[j].name, t[i].name) == 0;
+		if (!seen)
+			fail_msg("%s has no expected layout in this test", t[i].name);
+	}
+}
+
+/* ---- the map ------------------------------------------------------------ */
+
+static void test_map_init(void **state)
+{
+	(void)state;
+	assert_int_equal(pfd_syscall_map_init(), 0);
+	/* idempotent */
+	assert_int_equal(pfd_syscall_map_init(), 0);
+}
+
+static void test_lookup_every_name(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	for (size_t a = 0; a < ARRAY_LEN(arches); a++) {
+		size_t found = 0;
+		for (size_t i = 0; i < n; i++) {
+			int nr = seccomp_syscall_resolve_name_arch(arches[a].scmp, t[i].name);
+			if (nr < 0)
+				continue;
+			if (arches[a].scmp == SCMP_ARCH_X32)
+				assert_true((uint32_t)nr & X32_BIT);
+			const struct pfd_syscall_desc *got =
+				pfd_syscall_lookup(arches[a].audit, (uint64_t)nr);
+			if (got != &t[i])
+				fail_msg("%s: %s (%d) -> %s", arches[a].name, t[i].name, nr,
+					 got ? got->name : "NULL");
+			found++;
+		}
+		assert_true(found > 10);
+	}
+}
+
+/* Exhaustively: a number maps to a name iff libseccomp names it so. */
+static void test_lookup_agrees_with_libseccomp(void **state)
+{
+	(void)state;
+	for (size_t a = 0; a < ARRAY_LEN(arches); a++) {
+		uint64_t base = arches[a].scmp == SCMP_ARCH_X32 ? X32_BIT : 0;
+		for (uint64_t nr = 0; nr < 1100; nr++) {
+			const struct pfd_syscall_desc *got =
+				pfd_syscall_lookup(arches[a].audit, base | nr);
+			char *name = seccomp_syscall_resolve_num_arch(arches[a].scmp, (int)(base | nr));
+			const struct pfd_syscall_desc *want = name ? pfd_syscall_by_name(name) : NULL;
+			if (got != want)
+				fail_msg("%s: %llu (%s) -> %s, want %s", arches[a].name,
+					 (unsigned long long)(base | nr), name ? name : "?",
+					 got ? got->name : "NULL", want ? want->name : "NULL");
+			free(name);
+		}
+	}
+}
+
+static void test_lookup_i386(void **state)
+{
+	(void)state;
+	/* arch/x86/entry/syscalls/syscall_32.tbl */
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 195), desc("stat64"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 196), desc("lstat64"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 300), desc("fstatat64"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 5), desc("open"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 295), desc("openat"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 383), desc("statx"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 18), desc("oldstat"));
+	/* i386 number 4 is write, 2 is fork: x86_64's stat and open numbers */
+	assert_null(pfd_syscall_lookup(AUDIT_ARCH_I386, 4));
+	assert_null(pfd_syscall_lookup(AUDIT_ARCH_I386, 2));
+	/* newfstatat does not exist on i386 */
+	assert_true(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "newfstatat") < 0);
+	for (uint64_t nr = 0; nr < 2048; nr++)
+		assert_ptr_not_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, nr), desc("newfstatat"));
+}
+
+static void test_lookup_x86_64(void **state)
+{
+	(void)state;
+	/* arch/x86/entry/syscalls/syscall_64.tbl */
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 2), desc("open"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 4), desc("stat"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 257), desc("openat"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 262), desc("newfstatat"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 332), desc("statx"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 437), desc("openat2"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 439), desc("faccessat2"));
+	/* no 64-bit stat64 */
+	for (uint64_t nr = 0; nr < 2048; nr++) {
+		const struct pfd_syscall_desc *d = pfd_syscall_lookup(AUDIT_ARCH_X86_64, nr);
+		assert_ptr_not_equal(d, desc("stat64"));
+		assert_ptr_not_equal(d, desc("fstatat64"));
+	}
+}
+
+static void test_lookup_x32(void **state)
+{
+	(void)state;
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, X32_BIT | 2), desc("open"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, X32_BIT | 257), desc("openat"));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, X32_BIT | 262), desc("newfstatat"));
+	/* x32's own execve is 520, not 59 */
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, X32_BIT | 520), desc("execve"));
+	assert_null(pfd_syscall_lookup(AUDIT_ARCH_X86_64, X32_BIT | 59));
+	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 59), desc("execve"));
+	/* x86_64 without the bit does not have 520 */
+	assert_null(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 520));
+}
+
+static void test_lookup_unrelated(void **state)
+{
+	(void)state;
+	static const char *const others[] = { "getpid", "write", "read", "close", "mmap",
+					      "fstat", "mkdir", "unlink", "rename" };
+	for (size_t a = 0; a < ARRAY_LEN(arches); a++)
+		for (size_t i = 0; i < ARRAY_LEN(others); i++) {
+			int nr = seccomp_syscall_resolve_name_arch(arches[a].scmp, others[i]);
+			if (nr < 0)
+				continue;
+			if (pfd_syscall_lookup(arches[a].audit, (uint64_t)nr))
+				fail_msg("%s: %s (%d) maps to a path syscall", arches[a].name,
+					 others[i], nr);
+		}
+}
+
+static void test_lookup_out_of_range(void **state)
+{
+	(void)state;
+	static const uint64_t nrs[] = { 1024, 1025, 4095, 65536, 0x7fffffff, 0xffffffff,
+					UINT64_MAX, (uint64_t)-1 & ~(uint64_t)X32_BIT,
+					X32_BIT | 1024, X32_BIT | 0xfffff, 0x100000002ull,
+					0x8000000000000002ull };
+	for (size_t i = 0; i < ARRAY_LEN(nrs); i++) {
+		assert_null(pfd_syscall_lookup(AUDIT_ARCH_X86_64, nrs[i]));
+		assert_null(pfd_syscall_lookup(AUDIT_ARCH_I386, nrs[i]));
+	}
+	/* the x32 bit is not meaningful on i386 */
+	assert_null(pfd_syscall_lookup(AUDIT_ARCH_I386, X32_BIT | 5));
+	/* unknown arches */
+	assert_null(pfd_syscall_lookup(AUDIT_ARCH_AARCH64, 56)); /* openat there */
+	assert_null(pfd_syscall_lookup(AUDIT_ARCH_AARCH64, 2));
+	assert_null(pfd_syscall_lookup(AUDIT_ARCH_ARM, 5));
+	assert_null(pfd_syscall_lookup(0, 2));
+}
+
+static void test_audit_arches(void **state)
+{
+	(void)state;
+	size_t n;
+	const uint32_t *a = pfd_audit_arches(&n);
+	assert_int_equal(n, 2);
+	assert_int_equal(a[0], AUDIT_ARCH_X86_64);
+	assert_int_equal(a[1], AUDIT_ARCH_I386);
+	assert_string_equal(pfd_audit_arch_name(AUDIT_ARCH_X86_64), "x86_64");
+	assert_string_equal(pfd_audit_arch_name(AUDIT_ARCH_I386), "i386");
+	assert_string_equal(pfd_audit_arch_name(AUDIT_ARCH_AARCH64), "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names_unique_and_indexed),
+		cmocka_unit_test(test_names_known_to_libseccomp),
+		cmocka_unit_test(test_arch_specific_names),
+		cmocka_unit_test(test_argument_slots_sane),
+		cmocka_unit_test(test_argument_slots_per_man_page),
+		cmocka_unit_test(test_map_init),
+		cmocka_unit_test(test_lookup_every_name),
+		cmocka_unit_test(test_lookup_agrees_with_libseccomp),
+		cmocka_unit_test(test_lookup_i386),
+		cmocka_unit_test(test_lookup_x86_64),
+		cmocka_unit_test(test_lookup_x32),
+		cmocka_unit_test(test_lookup_unrelated),
+		cmocka_unit_test(test_lookup_out_of_range),
+		cmocka_unit_test(test_audit_arches),
+	};
+	return cmocka_run_group_tests(tests, setup_map, NULL);
+}

@@ -1,0 +1,160 @@
+/* procfd-trace: unit tests for pfd_target_classify (tracer/plugins/procfd_probe.c):
+ * the kind of what an fd holds, from readlink's text and the st_mode. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "procfd/event.h"
+#include "tracer/plugins/procfd_probe.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+struct kind_case {
+	const char *text;
+	bool have_stat;
+	uint32_t mode;
+	uint64_t nlink;
+	enum pfd_target_kind want;
+	const char *anon_name; /* expected anon_name ("" unless ANON_INODE) */
+};
+
+static const struct kind_case kind_cases[] = {
+	{ "/tmp/file", true, S_IFREG | 0644, 1, PFD_KIND_REGULAR, "" },
+	{ "/tmp/file (deleted)", true, S_IFREG | 0644, 0, PFD_KIND_REGULAR, "" },
+	{ "/memfd:x (deleted)", true, S_IFREG | 0777, 0, PFD_KIND_MEMFD, "" },
+	{ "/memfd: (deleted)", true, S_IFREG | 0777, 0, PFD_KIND_MEMFD, "" },
+	/* a real file whose name starts like a memfd: it has a link */
+	{ "/memfd:x (deleted)", true, S_IFREG | 0644, 1, PFD_KIND_REGULAR, "" },
+	/* a deleted file in a directory called memfd:... is not a memfd */
+	{ "/tmp/memfd:x (deleted)", true, S_IFREG | 0644, 0, PFD_KIND_REGULAR, "" },
+	{ "/tmp", true, S_IFDIR | 0755, 2, PFD_KIND_DIRECTORY, "" },
+	{ "/tmp/d (deleted)", true, S_IFDIR | 0755, 0, PFD_KIND_DIRECTORY, "" },
+	{ "pipe:[1]", true, S_IFIFO | 0600, 1, PFD_KIND_PIPE, "" },
+	{ "pipe:[4026532]", true, S_IFIFO | 0600, 1, PFD_KIND_PIPE, "" },
+	{ "/tmp/fifo", true, S_IFIFO | 0644, 1, PFD_KIND_FIFO, "" },
+	{ "/tmp/pipe:[1]", true, S_IFIFO | 0644, 1, PFD_KIND_FIFO, "" },
+	{ "socket:[12345]", true, S_IFSOCK | 0777, 1, PFD_KIND_SOCKET, "" },
+	{ "/run/bound.sock", true, S_IFSOCK | 0755, 1, PFD_KIND_SOCKET, "" },
+	{ "anon_inode:[eventfd]", true, 0600, 1, PFD_KIND_ANON_INODE, "[eventfd]" },
+	{ "anon_inode:[pidfd]", true, 0600, 1, PFD_KIND_ANON_INODE, "[pidfd]" },
+	{ "anon_inode:inotify", true, 0600, 1, PFD_KIND_ANON_INODE, "inotify" },
+	/* the text decides for an anon inode, even without a stat */
+	{ "anon_inode:[signalfd]", false, 0, 0, PFD_KIND_ANON_INODE, "[signalfd]" },
+	{ "anon_inode:", true, 0600, 1, PFD_KIND_ANON_INODE, "" },
+	{ "/dev/null", true, S_IFCHR | 0666, 1, PFD_KIND_CHAR_DEVICE, "" },
+	{ "/dev/pts/0", true, S_IFCHR | 0620, 1, PFD_KIND_CHAR_DEVICE, "" },
+	{ "/dev/sda", true, S_IFBLK | 0660, 1, PFD_KIND_BLOCK_DEVICE, "" },
+	/* an O_PATH|O_NOFOLLOW fd on a symlink */
+	{ "/tmp/link", true, S_IFLNK | 0777, 1, PFD_KIND_SYMLINK, "" },
+	/* without a stat the mode is not looked at */
+	{ "/tmp/file", false, S_IFREG | 0644, 1, PFD_KIND_OTHER, "" },
+	{ "/tmp", false, S_IFDIR | 0755, 2, PFD_KIND_OTHER, "" },
+	{ "/memfd:x (deleted)", false, S_IFREG | 0777, 0, PFD_KIND_OTHER, "" },
+	{ "socket:[9]", false, 0, 0, PFD_KIND_SOCKET, "" },
+	{ "pipe:[9]", false, 0, 0, PFD_KIND_PIPE, "" },
+	{ "", false, 0, 0, PFD_KIND_OTHER, "" },
+	/* a stat with no type bits and a path text */
+	{ "/weird", true, 0644, 1, PFD_KIND_OTHER, "" },
+	{ "net:[4026531840]", true, 0444, 1, PFD_KIND_OTHER, "" },
+};
+
+static struct pfd_target *new_target(const char *text, bool have_stat, uint32_t mode,
+				     uint64_t nlink)
+{
+	struct pfd_target *t = calloc(1, sizeof(*t));
+	assert_non_null(t);
+	snprintf(t->text, sizeof(t->text), "%s", text);
+	t->text_len = strlen(t->text);
+	t->have_stat = have_stat;
+	t->mode = mode;
+	t->nlink = nlink;
+	/* stale values from an earlier probe must not leak through */
+	t->kind = PFD_KIND_BLOCK_DEVICE;
+	snprintf(t->anon_name, sizeof(t->anon_name), "stale");
+	return t;
+}
+
+static void test_kinds(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(kind_cases); i++) {
+		const struct kind_case *c = &kind_cases[i];
+		struct pfd_target *t = new_target(c->text, c->have_stat, c->mode, c->nlink);
+		pfd_target_classify(t);
+		if (t->kind != c->want)
+			fail_msg("case %zu \"%s\" mode %#o%s: %s, want %s", i, c->text, c->mode,
+				 c->have_stat ? "" : " (no stat)", pfd_target_kind_name(t->kind),
+				 pfd_target_kind_name(c->want));
+		if (strcmp(t->anon_name, c->anon_name) != 0)
+			fail_msg("case %zu \"%s\": anon_name \"%s\", want \"%s\"", i, c->text,
+				 t->anon_name, c->anon_name);
+		free(t);
+	}
+}
+
+/* Every kind is reached by some case. */
+static void test_kinds_covered(void **state)
+{
+	(void)state;
+	for (int k = PFD_KIND_REGULAR; k <= PFD_KIND_OTHER; k++) {
+		bool seen = false;
+		for (size_t i = 0; i < ARRAY_LEN(kind_cases); i++)
+			seen = seen || kind_cases[i].want == (enum pfd_target_kind)k;
+		if (!seen)
+			fail_msg("no case for kind %s", pfd_target_kind_name((enum pfd_target_kind)k));
+	}
+}
+
+/* Only text_len bytes count: the text is not NUL-terminated by contract. */
+static void test_text_len_respected(void **state)
+{
+	(void)state;
+	struct pfd_target *t = new_target("anon_inode:[eventfd]", true, S_IFREG | 0600, 1);
+	t->text_len = 5; /* "anon_" */
+	pfd_target_classify(t);
+	assert_int_equal(t->kind, PFD_KIND_REGULAR);
+	assert_string_equal(t->anon_name, "");
+	free(t);
+
+	t = new_target("anon_inode:[eventfd]XYZ", true, 0600, 1);
+	t->text_len = strlen("anon_inode:[eventfd]");
+	pfd_target_classify(t);
+	assert_int_equal(t->kind, PFD_KIND_ANON_INODE);
+	assert_string_equal(t->anon_name, "[eventfd]");
+	free(t);
+}
+
+/* An anon name longer than the field: cut, NUL-terminated, no overflow. */
+static void test_long_anon_name(void **state)
+{
+	(void)state;
+	char text[256];
+	int n = snprintf(text, sizeof(text), "anon_inode:[");
+	memset(text + n, 'a', 200);
+	snprintf(text + n + 200, sizeof(text) - (size_t)n - 200, "]");
+	struct pfd_target *t = new_target(text, true, 0600, 1);
+	pfd_target_classify(t);
+	assert_int_equal(t->kind, PFD_KIND_ANON_INODE);
+	assert_int_equal(strlen(t->anon_name), sizeof(t->anon_name) - 1);
+	assert_memory_equal(t->anon_name, "[aaaa", 5);
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_kinds_covered),
+		cmocka_unit_test(test_text_len_respected),
+		cmocka_unit_test(test_long_anon_name),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
