@@ -162,6 +162,46 @@ static void finish_call(struct tcb *t)
 	t->flags &= ~TCB_IN_CALL;
 }
 
+/* A call interrupted by a signal exits with a kernel-internal ERESTART* code
+ * that the program never sees: the kernel either runs the call again, which
+ * reaches us as a new entry with the same arguments, or returns EINTR. So the
+ * event is held until the thread's next trapped call tells which. */
+static bool is_restart_code(int64_t rval)
+{
+	return rval <= -512 && rval >= -516;
+}
+
+static bool same_call(const struct pfd_syscall_event *ev, const struct pfd_syscall_desc *sc,
+		      const uint64_t args[6])
+{
+	return ev->sc == sc && memcmp(ev->args, args, sizeof(ev->args)) == 0;
+}
+
+/* At a trapped entry: drop the held event if this is its restart, or report
+ * it with the EINTR the program got. (A path call made by the signal handler
+ * itself before the restart would be taken for "EINTR": a known limit.) */
+static void settle_held_call(struct tcb *t, const struct pfd_syscall_desc *sc,
+			     const uint64_t args[6])
+{
+	t->flags &= ~TCB_RESTARTING;
+	if (same_call(t->ev, sc, args))
+		return;
+	pfd_decode_exit(t->ev, -EINTR, true);
+	finish_call(t);
+}
+
+/* The thread ends (or is let go) with a call still open: report it unfinished. */
+static void finish_open_call(struct tcb *t)
+{
+	if (t->flags & TCB_RESTARTING) {
+		t->flags &= ~TCB_RESTARTING;
+		t->ev->finished = false;
+		finish_call(t);
+	} else if (t->flags & TCB_IN_CALL) {
+		finish_call(t);
+	}
+}
+
 /* ---- tracee records ------------------------------------------------- */
 
 static struct tcb *add_tracee(pid_t tid, unsigned flags, pid_t tgid)
@@ -205,6 +245,8 @@ static void syscall_entry(struct tcb *t, const struct pfd_syscall_desc *sc, uint
 	struct pfd_syscall_event *ev;
 	unsigned verdict = PFD_PASS;
 
+	if (sc && (t->flags & TCB_RESTARTING))
+		settle_held_call(t, sc, args);
 	if (!sc || (t->flags & TCB_HIDE) || !(ev = pfd_tcb_event(t))) {
 		resume(t, 0);
 		return;
@@ -222,7 +264,10 @@ static void syscall_exit(struct tcb *t, int64_t rval, bool is_error)
 {
 	if (t->flags & TCB_IN_CALL) {
 		pfd_decode_exit(t->ev, rval, is_error);
-		finish_call(t);
+		if (is_error && is_restart_code(rval))
+			t->flags = (t->flags & ~TCB_IN_CALL) | TCB_RESTARTING;
+		else
+			finish_call(t);
 	}
 	resume(t, 0);
 }
@@ -300,8 +345,7 @@ static struct tcb *switch_after_exec(struct tcb *t, pid_t old_tid)
 	struct tcb *execer = old_tid > 0 && old_tid != t->tid ? pfd_tcb_find(old_tid) : NULL;
 	if (!execer)
 		return t;
-	if (t->flags & TCB_IN_CALL)
-		finish_call(t); /* the leader died inside a call: unfinished */
+	finish_open_call(t); /* the leader died inside a call: unfinished */
 	pid_t tid = t->tid;
 	pfd_tcb_drop(t);
 	pfd_tcb_rekey(execer, tid);
@@ -327,8 +371,7 @@ static void on_exited(struct tcb *t, int status)
 {
 	struct pfd_proc_event pe = { 0 };
 
-	if (t->flags & TCB_IN_CALL)
-		finish_call(t); /* killed inside the call: report it unfinished */
+	finish_open_call(t); /* killed inside the call: report it unfinished */
 	pe.pid = tcb_tgid(t);
 	pe.tid = t->tid;
 	pe.leader = pe.pid == pe.tid;
@@ -364,10 +407,10 @@ static void detach_stopped(struct tcb *t, int status)
 	struct __ptrace_syscall_info info;
 
 	if ((t->flags & TCB_IN_CALL) && event == 0 && sig == (SIGTRAP | 0x80) &&
-	    get_syscall_info(t, &info) && info.op == PTRACE_SYSCALL_INFO_EXIT)
+	    get_syscall_info(t, &info) && info.op == PTRACE_SYSCALL_INFO_EXIT &&
+	    !(info.exit.is_error && is_restart_code(info.exit.rval)))
 		pfd_decode_exit(t->ev, info.exit.rval, info.exit.is_error);
-	if (t->flags & TCB_IN_CALL)
-		finish_call(t);
+	finish_open_call(t);
 	bool delivery = event == 0 && sig != (SIGTRAP | 0x80);
 	ptrace_or_warn(PTRACE_DETACH, t->tid, delivery ? (unsigned long)sig : 0, "detach");
 	pfd_tcb_drop(t);

@@ -14,6 +14,7 @@ enum tcb_flags {
 	TCB_HIDE    = 1u << 2,  /* launched child before its first execve */
 	TCB_ATTACHED = 1u << 3, /* seized with -p, not started by us */
 	TCB_DETACHING = 1u << 4, /* interrupted: detach at its next stop */
+	TCB_RESTARTING = 1u << 5, /* the reported call exited with ERESTART*: held */
 };
 
 struct tcb {

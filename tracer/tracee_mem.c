@@ -63,14 +63,16 @@ int pfd_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
 
 ssize_t pfd_read_string(pid_t tid, uint64_t addr, char *buf, size_t size, bool *truncated)
 {
-	size_t got = 0, room = size - 1;
+	size_t got = 0;
 
+	/* All size bytes may be read: a path of PATH_MAX - 1 bytes has its NUL
+	 * at buf[PATH_MAX - 1], and the kernel accepts it. */
 	*truncated = false;
-	while (got < room) {
+	while (got < size) {
 		uint64_t at = addr + got;
 		size_t chunk = PAGE - (size_t)(at % PAGE);
-		if (chunk > room - got)
-			chunk = room - got;
+		if (chunk > size - got)
+			chunk = size - got;
 		int rc = pfd_read_mem(tid, at, buf + got, chunk);
 		if (rc < 0) {
 			buf[got] = '\0';
@@ -81,7 +83,7 @@ ssize_t pfd_read_string(pid_t tid, uint64_t addr, char *buf, size_t size, bool *
 			return nul - buf;
 		got += chunk;
 	}
-	buf[room] = '\0';
+	buf[size - 1] = '\0';
 	*truncated = true;
-	return (ssize_t)room;
+	return (ssize_t)(size - 1);
 }

@@ -80,8 +80,8 @@
 
 /* Formatted strings live in a ring of static buffers, so several may be used
  * in one printf; a string stays valid for the next EXP_RING - 1 calls. The
- * ring is per thread. */
-#define EXP_RING 256
+ * ring is per thread; longer strings are malloc'd. */
+#define EXP_RING 128
 #define EXP_BUF 8192
 
 static inline char *exp_buf(void)
@@ -93,14 +93,28 @@ static inline char *exp_buf(void)
 	return b;
 }
 
+/* A buffer of at least size bytes: from the ring, or (rarely, for long
+ * paths) from malloc, never freed: test programs are short-lived. */
+static inline char *exp_buf_size(size_t size)
+{
+	if (size <= EXP_BUF)
+		return exp_buf();
+	char *b = malloc(size);
+	CHECK(b != NULL, "malloc %zu", size);
+	return b;
+}
+
 static inline __attribute__((format(printf, 1, 2))) const char *sfmt(const char *fmt, ...)
 {
-	char *b = exp_buf();
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(b, EXP_BUF, fmt, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	CHECK(n >= 0 && n < EXP_BUF, "sfmt: string too long");
+	CHECK(n >= 0, "sfmt: bad format");
+	char *b = exp_buf_size((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b, (size_t)n + 1, fmt, ap);
+	va_end(ap);
 	return b;
 }
 
@@ -144,10 +158,9 @@ static inline bool exp_utf8_valid(const unsigned char *s, size_t len)
  * are UTF-8, else an array of byte values. */
 static inline const char *jbytes(const char *s, size_t len)
 {
-	char *b = exp_buf();
+	char *b = exp_buf_size(len * 6 + 3); /* "\u00XX" or "255," per byte */
 	size_t o = 0;
 	const unsigned char *u = (const unsigned char *)s;
-	CHECK(len * 6 + 3 < EXP_BUF, "jbytes: value too long");
 	if (!exp_utf8_valid(u, len)) {
 		b[o++] = '[';
 		for (size_t i = 0; i < len; i++)
@@ -197,12 +210,12 @@ static inline const char *jdev(dev_t dev)
 
 static inline void exp_vline(const char *head, const char *fmt, va_list ap)
 {
-	char *b = exp_buf();
-	int n = vsnprintf(b, EXP_BUF, fmt, ap);
-	CHECK(n >= 0 && n < EXP_BUF, "expectation too long");
+	char *b = NULL;
+	CHECK(vasprintf(&b, fmt, ap) >= 0, "expectation: vasprintf");
 	CHECK(strchr(b, '\n') == NULL, "expectation holds a newline: %s", b);
 	printf("%s %s\n", head, b);
 	fflush(stdout);
+	free(b);
 }
 
 /* expect {JSON}: an event after the previous expect's must match. */
@@ -251,6 +264,7 @@ static inline const char *errno_name(int err)
 	case EINVAL: return "EINVAL";
 	case ELOOP: return "ELOOP";
 	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case EINTR: return "EINTR";
 	default: break;
 	}
 	CHECK(0, "errno_name: no name for %d", err);
@@ -325,7 +339,8 @@ static inline struct stat fd_stat(int fd)
 
 /* A "target" object for fd as it is now, with the text the kernel gives
  * (text), the name without the marker (name) and whether it had one.
- * kind, access and fd_flags (a "$flags:" set) are given by the caller. */
+ * kind, access and fd_flags (a "$flags:" set; NULL for "$any") are given by
+ * the caller. */
 static inline const char *jtarget_full(int fd, const char *text, size_t text_len,
 				       const char *name, size_t name_len, bool name_deleted,
 				       const char *kind, const char *access,
@@ -334,10 +349,11 @@ static inline const char *jtarget_full(int fd, const char *text, size_t text_len
 	struct stat st = fd_stat(fd);
 	return sfmt("{\"text\":%s,\"name\":%s,\"name_deleted\":%s,\"kind\":\"%s\","
 		    "\"deleted\":%s,\"nlink\":%lu,\"dev\":%s,\"ino\":%lu,\"access\":\"%s\","
-		    "\"fd_flags\":\"$flags:%s\"}",
+		    "\"fd_flags\":\"%s\"}",
 		    jbytes(text, text_len), jbytes(name, name_len), jbool(name_deleted), kind,
 		    jbool(st.st_nlink == 0), (unsigned long)st.st_nlink, jdev(st.st_dev),
-		    (unsigned long)st.st_ino, access, fd_flags);
+		    (unsigned long)st.st_ino, access,
+		    fd_flags ? sfmt("$flags:%s", fd_flags) : "$any");
 }
 
 /* A regular file fd whose name is path: when marked, the kernel's text is

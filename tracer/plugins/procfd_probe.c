@@ -115,6 +115,9 @@ static void resolve_text(struct pfd_target *t, pid_t tid)
 
 	set_name(t, t->text_len, false);
 	if (!names_a_path(t)) {
+		/* A memfd's text carries the kernel's marker too: it never had a name. */
+		if (t->kind == PFD_KIND_MEMFD && ends_with_deleted(t->text, t->text_len))
+			set_name(t, t->text_len - DELETED_SUFFIX_LEN, true);
 		t->text_target = PFD_TEXT_NOT_A_PATH;
 		return;
 	}

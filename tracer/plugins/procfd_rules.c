@@ -277,12 +277,6 @@ static void explain_error(struct sentence *s, const struct pfd_syscall_event *ev
 		       "fails the call too", errno_name(ev->path_errno));
 		return;
 	}
-	if (ev->err >= 512 && ev->err <= 516) {
-		/* kernel-internal codes a tracer sees at the exit stop only */
-		say(s, "%s was interrupted by a signal (%s): the kernel runs it again, which shows "
-		       "as a new call, or returns EINTR", ev->sc->name, errno_name(ev->err));
-		return;
-	}
 	say(s, "%s failed with %s (%s)", ev->sc->name, errno_name(ev->err), strerror(ev->err));
 	if (ev->err == ENOTDIR && ev->link.trailing_slash && ev->probe == PFD_PROBE_OPEN)
 		say(s, ": the path ends in a slash, but fd %d holds a %s, not a directory",
