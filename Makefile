@@ -33,8 +33,11 @@ LIB      := $(BUILD)/libprocfd.a
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
-PROG_SRC := $(wildcard tests/programs/*.c)
+# m32_*.c are i386 tracees (gcc -m32, from gcc-multilib).
+PROG_SRC := $(filter-out tests/programs/m32_%.c,$(wildcard tests/programs/*.c))
 PROG_BIN := $(PROG_SRC:tests/programs/%.c=$(BUILD)/tests/programs/%)
+PROG32_SRC := $(wildcard tests/programs/m32_*.c)
+PROG32_BIN := $(PROG32_SRC:tests/programs/%.c=$(BUILD)/tests/programs/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
 .PHONY: all deps check check-unit check-integration check-asan demo install clean bench
@@ -65,10 +68,14 @@ $(BUILD)/tests/programs/%: tests/programs/%.c tests/programs/expect.h | $(DEPS_O
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O1 -g -Itests/programs -o $@ $< -pthread
 
+$(BUILD)/tests/programs/m32_%: tests/programs/m32_%.c tests/programs/expect.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) -m32 -std=gnu11 -Wall -Wextra -Werror -O1 -g -Itests/programs -o $@ $< -pthread
+
 check-unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
-check-integration: $(BIN) $(PROG_BIN)
+check-integration: $(BIN) $(PROG_BIN) $(PROG32_BIN)
 	python3 tests/integration/run.py --bin $(BIN) --programs $(BUILD)/tests/programs
 
 # The whole suite again with AddressSanitizer and UBSan in a build of its own.
