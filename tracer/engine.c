@@ -272,27 +272,36 @@ static void syscall_exit(struct tcb *t, int64_t rval, bool is_error)
 	resume(t, 0);
 }
 
+/* Linux 5.3+. Older kernels answer EIO: say so once rather than trace
+ * nothing in silence. (ESRCH: the tracee was killed under us.) */
 static bool get_syscall_info(struct tcb *t, struct __ptrace_syscall_info *info)
 {
+	static bool warned;
 	long n = ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof(*info), info);
+	if (n < 0 && errno != ESRCH && !warned) {
+		warned = true;
+		fprintf(stderr, "procfd-trace: PTRACE_GET_SYSCALL_INFO failed (%s): "
+				"Linux 5.3 or later is needed to decode syscalls\n", strerror(errno));
+	}
 	return n > 0;
 }
 
+/* Without our filter the thread also stops at syscall entry, which comes
+ * first (kernel >= 4.8): a seccomp stop then is some other filter's
+ * SECCOMP_RET_TRACE and the call was already seen. The descriptor comes from
+ * (arch, nr), not from the filter's data: a filter the tracee installs
+ * itself may return RET_TRACE with data of its own. */
 static void on_seccomp_stop(struct tcb *t)
 {
 	struct __ptrace_syscall_info info;
-	size_t count;
-	const struct pfd_syscall_desc *table = pfd_syscalls(&count);
 
-	if (!get_syscall_info(t, &info) || info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+	if (!(t->flags & TCB_SECCOMP) || !get_syscall_info(t, &info) ||
+	    info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
 		resume(t, 0);
 		return;
 	}
-	/* The filter put the table index in SECCOMP_RET_DATA: no lookup. */
-	const struct pfd_syscall_desc *sc =
-		info.seccomp.ret_data < count ? &table[info.seccomp.ret_data]
-					      : pfd_syscall_lookup(info.arch, info.seccomp.nr);
-	syscall_entry(t, sc, info.arch, info.seccomp.nr, info.seccomp.args);
+	syscall_entry(t, pfd_syscall_lookup(info.arch, info.seccomp.nr), info.arch,
+		      info.seccomp.nr, info.seccomp.args);
 }
 
 static void on_syscall_stop(struct tcb *t)
