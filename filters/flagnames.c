@@ -126,6 +126,13 @@ static const struct flag_name at_flag_names[] = {
 	FLAG(0x8000, "AT_RECURSIVE"),
 };
 
+/* faccessat2's own word: 0x200 means AT_EACCESS there, not AT_REMOVEDIR. */
+static const struct flag_name access_at_flag_names[] = {
+	FLAG(0x100, "AT_SYMLINK_NOFOLLOW"),
+	FLAG(0x200, "AT_EACCESS"),
+	FLAG(0x1000, "AT_EMPTY_PATH"),
+};
+
 _Static_assert(AT_SYMLINK_NOFOLLOW == 0x100, "AT_SYMLINK_NOFOLLOW");
 _Static_assert(AT_REMOVEDIR == 0x200 && AT_EACCESS == 0x200, "AT_REMOVEDIR");
 _Static_assert(AT_SYMLINK_FOLLOW == 0x400, "AT_SYMLINK_FOLLOW");
@@ -238,6 +245,24 @@ size_t pfd_format_at_flags(uint64_t flags, char *buf, size_t size)
 {
 	return format_flags(at_flag_names, ARRAY_LEN(at_flag_names), "0",
 			    flags, buf, size);
+}
+
+size_t pfd_format_access_at_flags(uint64_t flags, char *buf, size_t size)
+{
+	return format_flags(access_at_flag_names, ARRAY_LEN(access_at_flag_names), "0",
+			    flags, buf, size);
+}
+
+pfd_flags_formatter pfd_flags_formatter_for(enum pfd_flags_kind kind)
+{
+	switch (kind) {
+	case PFD_FLAGS_OPEN: return pfd_format_open_flags;
+	case PFD_FLAGS_ACCESS_AT: return pfd_format_access_at_flags;
+	case PFD_FLAGS_AT:
+	case PFD_FLAGS_NONE:
+		break;
+	}
+	return pfd_format_at_flags;
 }
 
 size_t pfd_format_resolve(uint64_t resolve, char *buf, size_t size)

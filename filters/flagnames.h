@@ -5,14 +5,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "procfd/syscalls.h"
+
 /* Each writes a NUL-terminated "A|B|0x40000" into buf (truncated to size) and
  * returns the length it needed, like snprintf. Unknown bits are kept in hex,
  * so no information is lost. */
 size_t pfd_format_open_flags(uint64_t flags, char *buf, size_t size);  /* O_RDONLY|O_CLOEXEC */
 size_t pfd_format_at_flags(uint64_t flags, char *buf, size_t size);    /* AT_SYMLINK_NOFOLLOW; "0" */
+size_t pfd_format_access_at_flags(uint64_t flags, char *buf, size_t size); /* faccessat2 */
 size_t pfd_format_resolve(uint64_t resolve, char *buf, size_t size);   /* RESOLVE_*; "0" */
 size_t pfd_format_access_mode(uint64_t mode, char *buf, size_t size);  /* F_OK, R_OK|W_OK */
 size_t pfd_format_file_mode(uint64_t mode, char *buf, size_t size);    /* 0644 (octal) */
+/* The formatter for a syscall's flags word, by its kind in the table. */
+typedef size_t (*pfd_flags_formatter)(uint64_t flags, char *buf, size_t size);
+pfd_flags_formatter pfd_flags_formatter_for(enum pfd_flags_kind kind);
+
 /* "AT_FDCWD" or the decimal number. */
 size_t pfd_format_dirfd(int dirfd, char *buf, size_t size);
 

@@ -21,7 +21,7 @@ static const struct pfd_syscall_desc table[] = {
 	{ "readlinkat",  PFD_SC_READLINK, 0, 1, N, PFD_FLAGS_NONE, N, N, 0 },
 	{ "access",      PFD_SC_ACCESS,   N, 0, N, PFD_FLAGS_NONE, 1, N, 0 },
 	{ "faccessat",   PFD_SC_ACCESS,   0, 1, N, PFD_FLAGS_NONE, 2, N, 0 },
-	{ "faccessat2",  PFD_SC_ACCESS,   0, 1, 3, PFD_FLAGS_AT,   2, N, 0 },
+	{ "faccessat2",  PFD_SC_ACCESS,   0, 1, 3, PFD_FLAGS_ACCESS_AT, 2, N, 0 },
 	/* i386 spellings of the stat family (absent on x86_64: libseccomp skips them) */
 	{ "stat64",      PFD_SC_STAT,     N, 0, N, PFD_FLAGS_NONE, N, N, 0 },
 	{ "lstat64",     PFD_SC_LSTAT,    N, 0, N, PFD_FLAGS_NONE, N, N, 0 },

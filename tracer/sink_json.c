@@ -155,10 +155,8 @@ static void write_args(struct jw *w, const struct pfd_syscall_event *ev)
 	}
 	if (!ev->has_flags)
 		kv_null(w, "flags");
-	else if (ev->sc->flags_kind == PFD_FLAGS_OPEN)
-		kv_flags(w, "flags", pfd_format_open_flags, ev->flags);
 	else
-		kv_flags(w, "flags", pfd_format_at_flags, ev->flags);
+		kv_flags(w, "flags", pfd_flags_formatter_for(ev->sc->flags_kind), ev->flags);
 	if (ev->has_mode)
 		kv_flags(w, "mode", ev->sc->cls == PFD_SC_ACCESS ? pfd_format_access_mode
 								  : pfd_format_file_mode, ev->mode);

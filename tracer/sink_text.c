@@ -40,8 +40,7 @@ static void print_args(FILE *f, const struct pfd_syscall_event *ev)
 				pfd_text_quote(f, ev->path, ev->path_len);
 		} else if (i == sc->flags_arg) {
 			fputs(sep, f);
-			print_flags(f, sc->flags_kind == PFD_FLAGS_OPEN ? pfd_format_open_flags
-									: pfd_format_at_flags, ev->flags);
+			print_flags(f, pfd_flags_formatter_for(sc->flags_kind), ev->flags);
 		} else if (i == sc->how_arg) {
 			fputs(sep, f);
 			fputs("{flags=", f);

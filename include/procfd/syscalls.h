@@ -27,6 +27,7 @@ enum pfd_flags_kind {
 	PFD_FLAGS_NONE,
 	PFD_FLAGS_OPEN,   /* O_* */
 	PFD_FLAGS_AT,     /* AT_* */
+	PFD_FLAGS_ACCESS_AT, /* faccessat2: AT_EACCESS shares AT_REMOVEDIR's bit */
 };
 
 #define PFD_NO_ARG (-1)

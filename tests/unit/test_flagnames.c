@@ -108,6 +108,24 @@ static void test_at_flags(void **state)
 	check_table(pfd_format_at_flags, at_cases, ARRAY_LEN(at_cases));
 }
 
+/* faccessat2: 0x200 is AT_EACCESS there, never AT_REMOVEDIR. */
+static const struct flag_case access_at_cases[] = {
+	{ 0, "0" },
+	{ AT_EACCESS, "AT_EACCESS" },
+	{ AT_EACCESS | AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW|AT_EACCESS" },
+	{ AT_EMPTY_PATH, "AT_EMPTY_PATH" },
+	{ 0x400, "0x400" },
+};
+
+static void test_access_at_flags(void **state)
+{
+	(void)state;
+	check_table(pfd_format_access_at_flags, access_at_cases, ARRAY_LEN(access_at_cases));
+	assert_ptr_equal(pfd_flags_formatter_for(PFD_FLAGS_ACCESS_AT), pfd_format_access_at_flags);
+	assert_ptr_equal(pfd_flags_formatter_for(PFD_FLAGS_AT), pfd_format_at_flags);
+	assert_ptr_equal(pfd_flags_formatter_for(PFD_FLAGS_OPEN), pfd_format_open_flags);
+}
+
 /* ---- RESOLVE flags ----------------------------------------------------- */
 
 static const struct flag_case resolve_cases[] = {
@@ -305,6 +323,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_at_flags),
+		cmocka_unit_test(test_access_at_flags),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_access_mode),
 		cmocka_unit_test(test_file_mode),

@@ -180,7 +180,7 @@ static const struct layout layouts[] = {
 	{ "access", PFD_SC_ACCESS, N, 0, N, PFD_FLAGS_NONE, 1, N },
 	{ "faccessat", PFD_SC_ACCESS, 0, 1, N, PFD_FLAGS_NONE, 2, N },
 	/* faccessat2(dirfd, path, mode, flags) */
-	{ "faccessat2", PFD_SC_ACCESS, 0, 1, 3, PFD_FLAGS_AT, 2, N },
+	{ "faccessat2", PFD_SC_ACCESS, 0, 1, 3, PFD_FLAGS_ACCESS_AT, 2, N },
 	/* linkat(olddirfd, oldpath, newdirfd, newpath, flags) */
 	{ "linkat", PFD_SC_LINKAT, 0, 1, 4, PFD_FLAGS_AT, N, N },
 	/* execve(path, argv, envp); execveat(dirfd, path, argv, envp, flags) */
