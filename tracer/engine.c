@@ -331,9 +331,12 @@ static void on_new_child(struct tcb *t, unsigned event)
 	if (child > 0) {
 		struct tcb *c = pfd_tcb_find(child);
 		if (!c)
-			add_tracee(child, flags, event == PTRACE_EVENT_CLONE ? 0 : child);
+			c = add_tracee(child, flags, event == PTRACE_EVENT_CLONE ? 0 : child);
 		else /* its first stop came first: now we know its parent */
 			c->flags = (c->flags & ~(TCB_SECCOMP | TCB_ATTACHED)) | flags;
+		/* clone makes a thread or a process: ask now, while /proc/<tid>
+		 * exists; at its exit it will be gone and the exit event needs it. */
+		tcb_tgid(c);
 	}
 	resume(t, 0);
 }
