@@ -225,7 +225,9 @@ static struct tcb *adopt_unknown(pid_t tid)
 	struct tcb *rel = (tgid && tgid != tid) ? pfd_tcb_find(tgid) : NULL;
 	if (!rel && ppid)
 		rel = pfd_tcb_find(ppid);
-	unsigned flags = rel ? rel->flags & (TCB_SECCOMP | TCB_ATTACHED) : default_flags;
+	/* No relative known: ours if we launched a command, else attached. */
+	unsigned flags = rel ? rel->flags & (TCB_SECCOMP | TCB_ATTACHED)
+			     : main_pid ? default_flags : TCB_ATTACHED;
 	return add_tracee(tid, flags, tgid);
 }
 
