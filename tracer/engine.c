@@ -514,22 +514,58 @@ static void handle_stop_request(void)
 		kill(main_pid, stop_signal);
 }
 
+/* One round of stops: block for the first, then take every other status
+ * already waiting before acting on any. wait4(-1) reports tracees in list
+ * order, so serving one stop at a time lets a busy tracee early in the list
+ * starve the others (strace drains for the same reason since 5.0). A stopped
+ * tracee reports nothing more until resumed: each tid appears once a round. */
+#define ROUND_MAX 64
+
+struct stop {
+	pid_t tid;
+	int status;
+};
+
+/* Returns how many stops were collected; 0 when no tracee is left; -1 on error. */
+static int collect_stops(struct stop *round)
+{
+	int n = 0;
+	for (;;) {
+		pid_t tid = wait4(-1, &round[n].status, __WALL | (n ? WNOHANG : 0), NULL);
+		if (tid > 0) {
+			round[n++].tid = tid;
+			if (n == ROUND_MAX)
+				return n;
+			continue;
+		}
+		if (tid == 0 || n > 0)
+			return n; /* drained (an error after some stops is seen next round) */
+		if (errno == EINTR)
+			return -2;
+		if (errno == ECHILD)
+			return 0; /* no tracee left, orphans included */
+		fprintf(stderr, "procfd-trace: wait4: %s\n", strerror(errno));
+		return -1;
+	}
+}
+
 int pfd_engine_run(int *status, bool *have_status)
 {
+	struct stop round[ROUND_MAX];
+	int n;
+
 	for (;;) {
-		int st;
 		handle_stop_request();
-		pid_t tid = wait4(-1, &st, __WALL, NULL);
-		if (tid < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ECHILD)
-				break; /* no tracee left, orphans included */
-			fprintf(stderr, "procfd-trace: wait4: %s\n", strerror(errno));
-			return -1;
-		}
-		dispatch(tid, st);
+		n = collect_stops(round);
+		if (n == -2)
+			continue; /* a signal: look at the request first */
+		if (n <= 0)
+			break;
+		for (int i = 0; i < n; i++)
+			dispatch(round[i].tid, round[i].status);
 	}
+	if (n < 0)
+		return -1;
 	for (size_t i = 0; plugins[i]; i++)
 		if (plugins[i]->on_finish)
 			plugins[i]->on_finish();
