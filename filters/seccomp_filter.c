@@ -1,6 +1,12 @@
 /* procfd-trace: build and load the seccomp filter. */
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "filters/seccomp_filter.h"
 #include "procfd/syscalls.h"
@@ -24,7 +30,7 @@ static int set_attributes(scmp_filter_ctx ctx)
 	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
 	if (rc < 0)
 		return rc;
-	/* no_new_privs only if the kernel asks for it (pfd_filter_load). */
+	/* no_new_privs only if the kernel asks for it (pfd_filter_install). */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc < 0)
 		return rc;
@@ -67,13 +73,48 @@ int pfd_filter_build(const char *const *names, scmp_filter_ctx *out)
 	return 0;
 }
 
-int pfd_filter_load(scmp_filter_ctx ctx)
+int pfd_filter_export(scmp_filter_ctx ctx, struct pfd_bpf *out)
 {
-	int rc = seccomp_load(ctx);
+	int fd = memfd_create("pfd-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = seccomp_export_bpf(ctx, fd);
+	off_t size = rc == 0 ? lseek(fd, 0, SEEK_END) : -1;
+	if (rc == 0 && (size <= 0 || size % sizeof(struct sock_filter) ||
+			size / sizeof(struct sock_filter) > BPF_MAXINSNS))
+		rc = -EINVAL;
+	if (rc == 0 && !(out->insns = malloc((size_t)size)))
+		rc = -ENOMEM;
+	if (rc == 0 && pread(fd, out->insns, (size_t)size, 0) != size) {
+		free(out->insns);
+		rc = -EIO;
+	}
+	close(fd);
+	if (rc == 0)
+		out->len = (unsigned short)(size / sizeof(struct sock_filter));
+	return rc;
+}
+
+void pfd_bpf_free(struct pfd_bpf *bpf)
+{
+	free(bpf->insns);
+	bpf->insns = NULL;
+	bpf->len = 0;
+}
+
+static int set_filter(const struct pfd_bpf *bpf)
+{
+	struct sock_fprog prog = { bpf->len, bpf->insns };
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ? 0 : -errno;
+}
+
+int pfd_filter_install(const struct pfd_bpf *bpf)
+{
+	int rc = set_filter(bpf);
 	if (rc == -EACCES) {
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
-		if (rc == 0)
-			rc = seccomp_load(ctx);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return -errno;
+		rc = set_filter(bpf);
 	}
 	return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef PROCFD_SECCOMP_FILTER_H
 #define PROCFD_SECCOMP_FILTER_H
 
+#include <linux/filter.h>
 #include <seccomp.h>
 
 /* A filter that traps (SECCOMP_RET_TRACE, data = table index) each named path
@@ -9,9 +10,21 @@
  * the syscall table. 0 or -errno. */
 int pfd_filter_build(const char *const *names, scmp_filter_ctx *out);
 
-/* Load into the calling process. Without CAP_SYS_ADMIN the kernel requires
- * no_new_privs; it is set only then, since it changes what setuid programs do.
- * 0 or -errno. Async-signal-safe enough for a freshly forked child. */
-int pfd_filter_load(scmp_filter_ctx ctx);
+/* The filter as the kernel takes it, exported once by the tracer so that the
+ * child it forks only makes one syscall to install it. */
+struct pfd_bpf {
+	struct sock_filter *insns;
+	unsigned short len;
+};
+
+/* Export ctx's BPF program (malloc'd; free with pfd_bpf_free). 0 or -errno. */
+int pfd_filter_export(scmp_filter_ctx ctx, struct pfd_bpf *out);
+void pfd_bpf_free(struct pfd_bpf *bpf);
+
+/* Install into the calling process with seccomp(2), no library call: safe
+ * in a freshly forked child. Without CAP_SYS_ADMIN the kernel requires
+ * no_new_privs; it is set only then (EACCES), since it changes what setuid
+ * programs do. 0 or the kernel's -errno. */
+int pfd_filter_install(const struct pfd_bpf *bpf);
 
 #endif

@@ -71,10 +71,10 @@ int pfd_resolve_command(const char *cmd, char *out, size_t size)
 	return not_runnable(cmd, first_err);
 }
 
-static void report_and_exec(const char *path, char **argv, scmp_filter_ctx filter,
+static void report_and_exec(const char *path, char **argv, const struct pfd_bpf *filter,
 			    int report_fd)
 {
-	int rc = filter ? pfd_filter_load(filter) : 0;
+	int rc = filter ? pfd_filter_install(filter) : 0;
 	if (write(report_fd, &rc, sizeof(rc)) != sizeof(rc))
 		_exit(127);
 	close(report_fd);
@@ -99,7 +99,7 @@ static int wait_for_self_stop(pid_t pid)
 	return 0;
 }
 
-pid_t pfd_launch(const char *path, char **argv, scmp_filter_ctx filter,
+pid_t pfd_launch(const char *path, char **argv, const struct pfd_bpf *filter,
 		 unsigned long opts, bool *filter_loaded)
 {
 	int pipefd[2], rc = -EIO;

@@ -75,27 +75,34 @@ static unsigned long launch_options(void)
 	return trace_options() | PTRACE_O_EXITKILL;
 }
 
-static scmp_filter_ctx build_filter(const struct pfd_options *opt)
+/* The plugins' syscalls as a BPF program, or false (with a notice) when no
+ * filter is to be used. */
+static bool build_filter(const struct pfd_options *opt, struct pfd_bpf *bpf)
 {
 	scmp_filter_ctx ctx = NULL;
 	if (opt->no_seccomp)
-		return NULL;
+		return false;
 	int rc = pfd_filter_build(pfd_engine_syscalls(), &ctx);
+	if (rc == 0) {
+		rc = pfd_filter_export(ctx, bpf);
+		seccomp_release(ctx);
+	}
 	if (rc < 0) {
 		fprintf(stderr, "procfd-trace: cannot build the seccomp filter (%s): "
 				"stopping at every syscall instead\n", strerror(-rc));
-		return NULL;
+		return false;
 	}
-	return ctx;
+	return true;
 }
 
 static pid_t start_command(const struct pfd_options *opt, const char *path)
 {
-	scmp_filter_ctx filter = build_filter(opt);
+	struct pfd_bpf bpf = { 0 };
+	bool with_filter = build_filter(opt, &bpf);
 	bool filtered = false;
-	pid_t pid = pfd_launch(path, opt->command, filter, launch_options(), &filtered);
-	if (filter)
-		seccomp_release(filter);
+	pid_t pid = pfd_launch(path, opt->command, with_filter ? &bpf : NULL, launch_options(),
+			       &filtered);
+	pfd_bpf_free(&bpf);
 	if (pid > 0)
 		pfd_engine_adopt_child(pid, filtered);
 	return pid;

@@ -14,6 +14,7 @@ and checks, for each case:
         expect {JSON}          ordered: matches an event after the previous one
         expect-none {JSON}     no event matches
         expect-count N {JSON}  exactly N events match
+        expect-min N {JSON}    at least N events match
     Matching is a recursive subset match; "$any" matches any present value,
     "$flags:A|B" a '|'-separated flag word holding exactly A and B.
 
@@ -27,7 +28,9 @@ Python sees a negative return code (-9 for SIGKILL); a tracer that exits
 128+N instead gives 137: a killed case accepts both ("137,-9").
 
 In the command and its arguments, "@PROG" is PROGRAMS/PROG, "{programs}" the
-programs directory and "{tmp}" a fresh directory for the case.
+programs directory and "{tmp}" a fresh directory for the case. In the
+options, "{deadpid}" is the pid of a process that has just been reaped (no
+such process, for -p).
 
 Directives (harness only, never passed to procfd-trace):
     +raw              run BIN OPTIONS -- COMMAND as written: no --json, no -o
@@ -43,6 +46,30 @@ Directives (harness only, never passed to procfd-trace):
     +no-trace-file    the -o file must not have been created
     +no-expect        the program prints no expectations (else at least one
                       is required from a @PROG command)
+    +wrap=PROG        run procfd-trace under PROG: PROG BIN --json -o TRACE ...
+                      (PROG execs its arguments; "@PROG" allowed)
+    +m32              the case runs i386 test programs (cc -m32): when one of
+                      its @PROGs is not built, the case is skipped with
+                      "SKIP (no 32-bit toolchain)" instead of failing
+    +skip-exit=N      exit status N means the environment cannot run the
+                      case (e.g. no privilege for a namespace): SKIP, with the
+                      last line of stderr as the reason
+    +attach           attach mode: the harness starts COMMAND itself, untraced;
+                      it must print "ready PID" on stdout. Then it runs
+                      BIN --json -o TRACE OPTIONS -p PID, waits until the
+                      trace holds +min-events syscall events (default 2),
+                      sends SIGINT, and checks: procfd-trace exits promptly
+                      with EXIT; the process is then untraced (TracerPid 0)
+                      and not stopped; it exits 0 on its own; the trace meets
+                      the expectations it printed
+    +attach-traced    like +attach, but COMMAND runs under a first
+                      procfd-trace; the second one (-p PID) must exit with
+                      EXIT (stderr checked as usual); then the first one gets
+                      SIGTERM (passed on to COMMAND, which must exit 0), and
+                      its trace must meet the expectations
+    +timeout=SECONDS  this case's time limit (default: --timeout)
+    +min-events=N     syscall events to wait for before SIGINT (+attach) or
+                      SIGTERM (+attach-traced)
 
 Usage: run.py --bin build/procfd-trace --programs build/tests/programs
        [--cases FILE] [-k PATTERN] [--jobs 2] [--timeout 30] [-v] [--direct]
@@ -138,8 +165,14 @@ def parse_cases(path):
 DIRECTIVES = {
     "raw": False, "text": False, "stdin": True, "stdout": True, "stderr": False,
     "stderr-has": True, "file": True, "absent": True, "no-trace-file": False,
-    "no-expect": False,
+    "no-expect": False, "wrap": True, "m32": False, "skip-exit": True, "attach": False,
+    "attach-traced": False, "min-events": True, "timeout": True,
 }
+
+# bounds of the attach cases, in seconds
+ATTACH_READY = 10.0     # the target says "ready PID"
+ATTACH_EVENTS = 10.0    # the trace holds +min-events events
+ATTACH_PROMPT = 5.0     # procfd-trace exits after SIGINT
 
 # --------------------------------------------------------------- schema
 
@@ -479,7 +512,7 @@ def parse_expectations(stdout):
     for line in stdout.splitlines():
         if not line.startswith("expect"):
             continue
-        m = re.match(r"^(expect|expect-none|expect-count (\d+)) (\{.*\})\s*$", line)
+        m = re.match(r"^(expect|expect-none|expect-(?:count|min) (\d+)) (\{.*\})\s*$", line)
         if not m:
             problems.append("malformed expectation line: %s" % line)
             continue
@@ -534,8 +567,9 @@ def check_expectations(exps, events):
         else:
             hits = [i for i, ev in enumerate(events) if match(obj, ev)]
             want = 0 if kind == "expect-none" else count
-            if len(hits) != want:
-                msg = ["%s: %d events match, expected %d:" % (kind, len(hits), want),
+            if (len(hits) < want) if kind == "expect-min" else (len(hits) != want):
+                msg = ["%s: %d events match, expected %s%d:" % (
+                    kind, len(hits), "at least " if kind == "expect-min" else "", want),
                        "    expected: %s" % js(obj)]
                 for i in hits[:5]:
                     msg.append("    matching event #%d: %s" % (i + 1, js(events[i])))
@@ -548,6 +582,88 @@ def check_expectations(exps, events):
 # ---------------------------------------------------------------- running
 
 
+def dead_pid():
+    """The pid of a process that has just ended and been reaped."""
+    for _ in range(10):
+        proc = subprocess.Popen(["true"])
+        proc.wait()
+        if not os.path.exists("/proc/%d" % proc.pid):
+            return proc.pid
+    raise RuntimeError("no free pid found")
+
+
+def proc_status(pid):
+    """/proc/PID/status as a dict (empty when the process is gone)."""
+    fields = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                fields[key] = value.strip()
+    except OSError:
+        pass
+    return fields
+
+
+class LineReader(threading.Thread):
+    """Collects a pipe's output in the background; can wait for a line."""
+
+    def __init__(self, pipe):
+        super().__init__(daemon=True)
+        self.pipe = pipe
+        self.chunks = []
+        self.cond = threading.Condition()
+        self.done = False
+        self.start()
+
+    def run(self):
+        for line in iter(self.pipe.readline, b""):
+            with self.cond:
+                self.chunks.append(line)
+                self.cond.notify_all()
+        with self.cond:
+            self.done = True
+            self.cond.notify_all()
+
+    def text(self):
+        with self.cond:
+            return b"".join(self.chunks).decode("utf-8", "replace")
+
+    def wait_for(self, regex, timeout):
+        """The first match of regex in a line, or None (timeout, EOF)."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for line in self.chunks:
+                    m = re.match(regex, line.decode("utf-8", "replace"))
+                    if m:
+                        return m
+                left = deadline - time.monotonic()
+                if self.done or left <= 0:
+                    return None
+                self.cond.wait(left)
+
+    def finish(self, timeout=5.0):
+        self.join(timeout)
+        return self.text()
+
+
+def count_syscall_events(path):
+    try:
+        with open(path, "rb") as f:
+            return sum(1 for line in f if line.startswith(b'{"event":"syscall"'))
+    except OSError:
+        return 0
+
+
+def kill_quietly(proc, sig=signal.SIGKILL):
+    if proc is not None and proc.poll() is None:
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
+
 class Runner:
     def __init__(self, args):
         self.args = args
@@ -558,7 +674,22 @@ class Runner:
     def expand(self, tok, tmp):
         if tok.startswith("@"):
             tok = os.path.join(self.programs, tok[1:])
+        if "{deadpid}" in tok:
+            tok = tok.replace("{deadpid}", str(dead_pid()))
         return tok.replace("{tmp}", tmp).replace("{programs}", self.programs)
+
+    def timeout(self, case):
+        values = case.values("timeout")
+        return float(values[0]) if values else self.args.timeout
+
+    def programs_of(self, case):
+        """The test programs a case runs: @PROG tokens of the command and +wrap."""
+        toks = list(case.command or []) + case.values("wrap")
+        return [t[1:] for t in toks if t.startswith("@")]
+
+    def missing_programs(self, case):
+        return [p for p in self.programs_of(case)
+                if not os.access(os.path.join(self.programs, p), os.X_OK)]
 
     def run_case(self, case):
         start = time.monotonic()
@@ -574,6 +705,14 @@ class Runner:
 
     def _run(self, case, tmp):
         problems, log = [], []
+        if case.has("m32"):
+            missing = self.missing_programs(case)
+            if missing:
+                return None, ["no 32-bit toolchain: %s not built (cc -m32)" % " ".join(missing)]
+        if case.has("attach") or case.has("attach-traced"):
+            if self.args.direct:
+                return None, []
+            return self._run_attach(case, tmp)
         for spec in case.values("file"):
             name, _, mode = spec.rpartition(":")
             path = os.path.join(tmp, name)
@@ -586,7 +725,7 @@ class Runner:
         direct = self.args.direct
         if direct:
             if not command or not case.command[0].startswith("@"):
-                return None, ["skipped: --direct runs only test programs"]
+                return None, []  # --direct runs only test programs
             argv = command
         elif case.has("raw"):
             argv = [self.bin] + options + (["--"] + command if command is not None else [])
@@ -594,6 +733,8 @@ class Runner:
             argv = [self.bin, "-o", trace] + options + ["--"] + (command or [])
         else:
             argv = [self.bin, "--json", "-o", trace] + options + ["--"] + (command or [])
+        if not direct:
+            argv = [self.expand(w, tmp) for w in case.values("wrap")] + argv
         log.append("$ " + " ".join(shlex.quote(a) for a in argv))
 
         stdin_values = case.values("stdin")
@@ -604,17 +745,21 @@ class Runner:
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                 cwd=tmp, start_new_session=True)
         try:
-            out, err = proc.communicate(stdin_data, timeout=self.args.timeout)
+            out, err = proc.communicate(stdin_data, timeout=self.timeout(case))
         except subprocess.TimeoutExpired:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             out, err = proc.communicate()
-            problems.append("timed out after %ss (killed)" % self.args.timeout)
+            problems.append("timed out after %ss (killed)" % self.timeout(case))
         stdout = out.decode("utf-8", "replace")
         stderr = err.decode("utf-8", "replace")
         rc = proc.returncode
+        for code in case.values("skip-exit"):
+            if rc == int(code) and rc not in case.exits:
+                lines = stderr.strip().splitlines()
+                return None, ["exit %d: %s" % (rc, lines[-1] if lines else "no reason given")]
         if rc not in case.exits:
             problems.append("exit status %d, expected %s" % (
                 rc, " or ".join(str(e) for e in case.exits)))
@@ -658,6 +803,149 @@ class Runner:
                 if problems or self.args.verbose:
                     log.append("--- trace (%d events):\n%s" % (len(events), self._head(trace)))
         return problems, log + self._outputs(stdout, stderr)
+
+    def _popen(self, argv, tmp, log, background=False):
+        log.append("$ " + " ".join(shlex.quote(a) for a in argv) + (" &" if background else ""))
+        env = dict(os.environ, PFDTEST_EXPECT="1", LC_ALL="C")
+        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env, cwd=tmp,
+                                start_new_session=True)
+
+    def _run_attach(self, case, tmp):
+        """+attach / +attach-traced: see the directives in the docstring."""
+        problems, log = [], []
+        trace = os.path.join(tmp, "trace.out")
+        command = [self.expand(t, tmp) for t in case.command or []]
+        options = [self.expand(t, tmp) for t in case.options]
+        traced = case.has("attach-traced")
+        first_trace = os.path.join(tmp, "first-trace.out")
+        target_argv = command
+        if traced:
+            target_argv = [self.bin, "--json", "-o", first_trace, "--"] + command
+        target = tracer = None
+        t_out = t_err = None
+        stdout = stderr = ""
+        try:
+            target = self._popen(target_argv, tmp, log, background=True)
+            t_out, t_err = LineReader(target.stdout), LineReader(target.stderr)
+            m = t_out.wait_for(r"^ready (\d+)$", ATTACH_READY)
+            if not m:
+                problems.append("the target did not print \"ready PID\" within %ss"
+                                % ATTACH_READY)
+                return problems, log
+            pid = int(m.group(1))
+            argv = [self.bin, "--json", "-o", trace] + options + ["-p", str(pid)]
+            tracer = self._popen(argv, tmp, log)
+            min_events = int((case.values("min-events") or ["2"])[0])
+
+            if traced:
+                try:
+                    out, err = tracer.communicate(timeout=self.timeout(case))
+                except subprocess.TimeoutExpired:
+                    kill_quietly(tracer)
+                    out, err = tracer.communicate()
+                    problems.append("procfd-trace -p %d timed out" % pid)
+            else:
+                deadline = time.monotonic() + ATTACH_EVENTS
+                while (count_syscall_events(trace) < min_events and tracer.poll() is None
+                       and time.monotonic() < deadline):
+                    time.sleep(0.02)
+                seen = count_syscall_events(trace)
+                if tracer.poll() is not None:
+                    problems.append("procfd-trace ended before SIGINT (exit %d)"
+                                    % tracer.returncode)
+                elif seen < min_events:
+                    problems.append("only %d syscall events after %ss, waited for %d"
+                                    % (seen, ATTACH_EVENTS, min_events))
+                os.kill(tracer.pid, signal.SIGINT)
+                sent = time.monotonic()
+                try:
+                    out, err = tracer.communicate(timeout=ATTACH_PROMPT)
+                    log.append("procfd-trace exited %.2fs after SIGINT"
+                               % (time.monotonic() - sent))
+                except subprocess.TimeoutExpired:
+                    kill_quietly(tracer)
+                    out, err = tracer.communicate()
+                    problems.append("procfd-trace did not exit within %ss of SIGINT"
+                                    % ATTACH_PROMPT)
+            stdout = out.decode("utf-8", "replace")
+            stderr = err.decode("utf-8", "replace")
+            if tracer.returncode not in case.exits:
+                problems.append("procfd-trace -p exit status %d, expected %s" % (
+                    tracer.returncode, " or ".join(str(e) for e in case.exits)))
+            for want in case.values("stderr-has"):
+                if want not in stderr:
+                    problems.append("stderr of procfd-trace -p does not contain %r" % want)
+            if case.has("stderr") and not stderr.strip():
+                problems.append("procfd-trace -p said nothing on stderr")
+
+            if not traced:
+                # let go of: every thread untraced, and running (or already
+                # done) unless stopped
+                try:
+                    tids = sorted(int(t) for t in os.listdir("/proc/%d/task" % pid))
+                except OSError:
+                    tids = []
+                for tid in tids:
+                    st = proc_status(tid)
+                    if not st:
+                        continue
+                    log.append("target thread %d after detach: State %s, TracerPid %s"
+                               % (tid, st.get("State"), st.get("TracerPid")))
+                    if st.get("TracerPid", "0") != "0":
+                        problems.append("thread %d of the target is still traced after "
+                                        "procfd-trace exited: TracerPid %s"
+                                        % (tid, st.get("TracerPid")))
+                    if st.get("State", "")[:1] in ("T", "t"):
+                        problems.append("thread %d of the target is stopped after the detach: "
+                                        "State %s" % (tid, st.get("State")))
+            else:
+                # the first tracer: once its trace holds the events the target
+                # expects, SIGTERM, which it passes on to the target
+                deadline = time.monotonic() + ATTACH_EVENTS
+                while (count_syscall_events(first_trace) < min_events and target.poll() is None
+                       and time.monotonic() < deadline):
+                    time.sleep(0.02)
+                if target.poll() is None:
+                    os.kill(target.pid, signal.SIGTERM)
+            try:
+                target.wait(timeout=self.timeout(case))
+            except subprocess.TimeoutExpired:
+                problems.append("the target did not end on its own within %ss"
+                                % self.timeout(case))
+                kill_quietly(target)
+                target.wait()
+            if target.returncode != 0:
+                problems.append("the target%s exited %d, expected 0" % (
+                    " (under the first procfd-trace)" if traced else "", target.returncode))
+        finally:
+            kill_quietly(tracer)
+            kill_quietly(target)
+            if t_out is not None:
+                stdout_t, stderr_t = t_out.finish(), t_err.finish()
+            else:
+                stdout_t = stderr_t = ""
+        log += self._outputs(stdout, stderr)
+        if stdout_t.strip() or stderr_t.strip():
+            log.append("--- target:")
+            log += self._outputs(stdout_t, stderr_t)
+
+        exps, eprobs = parse_expectations(stdout_t)
+        problems += eprobs
+        if not exps and not case.has("no-expect"):
+            problems.append("the target printed no expectations")
+        checked = first_trace if traced else trace
+        if not os.path.exists(checked):
+            problems.append("no trace file was written")
+        else:
+            events, tprobs = read_trace(checked)
+            problems += tprobs
+            problems += check_expectations(exps, events)
+            if problems or self.args.verbose:
+                log.append("--- trace (%d events):\n%s" % (len(events), self._head(checked)))
+        if traced and os.path.exists(trace) and count_syscall_events(trace):
+            problems.append("the refused procfd-trace -p wrote events")
+        return problems, log
 
     def _check_text(self, trace, exps):
         with open(trace, "rb") as f:
@@ -719,15 +1007,14 @@ def main():
     cases = parse_cases(args.cases)
     if args.patterns:
         cases = [c for c in cases if any(p in c.name for p in args.patterns)]
-    missing = sorted({c.command[0][1:] for c in cases if c.command
-                      and c.command[0].startswith("@")
-                      and not os.access(os.path.join(args.programs, c.command[0][1:]), os.X_OK)})
+    runner = Runner(args)
+    # +m32 cases skip themselves when their programs are not built
+    missing = sorted({p for c in cases if not c.has("m32") for p in runner.missing_programs(c)})
     if missing:
         print("run.py: test programs not built in %s: %s" % (args.programs, " ".join(missing)),
               file=sys.stderr)
         return 2
 
-    runner = Runner(args)
     passed = failed = skipped = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [pool.submit(runner.run_case, c) for c in cases]
@@ -735,8 +1022,11 @@ def main():
             case, problems, log, secs = fut.result()
             if problems is None:
                 skipped += 1
-                if args.verbose:
+                if log:  # a reason: always said (else only --direct's skips)
+                    print("SKIP %s (%s)" % (case.name, log[0]))
+                elif args.verbose:
                     print("SKIP %s" % case.name)
+                sys.stdout.flush()
                 continue
             if problems:
                 failed += 1

@@ -7,6 +7,7 @@
  *                          `expect` matched (expectations are ordered)
  *   expect-none {JSON}     no event of the whole trace matches
  *   expect-count N {JSON}  exactly N events match
+ *   expect-min N {JSON}    at least N events match
  *
  * Matching is a recursive subset match: every key of the expected object must
  * be in the event with an equal value (objects recurse, arrays and scalars
@@ -28,6 +29,11 @@
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
+/* i386 programs (built with -m32): glibc's struct stat must have the layout
+ * of the kernel's struct stat64, which fd_stat fills. */
+#if defined(__i386__) && !defined(_FILE_OFFSET_BITS)
+#define _FILE_OFFSET_BITS 64
 #endif
 
 #include <errno.h>
@@ -247,6 +253,17 @@ static inline __attribute__((format(printf, 2, 3))) void expect_count(int n, con
 	va_end(ap);
 }
 
+/* expect-min N {JSON}: at least n events match. */
+static inline __attribute__((format(printf, 2, 3))) void expect_min(int n, const char *fmt, ...)
+{
+	char head[32];
+	va_list ap;
+	snprintf(head, sizeof head, "expect-min %d", n);
+	va_start(ap, fmt);
+	exp_vline(head, fmt, ap);
+	va_end(ap);
+}
+
 /* The errno names the programs expect to see. */
 static inline const char *errno_name(int err)
 {
@@ -331,8 +348,15 @@ static inline const char *self_fd(int fd)
 static inline struct stat fd_stat(int fd)
 {
 	struct stat st;
-	/* SYS_fstat takes no path: it is never a traced call. */
+	/* SYS_fstat takes no path: it is never a traced call. On i386 the
+	 * kernel's struct stat64 is glibc's struct stat with 64-bit offsets
+	 * (_FILE_OFFSET_BITS 64, defined above). */
+#if defined(__i386__)
+	_Static_assert(sizeof(struct stat) == sizeof(struct stat64), "LFS struct stat");
+	long r = syscall(SYS_fstat64, fd, &st);
+#else
 	long r = syscall(SYS_fstat, fd, &st);
+#endif
 	CHECK(r == 0, "fstat(%d)", fd);
 	return st;
 }
@@ -348,11 +372,11 @@ static inline const char *jtarget_full(int fd, const char *text, size_t text_len
 {
 	struct stat st = fd_stat(fd);
 	return sfmt("{\"text\":%s,\"name\":%s,\"name_deleted\":%s,\"kind\":\"%s\","
-		    "\"deleted\":%s,\"nlink\":%lu,\"dev\":%s,\"ino\":%lu,\"access\":\"%s\","
+		    "\"deleted\":%s,\"nlink\":%llu,\"dev\":%s,\"ino\":%llu,\"access\":\"%s\","
 		    "\"fd_flags\":\"%s\"}",
 		    jbytes(text, text_len), jbytes(name, name_len), jbool(name_deleted), kind,
-		    jbool(st.st_nlink == 0), (unsigned long)st.st_nlink, jdev(st.st_dev),
-		    (unsigned long)st.st_ino, access,
+		    jbool(st.st_nlink == 0), (unsigned long long)st.st_nlink, jdev(st.st_dev),
+		    (unsigned long long)st.st_ino, access,
 		    fd_flags ? sfmt("$flags:%s", fd_flags) : "$any");
 }
 
@@ -373,10 +397,12 @@ static inline long sys_openat(int dirfd, const char *path, int flags, mode_t mod
 	return syscall(SYS_openat, dirfd, path, flags, mode);
 }
 
+#ifdef SYS_newfstatat /* x86-64 only: i386 has fstatat64 */
 static inline long sys_newfstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
 	return syscall(SYS_newfstatat, dirfd, path, st, flags);
 }
+#endif
 
 static inline long sys_readlinkat(int dirfd, const char *path, char *buf, size_t size)
 {

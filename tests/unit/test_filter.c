@@ -184,19 +184,13 @@ static const char **all_names(void)
 	return names;
 }
 
+/* The very program the tracer installs in its child (pfd_filter_export). */
 static struct prog export_prog(scmp_filter_ctx ctx)
 {
-	FILE *f = tmpfile();
-	assert_non_null(f);
-	assert_int_equal(seccomp_export_bpf(ctx, fileno(f)), 0);
-	off_t size = lseek(fileno(f), 0, SEEK_END);
-	assert_true(size > 0);
-	assert_int_equal(size % (off_t)sizeof(struct sock_filter), 0);
-	struct prog p = { malloc((size_t)size), (size_t)size / sizeof(struct sock_filter) };
-	assert_non_null(p.insns);
-	assert_int_equal(pread(fileno(f), p.insns, (size_t)size, 0), size);
-	fclose(f);
-	assert_true(p.len <= BPF_MAXINSNS);
+	struct pfd_bpf bpf;
+	assert_int_equal(pfd_filter_export(ctx, &bpf), 0);
+	assert_true(bpf.len > 0 && bpf.len <= BPF_MAXINSNS);
+	struct prog p = { bpf.insns, bpf.len };
 	return p;
 }
 
