@@ -14,23 +14,8 @@
 #include <unistd.h>
 
 #include "tracer/attach.h"
+#include "tracer/proc_status.h"
 #include "tracer/proctab.h"
-
-static long status_field(pid_t pid, const char *field)
-{
-	char path[64], buf[2048];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *p = strstr(buf, field);
-	return p ? strtol(p + strlen(field), NULL, 10) : -1;
-}
 
 static int yama_scope(void)
 {
@@ -46,14 +31,14 @@ static int yama_scope(void)
 
 void pfd_attach_diagnose_eperm(pid_t pid, char *buf, size_t size)
 {
-	long tracer = status_field(pid, "\nTracerPid:");
-	long uid = status_field(pid, "\nUid:");
+	struct pfd_proc_status st = { .uid = -1 };
 	int scope = yama_scope();
 
-	if (tracer > 0)
-		snprintf(buf, size, "it is already traced by process %ld", tracer);
-	else if (uid >= 0 && geteuid() != 0 && (uid_t)uid != geteuid())
-		snprintf(buf, size, "it belongs to another user (uid %ld)", uid);
+	pfd_read_proc_status(pid, &st);
+	if (st.tracer_pid > 0)
+		snprintf(buf, size, "it is already traced by process %d", st.tracer_pid);
+	else if (st.uid >= 0 && geteuid() != 0 && (uid_t)st.uid != geteuid())
+		snprintf(buf, size, "it belongs to another user (uid %ld)", st.uid);
 	else if (scope >= 1)
 		snprintf(buf, size, "Yama's kernel.yama.ptrace_scope is %d%s", scope,
 			 scope == 1 ? ": only descendants may be traced" :
@@ -121,11 +106,11 @@ int pfd_attach_process(pid_t pid, unsigned long opts)
 				"itself\n", pid);
 		return -EINVAL;
 	}
-	long tgid = status_field(pid, "\nTgid:");
-	if (tgid > 0 && tgid != pid) {
-		fprintf(stderr, "procfd-trace: %d is a thread of process %ld: attaching to "
-				"the whole process\n", pid, tgid);
-		pid = (pid_t)tgid;
+	struct pfd_proc_status st = { 0 };
+	if (pfd_read_proc_status(pid, &st) == 0 && st.tgid > 0 && st.tgid != pid) {
+		fprintf(stderr, "procfd-trace: %d is a thread of process %d: attaching to "
+				"the whole process\n", pid, st.tgid);
+		pid = st.tgid;
 	}
 	int rc = seize_thread(pid, pid, opts);
 	if (rc < 0) {

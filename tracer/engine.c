@@ -19,6 +19,7 @@
 #include "tracer/decode.h"
 #include "tracer/engine.h"
 #include "tracer/output.h"
+#include "tracer/proc_status.h"
 #include "tracer/proctab.h"
 
 #define MAX_PLUGINS 8
@@ -111,35 +112,11 @@ static unsigned long event_msg(pid_t tid)
 	return msg;
 }
 
-/* Tgid and PPid from /proc/<tid>/status; 0 where unknown. */
-static void read_status_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
-{
-	char path[64], buf[1024];
-	*tgid = *ppid = 0;
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	char *p = strstr(buf, "\nTgid:");
-	if (p)
-		*tgid = (pid_t)strtol(p + 6, NULL, 10);
-	p = strstr(buf, "\nPPid:");
-	if (p)
-		*ppid = (pid_t)strtol(p + 6, NULL, 10);
-}
-
 static pid_t tcb_tgid(struct tcb *t)
 {
 	if (!t->tgid) {
-		pid_t ppid;
-		read_status_ids(t->tid, &t->tgid, &ppid);
-		if (!t->tgid)
-			t->tgid = t->tid;
+		struct pfd_proc_status st;
+		t->tgid = pfd_read_proc_status(t->tid, &st) == 0 && st.tgid ? st.tgid : t->tid;
 	}
 	return t->tgid;
 }
@@ -222,15 +199,15 @@ static struct tcb *add_tracee(pid_t tid, unsigned flags, pid_t tgid)
  * inherits the mode of its thread group or parent if we trace them. */
 static struct tcb *adopt_unknown(pid_t tid)
 {
-	pid_t tgid, ppid;
-	read_status_ids(tid, &tgid, &ppid);
-	struct tcb *rel = (tgid && tgid != tid) ? pfd_tcb_find(tgid) : NULL;
-	if (!rel && ppid)
-		rel = pfd_tcb_find(ppid);
+	struct pfd_proc_status st = { 0 };
+	pfd_read_proc_status(tid, &st);
+	struct tcb *rel = (st.tgid && st.tgid != tid) ? pfd_tcb_find(st.tgid) : NULL;
+	if (!rel && st.ppid)
+		rel = pfd_tcb_find(st.ppid);
 	/* No relative known: ours if we launched a command, else attached. */
 	unsigned flags = rel ? rel->flags & (TCB_SECCOMP | TCB_ATTACHED)
 			     : main_pid ? default_flags : TCB_ATTACHED;
-	return add_tracee(tid, flags, tgid);
+	return add_tracee(tid, flags, st.tgid);
 }
 
 int pfd_engine_adopt_child(pid_t pid, bool with_filter)

@@ -14,36 +14,7 @@
 #include <unistd.h>
 
 #include "tracer/plugins/procfd_pidns.h"
-
-/* The NSpid line: ids from the reader's namespace inward. Returns how many
- * were read (at most max). */
-static int read_nspid(pid_t tid, pid_t *ids, int max)
-{
-	char path[64], buf[2048];
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *p = strstr(buf, "\nNSpid:");
-	if (!p)
-		return 0;
-	p += 7;
-	int count = 0;
-	while (count < max) {
-		char *end;
-		long v = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		ids[count++] = (pid_t)v;
-		p = end;
-	}
-	return count;
-}
+#include "tracer/proc_status.h"
 
 static ino_t pidns_inode(pid_t tid)
 {
@@ -59,9 +30,10 @@ static ino_t pidns_inode(pid_t tid)
 /* The innermost id: the one the thread has in its own namespace. */
 static pid_t inner_id(pid_t tid)
 {
-	pid_t ids[32];
-	int n = read_nspid(tid, ids, 32);
-	return n > 0 ? ids[n - 1] : tid;
+	struct pfd_proc_status st;
+	if (pfd_read_proc_status(tid, &st) < 0 || st.nspid_count == 0)
+		return tid;
+	return st.nspid[st.nspid_count - 1];
 }
 
 void pfd_pidns_caller(struct pfd_syscall_event *ev)
@@ -89,43 +61,37 @@ static bool same_numbering(pid_t caller)
 	return strcmp(buf, mine) == 0;
 }
 
-/* Our pid for the process numbered ns_pid in the caller's namespace: the
- * process of that namespace whose innermost id is ns_pid. 0 when none (a
- * process of a deeper namespace is not searched). */
-static pid_t global_pid(pid_t caller, pid_t ns_pid)
+/* The entry of dir (/proc, or /proc/PID/task) whose task has innermost id
+ * ns_id, in pid namespace ns (0: any). Our id for it, or 0 when none. */
+static pid_t find_by_inner_id(const char *dir, pid_t ns_id, ino_t ns)
 {
-	ino_t ns = pidns_inode(caller);
 	pid_t found = 0;
-	DIR *d = opendir("/proc");
+	DIR *d = opendir(dir);
 	if (!d)
 		return 0;
 	struct dirent *e;
 	while (!found && (e = readdir(d))) {
-		pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
-		if (pid > 0 && pidns_inode(pid) == ns && inner_id(pid) == ns_pid)
-			found = pid;
+		pid_t id = (pid_t)strtol(e->d_name, NULL, 10);
+		if (id > 0 && (!ns || pidns_inode(id) == ns) && inner_id(id) == ns_id)
+			found = id;
 	}
 	closedir(d);
 	return found;
+}
+
+/* Our pid for the process numbered ns_pid in the caller's namespace (a
+ * process of a deeper namespace is not searched). */
+static pid_t global_pid(pid_t caller, pid_t ns_pid)
+{
+	return find_by_inner_id("/proc", ns_pid, pidns_inode(caller));
 }
 
 /* Our tid for the thread numbered ns_tid inside our process pid. */
 static pid_t global_tid(pid_t pid, pid_t ns_tid)
 {
 	char path[64];
-	pid_t found = 0;
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	DIR *d = pid ? opendir(path) : NULL;
-	if (!d)
-		return 0;
-	struct dirent *e;
-	while (!found && (e = readdir(d))) {
-		pid_t tid = (pid_t)strtol(e->d_name, NULL, 10);
-		if (tid > 0 && inner_id(tid) == ns_tid)
-			found = tid;
-	}
-	closedir(d);
-	return found;
+	return pid ? find_by_inner_id(path, ns_tid, 0) : 0;
 }
 
 static void set_dir(struct pfd_link *l, const char *root, pid_t pid, pid_t tid)

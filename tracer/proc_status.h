@@ -1,0 +1,19 @@
+/* procfd-trace: the fields of /proc/<tid>/status the tracer needs. */
+#ifndef PROCFD_PROC_STATUS_H
+#define PROCFD_PROC_STATUS_H
+
+#include <sys/types.h>
+
+#define PFD_NSPID_MAX 32 /* pid namespaces nest at most 32 deep */
+
+struct pfd_proc_status {
+	pid_t tgid, ppid, tracer_pid;
+	long uid;                  /* real uid; -1 when unknown */
+	pid_t nspid[PFD_NSPID_MAX]; /* from the reader's namespace inward */
+	int nspid_count;
+};
+
+/* 0 or -errno (ENOENT: the task is gone). Missing fields read as 0 / -1. */
+int pfd_read_proc_status(pid_t tid, struct pfd_proc_status *st);
+
+#endif
