@@ -41,6 +41,9 @@ static void print_args(FILE *f, const struct pfd_syscall_event *ev)
 		} else if (i == sc->flags_arg) {
 			fputs(sep, f);
 			print_flags(f, pfd_flags_formatter_for(sc->flags_kind), ev->flags);
+		} else if (i == sc->how_arg && ev->how_errno) {
+			fputs(sep, f); /* struct open_how could not be read */
+			fprintf(f, "%#llx", (unsigned long long)ev->args[i]);
 		} else if (i == sc->how_arg) {
 			fputs(sep, f);
 			fputs("{flags=", f);
