@@ -85,9 +85,12 @@ static void print_target(FILE *f, const struct pfd_syscall_event *ev)
 	fprintf(f, ": %s", pfd_target_kind_name(t->kind));
 	if (t->kind == PFD_KIND_ANON_INODE)
 		fprintf(f, " %s", t->anon_name);
+	/* Deleted or not only means something for what can have a name. */
+	bool nameable = t->text_target != PFD_TEXT_NOT_A_PATH || t->kind == PFD_KIND_MEMFD;
 	if (t->have_stat)
-		fprintf(f, ", %s (nlink %llu), dev %u:%u, ino %llu",
-			t->deleted ? "deleted" : "not deleted", (unsigned long long)t->nlink,
+		fprintf(f, ", %s%snlink %llu%s, dev %u:%u, ino %llu",
+			nameable ? (t->deleted ? "deleted" : "not deleted") : "",
+			nameable ? " (" : "", (unsigned long long)t->nlink, nameable ? ")" : "",
 			t->dev_major, t->dev_minor, (unsigned long long)t->ino);
 	fprintf(f, ", %s", pfd_access_name(t->link_mode));
 	if (t->text_target != PFD_TEXT_NOT_A_PATH) {

@@ -578,7 +578,7 @@ static void test_explain_not_a_path(void **state)
 	ev->target.mode = S_IFIFO | 0600;
 	annotate(ev);
 	assert_contains(ev->explanation, "\"pipe:[77]\"");
-	assert_contains(ev->explanation, "a pipe with no name");
+	assert_contains(ev->explanation, "a pipe, which has no name in any directory");
 	free(ev);
 }
 

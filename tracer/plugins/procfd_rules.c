@@ -191,8 +191,7 @@ static void explain_followed(struct sentence *s, const struct pfd_syscall_event 
 		if (t->kind == PFD_KIND_MEMFD)
 			say(s, ", a memfd: an anonymous file that never had a name in any directory");
 		else
-			say(s, ", a %s with no name in any directory; the fd link is the only path to it",
-			    pfd_target_kind_name(t->kind));
+			say(s, ", a %s, which has no name in any directory", pfd_target_kind_name(t->kind));
 		return;
 	case PFD_TEXT_DIFFERENT_FILE:
 		say(s, "%s followed the magic link to the inode fd %d holds (ino %llu%s), not to ",
