@@ -43,6 +43,11 @@ static void install_signal_handlers(bool attached)
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A reader of -o that goes away must not kill us, and with us (EXITKILL)
+	 * the command: the write error is reported at the end instead. The
+	 * command was forked before this and keeps its own disposition. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* Die of the command's signal, without a core dump of our own, as a shell
