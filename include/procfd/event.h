@@ -85,7 +85,7 @@ enum pfd_text_target {
 	PFD_TEXT_MISSING,        /* nothing exists under the text */
 	PFD_TEXT_DIFFERENT_FILE, /* the text names another inode (replaced) */
 	PFD_TEXT_NOT_A_PATH,     /* pipe:[..], socket:[..], anon_inode:..., memfd */
-	PFD_TEXT_UNKNOWN,        /* the lookup itself failed (errno kept) */
+	PFD_TEXT_UNKNOWN,        /* the lookup itself failed (EACCES...) */
 };
 
 /* The fd's state, captured at syscall entry while the tracee was stopped. */
@@ -106,9 +106,7 @@ struct pfd_target {
 	uint32_t link_mode;    /* lstat of the link: permission bits mirror the access mode */
 	bool have_fdinfo;
 	uint64_t fd_flags;     /* fdinfo "flags:" (open flags, O_CLOEXEC included) */
-	uint64_t pos;
 	enum pfd_text_target text_target;
-	int text_errno;        /* with PFD_TEXT_UNKNOWN or MISSING: why */
 };
 
 /* How the call resolved (see docs/json-schema.md for each value). */

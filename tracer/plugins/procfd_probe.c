@@ -141,7 +141,6 @@ static void resolve_text(struct pfd_target *t, pid_t tid)
 		t->text_target = PFD_TEXT_MISSING;
 	else
 		t->text_target = PFD_TEXT_UNKNOWN;
-	t->text_errno = rc < 0 ? -rc : 0;
 }
 
 static void read_fdinfo(struct pfd_target *t, const char *dir, int fd)
@@ -162,8 +161,6 @@ static void read_fdinfo(struct pfd_target *t, const char *dir, int fd)
 		t->fd_flags = strtoull(p + 6, NULL, 8);
 		t->have_fdinfo = true;
 	}
-	p = strstr(buf, "pos:");
-	t->pos = p ? strtoull(p + 4, NULL, 10) : 0;
 }
 
 static void stat_link(struct pfd_target *t, const char *link)
