@@ -94,6 +94,15 @@ static pid_t global_tid(pid_t pid, pid_t ns_tid)
 	return pid ? find_by_inner_id(path, ns_tid, 0) : 0;
 }
 
+/* The caller's inner pid or tid: pfd_pidns_caller read them already when
+ * the caller is in another namespace. */
+static pid_t caller_inner(const struct pfd_syscall_event *ev, pid_t id)
+{
+	if (ev->in_pidns)
+		return id == ev->tid ? ev->ns_tid : ev->ns_pid;
+	return inner_id(id);
+}
+
 static void set_dir(struct pfd_link *l, const char *root, pid_t pid, pid_t tid)
 {
 	if (tid)
@@ -113,9 +122,10 @@ void pfd_pidns_link_dir(const struct pfd_syscall_event *ev, struct pfd_link *l,
 		set_dir(l, "", l->pid, l->tid);
 		return;
 	}
-	pid_t ns_pid = pc->owner == PFD_OWNER_PID ? (pid_t)pc->pid : inner_id(ev->pid);
+	pid_t ns_pid = pc->owner == PFD_OWNER_PID ? (pid_t)pc->pid : caller_inner(ev, ev->pid);
 	pid_t ns_tid = pc->task >= 0 ? (pid_t)pc->task
-				     : pc->owner == PFD_OWNER_THREAD_SELF ? inner_id(ev->tid) : 0;
+				     : pc->owner == PFD_OWNER_THREAD_SELF ? caller_inner(ev, ev->tid)
+									 : 0;
 	char root[64];
 	snprintf(root, sizeof(root), "/proc/%d/root", ev->tid);
 	set_dir(l, root, ns_pid, ns_tid);
