@@ -25,7 +25,7 @@
  * "/proc/self/fd/N", "/proc/self/fd/../../../dev/fd/3" is "/dev/fd/N", and
  * "/proc/thread-self/../../fd/3" is "/proc/self/fd/N" owned by SELF.
  */
-#include "filters/classify.h"
+#include "procfd/classify.h"
 
 #include <limits.h>
 #include <string.h>

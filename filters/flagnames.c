@@ -8,7 +8,7 @@
  * x86_64, O_TMPFILE already includes O_DIRECTORY); the _Static_asserts below
  * catch any literal that disagrees with the system headers where the header
  * does give the kernel's value. */
-#include "filters/flagnames.h"
+#include "procfd/flagnames.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "filters/seccomp_filter.h"
-#include "procfd/syscalls.h"
+#include "procfd/plugin.h"
 
 static int add_arches(scmp_filter_ctx ctx)
 {
@@ -40,19 +40,49 @@ static int set_attributes(scmp_filter_ctx ctx)
 	return 0;
 }
 
-static int add_rule(scmp_filter_ctx ctx, const char *name)
+/* The low 32 bits of an int argument, or all 64 for a wide one: the kernel
+ * ignores the upper half of an int, so the filter must too. */
+static struct scmp_arg_cmp cond_cmp(const struct pfd_trap *t, uint64_t mask, uint64_t value)
 {
-	const struct pfd_syscall_desc *d = pfd_syscall_by_name(name);
-	if (!d)
-		return -EINVAL;
-	int nr = seccomp_syscall_resolve_name(name);
-	if (nr == __NR_SCMP_ERROR)
-		return -EINVAL;
-	/* seccomp_rule_add (not _exact) skips the arches that lack the call. */
-	return seccomp_rule_add(ctx, SCMP_ACT_TRACE(pfd_syscall_index(d)), nr, 0);
+	uint64_t width = t->wide ? UINT64_MAX : UINT32_MAX;
+	return (struct scmp_arg_cmp){ .arg = t->arg, .op = SCMP_CMP_MASKED_EQ,
+				      .datum_a = mask & width, .datum_b = value & width };
 }
 
-int pfd_filter_build(const char *const *names, scmp_filter_ctx *out)
+static int add_one(scmp_filter_ctx ctx, int nr, unsigned n, const struct scmp_arg_cmp *cmp)
+{
+	/* seccomp_rule_add (not _exact) skips the arches that lack the call.
+	 * EEXIST: another trap already asked for the same. */
+	int rc = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(0), nr, n, cmp);
+	return rc == -EEXIST ? 0 : rc;
+}
+
+/* An IN condition is one rule per value: rules of one call are ORed. */
+static int add_trap(scmp_filter_ctx ctx, const struct pfd_trap *t)
+{
+	int nr = seccomp_syscall_resolve_name(t->syscall);
+	if (nr == __NR_SCMP_ERROR)
+		return -EINVAL;
+	switch (t->op) {
+	case PFD_ARG_ANY:
+		return add_one(ctx, nr, 0, NULL);
+	case PFD_ARG_IN:
+		for (unsigned i = 0; i < t->n_values && i < PFD_TRAP_MAX_VALUES; i++) {
+			struct scmp_arg_cmp c = cond_cmp(t, UINT64_MAX, t->values[i]);
+			int rc = add_one(ctx, nr, 1, &c);
+			if (rc < 0)
+				return rc;
+		}
+		return t->n_values ? 0 : -EINVAL;
+	case PFD_ARG_MASKED_EQ: {
+		struct scmp_arg_cmp c = cond_cmp(t, t->values[0], t->values[1]);
+		return add_one(ctx, nr, 1, &c);
+	}
+	}
+	return -EINVAL;
+}
+
+int pfd_filter_build(const struct pfd_trap *const *traps, scmp_filter_ctx *out)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
@@ -60,11 +90,8 @@ int pfd_filter_build(const char *const *names, scmp_filter_ctx *out)
 	int rc = add_arches(ctx);
 	if (rc == 0)
 		rc = set_attributes(ctx);
-	for (size_t i = 0; rc == 0 && names[i]; i++) {
-		rc = add_rule(ctx, names[i]);
-		if (rc == -EEXIST)
-			rc = 0; /* two plugins asked for the same call */
-	}
+	for (size_t i = 0; rc == 0 && traps[i]; i++)
+		rc = add_trap(ctx, traps[i]);
 	if (rc < 0) {
 		seccomp_release(ctx);
 		return rc;

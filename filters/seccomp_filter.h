@@ -5,10 +5,14 @@
 #include <linux/filter.h>
 #include <seccomp.h>
 
-/* A filter that traps (SECCOMP_RET_TRACE, data = table index) each named path
- * syscall on x86_64, i386 and x32 and allows everything else. Names must be in
- * the syscall table. 0 or -errno. */
-int pfd_filter_build(const char *const *names, scmp_filter_ctx *out);
+#include "procfd/plugin.h"
+
+/* A filter that traps (SECCOMP_RET_TRACE, data 0) every call the traps
+ * (NULL-terminated) name, under their argument conditions, on x86_64, i386
+ * and x32, and allows everything else. The engine finds the call from
+ * (arch, nr), never from the data, which a tracee's own filter can forge.
+ * 0 or -errno (-EINVAL: a name libseccomp does not know). */
+int pfd_filter_build(const struct pfd_trap *const *traps, scmp_filter_ctx *out);
 
 /* The filter as the kernel takes it, exported once by the tracer so that the
  * child it forks only makes one syscall to install it. */

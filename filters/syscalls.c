@@ -56,8 +56,3 @@ const struct pfd_syscall_desc *pfd_syscall_by_name(const char *name)
 			return &table[i];
 	return NULL;
 }
-
-unsigned pfd_syscall_index(const struct pfd_syscall_desc *desc)
-{
-	return (unsigned)(desc - table);
-}

@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #include "tracer/attach.h"
-#include "tracer/proc_status.h"
+#include "procfd/procfs.h"
+#include "tracer/engine.h"
 #include "tracer/proctab.h"
 
 static int yama_scope(void)
@@ -67,13 +68,11 @@ static int seize_thread(pid_t tid, pid_t tgid, unsigned long opts)
 		return 0;
 	if (ptrace(PTRACE_SEIZE, tid, 0L, opts) < 0)
 		return -errno;
-	struct tcb *t = pfd_tcb_add(tid);
-	if (!t) {
+	int rc = pfd_engine_add_attached(tid, tgid);
+	if (rc < 0) {
 		ptrace(PTRACE_DETACH, tid, 0L, 0L);
-		return -ENOMEM;
+		return rc;
 	}
-	t->tgid = tgid;
-	t->flags = TCB_ATTACHED;
 	/* Stop it once, so the engine resumes it with PTRACE_SYSCALL. */
 	ptrace(PTRACE_INTERRUPT, tid, 0L, 0L);
 	return 1;

@@ -10,7 +10,7 @@
 
 #define X32_BIT 0x40000000u
 
-static const char *arch_name(uint32_t arch, uint64_t nr)
+const char *pfd_arch_name(uint32_t arch, uint64_t nr)
 {
 	if (arch == AUDIT_ARCH_X86_64)
 		return (nr & X32_BIT) ? "x32" : "x86_64";
@@ -25,28 +25,30 @@ static bool creates(uint64_t flags)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
-static void decode_path(struct pfd_syscall_event *ev, uint64_t addr)
+static void decode_path(struct call_slot *s, pid_t tid, uint64_t addr)
 {
+	struct pfd_path_args *p = &s->path;
 	bool truncated;
-	ssize_t n = pfd_read_string(ev->tid, addr, ev->path, sizeof(ev->path), &truncated);
+	ssize_t n = pfd_read_string(tid, addr, s->path_buf, sizeof(s->path_buf), &truncated);
 
-	ev->path_truncated = truncated;
+	p->path = s->path_buf;
+	p->path_truncated = truncated;
 	if (n < 0) {
-		ev->path_errno = (int)-n;
-		ev->path_len = 0;
-		ev->path[0] = '\0';
+		p->path_errno = (int)-n;
+		p->path_len = 0;
+		s->path_buf[0] = '\0';
 	} else {
-		ev->path_errno = 0;
-		ev->path_len = (size_t)n;
+		p->path_errno = 0;
+		p->path_len = (size_t)n;
 	}
 }
 
 /* openat2 passes flags and resolve in a struct; only its first 24 bytes are
  * ours to know (later kernels may extend it). */
-static void decode_how(struct pfd_syscall_event *ev, uint64_t addr)
+static void decode_how(struct pfd_path_args *ev, pid_t tid, uint64_t addr)
 {
 	struct open_how how;
-	int rc = pfd_read_mem(ev->tid, addr, &how, sizeof(how));
+	int rc = pfd_read_mem(tid, addr, &how, sizeof(how));
 	if (rc < 0) {
 		ev->how_errno = -rc;
 		return;
@@ -61,13 +63,13 @@ static void decode_how(struct pfd_syscall_event *ev, uint64_t addr)
 	}
 }
 
-static void decode_flags_and_mode(struct pfd_syscall_event *ev)
+static void decode_flags_and_mode(struct pfd_path_args *ev, const uint64_t args[6])
 {
-	const struct pfd_syscall_desc *sc = ev->sc;
+	const struct pfd_syscall_desc *sc = ev->desc;
 
 	if (sc->flags_arg != PFD_NO_ARG) {
 		ev->has_flags = true;
-		ev->flags = ev->args[sc->flags_arg] | sc->implicit_flags;
+		ev->flags = args[sc->flags_arg] | sc->implicit_flags;
 	} else if (sc->implicit_flags) {
 		ev->has_flags = true;
 		ev->flags = sc->implicit_flags;
@@ -78,71 +80,55 @@ static void decode_flags_and_mode(struct pfd_syscall_event *ev)
 	if (sc->cls == PFD_SC_OPEN && !creates(ev->flags))
 		return;
 	ev->has_mode = true;
-	ev->mode = ev->args[sc->mode_arg];
+	ev->mode = args[sc->mode_arg];
 }
 
-/* Every field but the PATH_MAX buffers, which are written before use: the
- * event is reused for each call of the thread, and clearing 16 KiB per call
- * would be wasted on the hot path. */
-static void reset_event(struct pfd_syscall_event *ev)
+static void decode_path_args(struct call_slot *s, pid_t tid, const struct pfd_syscall_desc *sc,
+			     const uint64_t args[6])
 {
-	ev->has_dirfd = false;
-	ev->dirfd = 0;
-	ev->path_len = 0;
-	ev->path_errno = 0;
-	ev->path_truncated = false;
-	ev->has_flags = ev->has_mode = ev->has_resolve = false;
-	ev->flags = ev->mode = ev->resolve = 0;
-	ev->how_errno = 0;
-	ev->finished = false;
-	ev->result = 0;
-	ev->err = 0;
-	ev->link.what = PFD_LINK_NONE;
-	ev->link.via = PFD_VIA_PATH;
-	ev->link.pid = ev->link.tid = 0;
-	ev->link.fd = -1;
-	ev->link.spelling = NULL;
-	ev->link.base_len = 0;
-	ev->link.base[0] = '\0';
-	ev->link.ns_translated = false;
-	ev->link.proc_dir[0] = '\0';
-	ev->in_pidns = false;
-	ev->probe = PFD_PROBE_NOT_DONE;
-	ev->probe_errno = 0;
-	ev->target.text_len = ev->target.name_len = 0;
-	ev->resolution = PFD_RES_NONE;
-	ev->explanation[0] = '\0';
-}
+	struct pfd_path_args *p = &s->path;
 
-void pfd_decode_entry(struct pfd_syscall_event *ev, pid_t pid, pid_t tid,
-		      const struct pfd_syscall_desc *sc, uint32_t arch, uint64_t nr,
-		      const uint64_t args[6])
-{
-	reset_event(ev);
-	ev->pid = pid;
-	ev->tid = tid;
-	ev->sc = sc;
-	ev->audit_arch = arch;
-	ev->arch = arch_name(arch, nr);
-	memcpy(ev->args, args, sizeof(ev->args));
+	*p = (struct pfd_path_args){ .desc = sc, .path = s->path_buf };
 	if (sc->dirfd_arg != PFD_NO_ARG) {
-		ev->has_dirfd = true;
-		ev->dirfd = (int)args[sc->dirfd_arg]; /* an int in every ABI */
+		p->has_dirfd = true;
+		p->dirfd = (int)args[sc->dirfd_arg]; /* an int in every ABI */
 	}
-	decode_path(ev, args[sc->path_arg]);
-	decode_flags_and_mode(ev);
+	decode_path(s, tid, args[sc->path_arg]);
+	decode_flags_and_mode(p, args);
 	if (sc->how_arg != PFD_NO_ARG)
-		decode_how(ev, args[sc->how_arg]);
+		decode_how(p, tid, args[sc->how_arg]);
 }
 
-void pfd_decode_exit(struct pfd_syscall_event *ev, int64_t rval, bool is_error)
+void pfd_decode_entry(struct call_slot *s, pid_t pid, pid_t tid, const struct trap_entry *e,
+		      uint32_t arch, uint64_t nr, const uint64_t args[6])
 {
-	ev->finished = true;
+	struct pfd_call *c = &s->call;
+
+	c->pid = pid;
+	c->tid = tid;
+	c->audit_arch = arch;
+	c->arch = pfd_arch_name(arch, nr);
+	c->nr = nr;
+	c->name = e->name;
+	memcpy(c->args, args, sizeof(c->args));
+	c->finished = false;
+	c->result = 0;
+	c->err = 0;
+	c->path = NULL;
+	if (e->desc) {
+		decode_path_args(s, tid, e->desc, args);
+		c->path = &s->path;
+	}
+}
+
+void pfd_decode_exit(struct pfd_call *c, int64_t rval, bool is_error)
+{
+	c->finished = true;
 	if (is_error) {
-		ev->result = -1;
-		ev->err = (int)-rval;
+		c->result = -1;
+		c->err = (int)-rval;
 	} else {
-		ev->result = rval;
-		ev->err = 0;
+		c->result = rval;
+		c->err = 0;
 	}
 }

@@ -1,79 +1,73 @@
 /* procfd-trace: the ptrace event loop.
  *
- * wait4 -> classify the stop -> act -> resume. Every stop ends in exactly one
- * resume (or PTRACE_LISTEN), so no tracee is left stopped. A trapped call
- * costs one stop unless a plugin asks for its result; only then is the tracee
- * resumed with PTRACE_SYSCALL to take the exit stop. */
+ * wait4 -> classify the stop -> tell the plugins -> resume. Every stop ends in
+ * exactly one resume (or PTRACE_LISTEN), so no tracee is left stopped. A
+ * trapped call costs one stop unless a plugin keeps it at entry; only then is
+ * the tracee resumed with PTRACE_SYSCALL to take the exit stop. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "procfd/procfs.h"
+#include "tracer/calls.h"
+#include "tracer/core_events.h"
 #include "tracer/decode.h"
 #include "tracer/engine.h"
-#include "tracer/output.h"
-#include "tracer/proc_status.h"
+#include "tracer/plugin_api.h"
 #include "tracer/proctab.h"
+#include "tracer/stack.h"
+#include "tracer/traps.h"
 
-#define MAX_PLUGINS 8
-#define MAX_SYSCALLS 64
-
-static const struct pfd_plugin *plugins[MAX_PLUGINS + 1];
-static const char *syscall_names[MAX_SYSCALLS + 1];
+#define ENGINE_MASK (1u << PFD_ENGINE_BIT)
+#define FOR_EACH_PLUGIN(i, mask) \
+	for (int i = 0; pfd_plugins[i]; i++) if ((mask) & (1u << i))
+#define ALL_PLUGINS 0x7fffffffu
 
 static pid_t main_pid;
 static int main_status;
 static bool have_main_status;
 static unsigned default_flags; /* for a thread first seen before its parent's event */
+static bool exec_watch;        /* some plugin has on_exec: trap execve's entry */
 
 static volatile sig_atomic_t stop_signal;
 static bool stop_handled;
 
 /* ---- setup ---------------------------------------------------------- */
 
-static int add_syscall_name(const char *name, size_t *n)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp(syscall_names[i], name) == 0)
-			return 0;
-	if (*n == MAX_SYSCALLS)
-		return -E2BIG;
-	syscall_names[(*n)++] = name;
-	return 0;
-}
-
 int pfd_engine_init(const struct pfd_plugin *const *list)
 {
-	size_t np = 0, ns = 0;
-	int rc = pfd_syscall_map_init();
-
-	if (rc < 0)
+	static const char *const exec_calls[] = { "execve", "execveat", NULL };
+	const char *who = NULL;
+	int rc = pfd_api_register(list, &who);
+	if (rc < 0) {
+		fprintf(stderr, "procfd-trace: plugin %s: %s\n", who ? who : "?", strerror(-rc));
 		return rc;
-	for (; list[np]; np++) {
-		if (np == MAX_PLUGINS)
-			return -E2BIG;
-		plugins[np] = list[np];
-		for (const char *const *s = list[np]->syscalls; s && *s; s++)
-			if ((rc = add_syscall_name(*s, &ns)) < 0)
-				return rc;
-		if (list[np]->init && (rc = list[np]->init()) < 0)
-			return rc;
 	}
-	plugins[np] = NULL;
-	syscall_names[ns] = NULL;
-	return 0;
+	for (int i = 0; pfd_plugins[i]; i++)
+		exec_watch |= pfd_plugins[i]->on_exec != NULL;
+	rc = pfd_traps_init(pfd_plugins, exec_watch ? exec_calls : NULL, &who);
+	if (rc < 0) {
+		fprintf(stderr, "procfd-trace: cannot trap %s: %s\n", who ? who : "?",
+			rc == -EINVAL ? "no such syscall" : strerror(-rc));
+		return rc;
+	}
+	pfd_proctab_on_release(pfd_api_release_proc);
+	return pfd_stack_init();
 }
 
-const char *const *pfd_engine_syscalls(void)
+const struct pfd_trap *const *pfd_engine_traps(void)
 {
-	return syscall_names;
+	return pfd_traps_all();
 }
 
 void pfd_engine_request_stop(int sig)
@@ -97,7 +91,7 @@ static void ptrace_or_warn(int request, pid_t tid, unsigned long data, const cha
 		fprintf(stderr, "procfd-trace: %s %d: %s\n", what, tid, strerror(errno));
 }
 
-static void resume(struct tcb *t, int sig)
+static void resume(tcb_t *t, int sig)
 {
 	bool want_stops = (t->flags & TCB_IN_CALL) || !(t->flags & TCB_SECCOMP);
 	ptrace_or_warn(want_stops ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, (unsigned long)sig,
@@ -112,139 +106,131 @@ static unsigned long event_msg(pid_t tid)
 	return msg;
 }
 
-static pid_t tcb_tgid(struct tcb *t)
+/* The thread group, read while /proc/<tid> exists; the record joins its
+ * process. */
+static pid_t tcb_tgid(tcb_t *t)
 {
 	if (!t->tgid) {
 		struct pfd_proc_status st;
-		t->tgid = pfd_read_proc_status(t->tid, &st) == 0 && st.tgid ? st.tgid : t->tid;
+		pid_t tgid = pfd_read_proc_status(t->tid, &st) == 0 && st.tgid ? st.tgid : t->tid;
+		if (pfd_tcb_join_proc(t, tgid) < 0)
+			t->tgid = tgid;
 	}
 	return t->tgid;
 }
 
-/* ---- plugins and output --------------------------------------------- */
+/* ---- calls ---------------------------------------------------------- */
 
-static void emit_proc_event(const struct pfd_proc_event *pe)
+/* A kept call is done (finished, or its thread gone): the plugins see its
+ * end, and it is written if any of them asked. */
+static void finish_call(tcb_t *t)
 {
-	for (size_t i = 0; plugins[i]; i++)
-		if (plugins[i]->on_proc_event)
-			plugins[i]->on_proc_event(pe);
-	pfd_output_proc(pe);
-}
-
-/* Complete a reported call, finished or not, and write it. */
-static void finish_call(struct tcb *t)
-{
-	for (size_t i = 0; plugins[i]; i++)
-		if (plugins[i]->on_exit)
-			plugins[i]->on_exit(t->ev);
-	pfd_output_syscall(t->ev);
-	t->flags &= ~TCB_IN_CALL;
+	struct call_slot *s = t->call;
+	t->flags &= ~(TCB_IN_CALL | TCB_RESTARTING);
+	t->call = NULL;
+	if (!s)
+		return;
+	if ((s->plugins & ENGINE_MASK) && s->call.finished && s->call.err) {
+		struct pfd_exec e = { .phase = PFD_EXEC_FAILED, .call = &s->call, .err = s->call.err };
+		FOR_EACH_PLUGIN(i, ALL_PLUGINS)
+			if (pfd_plugins[i]->on_exec)
+				pfd_plugins[i]->on_exec(t, &e);
+	}
+	FOR_EACH_PLUGIN(i, s->plugins)
+		if (pfd_plugins[i]->on_exit)
+			s->want |= pfd_plugins[i]->on_exit(t, &s->call) & PFD_REPORT;
+	if (s->want & PFD_REPORT)
+		pfd_write_call(s);
+	pfd_slot_put(s);
 }
 
 /* A call interrupted by a signal exits with a kernel-internal ERESTART* code
  * that the program never sees: the kernel either runs the call again, which
  * reaches us as a new entry with the same arguments, or returns EINTR. So the
- * event is held until the thread's next trapped call tells which. */
+ * call is held until the thread's next trapped call tells which. */
 static bool is_restart_code(int64_t rval)
 {
 	return rval <= -512 && rval >= -516;
 }
 
-static bool same_call(const struct pfd_syscall_event *ev, const struct pfd_syscall_desc *sc,
+static bool same_call(const struct pfd_call *c, uint32_t arch, uint64_t nr,
 		      const uint64_t args[6])
 {
-	return ev->sc == sc && memcmp(ev->args, args, sizeof(ev->args)) == 0;
+	return c->audit_arch == arch && c->nr == nr &&
+	       memcmp(c->args, args, sizeof(c->args)) == 0;
 }
 
-/* At a trapped entry: drop the held event if this is its restart, or report
- * it with the EINTR the program got. (A path call made by the signal handler
- * itself before the restart would be taken for "EINTR": a known limit.) */
-static void settle_held_call(struct tcb *t, const struct pfd_syscall_desc *sc,
-			     const uint64_t args[6])
+/* At a trapped entry: drop the held call if this is its restart (the
+ * restart is the call the plugins see), or end it with the EINTR the
+ * program got. (A path call made by the signal handler itself before the
+ * restart would be taken for "EINTR": a known limit.) */
+static void settle_held_call(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t args[6])
 {
-	t->flags &= ~TCB_RESTARTING;
-	if (same_call(t->ev, sc, args))
+	if (same_call(&t->call->call, arch, nr, args)) {
+		t->flags &= ~TCB_RESTARTING;
+		pfd_slot_put(t->call);
+		t->call = NULL;
 		return;
-	pfd_decode_exit(t->ev, -EINTR, true);
+	}
+	pfd_decode_exit(&t->call->call, -EINTR, true);
 	finish_call(t);
 }
 
-/* The thread ends (or is let go) with a call still open: report it unfinished. */
-static void finish_open_call(struct tcb *t)
+/* The thread ends (or is let go) with a call still open: it ends unfinished,
+ * or with the EINTR a held restart turned into. */
+static void finish_open_call(tcb_t *t)
 {
-	if (t->flags & TCB_RESTARTING) {
-		t->flags &= ~TCB_RESTARTING;
-		t->ev->finished = false;
+	if (t->flags & TCB_RESTARTING)
+		t->call->call.finished = false;
+	if (t->flags & (TCB_IN_CALL | TCB_RESTARTING))
 		finish_call(t);
-	} else if (t->flags & TCB_IN_CALL) {
-		finish_call(t);
-	}
 }
 
-/* ---- tracee records ------------------------------------------------- */
-
-static struct tcb *add_tracee(pid_t tid, unsigned flags, pid_t tgid)
+/* execve's entry: the old image is still there for the plugins to look at. */
+static void exec_entry(tcb_t *t, struct call_slot *s)
 {
-	struct tcb *t = pfd_tcb_add(tid);
-	if (!t) {
-		fprintf(stderr, "procfd-trace: out of memory tracking %d\n", tid);
-		exit(1); /* EXITKILL ends the tracees with us */
-	}
-	t->flags = flags;
-	t->tgid = tgid;
-	return t;
+	struct pfd_exec e = { .phase = PFD_EXEC_ENTER, .call = &s->call };
+	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
+		if (pfd_plugins[i]->on_exec)
+			pfd_plugins[i]->on_exec(t, &e);
+	s->want |= PFD_NEED_EXIT; /* to say PFD_EXEC_FAILED if it fails */
 }
 
-/* A thread whose first stop arrived before its parent's clone event: it
- * inherits the mode of its thread group or parent if we trace them. */
-static struct tcb *adopt_unknown(pid_t tid)
+static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t args[6])
 {
-	struct pfd_proc_status st = { 0 };
-	pfd_read_proc_status(tid, &st);
-	struct tcb *rel = (st.tgid && st.tgid != tid) ? pfd_tcb_find(st.tgid) : NULL;
-	if (!rel && st.ppid)
-		rel = pfd_tcb_find(st.ppid);
-	/* No relative known: ours if we launched a command, else attached. */
-	unsigned flags = rel ? rel->flags & (TCB_SECCOMP | TCB_ATTACHED)
-			     : main_pid ? default_flags : TCB_ATTACHED;
-	return add_tracee(tid, flags, st.tgid);
-}
+	const struct trap_entry *e = pfd_traps_lookup(arch, nr);
+	uint32_t who;
+	struct call_slot *s;
 
-int pfd_engine_adopt_child(pid_t pid, bool with_filter)
-{
-	main_pid = pid;
-	default_flags = with_filter ? TCB_SECCOMP : 0;
-	add_tracee(pid, default_flags | TCB_HIDE, pid);
-	return 0;
-}
-
-/* ---- syscall stops -------------------------------------------------- */
-
-static void syscall_entry(struct tcb *t, const struct pfd_syscall_desc *sc, uint32_t arch,
-			  uint64_t nr, const uint64_t args[6])
-{
-	struct pfd_syscall_event *ev;
-	unsigned verdict = PFD_PASS;
-
-	if (sc && (t->flags & TCB_RESTARTING))
-		settle_held_call(t, sc, args);
-	if (!sc || (t->flags & TCB_HIDE) || !(ev = pfd_tcb_event(t))) {
+	t->arch = arch;
+	if (e && (t->flags & TCB_RESTARTING))
+		settle_held_call(t, arch, nr, args);
+	who = e && !(t->flags & TCB_HIDE) ? pfd_traps_select(e, args) : 0;
+	if (!who || (t->flags & TCB_IN_CALL) || !(s = pfd_slot_get())) {
 		resume(t, 0);
 		return;
 	}
-	pfd_decode_entry(ev, tcb_tgid(t), t->tid, sc, arch, nr, args);
-	for (size_t i = 0; plugins[i]; i++)
-		if (plugins[i]->on_enter)
-			verdict |= plugins[i]->on_enter(ev);
-	if (verdict & PFD_WANT_EXIT)
+	s->plugins = who;
+	pfd_decode_entry(s, tcb_tgid(t), t->tid, e, arch, nr, args);
+	if (who & ENGINE_MASK)
+		exec_entry(t, s);
+	FOR_EACH_PLUGIN(i, who)
+		if (pfd_plugins[i]->on_enter)
+			s->want |= pfd_plugins[i]->on_enter(t, &s->call) &
+				   (PFD_NEED_EXIT | PFD_REPORT);
+	if (s->want) {
+		t->call = s;
 		t->flags |= TCB_IN_CALL;
+	} else {
+		pfd_slot_put(s);
+	}
 	resume(t, 0);
 }
 
-static void syscall_exit(struct tcb *t, int64_t rval, bool is_error)
+static void syscall_exit(tcb_t *t, int64_t rval, bool is_error)
 {
 	if (t->flags & TCB_IN_CALL) {
-		pfd_decode_exit(t->ev, rval, is_error);
+		pfd_decode_exit(&t->call->call, rval, is_error);
 		if (is_error && is_restart_code(rval))
 			t->flags = (t->flags & ~TCB_IN_CALL) | TCB_RESTARTING;
 		else
@@ -255,7 +241,7 @@ static void syscall_exit(struct tcb *t, int64_t rval, bool is_error)
 
 /* Linux 5.3+. Older kernels answer EIO: say so once rather than trace
  * nothing in silence. (ESRCH: the tracee was killed under us.) */
-static bool get_syscall_info(struct tcb *t, struct __ptrace_syscall_info *info)
+static bool get_syscall_info(tcb_t *t, struct __ptrace_syscall_info *info)
 {
 	static bool warned;
 	long n = ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof(*info), info);
@@ -269,10 +255,10 @@ static bool get_syscall_info(struct tcb *t, struct __ptrace_syscall_info *info)
 
 /* Without our filter the thread also stops at syscall entry, which comes
  * first (kernel >= 4.8): a seccomp stop then is some other filter's
- * SECCOMP_RET_TRACE and the call was already seen. The descriptor comes from
+ * SECCOMP_RET_TRACE and the call was already seen. The call is found from
  * (arch, nr), not from the filter's data: a filter the tracee installs
  * itself may return RET_TRACE with data of its own. */
-static void on_seccomp_stop(struct tcb *t)
+static void on_seccomp_stop(tcb_t *t)
 {
 	struct __ptrace_syscall_info info;
 
@@ -281,11 +267,10 @@ static void on_seccomp_stop(struct tcb *t)
 		resume(t, 0);
 		return;
 	}
-	syscall_entry(t, pfd_syscall_lookup(info.arch, info.seccomp.nr), info.arch,
-		      info.seccomp.nr, info.seccomp.args);
+	syscall_entry(t, info.arch, info.seccomp.nr, info.seccomp.args);
 }
 
-static void on_syscall_stop(struct tcb *t)
+static void on_syscall_stop(tcb_t *t)
 {
 	struct __ptrace_syscall_info info;
 
@@ -294,23 +279,110 @@ static void on_syscall_stop(struct tcb *t)
 		return;
 	}
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
-		syscall_entry(t, pfd_syscall_lookup(info.arch, info.entry.nr), info.arch,
-			      info.entry.nr, info.entry.args);
+		syscall_entry(t, info.arch, info.entry.nr, info.entry.args);
 	else if (info.op == PTRACE_SYSCALL_INFO_EXIT)
 		syscall_exit(t, info.exit.rval, info.exit.is_error);
 	else
 		resume(t, 0);
 }
 
+/* ---- tracee records ------------------------------------------------- */
+
+static tcb_t *add_tracee(pid_t tid, unsigned flags, pid_t tgid)
+{
+	tcb_t *t = pfd_tcb_add(tid);
+	if (!t || (tgid && pfd_tcb_join_proc(t, tgid) < 0)) {
+		fprintf(stderr, "procfd-trace: out of memory tracking %d\n", tid);
+		exit(1); /* EXITKILL ends the tracees with us */
+	}
+	t->flags = flags;
+	return t;
+}
+
+/* A thread whose first stop arrived before its parent's clone event: it
+ * inherits the mode of its thread group or parent if we trace them, and is
+ * held stopped until that event, so the plugins hear of the fork before
+ * the child's first call. */
+static tcb_t *adopt_unknown(pid_t tid, bool initial_stop)
+{
+	struct pfd_proc_status st = { 0 };
+	pfd_read_proc_status(tid, &st);
+	tcb_t *rel = (st.tgid && st.tgid != tid) ? pfd_tcb_find(st.tgid) : NULL;
+	if (!rel && st.ppid)
+		rel = pfd_tcb_find(st.ppid);
+	/* No relative known: ours if we launched a command, else attached. */
+	unsigned flags = rel ? rel->flags & (TCB_SECCOMP | TCB_ATTACHED)
+			     : main_pid ? default_flags : TCB_ATTACHED;
+	if (rel && initial_stop) {
+		flags |= TCB_EARLY;
+	}
+	tcb_t *t = add_tracee(tid, flags, st.tgid ? st.tgid : tid);
+	if (rel)
+		t->early_parent = tcb_tgid(rel);
+	return t;
+}
+
+int pfd_engine_adopt_child(pid_t pid, bool with_filter)
+{
+	main_pid = pid;
+	default_flags = with_filter ? TCB_SECCOMP : 0;
+	tcb_t *t = add_tracee(pid, default_flags | TCB_HIDE, pid);
+	t->proc->hidden = true;
+	return 0;
+}
+
+int pfd_engine_add_attached(pid_t tid, pid_t tgid)
+{
+	if (pfd_tcb_find(tid))
+		return 0;
+	tcb_t *t = pfd_tcb_add(tid);
+	if (!t || pfd_tcb_join_proc(t, tgid) < 0) {
+		if (t)
+			pfd_tcb_drop(t);
+		return -ENOMEM;
+	}
+	t->flags = TCB_ATTACHED;
+	return 1;
+}
+
 /* ---- process events ------------------------------------------------- */
 
-static void on_new_child(struct tcb *t, unsigned event)
+static enum pfd_files files_of(pid_t parent, pid_t child)
+{
+	long r = syscall(SYS_kcmp, parent, child, KCMP_FILES, 0L, 0L);
+	return r == 0 ? PFD_FILES_SHARED : r > 0 ? PFD_FILES_COPIED : PFD_FILES_UNKNOWN;
+}
+
+static void tell_fork(tcb_t *parent, tcb_t *child, unsigned event)
+{
+	struct pfd_fork f = { .parent = parent, .child = child };
+	if (event == PTRACE_EVENT_VFORK)
+		f.kind = PFD_CLONE_VFORK;
+	else if (event == PTRACE_EVENT_CLONE && tcb_tgid(child) == tcb_tgid(parent))
+		f.kind = PFD_CLONE_THREAD;
+	else
+		f.kind = PFD_CLONE_PROCESS;
+	f.files = f.kind == PFD_CLONE_THREAD ? PFD_FILES_SHARED : files_of(parent->tid, child->tid);
+	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
+		if (pfd_plugins[i]->on_fork)
+			pfd_plugins[i]->on_fork(&f);
+}
+
+/* Let a held child go, with or without the event that named its parent. */
+static void release_early(tcb_t *c)
+{
+	c->flags &= ~TCB_EARLY;
+	resume(c, 0);
+}
+
+static void on_new_child(tcb_t *t, unsigned event)
 {
 	pid_t child = (pid_t)event_msg(t->tid);
 	unsigned flags = t->flags & (TCB_SECCOMP | TCB_ATTACHED);
 
 	if (child > 0) {
-		struct tcb *c = pfd_tcb_find(child);
+		tcb_t *c = pfd_tcb_find(child);
+		bool early = c && (c->flags & TCB_EARLY);
 		if (!c)
 			c = add_tracee(child, flags, event == PTRACE_EVENT_CLONE ? 0 : child);
 		else /* its first stop came first: now we know its parent */
@@ -318,71 +390,124 @@ static void on_new_child(struct tcb *t, unsigned event)
 		/* clone makes a thread or a process: ask now, while /proc/<tid>
 		 * exists; at its exit it will be gone and the exit event needs it. */
 		tcb_tgid(c);
+		if (!(t->flags & TCB_HIDE))
+			tell_fork(t, c, event);
+		if (early)
+			release_early(c);
 	}
 	resume(t, 0);
 }
 
-static void read_exe(pid_t pid, char *buf, size_t size)
+static void release_children_of(tcb_t *c, void *arg)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
-	ssize_t n = readlink(path, buf, size - 1);
-	buf[n > 0 ? n : 0] = '\0';
+	if ((c->flags & TCB_EARLY) && c->early_parent == *(pid_t *)arg)
+		release_early(c);
 }
 
 /* After execve the caller has the thread group leader's tid. If a non-leader
  * thread exec'd, its record moves to that tid and the old leader's record,
  * which will never report an exit, goes. */
-static struct tcb *switch_after_exec(struct tcb *t, pid_t old_tid)
+static tcb_t *switch_after_exec(tcb_t *t, pid_t old_tid)
 {
-	struct tcb *execer = old_tid > 0 && old_tid != t->tid ? pfd_tcb_find(old_tid) : NULL;
+	tcb_t *execer = old_tid > 0 && old_tid != t->tid ? pfd_tcb_find(old_tid) : NULL;
 	if (!execer)
 		return t;
+	t->flags |= TCB_GONE;
 	finish_open_call(t); /* the leader died inside a call: unfinished */
 	pid_t tid = t->tid;
+	if (!(t->flags & TCB_EXITING) && t->proc)
+		t->flags |= TCB_EXITING, t->proc->live--;
 	pfd_tcb_drop(t);
 	pfd_tcb_rekey(execer, tid);
 	return execer;
 }
 
-static void on_exec(struct tcb *t)
+static void on_exec(tcb_t *t)
 {
-	struct pfd_proc_event pe = { .kind = PFD_PROC_EXEC };
 	pid_t old_tid = (pid_t)event_msg(t->tid);
 
 	t = switch_after_exec(t, old_tid);
 	t->flags &= ~TCB_HIDE;
-	t->tgid = t->tid;
-	pe.pid = pe.tid = t->tid;
-	pe.old_tid = old_tid > 0 ? old_tid : t->tid;
-	read_exe(t->tid, pe.exe, sizeof(pe.exe));
-	emit_proc_event(&pe);
+	if (t->proc) {
+		t->proc->hidden = false;
+		free(t->proc->exe);
+		t->proc->exe = NULL;
+	}
+	pfd_stack_forget_process(t->tid);
+	struct pfd_exec e = { .phase = PFD_EXEC_DONE, .old_tid = old_tid > 0 ? old_tid : t->tid };
+	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
+		if (pfd_plugins[i]->on_exec)
+			pfd_plugins[i]->on_exec(t, &e);
+	pfd_write_exec(t->tid, e.old_tid, pfd_tracee_exe(t));
 	resume(t, 0);
 }
 
-static void on_exited(struct tcb *t, int status)
+/* The thread counts out of its process; the last one out ends the process,
+ * while (live) its fds and memory are still there. */
+static void thread_ends(tcb_t *t, const struct pfd_exit *how)
 {
-	struct pfd_proc_event pe = { 0 };
+	struct pfd_exit e = *how;
+	if (t->flags & TCB_EXITING)
+		return;
+	t->flags |= TCB_EXITING;
+	if (t->proc)
+		t->proc->live--;
+	if (t->flags & TCB_HIDE)
+		return;
+	e.process = false;
+	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
+		if (pfd_plugins[i]->on_exit_thread)
+			pfd_plugins[i]->on_exit_thread(t, &e);
+	if (!t->proc || t->proc->live || t->proc->ended)
+		return;
+	t->proc->ended = true;
+	e.process = true;
+	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
+		if (pfd_plugins[i]->on_exit_process)
+			pfd_plugins[i]->on_exit_process(t, &e);
+}
 
-	finish_open_call(t); /* killed inside the call: report it unfinished */
-	pe.pid = tcb_tgid(t);
-	pe.tid = t->tid;
-	pe.leader = pe.pid == pe.tid;
-	if (WIFEXITED(status)) {
-		pe.kind = PFD_PROC_EXIT;
-		pe.status = WEXITSTATUS(status);
+static struct pfd_exit exit_from_status(int status, bool live)
+{
+	struct pfd_exit e = { .live = live };
+	if (WIFSIGNALED(status)) {
+		e.signaled = true;
+		e.status = WTERMSIG(status);
 	} else {
-		pe.kind = PFD_PROC_KILLED;
-		pe.status = WTERMSIG(status);
-		pe.core_dumped = WCOREDUMP(status);
+		e.status = WEXITSTATUS(status);
 	}
+	return e;
+}
+
+/* PTRACE_EVENT_EXIT: the thread is on its way out, with its fds and memory
+ * still there. */
+static void on_event_exit(tcb_t *t)
+{
+	struct pfd_exit e = exit_from_status((int)event_msg(t->tid), true);
+	finish_open_call(t);
+	thread_ends(t, &e);
+	resume(t, 0);
+}
+
+static void on_exited(tcb_t *t, int status)
+{
+	pid_t tgid = tcb_tgid(t);
+
+	t->flags |= TCB_GONE;
+	finish_open_call(t); /* killed inside the call: report it unfinished */
+	struct pfd_exit e = exit_from_status(status, false);
+	thread_ends(t, &e); /* no PTRACE_EVENT_EXIT was seen */
 	if (!(t->flags & TCB_HIDE))
-		emit_proc_event(&pe);
+		pfd_write_exit(tgid, t->tid, status);
 	if (t->tid == main_pid) {
 		main_status = status;
 		have_main_status = true;
 	}
+	if (t->tid == tgid)
+		pfd_stack_forget_process(tgid);
 	pfd_tcb_drop(t);
+	/* A child whose parent died before its clone event is let go. */
+	pfd_tcb_foreach(release_children_of, &tgid);
 }
 
 static bool is_stop_signal(int sig)
@@ -393,7 +518,7 @@ static bool is_stop_signal(int sig)
 /* A tracee we were asked to let go of has stopped: finish its call if this is
  * the exit stop, hand back a signal it was about to get, and detach. A process
  * in a group-stop stays stopped, as it would have without us. */
-static void detach_stopped(struct tcb *t, int status)
+static void detach_stopped(tcb_t *t, int status)
 {
 	int sig = WSTOPSIG(status);
 	unsigned event = (unsigned)status >> 16;
@@ -402,14 +527,15 @@ static void detach_stopped(struct tcb *t, int status)
 	if ((t->flags & TCB_IN_CALL) && event == 0 && sig == (SIGTRAP | 0x80) &&
 	    get_syscall_info(t, &info) && info.op == PTRACE_SYSCALL_INFO_EXIT &&
 	    !(info.exit.is_error && is_restart_code(info.exit.rval)))
-		pfd_decode_exit(t->ev, info.exit.rval, info.exit.is_error);
+		pfd_decode_exit(&t->call->call, info.exit.rval, info.exit.is_error);
 	finish_open_call(t);
 	bool delivery = event == 0 && sig != (SIGTRAP | 0x80);
 	ptrace_or_warn(PTRACE_DETACH, t->tid, delivery ? (unsigned long)sig : 0, "detach");
+	t->flags |= TCB_EXITING; /* it goes on, untraced: no exit to tell */
 	pfd_tcb_drop(t);
 }
 
-static void on_stopped(struct tcb *t, int status)
+static void on_stopped(tcb_t *t, int status)
 {
 	int sig = WSTOPSIG(status);
 	unsigned event = (unsigned)status >> 16;
@@ -437,6 +563,9 @@ static void on_stopped(struct tcb *t, int status)
 	case PTRACE_EVENT_EXEC:
 		on_exec(t);
 		break;
+	case PTRACE_EVENT_EXIT:
+		on_event_exit(t);
+		break;
 	case PTRACE_EVENT_STOP:
 		/* A group-stop: stay stopped until SIGCONT, as job control expects.
 		 * Otherwise an attach or interrupt stop: just go on. */
@@ -445,7 +574,7 @@ static void on_stopped(struct tcb *t, int status)
 		else
 			resume(t, 0);
 		break;
-	default: /* PTRACE_EVENT_EXIT, VFORK_DONE */
+	default: /* VFORK_DONE */
 		resume(t, 0);
 		break;
 	}
@@ -455,12 +584,14 @@ static void on_stopped(struct tcb *t, int status)
 
 static void dispatch(pid_t tid, int status)
 {
-	struct tcb *t = pfd_tcb_find(tid);
+	tcb_t *t = pfd_tcb_find(tid);
 
 	if (!t) {
 		if (!WIFSTOPPED(status))
 			return; /* not ours (a pre-seize child of a tracee) */
-		t = adopt_unknown(tid);
+		t = adopt_unknown(tid, (unsigned)status >> 16 == PTRACE_EVENT_STOP);
+		if (t->flags & TCB_EARLY)
+			return; /* held until its parent's clone event */
 	}
 	if (WIFEXITED(status) || WIFSIGNALED(status))
 		on_exited(t, status);
@@ -468,11 +599,17 @@ static void dispatch(pid_t tid, int status)
 		on_stopped(t, status);
 }
 
-static void interrupt_attached(struct tcb *t, void *arg)
+static void interrupt_attached(tcb_t *t, void *arg)
 {
 	(void)arg;
 	if (!(t->flags & TCB_ATTACHED) || (t->flags & TCB_DETACHING))
 		return;
+	if (t->flags & TCB_EARLY) { /* held in its first stop: let go now */
+		ptrace_or_warn(PTRACE_DETACH, t->tid, 0, "detach");
+		t->flags |= TCB_EXITING;
+		pfd_tcb_drop(t);
+		return;
+	}
 	t->flags |= TCB_DETACHING;
 	/* Also wakes a tracee we left in PTRACE_LISTEN. */
 	ptrace(PTRACE_INTERRUPT, t->tid, 0L, 0L);
@@ -597,9 +734,11 @@ int pfd_engine_run(int *status, bool *have_status)
 	}
 	if (n < 0)
 		return -1;
-	for (size_t i = 0; plugins[i]; i++)
-		if (plugins[i]->on_finish)
-			plugins[i]->on_finish();
+	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
+		if (pfd_plugins[i]->on_finish)
+			pfd_plugins[i]->on_finish();
+	pfd_slots_free_all();
+	pfd_stack_shutdown();
 	*status = main_status;
 	*have_status = have_main_status;
 	return 0;

@@ -7,15 +7,20 @@
 
 #include "procfd/plugin.h"
 
-/* Plugins run in this order; NULL-terminated. 0 or -errno. */
+/* Register the plugins (NULL-terminated, run in this order) and compile
+ * their traps. 0 or -errno, after a message naming the culprit. */
 int pfd_engine_init(const struct pfd_plugin *const *plugins);
 
-/* The NULL-terminated union of the syscall names the plugins trap. */
-const char *const *pfd_engine_syscalls(void);
+/* Every trap, NULL-terminated: what the seccomp filter is built from. */
+const struct pfd_trap *const *pfd_engine_traps(void);
 
 /* Start tracing a process we launched and seized (launch.c). with_filter says
  * whether our seccomp filter is loaded in it. */
 int pfd_engine_adopt_child(pid_t pid, bool with_filter);
+
+/* A thread seized with -p (attach.c): 1 when recorded, 0 when known
+ * already, -ENOMEM. */
+int pfd_engine_add_attached(pid_t tid, pid_t tgid);
 
 /* Run until no tracee is left. Returns how procfd-trace should end: the
  * launched command's wait status (in *status, *have_status) if there was one. */

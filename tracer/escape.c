@@ -3,7 +3,7 @@
  * Paths are arbitrary bytes chosen by the traced program, so nothing here may
  * let them break the output's framing: JSON stays one valid line per event,
  * and the text form stays one unambiguous C string. Runs of bytes that need
- * no escaping are written with one fwrite each, as paths are mostly such. */
+ * no escaping are appended with one copy each, as paths are mostly such. */
 #include "tracer/escape.h"
 
 #include <string.h>
@@ -76,10 +76,10 @@ bool pfd_utf8_valid(const char *buf, size_t len)
 
 /* ---- JSON ------------------------------------------------------------ */
 
-static void put_run(FILE *out, const unsigned char *p, size_t start, size_t end)
+static void put_run(struct pfd_buf *out, const unsigned char *p, size_t start, size_t end)
 {
 	if (end > start)
-		fwrite(p + start, 1, end - start, out);
+		pfd_buf_put(out, p + start, end - start);
 }
 
 /* ASCII that goes into a JSON string as is: everything but ", \ and the
@@ -89,7 +89,7 @@ static bool json_plain_ascii(unsigned char c)
 	return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
 }
 
-static void json_put_escape(FILE *out, unsigned char c)
+static void json_put_escape(struct pfd_buf *out, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *s = NULL;
@@ -105,17 +105,17 @@ static void json_put_escape(FILE *out, unsigned char c)
 	default:   break;
 	}
 	if (s != NULL) {
-		fputs(s, out);
+		pfd_buf_puts(out, s);
 		return;
 	}
 	char u[] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF] };
-	fwrite(u, 1, sizeof(u), out);
+	pfd_buf_put(out, u, sizeof(u));
 }
 
 /* The inside of a JSON string. Well-formed multi-byte sequences pass through
  * unchanged (JSON text is UTF-8); a byte that starts no such sequence becomes
  * U+FFFD, one per byte, so the output is always valid UTF-8. */
-static void json_string_body(FILE *out, const unsigned char *p, size_t len)
+static void json_string_body(struct pfd_buf *out, const unsigned char *p, size_t len)
 {
 	size_t start = 0, i = 0;
 
@@ -133,7 +133,7 @@ static void json_string_body(FILE *out, const unsigned char *p, size_t len)
 		}
 		put_run(out, p, start, i);
 		if (p[i] >= 0x80)
-			fputs("\xEF\xBF\xBD", out);
+			pfd_buf_puts(out, "\xEF\xBF\xBD");
 		else
 			json_put_escape(out, p[i]);
 		start = ++i;
@@ -142,7 +142,7 @@ static void json_string_body(FILE *out, const unsigned char *p, size_t len)
 }
 
 /* A byte value in decimal, without going through printf. */
-static void put_byte_decimal(FILE *out, unsigned char c)
+static void put_byte_decimal(struct pfd_buf *out, unsigned char c)
 {
 	char d[3];
 	size_t n = 0;
@@ -152,21 +152,21 @@ static void put_byte_decimal(FILE *out, unsigned char c)
 	if (c >= 10)
 		d[n++] = (char)('0' + c / 10 % 10);
 	d[n++] = (char)('0' + c % 10);
-	fwrite(d, 1, n, out);
+	pfd_buf_put(out, d, n);
 }
 
-static void json_byte_array(FILE *out, const unsigned char *p, size_t len)
+static void json_byte_array(struct pfd_buf *out, const unsigned char *p, size_t len)
 {
-	fputc('[', out);
+	pfd_buf_putc(out, '[');
 	for (size_t i = 0; i < len; i++) {
 		if (i > 0)
-			fputc(',', out);
+			pfd_buf_putc(out, ',');
 		put_byte_decimal(out, p[i]);
 	}
-	fputc(']', out);
+	pfd_buf_putc(out, ']');
 }
 
-void pfd_json_bytes(FILE *out, const char *buf, size_t len)
+void pfd_json_bytes(struct pfd_buf *out, const char *buf, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)buf;
 
@@ -176,22 +176,22 @@ void pfd_json_bytes(FILE *out, const char *buf, size_t len)
 		json_byte_array(out, p, len);
 		return;
 	}
-	fputc('"', out);
+	pfd_buf_putc(out, '"');
 	json_string_body(out, p, len);
-	fputc('"', out);
+	pfd_buf_putc(out, '"');
 }
 
-void pfd_json_string(FILE *out, const char *s)
+void pfd_json_string(struct pfd_buf *out, const char *s)
 {
 	/* A missing string is written as null rather than crashing the
 	 * tracer: the output stays valid JSON either way. */
 	if (s == NULL) {
-		fputs("null", out);
+		pfd_buf_puts(out, "null");
 		return;
 	}
-	fputc('"', out);
+	pfd_buf_putc(out, '"');
 	json_string_body(out, (const unsigned char *)s, strlen(s));
-	fputc('"', out);
+	pfd_buf_putc(out, '"');
 }
 
 /* ---- strace-style text ----------------------------------------------- */
@@ -219,7 +219,7 @@ static char text_short_escape(unsigned char c)
 /* Octal escape, as short as possible: a C reader takes up to three octal
  * digits, so when the next byte is itself an octal digit the escape must
  * use all three or that digit would be read as part of it. */
-static void text_put_octal(FILE *out, unsigned char c, bool next_is_digit)
+static void text_put_octal(struct pfd_buf *out, unsigned char c, bool next_is_digit)
 {
 	char e[4];
 	size_t n = 0;
@@ -230,28 +230,28 @@ static void text_put_octal(FILE *out, unsigned char c, bool next_is_digit)
 	if (next_is_digit || c >= 010)
 		e[n++] = (char)('0' + ((c >> 3) & 7));
 	e[n++] = (char)('0' + (c & 7));
-	fwrite(e, 1, n, out);
+	pfd_buf_put(out, e, n);
 }
 
-static void text_put_escape(FILE *out, const unsigned char *p, size_t i, size_t len)
+static void text_put_escape(struct pfd_buf *out, const unsigned char *p, size_t i, size_t len)
 {
 	char letter = text_short_escape(p[i]);
 
 	if (letter != 0) {
 		char e[2] = { '\\', letter };
-		fwrite(e, 1, sizeof(e), out);
+		pfd_buf_put(out, e, sizeof(e));
 		return;
 	}
 	bool next_is_digit = i + 1 < len && p[i + 1] >= '0' && p[i + 1] <= '7';
 	text_put_octal(out, p[i], next_is_digit);
 }
 
-void pfd_text_quote(FILE *out, const char *buf, size_t len)
+void pfd_text_quote(struct pfd_buf *out, const char *buf, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)buf;
 	size_t start = 0;
 
-	fputc('"', out);
+	pfd_buf_putc(out, '"');
 	for (size_t i = 0; i < len; i++) {
 		if (text_plain(p[i]))
 			continue;
@@ -260,5 +260,5 @@ void pfd_text_quote(FILE *out, const char *buf, size_t len)
 		start = i + 1;
 	}
 	put_run(out, p, start, len);
-	fputc('"', out);
+	pfd_buf_putc(out, '"');
 }

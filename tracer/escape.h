@@ -4,7 +4,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
+
+#include "procfd/writer.h"
 
 /* True when buf holds well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool pfd_utf8_valid(const char *buf, size_t len);
@@ -13,14 +14,14 @@ bool pfd_utf8_valid(const char *buf, size_t len);
  * (", \ and every control character escaped, so the output is one line), else
  * an array of the byte values [47,116,...] (lossless; the convention of
  * systemd's journal export). See docs/json-schema.md. */
-void pfd_json_bytes(FILE *out, const char *buf, size_t len);
+void pfd_json_bytes(struct pfd_buf *out, const char *buf, size_t len);
 
 /* JSON string for text known to be ours (names, explanations): escaped the
  * same way, invalid bytes replaced by U+FFFD. */
-void pfd_json_string(FILE *out, const char *s);
+void pfd_json_string(struct pfd_buf *out, const char *s);
 
 /* A C-style quoted string as strace prints it: printable ASCII as is, \" \\
  * \t \n \v \f \r, every other byte in octal (\0, \33, \177, \303\251). */
-void pfd_text_quote(FILE *out, const char *buf, size_t len);
+void pfd_text_quote(struct pfd_buf *out, const char *buf, size_t len);
 
 #endif

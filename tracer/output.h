@@ -1,26 +1,21 @@
-/* procfd-trace: where events go. Sinks format; they never touch the tracee. */
+/* procfd-trace: where events go. Each event is handed over whole, already
+ * formatted (writer.c), and leaves in one write. */
 #ifndef PROCFD_OUTPUT_H
 #define PROCFD_OUTPUT_H
 
 #include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
 
-#include "procfd/event.h"
-
-struct pfd_sink {
-	void (*syscall)(FILE *out, const struct pfd_syscall_event *ev);
-	void (*proc)(FILE *out, const struct pfd_proc_event *pe);
-};
-
-extern const struct pfd_sink pfd_sink_text;
-extern const struct pfd_sink pfd_sink_json;
-
-/* Open -o FILE (or use stderr). 0 or -errno; nothing is traced before this. */
+/* Open -o FILE (or use stderr) and choose the format. 0 or -errno; nothing
+ * is traced before this. */
 int pfd_output_open(const char *path, bool json);
-/* Each event is written whole and flushed, so none is lost if we die. */
-void pfd_output_syscall(const struct pfd_syscall_event *ev);
-void pfd_output_proc(const struct pfd_proc_event *pe);
-/* 0, or -errno when a write failed (ENOSPC, EIO...). */
+
+/* Write one whole event. 0, or -errno (the first error is kept and also
+ * returned by pfd_output_close). On a regular file, an event the disk could
+ * take only in part is cut back off, so the file holds whole events only. */
+int pfd_output_write(const char *data, size_t len);
+
+/* 0, or -errno when a write failed (ENOSPC, EIO, EPIPE...). */
 int pfd_output_close(void);
 
 #endif

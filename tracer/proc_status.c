@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tracer/proc_status.h"
+#include "procfd/procfs.h"
 
 static long field(const char *buf, const char *name, long missing)
 {

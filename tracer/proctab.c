@@ -1,36 +1,44 @@
-/* procfd-trace: the thread table, a small chained hash. */
+/* procfd-trace: the thread and process tables, two small chained hashes. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "tracer/proctab.h"
 
 #define BUCKETS 1024u /* power of two; thousands of threads stay cheap */
 
-static struct tcb *bucket[BUCKETS];
+static tcb_t *bucket[BUCKETS];
+static struct pfd_proc *proc_bucket[BUCKETS];
 static size_t count;
+static void (*release_hook)(struct pfd_proc *p);
 
-static struct tcb **slot(pid_t tid)
+static tcb_t **slot(pid_t tid)
 {
 	return &bucket[(unsigned)tid & (BUCKETS - 1)];
 }
 
-struct tcb *pfd_tcb_find(pid_t tid)
+static struct pfd_proc **proc_slot(pid_t pid)
 {
-	for (struct tcb *t = *slot(tid); t; t = t->next)
+	return &proc_bucket[(unsigned)pid & (BUCKETS - 1)];
+}
+
+tcb_t *pfd_tcb_find(pid_t tid)
+{
+	for (tcb_t *t = *slot(tid); t; t = t->next)
 		if (t->tid == tid)
 			return t;
 	return NULL;
 }
 
-static void link_tcb(struct tcb *t)
+static void link_tcb(tcb_t *t)
 {
-	struct tcb **s = slot(t->tid);
+	tcb_t **s = slot(t->tid);
 	t->next = *s;
 	*s = t;
 }
 
-static void unlink_tcb(struct tcb *t)
+static void unlink_tcb(tcb_t *t)
 {
-	for (struct tcb **p = slot(t->tid); *p; p = &(*p)->next) {
+	for (tcb_t **p = slot(t->tid); *p; p = &(*p)->next) {
 		if (*p == t) {
 			*p = t->next;
 			return;
@@ -38,9 +46,9 @@ static void unlink_tcb(struct tcb *t)
 	}
 }
 
-struct tcb *pfd_tcb_add(pid_t tid)
+tcb_t *pfd_tcb_add(pid_t tid)
 {
-	struct tcb *t = calloc(1, sizeof(*t));
+	tcb_t *t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->tid = tid;
@@ -49,15 +57,75 @@ struct tcb *pfd_tcb_add(pid_t tid)
 	return t;
 }
 
-void pfd_tcb_drop(struct tcb *t)
+struct pfd_proc *pfd_proc_find(pid_t pid)
+{
+	for (struct pfd_proc *p = *proc_slot(pid); p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+void pfd_proctab_on_release(void (*fn)(struct pfd_proc *p))
+{
+	release_hook = fn;
+}
+
+static void proc_put(struct pfd_proc *p)
+{
+	if (--p->threads)
+		return;
+	for (struct pfd_proc **pp = proc_slot(p->pid); *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	if (release_hook)
+		release_hook(p);
+	free(p->exe);
+	free(p);
+}
+
+int pfd_tcb_join_proc(tcb_t *t, pid_t pid)
+{
+	if (t->proc && t->proc->pid == pid)
+		return 0;
+	struct pfd_proc *p = pfd_proc_find(pid);
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		p->pid = pid;
+		struct pfd_proc **s = proc_slot(pid);
+		p->next = *s;
+		*s = p;
+	}
+	if (t->proc) {
+		if (!(t->flags & TCB_EXITING))
+			t->proc->live--;
+		proc_put(t->proc);
+	}
+	p->threads++;
+	if (!(t->flags & TCB_EXITING))
+		p->live++;
+	t->proc = p;
+	t->tgid = pid;
+	return 0;
+}
+
+void pfd_tcb_drop(tcb_t *t)
 {
 	unlink_tcb(t);
 	count--;
-	free(t->ev);
+	if (t->proc) {
+		if (!(t->flags & TCB_EXITING))
+			t->proc->live--;
+		proc_put(t->proc);
+	}
 	free(t);
 }
 
-void pfd_tcb_rekey(struct tcb *t, pid_t new_tid)
+void pfd_tcb_rekey(tcb_t *t, pid_t new_tid)
 {
 	unlink_tcb(t);
 	t->tid = new_tid;
@@ -69,20 +137,24 @@ size_t pfd_tcb_count(void)
 	return count;
 }
 
-void pfd_tcb_foreach(void (*fn)(struct tcb *t, void *arg), void *arg)
+void pfd_tcb_foreach(void (*fn)(tcb_t *t, void *arg), void *arg)
 {
 	for (unsigned i = 0; i < BUCKETS; i++) {
-		struct tcb *next;
-		for (struct tcb *t = bucket[i]; t; t = next) {
+		tcb_t *next;
+		for (tcb_t *t = bucket[i]; t; t = next) {
 			next = t->next; /* fn may drop t */
 			fn(t, arg);
 		}
 	}
 }
 
-struct pfd_syscall_event *pfd_tcb_event(struct tcb *t)
+void pfd_proc_foreach(void (*fn)(struct pfd_proc *p, void *arg), void *arg)
 {
-	if (!t->ev)
-		t->ev = malloc(sizeof(*t->ev));
-	return t->ev;
+	for (unsigned i = 0; i < BUCKETS; i++) {
+		struct pfd_proc *next;
+		for (struct pfd_proc *p = proc_bucket[i]; p; p = next) {
+			next = p->next;
+			fn(p, arg);
+		}
+	}
 }

@@ -1,35 +1,199 @@
-/* procfd-trace: the plugin API.
+/* procfd-trace: the plugin API (version 2).
  *
- * A plugin is a set of callbacks the engine calls at each event. The built-in
- * plugins (tracer/plugins/) use nothing but this header and event.h, so a new
- * analysis is a new file, not an engine change. Callbacks run in the tracer
- * while the tracee is stopped: keep the syscall-entry path cheap, since every
- * trapped call goes through it. */
+ * A plugin is a table of traps and callbacks. The built-in plugins
+ * (tracer/plugins/) use nothing but the headers of include/procfd/, so a new
+ * analysis is a new file, not an engine change: tests/plugins/ has a small
+ * example.
+ *
+ * Callbacks run in the tracer, one at a time, while the thread they are
+ * about is stopped (unless said otherwise): whatever they do, the tracee
+ * waits, so keep on_enter cheap: every trapped call goes through it.
+ *
+ * Errors: functions of this API return 0 or a negative errno from a closed
+ * set (EFAULT, ESRCH, EPERM, EACCES, ENOENT, EINVAL, ENOMEM, ENOSYS, E2BIG,
+ * EIO, ENAMETOOLONG, ETIMEDOUT); anything else a lower layer says is mapped
+ * to -EIO at the boundary, so a plugin can switch on the result. */
 #ifndef PROCFD_PLUGIN_H
 #define PROCFD_PLUGIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
 
-#include "procfd/event.h"
+#include "procfd/call.h"
+#include "procfd/stack.h"
+#include "procfd/writer.h"
 
-/* What a plugin wants after seeing a syscall entry. */
-enum pfd_verdict {
-	PFD_PASS = 0,      /* not interested: the call costs one stop */
-	PFD_WANT_EXIT,     /* annotate at exit and report the call */
+#define PFD_PLUGIN_API 2
+
+/* ---- traps: which calls stop the tracee, as data -------------------------- */
+
+enum pfd_arg_op {
+	PFD_ARG_ANY = 0,   /* every call of the syscall */
+	PFD_ARG_IN,        /* args[arg] is one of values[0..n_values) */
+	PFD_ARG_MASKED_EQ, /* (args[arg] & values[0]) == values[1] */
 };
 
+#define PFD_TRAP_MAX_VALUES 8
+
+/* One syscall, optionally only when an argument matches. The engine compiles
+ * the union of every plugin's traps into the one libseccomp filter (every
+ * arch the tracee may run: x86_64, i386, x32) and checks the same condition
+ * itself where there is no filter (--no-seccomp, -p), so a plugin sees the
+ * same calls in every mode. A name no arch has is an error at start. */
+struct pfd_trap {
+	const char *syscall;
+	enum pfd_arg_op op;
+	uint8_t arg;        /* 0..5 */
+	bool wide;          /* compare all 64 bits (default: the low 32, for int
+			       arguments, whose upper half the kernel ignores) */
+	uint8_t n_values;
+	uint64_t values[PFD_TRAP_MAX_VALUES];
+};
+
+/* ---- the tracee handle ------------------------------------------------------ */
+
+/* A thread of a traced process, valid during the callback it is passed to. */
+struct pfd_tracee;
+
+pid_t pfd_tracee_pid(const struct pfd_tracee *t);   /* its process (thread group) */
+pid_t pfd_tracee_tid(const struct pfd_tracee *t);
+/* Whether memory, registers and stacks can be read: false once the thread
+ * is gone (a call reported unfinished, a process that was reaped). */
+bool pfd_tracee_stopped(const struct pfd_tracee *t);
+/* /proc/PID/exe of its process as of its last exec ("" when unreadable). */
+const char *pfd_tracee_exe(struct pfd_tracee *t);
+
+/* Copy len bytes at addr (len <= PFD_READ_MAX). 0 or -errno: -EFAULT when
+ * not mapped, -ESRCH when the thread is gone, -EPERM when not readable. */
+#define PFD_READ_MAX (1u << 20)
+int pfd_tracee_read(const struct pfd_tracee *t, uint64_t addr, void *buf, size_t len);
+/* The NUL-terminated string at addr into buf (always terminated): its
+ * length, or -errno. *truncated: no NUL within size - 1 bytes. */
+ssize_t pfd_tracee_read_string(const struct pfd_tracee *t, uint64_t addr, char *buf,
+			       size_t size, bool *truncated);
+
+struct pfd_regs {
+	uint32_t audit_arch;
+	uint64_t ip, sp, fp;         /* the arch's instruction, stack and frame pointer */
+	struct user_regs_struct raw; /* PTRACE_GETREGS (an i386 tracee: its 32-bit view) */
+};
+int pfd_tracee_regs(const struct pfd_tracee *t, struct pfd_regs *out);
+
+/* The thread's stack now (interned, see procfd/stack.h). NULL with *err set
+ * (-ENOSYS when procfd-trace was built without an unwinder, -ESRCH...). */
+const struct pfd_stack *pfd_tracee_stack(struct pfd_tracee *t, int *err);
+
+/* ---- storage ------------------------------------------------------------------ */
+
+/* A block of size bytes the engine keeps for the plugin, zeroed when first
+ * handed out; fini (optional) runs before it is released. */
+struct pfd_storage {
+	size_t size;
+	void (*fini)(void *state);
+};
+
+struct pfd_plugin;
+
+/* The plugin's state for the process of t: from the first request until
+ * after on_process_exit (or the end of the trace). A forked child starts
+ * with fresh state: copy what it inherits in on_fork. NULL if size is 0 or
+ * memory ran out. */
+void *pfd_proc_state(struct pfd_tracee *t, const struct pfd_plugin *p);
+/* The plugin's state for this call: from on_enter until after on_report /
+ * on_exit (or on_enter's return when the call is not kept). */
+void *pfd_call_state(const struct pfd_call *c, const struct pfd_plugin *p);
+/* The same, but NULL unless it was handed out already for this call: for
+ * on_exit and on_report of a call the plugin may not have looked at. */
+void *pfd_call_state_peek(const struct pfd_call *c, const struct pfd_plugin *p);
+
+/* ---- events ---------------------------------------------------------------------- */
+
+/* What on_enter and on_exit return: a set of these bits. */
+enum pfd_want {
+	PFD_PASS = 0,
+	PFD_NEED_EXIT = 1u << 0, /* call on_exit with the result: a second stop */
+	PFD_REPORT = 1u << 1,    /* write the call as a "syscall" event */
+};
+
+enum pfd_clone_kind {
+	PFD_CLONE_PROCESS, /* fork, or clone without CLONE_THREAD */
+	PFD_CLONE_VFORK,   /* vfork, CLONE_VFORK: the parent waits for exec or exit */
+	PFD_CLONE_THREAD,  /* a new thread of the same process */
+};
+
+enum pfd_files {
+	PFD_FILES_UNKNOWN,
+	PFD_FILES_COPIED, /* the child got a copy of the fd table */
+	PFD_FILES_SHARED, /* CLONE_FILES: one table for both */
+};
+
+struct pfd_fork {
+	struct pfd_tracee *parent; /* the thread that called fork/clone */
+	struct pfd_tracee *child;  /* stopped before its first instruction */
+	enum pfd_clone_kind kind;
+	enum pfd_files files;
+};
+
+enum pfd_exec_phase {
+	PFD_EXEC_ENTER,  /* execve/execveat entry: the old image still mapped,
+			    O_CLOEXEC fds still open; the call may yet fail */
+	PFD_EXEC_FAILED, /* it returned an error: the old image goes on */
+	PFD_EXEC_DONE,   /* PTRACE_EVENT_EXEC: the new image, O_CLOEXEC fds closed */
+};
+
+struct pfd_exec {
+	enum pfd_exec_phase phase;
+	pid_t old_tid;     /* DONE: the thread that called execve (not the leader:
+			      it has taken the leader's tid) */
+	const struct pfd_call *call; /* ENTER, FAILED: the execve call */
+	int err;           /* FAILED: its errno */
+};
+
+struct pfd_exit {
+	bool process;      /* the process as a whole (its last thread) */
+	bool live;         /* at PTRACE_EVENT_EXIT: /proc/PID/fd and memory still
+			      readable; false when only the reaping was seen */
+	bool signaled;     /* killed: status is the signal */
+	int status;        /* exit code or signal number; -1 when not known */
+};
+
+/* The plugin's table. Each callback is optional. */
 struct pfd_plugin {
 	const char *name;
-	/* NULL-terminated syscall names to trap; the filter is their union. */
-	const char *const *syscalls;
+	unsigned api;      /* PFD_PLUGIN_API */
+	const struct pfd_trap *traps; /* ends with an entry whose syscall is NULL */
+	struct pfd_storage proc_state, call_state;
 
-	/* 0 or -errno; called once before tracing starts. */
+	/* Before tracing starts. 0 or -errno: procfd-trace does not start. */
 	int (*init)(void);
-	/* The event has its arguments decoded (path read, flags, dirfd). */
-	enum pfd_verdict (*on_enter)(struct pfd_syscall_event *ev);
-	/* The result is known (ev->finished), or the tracee died in the call. */
-	void (*on_exit)(struct pfd_syscall_event *ev);
-	void (*on_proc_event)(const struct pfd_proc_event *pe);
+
+	/* A trapped call's entry stop: arguments decoded, path read (c->path).
+	 * The call has not run yet; the thread's state is as the call will see
+	 * it. Return PFD_NEED_EXIT for on_exit, PFD_REPORT to write the call. */
+	unsigned (*on_enter)(struct pfd_tracee *t, struct pfd_call *c);
+	/* Its exit stop (c->finished), or, with the thread gone, after it
+	 * (!c->finished, !pfd_tracee_stopped). Called for every call on_enter
+	 * kept (any plugin's NEED_EXIT or REPORT). May add PFD_REPORT. */
+	unsigned (*on_exit)(struct pfd_tracee *t, struct pfd_call *c);
+	/* A reported call is being written: add this plugin's fields. Called
+	 * for each plugin that saw the call's entry; the tracee is not to be
+	 * touched here. */
+	void (*on_report)(const struct pfd_call *c, struct pfd_writer *w);
+
+	/* The parent's PTRACE_EVENT_FORK/VFORK/CLONE: the child's first
+	 * instruction has not run yet. */
+	void (*on_fork)(const struct pfd_fork *f);
+	void (*on_exec)(struct pfd_tracee *t, const struct pfd_exec *e);
+	/* A thread ends (e->process false), then, once its last thread reached
+	 * PTRACE_EVENT_EXIT, the process (e->process true): fds and memory are
+	 * still there when e->live. The leader need not be the last thread. */
+	void (*on_exit_thread)(struct pfd_tracee *t, const struct pfd_exit *e);
+	void (*on_exit_process)(struct pfd_tracee *t, const struct pfd_exit *e);
+
+	/* The trace is over (every tracee ended or was let go). May write. */
 	void (*on_finish)(void);
 };
 

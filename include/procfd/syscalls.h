@@ -1,9 +1,9 @@
 /* procfd-trace: the path syscalls and where their arguments live.
  *
  * One descriptor per syscall name; the argument layout is the same on every
- * arch that has the call, so numbers are not kept here: the map from
- * (audit arch, number) to descriptor is built from libseccomp's own tables
- * (filters/syscall_map.c). */
+ * arch that has the call, so numbers are not kept here: the engine maps
+ * (audit arch, number) to names with libseccomp's own tables
+ * (tracer/traps.c), as the filter does. */
 #ifndef PROCFD_SYSCALLS_H
 #define PROCFD_SYSCALLS_H
 
@@ -47,17 +47,5 @@ struct pfd_syscall_desc {
 /* The whole table, in a stable order. */
 const struct pfd_syscall_desc *pfd_syscalls(size_t *count);
 const struct pfd_syscall_desc *pfd_syscall_by_name(const char *name);
-
-/* Index of desc in the table (used as the SECCOMP_RET_TRACE data). */
-unsigned pfd_syscall_index(const struct pfd_syscall_desc *desc);
-
-/* The audit arches a tracee may run on this build (x86_64, i386, x32). */
-const uint32_t *pfd_audit_arches(size_t *count);
-const char *pfd_audit_arch_name(uint32_t audit_arch);
-
-/* (audit arch, syscall number) -> descriptor, from libseccomp's tables;
- * pfd_syscall_map_init() must have succeeded (0, or -errno). */
-int pfd_syscall_map_init(void);
-const struct pfd_syscall_desc *pfd_syscall_lookup(uint32_t audit_arch, uint64_t nr);
 
 #endif

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "filters/classify.h"
+#include "procfd/classify.h"
 
 /* Bytes with an explicit length: the cases include embedded NULs. */
 #define BYTES(s) s, sizeof(s) - 1

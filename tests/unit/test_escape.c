@@ -1,4 +1,4 @@
-/* Unit tests for tracer/escape.c: UTF-8 validation, the JSON forms and the
+/* Unit tests for tracer/escape.c (through a struct pfd_buf, tracer/buf.c): UTF-8 validation, the JSON forms and the
  * strace-style quoted text, checked by exact expected output and by decoding
  * the output back to the input bytes. */
 #include <stdarg.h>
@@ -22,25 +22,26 @@
 /* ---- capturing output ------------------------------------------------ */
 
 struct capture {
-	FILE *f;
+	struct pfd_buf b;
 	char *buf;
 	size_t len;
 };
 
-static FILE *cap_open(struct capture *c)
+static struct pfd_buf *cap_open(struct capture *c)
 {
+	c->b = (struct pfd_buf)PFD_BUF_INIT;
 	c->buf = NULL;
 	c->len = 0;
-	c->f = open_memstream(&c->buf, &c->len);
-	assert_non_null(c->f);
-	return c->f;
+	return &c->b;
 }
 
-/* Closes the stream; the caller frees c->buf. */
+/* Ends the capture; the caller frees c->buf. */
 static void cap_close(struct capture *c)
 {
-	assert_int_equal(fclose(c->f), 0);
-	assert_non_null(c->buf);
+	assert_false(c->b.failed);
+	assert_non_null(c->b.data);
+	c->buf = c->b.data;
+	c->len = c->b.len;
 }
 
 static void assert_output(const struct capture *c, const char *want, size_t want_len)

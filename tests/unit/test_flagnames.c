@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "filters/flagnames.h"
+#include "procfd/flagnames.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

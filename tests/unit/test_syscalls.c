@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "procfd/syscalls.h"
+#include "tracer/traps.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define X32_BIT 0x40000000u
@@ -34,10 +35,38 @@ static const struct arch arches[] = {
 	{ "x32", SCMP_ARCH_X32, AUDIT_ARCH_X86_64 },
 };
 
+/* The engine's trap table (tracer/traps.c) with every call of the path
+ * table trapped, as the procfd plugin traps them. */
+static struct pfd_trap every_path_call[64];
+
+static const struct pfd_plugin path_plugin = {
+	.name = "paths", .api = PFD_PLUGIN_API, .traps = every_path_call,
+};
+
+static int init_map(void)
+{
+	static const struct pfd_plugin *const plugins[] = { &path_plugin, NULL };
+	const char *bad = NULL;
+	size_t n;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	if (n >= ARRAY_LEN(every_path_call))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		every_path_call[i] = (struct pfd_trap){ .syscall = t[i].name };
+	return pfd_traps_init(plugins, NULL, &bad);
+}
+
 static int setup_map(void **state)
 {
 	(void)state;
-	return pfd_syscall_map_init() == 0 ? 0 : -1;
+	return init_map() == 0 ? 0 : -1;
+}
+
+/* (arch, nr) -> the path descriptor, as the engine finds it. */
+static const struct pfd_syscall_desc *lookup(uint32_t audit_arch, uint64_t nr)
+{
+	const struct trap_entry *e = pfd_traps_lookup(audit_arch, nr);
+	return e ? e->desc : NULL;
 }
 
 static const struct pfd_syscall_desc *desc(const char *name)
@@ -61,7 +90,6 @@ static void test_names_unique_and_indexed(void **state)
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(t[i].name);
 		assert_ptr_equal(pfd_syscall_by_name(t[i].name), &t[i]);
-		assert_int_equal(pfd_syscall_index(&t[i]), i);
 		for (size_t j = i + 1; j < n; j++)
 			if (strcmp(t[i].name, t[j].name) == 0)
 				fail_msg("%s twice in the table", t[i].name);
@@ -227,9 +255,9 @@ static void test_argument_slots_per_man_page(void **state)
 static void test_map_init(void **state)
 {
 	(void)state;
-	assert_int_equal(pfd_syscall_map_init(), 0);
+	assert_int_equal(init_map(), 0);
 	/* idempotent */
-	assert_int_equal(pfd_syscall_map_init(), 0);
+	assert_int_equal(init_map(), 0);
 }
 
 static void test_lookup_every_name(void **state)
@@ -246,7 +274,7 @@ static void test_lookup_every_name(void **state)
 			if (arches[a].scmp == SCMP_ARCH_X32)
 				assert_true((uint32_t)nr & X32_BIT);
 			const struct pfd_syscall_desc *got =
-				pfd_syscall_lookup(arches[a].audit, (uint64_t)nr);
+				lookup(arches[a].audit, (uint64_t)nr);
 			if (got != &t[i])
 				fail_msg("%s: %s (%d) -> %s", arches[a].name, t[i].name, nr,
 					 got ? got->name : "NULL");
@@ -264,7 +292,7 @@ static void test_lookup_agrees_with_libseccomp(void **state)
 		uint64_t base = arches[a].scmp == SCMP_ARCH_X32 ? X32_BIT : 0;
 		for (uint64_t nr = 0; nr < 1100; nr++) {
 			const struct pfd_syscall_desc *got =
-				pfd_syscall_lookup(arches[a].audit, base | nr);
+				lookup(arches[a].audit, base | nr);
 			char *name = seccomp_syscall_resolve_num_arch(arches[a].scmp, (int)(base | nr));
 			const struct pfd_syscall_desc *want = name ? pfd_syscall_by_name(name) : NULL;
 			if (got != want)
@@ -280,36 +308,36 @@ static void test_lookup_i386(void **state)
 {
 	(void)state;
 	/* arch/x86/entry/syscalls/syscall_32.tbl */
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 195), desc("stat64"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 196), desc("lstat64"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 300), desc("fstatat64"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 5), desc("open"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 295), desc("openat"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 383), desc("statx"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, 18), desc("oldstat"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 195), desc("stat64"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 196), desc("lstat64"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 300), desc("fstatat64"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 5), desc("open"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 295), desc("openat"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 383), desc("statx"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 18), desc("oldstat"));
 	/* i386 number 4 is write, 2 is fork: x86_64's stat and open numbers */
-	assert_null(pfd_syscall_lookup(AUDIT_ARCH_I386, 4));
-	assert_null(pfd_syscall_lookup(AUDIT_ARCH_I386, 2));
+	assert_null(lookup(AUDIT_ARCH_I386, 4));
+	assert_null(lookup(AUDIT_ARCH_I386, 2));
 	/* newfstatat does not exist on i386 */
 	assert_true(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "newfstatat") < 0);
 	for (uint64_t nr = 0; nr < 2048; nr++)
-		assert_ptr_not_equal(pfd_syscall_lookup(AUDIT_ARCH_I386, nr), desc("newfstatat"));
+		assert_ptr_not_equal(lookup(AUDIT_ARCH_I386, nr), desc("newfstatat"));
 }
 
 static void test_lookup_x86_64(void **state)
 {
 	(void)state;
 	/* arch/x86/entry/syscalls/syscall_64.tbl */
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 2), desc("open"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 4), desc("stat"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 257), desc("openat"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 262), desc("newfstatat"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 332), desc("statx"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 437), desc("openat2"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 439), desc("faccessat2"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 2), desc("open"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 4), desc("stat"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 257), desc("openat"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 262), desc("newfstatat"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 332), desc("statx"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 437), desc("openat2"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 439), desc("faccessat2"));
 	/* no 64-bit stat64 */
 	for (uint64_t nr = 0; nr < 2048; nr++) {
-		const struct pfd_syscall_desc *d = pfd_syscall_lookup(AUDIT_ARCH_X86_64, nr);
+		const struct pfd_syscall_desc *d = lookup(AUDIT_ARCH_X86_64, nr);
 		assert_ptr_not_equal(d, desc("stat64"));
 		assert_ptr_not_equal(d, desc("fstatat64"));
 	}
@@ -318,15 +346,15 @@ static void test_lookup_x86_64(void **state)
 static void test_lookup_x32(void **state)
 {
 	(void)state;
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, X32_BIT | 2), desc("open"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, X32_BIT | 257), desc("openat"));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, X32_BIT | 262), desc("newfstatat"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, X32_BIT | 2), desc("open"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, X32_BIT | 257), desc("openat"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, X32_BIT | 262), desc("newfstatat"));
 	/* x32's own execve is 520, not 59 */
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, X32_BIT | 520), desc("execve"));
-	assert_null(pfd_syscall_lookup(AUDIT_ARCH_X86_64, X32_BIT | 59));
-	assert_ptr_equal(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 59), desc("execve"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, X32_BIT | 520), desc("execve"));
+	assert_null(lookup(AUDIT_ARCH_X86_64, X32_BIT | 59));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 59), desc("execve"));
 	/* x86_64 without the bit does not have 520 */
-	assert_null(pfd_syscall_lookup(AUDIT_ARCH_X86_64, 520));
+	assert_null(lookup(AUDIT_ARCH_X86_64, 520));
 }
 
 static void test_lookup_unrelated(void **state)
@@ -339,7 +367,7 @@ static void test_lookup_unrelated(void **state)
 			int nr = seccomp_syscall_resolve_name_arch(arches[a].scmp, others[i]);
 			if (nr < 0)
 				continue;
-			if (pfd_syscall_lookup(arches[a].audit, (uint64_t)nr))
+			if (lookup(arches[a].audit, (uint64_t)nr))
 				fail_msg("%s: %s (%d) maps to a path syscall", arches[a].name,
 					 others[i], nr);
 		}
@@ -353,29 +381,16 @@ static void test_lookup_out_of_range(void **state)
 					X32_BIT | 1024, X32_BIT | 0xfffff, 0x100000002ull,
 					0x8000000000000002ull };
 	for (size_t i = 0; i < ARRAY_LEN(nrs); i++) {
-		assert_null(pfd_syscall_lookup(AUDIT_ARCH_X86_64, nrs[i]));
-		assert_null(pfd_syscall_lookup(AUDIT_ARCH_I386, nrs[i]));
+		assert_null(lookup(AUDIT_ARCH_X86_64, nrs[i]));
+		assert_null(lookup(AUDIT_ARCH_I386, nrs[i]));
 	}
 	/* the x32 bit is not meaningful on i386 */
-	assert_null(pfd_syscall_lookup(AUDIT_ARCH_I386, X32_BIT | 5));
+	assert_null(lookup(AUDIT_ARCH_I386, X32_BIT | 5));
 	/* unknown arches */
-	assert_null(pfd_syscall_lookup(AUDIT_ARCH_AARCH64, 56)); /* openat there */
-	assert_null(pfd_syscall_lookup(AUDIT_ARCH_AARCH64, 2));
-	assert_null(pfd_syscall_lookup(AUDIT_ARCH_ARM, 5));
-	assert_null(pfd_syscall_lookup(0, 2));
-}
-
-static void test_audit_arches(void **state)
-{
-	(void)state;
-	size_t n;
-	const uint32_t *a = pfd_audit_arches(&n);
-	assert_int_equal(n, 2);
-	assert_int_equal(a[0], AUDIT_ARCH_X86_64);
-	assert_int_equal(a[1], AUDIT_ARCH_I386);
-	assert_string_equal(pfd_audit_arch_name(AUDIT_ARCH_X86_64), "x86_64");
-	assert_string_equal(pfd_audit_arch_name(AUDIT_ARCH_I386), "i386");
-	assert_string_equal(pfd_audit_arch_name(AUDIT_ARCH_AARCH64), "unknown");
+	assert_null(lookup(AUDIT_ARCH_AARCH64, 56)); /* openat there */
+	assert_null(lookup(AUDIT_ARCH_AARCH64, 2));
+	assert_null(lookup(AUDIT_ARCH_ARM, 5));
+	assert_null(lookup(0, 2));
 }
 
 int main(void)
@@ -394,7 +409,6 @@ int main(void)
 		cmocka_unit_test(test_lookup_x32),
 		cmocka_unit_test(test_lookup_unrelated),
 		cmocka_unit_test(test_lookup_out_of_range),
-		cmocka_unit_test(test_audit_arches),
 	};
 	return cmocka_run_group_tests(tests, setup_map, NULL);
 }

@@ -12,8 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "procfd/event.h"
-#include "tracer/plugins/procfd_probe.h"
+#include "procfd/procfd.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

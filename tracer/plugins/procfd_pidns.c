@@ -13,8 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tracer/plugins/procfd_pidns.h"
-#include "tracer/proc_status.h"
+#include "procfd/procfd.h"
+
+#include "procfd/procfs.h"
 
 static ino_t pidns_inode(pid_t tid)
 {
@@ -36,16 +37,16 @@ static pid_t inner_id(pid_t tid)
 	return st.nspid[st.nspid_count - 1];
 }
 
-void pfd_pidns_caller(struct pfd_syscall_event *ev)
+void pfd_pidns_caller(struct pfd_annot *ev)
 {
 	static ino_t ours;
 	if (!ours)
 		ours = pidns_inode(0);
-	ino_t theirs = pidns_inode(ev->tid);
+	ino_t theirs = pidns_inode(ev->call->tid);
 	ev->in_pidns = theirs && ours && theirs != ours;
 	if (ev->in_pidns) {
-		ev->ns_pid = inner_id(ev->pid);
-		ev->ns_tid = inner_id(ev->tid);
+		ev->ns_pid = inner_id(ev->call->pid);
+		ev->ns_tid = inner_id(ev->call->tid);
 	}
 }
 
@@ -96,10 +97,10 @@ static pid_t global_tid(pid_t pid, pid_t ns_tid)
 
 /* The caller's inner pid or tid: pfd_pidns_caller read them already when
  * the caller is in another namespace. */
-static pid_t caller_inner(const struct pfd_syscall_event *ev, pid_t id)
+static pid_t caller_inner(const struct pfd_annot *ev, pid_t id)
 {
 	if (ev->in_pidns)
-		return id == ev->tid ? ev->ns_tid : ev->ns_pid;
+		return id == ev->call->tid ? ev->ns_tid : ev->ns_pid;
 	return inner_id(id);
 }
 
@@ -111,27 +112,27 @@ static void set_dir(struct pfd_link *l, const char *root, pid_t pid, pid_t tid)
 		snprintf(l->proc_dir, sizeof(l->proc_dir), "%s/proc/%d", root, pid);
 }
 
-void pfd_pidns_link_dir(const struct pfd_syscall_event *ev, struct pfd_link *l,
+void pfd_pidns_link_dir(const struct pfd_annot *ev, struct pfd_link *l,
 			const struct pfd_path_class *pc)
 {
 	bool numbers = pc->owner == PFD_OWNER_PID || pc->task >= 0;
 
 	l->ns_translated = false;
 	/* self and thread-self alone always name the caller, whose ids we know. */
-	if (!numbers || same_numbering(ev->tid)) {
+	if (!numbers || same_numbering(ev->call->tid)) {
 		set_dir(l, "", l->pid, l->tid);
 		return;
 	}
-	pid_t ns_pid = pc->owner == PFD_OWNER_PID ? (pid_t)pc->pid : caller_inner(ev, ev->pid);
+	pid_t ns_pid = pc->owner == PFD_OWNER_PID ? (pid_t)pc->pid : caller_inner(ev, ev->call->pid);
 	pid_t ns_tid = pc->task >= 0 ? (pid_t)pc->task
-				     : pc->owner == PFD_OWNER_THREAD_SELF ? caller_inner(ev, ev->tid)
+				     : pc->owner == PFD_OWNER_THREAD_SELF ? caller_inner(ev, ev->call->tid)
 									 : 0;
 	char root[64];
-	snprintf(root, sizeof(root), "/proc/%d/root", ev->tid);
+	snprintf(root, sizeof(root), "/proc/%d/root", ev->call->tid);
 	set_dir(l, root, ns_pid, ns_tid);
 	l->ns_translated = true;
 	l->ns_pid = ns_pid;
 	l->ns_tid = ns_tid;
-	l->pid = pc->owner == PFD_OWNER_PID ? global_pid(ev->tid, ns_pid) : ev->pid;
+	l->pid = pc->owner == PFD_OWNER_PID ? global_pid(ev->call->tid, ns_pid) : ev->call->pid;
 	l->tid = ns_tid ? global_tid(l->pid, ns_tid) : 0;
 }

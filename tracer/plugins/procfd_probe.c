@@ -14,7 +14,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "tracer/plugins/procfd_probe.h"
+#include "procfd/procfd.h"
+
 
 #define DELETED_SUFFIX " (deleted)"
 #define DELETED_SUFFIX_LEN (sizeof(DELETED_SUFFIX) - 1)
@@ -173,6 +174,8 @@ static void stat_link(struct pfd_target *t, const char *link)
 		t->dev_minor = minor(st.st_dev);
 		t->ino = st.st_ino;
 		t->mode = st.st_mode;
+		t->size = (uint64_t)st.st_size;
+		t->blocks = (uint64_t)st.st_blocks;
 	}
 	t->link_mode = lstat(link, &st) == 0 ? st.st_mode : 0;
 }
@@ -191,7 +194,7 @@ static bool is_deleted(const struct pfd_target *t)
 }
 
 /* Why the link could not be read: no fd, no process, or no permission. */
-static void classify_probe_error(struct pfd_syscall_event *ev, const char *dir, int err)
+static void classify_probe_error(struct pfd_annot *ev, const char *dir, int err)
 {
 	struct stat st;
 	ev->probe_errno = err;
@@ -207,7 +210,7 @@ static void classify_probe_error(struct pfd_syscall_event *ev, const char *dir, 
 		ev->probe_errno = 0; /* the probe said what it found; no error to show */
 }
 
-static void probe_fd_dir(struct pfd_syscall_event *ev, const char *dir)
+static void probe_fd_dir(struct pfd_annot *ev, const char *dir)
 {
 	char path[PATH_MAX + 8];
 	struct stat st;
@@ -218,30 +221,50 @@ static void probe_fd_dir(struct pfd_syscall_event *ev, const char *dir)
 		classify_probe_error(ev, dir, errno);
 }
 
-void pfd_probe_link(struct pfd_syscall_event *ev)
+/* readlink, stat, lstat and fdinfo of fd in the /proc directory dir; the
+ * text resolved in root_tid's root. 0 or -errno of the readlink. */
+static int probe_target(const char *dir, int fd, pid_t root_tid, struct pfd_target *t)
 {
-	struct pfd_target *t = &ev->target;
-	const char *dir = ev->link.proc_dir;
 	char link[PATH_MAX + 32];
+	snprintf(link, sizeof(link), "%s/fd/%d", dir, fd);
+	ssize_t n = readlink(link, t->text, sizeof(t->text) - 1);
+	if (n < 0)
+		return -errno;
+	t->text[n] = '\0';
+	t->text_len = (size_t)n;
+	stat_link(t, link);
+	read_fdinfo(t, dir, fd);
+	pfd_target_classify(t);
+	t->deleted = is_deleted(t);
+	resolve_text(t, root_tid);
+	return 0;
+}
+
+void pfd_probe_link(struct pfd_annot *ev)
+{
+	const char *dir = ev->link.proc_dir;
 
 	if (ev->link.what == PFD_LINK_FD_DIR) {
 		probe_fd_dir(ev, dir);
 		return;
 	}
-	snprintf(link, sizeof(link), "%s/fd/%d", dir, ev->link.fd);
-	ssize_t n = readlink(link, t->text, sizeof(t->text) - 1);
-	if (n < 0) {
-		classify_probe_error(ev, dir, errno);
-		return;
-	}
-	t->text[n] = '\0';
-	t->text_len = (size_t)n;
-	ev->probe = PFD_PROBE_OPEN;
-	stat_link(t, link);
-	read_fdinfo(t, dir, ev->link.fd);
-	pfd_target_classify(t);
-	t->deleted = is_deleted(t);
-	resolve_text(t, ev->tid);
+	int rc = probe_target(dir, ev->link.fd, ev->call->tid, &ev->target);
+	if (rc < 0)
+		classify_probe_error(ev, dir, -rc);
+	else
+		ev->probe = PFD_PROBE_OPEN;
+}
+
+int pfd_describe_fd(pid_t pid, int fd, pid_t root_tid, struct pfd_target *out)
+{
+	char dir[64];
+	struct stat st;
+	snprintf(dir, sizeof(dir), "/proc/%d", pid);
+	memset(out, 0, sizeof(*out));
+	int rc = probe_target(dir, fd, root_tid ? root_tid : pid, out);
+	if (rc == -ENOENT && stat(dir, &st) < 0)
+		rc = -ESRCH;
+	return rc;
 }
 
 ssize_t pfd_probe_base(pid_t tid, int dirfd, char *buf, size_t size)

@@ -9,24 +9,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "filters/flagnames.h"
-#include "tracer/escape.h"
-#include "tracer/plugins/procfd_rules.h"
+#include "procfd/procfd.h"
+
+#include "procfd/flagnames.h"
 
 #ifndef AT_SYMLINK_NOFOLLOW
 #define AT_SYMLINK_NOFOLLOW 0x100
 #endif
 
-static bool has_flag(const struct pfd_syscall_event *ev, uint64_t flag)
+static bool has_flag(const struct pfd_annot *ev, uint64_t flag)
 {
-	return ev->has_flags && (ev->flags & flag);
+	return ev->call->path->has_flags && (ev->call->path->flags & flag);
 }
 
-bool pfd_call_follows(const struct pfd_syscall_event *ev)
+bool pfd_call_follows(const struct pfd_annot *ev)
 {
 	if (ev->link.trailing_slash)
 		return true;
-	switch (ev->sc->cls) {
+	switch (ev->call->path->desc->cls) {
 	case PFD_SC_OPEN: return !has_flag(ev, O_NOFOLLOW);
 	case PFD_SC_STAT: return true;
 	case PFD_SC_LSTAT: return false;
@@ -39,24 +39,24 @@ bool pfd_call_follows(const struct pfd_syscall_event *ev)
 	return true;
 }
 
-static bool refused_nofollow(const struct pfd_syscall_event *ev)
+static bool refused_nofollow(const struct pfd_annot *ev)
 {
-	if (ev->has_resolve && (ev->resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS)))
+	if (ev->call->path->has_resolve && (ev->call->path->resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS)))
 		return true;
-	switch (ev->sc->cls) {
+	switch (ev->call->path->desc->cls) {
 	case PFD_SC_OPEN: return has_flag(ev, O_NOFOLLOW);
 	case PFD_SC_FOLLOW: return has_flag(ev, AT_SYMLINK_NOFOLLOW); /* execveat */
 	default: return false;
 	}
 }
 
-static bool scoped_lookup(const struct pfd_syscall_event *ev)
+static bool scoped_lookup(const struct pfd_annot *ev)
 {
-	return ev->has_resolve &&
-	       (ev->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_NO_XDEV));
+	return ev->call->path->has_resolve &&
+	       (ev->call->path->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_NO_XDEV));
 }
 
-static enum pfd_resolution resolve_missing(const struct pfd_syscall_event *ev)
+static enum pfd_resolution resolve_missing(const struct pfd_annot *ev)
 {
 	if (ev->probe == PFD_PROBE_NO_PROCESS)
 		return PFD_RES_NO_SUCH_PROCESS;
@@ -65,15 +65,15 @@ static enum pfd_resolution resolve_missing(const struct pfd_syscall_event *ev)
 	return PFD_RES_ERROR;
 }
 
-static enum pfd_resolution resolve_error(const struct pfd_syscall_event *ev)
+static enum pfd_resolution resolve_error(const struct pfd_annot *ev)
 {
-	switch (ev->err) {
+	switch (ev->call->err) {
 	case ELOOP:
 		return refused_nofollow(ev) ? PFD_RES_REFUSED_NOFOLLOW : PFD_RES_ERROR;
 	case EXDEV:
 		return scoped_lookup(ev) ? PFD_RES_REFUSED_SCOPED : PFD_RES_ERROR;
 	case ENXIO:
-		return ev->sc->cls == PFD_SC_OPEN ? PFD_RES_NOT_REOPENABLE : PFD_RES_ERROR;
+		return ev->call->path->desc->cls == PFD_SC_OPEN ? PFD_RES_NOT_REOPENABLE : PFD_RES_ERROR;
 	case ENOENT:
 		return resolve_missing(ev);
 	case ESRCH:
@@ -86,55 +86,43 @@ static enum pfd_resolution resolve_error(const struct pfd_syscall_event *ev)
 	}
 }
 
-enum pfd_resolution pfd_resolve(const struct pfd_syscall_event *ev)
+enum pfd_resolution pfd_resolve(const struct pfd_annot *ev)
 {
-	if (!ev->finished)
+	if (!ev->call->finished)
 		return PFD_RES_UNFINISHED;
 	if (ev->link.what == PFD_LINK_NONE)
 		return PFD_RES_ERROR; /* the path could not be read */
-	if (ev->link.what == PFD_LINK_FD_DIR && !ev->err)
+	if (ev->link.what == PFD_LINK_FD_DIR && !ev->call->err)
 		return PFD_RES_DIRECTORY;
-	if (!ev->err)
+	if (!ev->call->err)
 		return pfd_call_follows(ev) ? PFD_RES_FOLLOWED : PFD_RES_LINK_ITSELF;
 	return resolve_error(ev);
 }
 
 /* ---- explanations --------------------------------------------------- */
 
-/* The sentence is assembled into a bounded buffer piece by piece. */
+/* The sentence is assembled piece by piece into a growable buffer. */
 struct sentence {
-	char *buf;
-	size_t size, len;
+	struct pfd_buf *out;
 };
 
 __attribute__((format(printf, 2, 3)))
 static void say(struct sentence *s, const char *fmt, ...)
 {
+	char piece[512];
 	va_list ap;
-	if (s->len >= s->size)
-		return;
 	va_start(ap, fmt);
-	int n = vsnprintf(s->buf + s->len, s->size - s->len, fmt, ap);
+	int n = vsnprintf(piece, sizeof(piece), fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		s->len += (size_t)n;
+		pfd_buf_put(s->out, piece, (size_t)n < sizeof(piece) ? (size_t)n : sizeof(piece) - 1);
 }
 
 /* Bytes from the tracee, quoted and escaped: a name with a newline or
- * invalid UTF-8 must not break the sentence. */
+ * invalid UTF-8 must not break the sentence, and is never cut. */
 static void say_quoted(struct sentence *s, const char *bytes, size_t len)
 {
-	char tmp[PFD_EXPLANATION_MAX];
-	FILE *f = fmemopen(tmp, sizeof(tmp), "w");
-	if (!f)
-		return;
-	pfd_text_quote(f, bytes, len);
-	long n = ftell(f);
-	fclose(f);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		n = (long)sizeof(tmp) - 1;
-	tmp[n] = '\0';
-	say(s, "%s", tmp);
+	pfd_buf_quote(s->out, bytes, len);
 }
 
 static const char *errno_name(int err)
@@ -148,37 +136,37 @@ static const char *thing(const struct pfd_target *t)
 	return t->kind == PFD_KIND_DIRECTORY ? "directory" : "file";
 }
 
-static bool opens(const struct pfd_syscall_event *ev)
+static bool opens(const struct pfd_annot *ev)
 {
-	return ev->sc->cls == PFD_SC_OPEN;
+	return ev->call->path->desc->cls == PFD_SC_OPEN;
 }
 
-static bool stats(const struct pfd_syscall_event *ev)
+static bool stats(const struct pfd_annot *ev)
 {
-	return ev->sc->cls == PFD_SC_STAT || ev->sc->cls == PFD_SC_STATAT ||
-	       ev->sc->cls == PFD_SC_LSTAT;
+	return ev->call->path->desc->cls == PFD_SC_STAT || ev->call->path->desc->cls == PFD_SC_STATAT ||
+	       ev->call->path->desc->cls == PFD_SC_LSTAT;
 }
 
-static void explain_followed_deleted(struct sentence *s, const struct pfd_syscall_event *ev)
+static void explain_followed_deleted(struct sentence *s, const struct pfd_annot *ev)
 {
 	const struct pfd_target *t = &ev->target;
 	if (opens(ev))
 		say(s, "%s followed the magic link to the deleted %s's inode: its content is still "
-		       "readable although the name ", ev->sc->name, thing(t));
+		       "readable although the name ", ev->call->name, thing(t));
 	else if (stats(ev))
 		say(s, "%s followed the magic link and describes the deleted %s's inode (st_nlink 0), "
-		       "although the name ", ev->sc->name, thing(t));
+		       "although the name ", ev->call->name, thing(t));
 	else
 		say(s, "%s followed the magic link to the deleted %s's inode, although the name ",
-		    ev->sc->name, thing(t));
+		    ev->call->name, thing(t));
 	say_quoted(s, t->name, t->name_len);
 	say(s, " no longer exists");
 }
 
-static void explain_followed(struct sentence *s, const struct pfd_syscall_event *ev)
+static void explain_followed(struct sentence *s, const struct pfd_annot *ev)
 {
 	const struct pfd_target *t = &ev->target;
-	const char *sc = ev->sc->name;
+	const char *sc = ev->call->name;
 
 	if (ev->probe != PFD_PROBE_OPEN) {
 		say(s, "%s followed the magic link (the fd was opened after the entry probe)", sc);
@@ -220,13 +208,13 @@ static void explain_followed(struct sentence *s, const struct pfd_syscall_event 
 	}
 }
 
-static void explain_link_itself(struct sentence *s, const struct pfd_syscall_event *ev)
+static void explain_link_itself(struct sentence *s, const struct pfd_annot *ev)
 {
 	const struct pfd_target *t = &ev->target;
-	const char *sc = ev->sc->name;
+	const char *sc = ev->call->name;
 	bool have = ev->probe == PFD_PROBE_OPEN;
 
-	if (ev->sc->cls == PFD_SC_READLINK && have) {
+	if (ev->call->path->desc->cls == PFD_SC_READLINK && have) {
 		say(s, "readlink returned the kernel's text for the link, ");
 		say_quoted(s, t->text, t->text_len);
 		if (t->text_target == PFD_TEXT_MISSING || t->text_target == PFD_TEXT_DIFFERENT_FILE)
@@ -246,17 +234,17 @@ static void explain_link_itself(struct sentence *s, const struct pfd_syscall_eve
 	}
 }
 
-static void explain_refused(struct sentence *s, const struct pfd_syscall_event *ev)
+static void explain_refused(struct sentence *s, const struct pfd_annot *ev)
 {
-	if (ev->has_resolve && (ev->resolve & RESOLVE_NO_MAGICLINKS))
+	if (ev->call->path->has_resolve && (ev->call->path->resolve & RESOLVE_NO_MAGICLINKS))
 		say(s, "RESOLVE_NO_MAGICLINKS makes openat2 refuse to follow /proc magic links (ELOOP)");
-	else if (ev->has_resolve && (ev->resolve & RESOLVE_NO_SYMLINKS))
+	else if (ev->call->path->has_resolve && (ev->call->path->resolve & RESOLVE_NO_SYMLINKS))
 		say(s, "RESOLVE_NO_SYMLINKS makes openat2 refuse every symlink on the way, magic "
 		       "links included (ELOOP)");
 	else
 		say(s, "%s makes %s refuse to follow the final magic link (ELOOP)%s; "
 		       "O_PATH|O_NOFOLLOW would open the link itself",
-		    ev->sc->cls == PFD_SC_OPEN ? "O_NOFOLLOW" : "AT_SYMLINK_NOFOLLOW", ev->sc->name,
+		    ev->call->path->desc->cls == PFD_SC_OPEN ? "O_NOFOLLOW" : "AT_SYMLINK_NOFOLLOW", ev->call->name,
 		    ev->probe == PFD_PROBE_OPEN ? ", although the fd is open" : "");
 }
 
@@ -269,33 +257,29 @@ static const char *scope_flag(uint64_t resolve)
 	return "RESOLVE_NO_XDEV";
 }
 
-static void explain_error(struct sentence *s, const struct pfd_syscall_event *ev)
+static void explain_error(struct sentence *s, const struct pfd_annot *ev)
 {
 	if (!ev->link.spelling) {
 		say(s, "the path argument could not be read from the tracee (%s), so the kernel "
-		       "fails the call too", errno_name(ev->path_errno));
+		       "fails the call too", errno_name(ev->call->path->path_errno));
 		return;
 	}
-	say(s, "%s failed with %s (%s)", ev->sc->name, errno_name(ev->err), strerror(ev->err));
-	if (ev->err == ENOTDIR && ev->link.trailing_slash && ev->probe == PFD_PROBE_OPEN)
+	say(s, "%s failed with %s (%s)", ev->call->name, errno_name(ev->call->err), strerror(ev->call->err));
+	if (ev->call->err == ENOTDIR && ev->link.trailing_slash && ev->probe == PFD_PROBE_OPEN)
 		say(s, ": the path ends in a slash, but fd %d holds a %s, not a directory",
 		    ev->link.fd, pfd_target_kind_name(ev->target.kind));
 }
 
-void pfd_explain(const struct pfd_syscall_event *ev, char *buf, size_t size)
+void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
 {
-	struct sentence s = { buf, size, 0 };
+	struct sentence s = { out };
 	const struct pfd_link *l = &ev->link;
-
-	if (size == 0)
-		return;
-	buf[0] = '\0';
 	switch (ev->resolution) {
 	case PFD_RES_FOLLOWED: explain_followed(&s, ev); break;
 	case PFD_RES_LINK_ITSELF: explain_link_itself(&s, ev); break;
 	case PFD_RES_DIRECTORY:
 		say(&s, "%s named the fd directory of process %d: its entries are that process's "
-			"open fds, one magic link each", ev->sc->name, l->pid);
+			"open fds, one magic link each", ev->call->name, l->pid);
 		break;
 	case PFD_RES_NO_SUCH_FD:
 		say(&s, "process %d has no fd %d open, so there is no link to %s (ENOENT)",
@@ -303,17 +287,17 @@ void pfd_explain(const struct pfd_syscall_event *ev, char *buf, size_t size)
 		break;
 	case PFD_RES_NO_SUCH_PROCESS:
 		say(&s, "no %s %d exists (any more), so its /proc entries are gone (%s)",
-		    l->tid ? "thread" : "process", l->tid ? l->tid : l->pid, errno_name(ev->err));
+		    l->tid ? "thread" : "process", l->tid ? l->tid : l->pid, errno_name(ev->call->err));
 		break;
 	case PFD_RES_DENIED:
 		say(&s, "the kernel denied access (%s): another process's fd links need ptrace "
 			"access to it, and reopening checks the permissions of the file itself",
-		    errno_name(ev->err));
+		    errno_name(ev->call->err));
 		break;
 	case PFD_RES_REFUSED_NOFOLLOW: explain_refused(&s, ev); break;
 	case PFD_RES_REFUSED_SCOPED:
 		say(&s, "openat2's %s keeps the lookup inside its starting point, so it refuses "
-			"the jump through the magic link (EXDEV)", scope_flag(ev->resolve));
+			"the jump through the magic link (EXDEV)", scope_flag(ev->call->path->resolve));
 		break;
 	case PFD_RES_NOT_REOPENABLE:
 		say(&s, "fd %d is a %s, which cannot be opened again through /proc (ENXIO): use "
@@ -322,7 +306,7 @@ void pfd_explain(const struct pfd_syscall_event *ev, char *buf, size_t size)
 		break;
 	case PFD_RES_UNFINISHED:
 		say(&s, "the thread ended before %s returned (killed, or replaced by another "
-			"thread's execve)", ev->sc->name);
+			"thread's execve)", ev->call->name);
 		break;
 	case PFD_RES_ERROR:
 	case PFD_RES_NONE:

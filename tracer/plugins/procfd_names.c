@@ -1,5 +1,5 @@
-/* procfd-trace: the names of the event model's enums, as both sinks print them. */
-#include "procfd/event.h"
+/* procfd-trace: the names of the procfd annotation's enums, as JSON and text print them. */
+#include "procfd/procfd.h"
 
 const char *pfd_resolution_name(enum pfd_resolution r)
 {

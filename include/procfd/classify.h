@@ -10,7 +10,31 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "procfd/event.h"
+/* How a path names a /proc fd link (filled by the classifier). */
+enum pfd_link_what {
+	PFD_LINK_NONE = 0, /* the path names no fd link */
+	PFD_LINK_FD,       /* an fd link: .../fd/N */
+	PFD_LINK_FD_DIR,   /* the fd directory itself: .../fd */
+};
+
+/* Whose fd table the path names, as the tracee spelled it. */
+enum pfd_owner {
+	PFD_OWNER_SELF,        /* /proc/self, /dev/fd, /dev/stdin...: the caller's process */
+	PFD_OWNER_THREAD_SELF, /* /proc/thread-self: the calling thread */
+	PFD_OWNER_PID,         /* /proc/PID: a pid in the tracee's pid namespace */
+};
+
+/* The classifier's verdict on one path, a pure function of the text. */
+struct pfd_path_class {
+	enum pfd_link_what what;
+	enum pfd_owner owner;
+	long pid;            /* with PFD_OWNER_PID: the number in the path */
+	long task;           /* /task/TID/ component, or -1 */
+	int fd;              /* with PFD_LINK_FD: N, else -1 */
+	bool trailing_slash; /* "/fd/N/" or "/fd/N/.": the walk must follow */
+	const char *spelling; /* static pattern, e.g. "/proc/self/fd/N" */
+};
+
 
 /* Classify an absolute path (len bytes, no NUL needed). A relative path, or
  * one whose walk cannot be decided from the text, gives PFD_LINK_NONE. */

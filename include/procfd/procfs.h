@@ -1,6 +1,6 @@
-/* procfd-trace: the fields of /proc/<tid>/status the tracer needs. */
-#ifndef PROCFD_PROC_STATUS_H
-#define PROCFD_PROC_STATUS_H
+/* procfd-trace: the fields of /proc/<tid>/status the tracer and plugins need. */
+#ifndef PROCFD_PROCFS_H
+#define PROCFD_PROCFS_H
 
 #include <sys/types.h>
 

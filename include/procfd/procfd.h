@@ -1,48 +1,30 @@
-/* procfd-trace: the event model shared by the engine, the plugins and the sinks.
+/* procfd-trace: the procfd plugin's types and services.
  *
- * An event is built by the engine (who called what, with which arguments),
- * annotated by plugins (what the path names, what the fd held) and written by
- * the sinks. Nothing here refers to ptrace: sinks and plugins never need it. */
-#ifndef PROCFD_EVENT_H
-#define PROCFD_EVENT_H
+ * The procfd plugin annotates each path call that names a /proc fd link
+ * with what the fd held at entry and how the call resolved. Its "describe
+ * fd N of process P" probe and the writer of that description are offered
+ * to other plugins (the leak report describes each fd the same way).
+ *
+ * The second half declares the plugin's own parts (classifier glue, probe,
+ * rules, pid namespaces), shared by its files and its unit tests. */
+#ifndef PROCFD_PROCFD_H
+#define PROCFD_PROCFD_H
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "procfd/syscalls.h"
-
-/* How a path names a /proc fd link (filled by the classifier). */
-enum pfd_link_what {
-	PFD_LINK_NONE = 0, /* the path names no fd link */
-	PFD_LINK_FD,       /* an fd link: .../fd/N */
-	PFD_LINK_FD_DIR,   /* the fd directory itself: .../fd */
-};
-
-/* Whose fd table the path names, as the tracee spelled it. */
-enum pfd_owner {
-	PFD_OWNER_SELF,        /* /proc/self, /dev/fd, /dev/stdin...: the caller's process */
-	PFD_OWNER_THREAD_SELF, /* /proc/thread-self: the calling thread */
-	PFD_OWNER_PID,         /* /proc/PID: a pid in the tracee's pid namespace */
-};
+#include "procfd/call.h"
+#include "procfd/classify.h"
+#include "procfd/writer.h"
 
 /* Where a relative path was resolved from. */
 enum pfd_via {
 	PFD_VIA_PATH = 0, /* the path was absolute */
 	PFD_VIA_CWD,      /* relative to the tracee's working directory */
 	PFD_VIA_DIRFD,    /* relative to the call's dirfd */
-};
-
-/* The classifier's verdict on one path, a pure function of the text. */
-struct pfd_path_class {
-	enum pfd_link_what what;
-	enum pfd_owner owner;
-	long pid;            /* with PFD_OWNER_PID: the number in the path */
-	long task;           /* /task/TID/ component, or -1 */
-	int fd;              /* with PFD_LINK_FD: N, else -1 */
-	bool trailing_slash; /* "/fd/N/" or "/fd/N/.": the walk must follow */
-	const char *spelling; /* static pattern, e.g. "/proc/self/fd/N" */
 };
 
 /* The link, once the owner is translated to real ids (tracer's namespace). */
@@ -103,6 +85,8 @@ struct pfd_target {
 	unsigned dev_major, dev_minor;
 	uint64_t ino;
 	uint32_t mode;         /* st_mode of the held inode */
+	uint64_t size;         /* st_size */
+	uint64_t blocks;       /* st_blocks: 512-byte units the inode pins */
 	uint32_t link_mode;    /* lstat of the link: permission bits mirror the access mode */
 	bool have_fdinfo;
 	uint64_t fd_flags;     /* fdinfo "flags:" (open flags, O_CLOEXEC included) */
@@ -137,63 +121,24 @@ enum pfd_probe {
 
 #define PFD_EXPLANATION_MAX 512
 
-/* One traced path syscall. */
-struct pfd_syscall_event {
-	pid_t pid, tid;
-	const struct pfd_syscall_desc *sc;
-	uint32_t audit_arch;
-	const char *arch;    /* "x86_64", "i386", "x32" */
-	/* The caller's ids in its own pid namespace, when that is not ours. */
-	bool in_pidns;
-	pid_t ns_pid, ns_tid;
-	uint64_t args[6];
+/* ---- services for other plugins ------------------------------------------ */
 
-	/* decoded arguments */
-	bool has_dirfd;
-	int dirfd;
-	char path[PATH_MAX]; /* bytes as passed, NUL-terminated, at most PATH_MAX-1 */
-	size_t path_len;
-	int path_errno;      /* 0, or why the path could not be read (EFAULT...) */
-	bool path_truncated; /* no NUL within PATH_MAX bytes */
-	bool has_flags;
-	uint64_t flags;      /* open flags, AT_* flags or access mode per sc->flags_kind */
-	bool has_mode;
-	uint64_t mode;       /* access(2) mode or the O_CREAT mode */
-	bool has_resolve;
-	uint64_t resolve;    /* openat2 how.resolve */
-	int how_errno;       /* openat2: why struct open_how could not be read */
+/* Describe fd of process pid as it is now, from procfd-trace's side of
+ * /proc, the text resolved inside the root of thread root_tid (pid when 0).
+ * 0, -ENOENT (no such fd), -ESRCH (no such process), -EACCES, or -errno. */
+int pfd_describe_fd(pid_t pid, int fd, pid_t root_tid, struct pfd_target *out);
 
-	/* the result, at syscall exit */
-	bool finished;
-	int64_t result;      /* -1 on error, as the libc wrapper returns */
-	int err;             /* errno, 0 on success */
+/* The description as the "target" object of docs/json-schema.md. */
+void pfd_write_target(struct pfd_writer *w, const char *key, const struct pfd_target *t);
 
-	/* the annotation */
-	struct pfd_link link;
-	enum pfd_probe probe;
-	int probe_errno;
-	struct pfd_target target;
-	enum pfd_resolution resolution;
-	char explanation[PFD_EXPLANATION_MAX];
-};
+/* The same in one line of text: "/tmp/x (deleted)": regular, deleted (nlink
+ * 0), dev 8:1, ino 12, read-only; name "/tmp/x": missing. */
+void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t);
 
-enum pfd_proc_event_kind {
-	PFD_PROC_EXEC,
-	PFD_PROC_EXIT,   /* the thread exited normally: status is the exit code */
-	PFD_PROC_KILLED, /* killed by a signal: status is the signal number */
-};
+/* Whether the description can have a name at all (not a pipe, socket...). */
+bool pfd_target_nameable(const struct pfd_target *t);
 
-struct pfd_proc_event {
-	enum pfd_proc_event_kind kind;
-	pid_t pid, tid;
-	pid_t old_tid;       /* exec: the tid that called execve (differs for a non-leader) */
-	int status;
-	bool core_dumped;
-	bool leader;         /* exit: the thread group leader (the process) */
-	char exe[PATH_MAX];  /* exec: /proc/<pid>/exe after the exec */
-};
-
-/* Names used by both sinks; static strings, never NULL. */
+/* The names JSON and text use; static strings, never NULL. */
 const char *pfd_resolution_name(enum pfd_resolution r);
 const char *pfd_text_target_name(enum pfd_text_target t);
 const char *pfd_target_kind_name(enum pfd_target_kind k);
@@ -202,5 +147,52 @@ const char *pfd_via_name(enum pfd_via v);
 const char *pfd_link_what_name(enum pfd_link_what w);
 /* The fd's access mode from the link's permission bits (lstat of the link). */
 const char *pfd_access_name(uint32_t link_mode);
+
+
+/* ---- the plugin's own parts ------------------------------------------------- */
+
+/* One annotated call: the call and what the plugin found about it. */
+struct pfd_annot {
+	const struct pfd_call *call;
+	/* The caller's ids in its own pid namespace, when that is not ours. */
+	bool in_pidns;
+	pid_t ns_pid, ns_tid;
+	struct pfd_link link;
+	enum pfd_probe probe;
+	int probe_errno;
+	struct pfd_target target;
+	enum pfd_resolution resolution;
+};
+
+/* Probe ev->link (pid, tid, fd, what) into ev->probe and ev->target. The
+ * textual target is resolved inside the root of the caller. */
+void pfd_probe_link(struct pfd_annot *ev);
+
+/* readlink of /proc/<tid>/cwd (dirfd < 0) or /proc/<tid>/fd/<dirfd>. Returns
+ * the length, or -errno. */
+ssize_t pfd_probe_base(pid_t tid, int dirfd, char *buf, size_t size);
+
+/* Fill t->kind, t->anon_name from the text and st_mode (pure). */
+void pfd_target_classify(struct pfd_target *t);
+
+/* Does the call follow the final magic link (as opposed to acting on the
+ * link itself)? A trailing slash always makes the walk follow. */
+bool pfd_call_follows(const struct pfd_annot *ev);
+
+/* The resolution of a finished (or unfinished) call. */
+enum pfd_resolution pfd_resolve(const struct pfd_annot *ev);
+
+/* One plain sentence explaining ev->resolution, appended to out (no limit:
+ * a long quoted name is never cut inside an escape). */
+void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out);
+
+/* Set ev->in_pidns, ns_pid, ns_tid when the caller's pid namespace is not ours. */
+void pfd_pidns_caller(struct pfd_annot *ev);
+
+/* Choose the /proc directory for link (pid/tid as written by the caller)
+ * and translate a numeric pid to ours when the tracee's /proc numbers
+ * processes differently. */
+void pfd_pidns_link_dir(const struct pfd_annot *ev, struct pfd_link *link,
+			const struct pfd_path_class *pc);
 
 #endif

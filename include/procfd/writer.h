@@ -1,0 +1,95 @@
+/* procfd-trace: writing events, for the engine and for plugins alike.
+ *
+ * An event is a tree of named fields. The JSON sink writes it as one JSON
+ * Lines object ({"event": KIND, "pid": P, ...}, the escaping of
+ * docs/json-schema.md); the text sink as a headline "[pid P] TITLE" followed
+ * by one indented line per field ("    key: value", an object's fields on
+ * that one line, an array's elements on lines of their own). A plugin that
+ * wants a text layout of its own marks the structured fields JSON-only and
+ * adds text-only lines. No sink knows any plugin's types.
+ *
+ * Each event is built in memory and reaches the output in one write, so an
+ * event is never cut by another or by our death. A NULL writer is accepted
+ * everywhere and ignored: a plugin need not check pfd_event_begin's result
+ * before writing. */
+#ifndef PROCFD_WRITER_H
+#define PROCFD_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct pfd_stack;
+struct pfd_writer;
+
+/* ---- events of a plugin's own kind -------------------------------------- */
+
+/* Start an event of kind (lowercase, e.g. "leak", "summary") about process
+ * pid (0: about no process in particular). NULL when no writer is free (at
+ * most PFD_WRITERS events are built at once) or memory ran out. */
+struct pfd_writer *pfd_event_begin(const char *kind, pid_t pid);
+#define PFD_WRITERS 4
+
+/* Write the event whole and release the writer. 0, or -errno when the
+ * output could not take it (the error is also reported at the end). */
+int pfd_event_end(struct pfd_writer *w);
+
+/* Drop an event being built: nothing is written. */
+void pfd_event_cancel(struct pfd_writer *w);
+
+/* ---- fields ------------------------------------------------------------- */
+
+/* key is NULL for an array's elements, and must be given in an object. */
+void pfd_w_int(struct pfd_writer *w, const char *key, int64_t v);
+void pfd_w_uint(struct pfd_writer *w, const char *key, uint64_t v);
+void pfd_w_bool(struct pfd_writer *w, const char *key, bool v);
+void pfd_w_null(struct pfd_writer *w, const char *key);
+/* Text of ours (names, sentences): written as a string; NULL writes null. */
+void pfd_w_str(struct pfd_writer *w, const char *key, const char *s);
+/* Bytes from the tracee (paths, link texts): a JSON string when they are
+ * valid UTF-8, else an array of byte values; quoted C-style in text. */
+void pfd_w_bytes(struct pfd_writer *w, const char *key, const char *buf, size_t len);
+/* A stack as an array of frames {ip, function, offset, module, file, line},
+ * symbolized now; in text one "at"/"by" line per frame, as valgrind does. */
+void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s);
+
+void pfd_w_object(struct pfd_writer *w, const char *key);
+void pfd_w_array(struct pfd_writer *w, const char *key);
+/* Close the innermost open object or array. */
+void pfd_w_end(struct pfd_writer *w);
+
+/* ---- presentation ------------------------------------------------------- */
+
+/* The text headline after "[pid P] " (default: the kind). */
+void pfd_w_title(struct pfd_writer *w, const char *title);
+/* A line only the text sink shows, indented under the headline. */
+void pfd_w_text(struct pfd_writer *w, const char *line);
+/* While on, fields are written to JSON only: for a plugin that shows them
+ * in text through its own lines. */
+void pfd_w_json_only(struct pfd_writer *w, bool on);
+
+/* ---- a growable byte buffer, for building titles and text lines ---------- */
+
+struct pfd_buf {
+	char *data;   /* NUL-terminated while not NULL */
+	size_t len, cap;
+	bool failed;  /* an allocation failed: the content is cut */
+};
+
+#define PFD_BUF_INIT { NULL, 0, 0, false }
+
+void pfd_buf_put(struct pfd_buf *b, const void *p, size_t n);
+void pfd_buf_puts(struct pfd_buf *b, const char *s);
+void pfd_buf_putc(struct pfd_buf *b, char c);
+void pfd_buf_int(struct pfd_buf *b, int64_t v);
+void pfd_buf_uint(struct pfd_buf *b, uint64_t v);
+void pfd_buf_hex(struct pfd_buf *b, uint64_t v); /* 0x1f */
+/* Bytes quoted as strace prints them: "a\nb\303\251". */
+void pfd_buf_quote(struct pfd_buf *b, const char *bytes, size_t len);
+/* The content as a C string ("" while empty). */
+const char *pfd_buf_str(const struct pfd_buf *b);
+void pfd_buf_clear(struct pfd_buf *b);
+void pfd_buf_free(struct pfd_buf *b);
+
+#endif

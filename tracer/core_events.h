@@ -1,0 +1,16 @@
+/* procfd-trace: the events the engine itself writes: the call (its generic
+ * part; plugins add theirs), exec and exit. */
+#ifndef PROCFD_CORE_EVENTS_H
+#define PROCFD_CORE_EVENTS_H
+
+#include <sys/types.h>
+
+#include "tracer/calls.h"
+
+/* A reported call: the engine's fields, then each plugin's on_report. */
+void pfd_write_call(struct call_slot *s);
+void pfd_write_exec(pid_t tid, pid_t old_tid, const char *exe);
+/* status: as wait4 gave it */
+void pfd_write_exit(pid_t pid, pid_t tid, int status);
+
+#endif

@@ -1,0 +1,173 @@
+/* procfd-trace: the whole run. Options, output, plugins, launch, trace, exit
+ * as the traced command did. main() (tracer/main.c) only picks the plugins. */
+#include <errno.h>
+#include <sys/ptrace.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "filters/seccomp_filter.h"
+#include "procfd/plugin.h"
+#include "tracer/attach.h"
+#include "tracer/run.h"
+#include "tracer/engine.h"
+#include "tracer/launch.h"
+#include "tracer/options.h"
+#include "tracer/output.h"
+
+static void on_stop_signal(int sig)
+{
+	pfd_engine_request_stop(sig);
+}
+
+/* With a command only, the terminal's SIGINT and SIGQUIT reach the whole
+ * foreground group: the command gets them too and decides, and we keep
+ * tracing to report its end. SIGTERM and SIGHUP are aimed at us and passed
+ * on. With -p, any of them detaches. No SA_RESTART: wait4 returns and the
+ * loop sees the request. */
+static void install_signal_handlers(bool attached)
+{
+	struct sigaction sa = { 0 };
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = attached ? on_stop_signal : SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A reader of -o that goes away must not kill us, and with us (EXITKILL)
+	 * the command: the write error is reported at the end instead. The
+	 * command was forked before this and keeps its own disposition. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Die of the command's signal, without a core dump of our own, as a shell
+ * would see the command die; 128 + signal if the signal cannot kill us. */
+static void exit_like_signal(int sig)
+{
+	struct rlimit no_core = { 0, 0 };
+	sigset_t set;
+
+	setrlimit(RLIMIT_CORE, &no_core);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	exit(128 + sig);
+}
+
+static unsigned long trace_options(void)
+{
+	return PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+	       PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+	       PTRACE_O_TRACESECCOMP;
+}
+
+/* A filtered tracee left without us would get ENOSYS for every trapped call:
+ * what we launch must not outlive the tracer. */
+static unsigned long launch_options(void)
+{
+	return trace_options() | PTRACE_O_EXITKILL;
+}
+
+/* The plugins' syscalls as a BPF program, or false (with a notice) when no
+ * filter is to be used. */
+static bool build_filter(const struct pfd_options *opt, struct pfd_bpf *bpf)
+{
+	scmp_filter_ctx ctx = NULL;
+	if (opt->no_seccomp)
+		return false;
+	int rc = pfd_filter_build(pfd_engine_traps(), &ctx);
+	if (rc == 0) {
+		rc = pfd_filter_export(ctx, bpf);
+		seccomp_release(ctx);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "procfd-trace: cannot build the seccomp filter (%s): "
+				"stopping at every syscall instead\n", strerror(-rc));
+		return false;
+	}
+	return true;
+}
+
+static pid_t start_command(const struct pfd_options *opt, const char *path)
+{
+	struct pfd_bpf bpf = { 0 };
+	bool with_filter = build_filter(opt, &bpf);
+	bool filtered = false;
+	pid_t pid = pfd_launch(path, opt->command, with_filter ? &bpf : NULL, launch_options(),
+			       &filtered);
+	pfd_bpf_free(&bpf);
+	if (pid > 0)
+		pfd_engine_adopt_child(pid, filtered);
+	return pid;
+}
+
+/* Returns how many of the -p processes could not be attached. */
+static unsigned attach_all(const struct pfd_options *opt)
+{
+	unsigned failed = 0;
+	for (unsigned i = 0; i < opt->n_attach; i++)
+		if (pfd_attach_process(opt->attach[i], trace_options()) < 0)
+			failed++;
+	return failed;
+}
+
+static int run(const struct pfd_options *opt)
+{
+	char path[4096];
+
+	if (opt->command) {
+		int rc = pfd_resolve_command(opt->command[0], path, sizeof(path));
+		if (rc)
+			return rc;
+	}
+	unsigned failed = attach_all(opt);
+	if (!opt->command && failed == opt->n_attach)
+		return 1; /* nothing to trace */
+	if (opt->command && start_command(opt, path) < 0)
+		return 1;
+	install_signal_handlers(opt->n_attach > 0);
+
+	int status = 0;
+	bool have_status = false;
+	if (pfd_engine_run(&status, &have_status) < 0)
+		return 1;
+	int rc = pfd_output_close();
+	if (rc < 0)
+		fprintf(stderr, "procfd-trace: writing the trace failed: %s\n", strerror(-rc));
+	if (!opt->command)
+		return failed || rc < 0 ? 1 : 0;
+	if (!have_status)
+		return 1;
+	if (WIFSIGNALED(status))
+		exit_like_signal(WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
+int pfd_main(int argc, char **argv, const struct pfd_plugin *const *extra)
+{
+	struct pfd_options opt;
+	int rc = pfd_parse_options(argc, argv, &opt);
+	if (rc != 0)
+		return rc > 0 ? 0 : PFD_EXIT_USAGE;
+	rc = pfd_output_open(opt.output, opt.json);
+	if (rc < 0) {
+		fprintf(stderr, "procfd-trace: cannot write %s: %s\n", opt.output, strerror(-rc));
+		return PFD_EXIT_USAGE;
+	}
+	const struct pfd_plugin *plugins[PFD_RUN_MAX_PLUGINS + 1] = { &pfd_plugin_procfd };
+	size_t n = 1;
+	for (; extra && *extra && n < PFD_RUN_MAX_PLUGINS; extra++)
+		plugins[n++] = *extra;
+	plugins[n] = NULL;
+	if (pfd_engine_init(plugins) < 0)
+		return 1; /* the engine said why */
+	return run(&opt);
+}

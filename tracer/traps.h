@@ -1,0 +1,47 @@
+/* procfd-trace: the plugins' traps, compiled once into a dispatch table.
+ *
+ * The same table decides, at a stop, which plugins a call is for: under the
+ * seccomp filter (which already checked the conditions, but for the union
+ * of all plugins) and without it (every syscall stops). */
+#ifndef PROCFD_TRAPS_H
+#define PROCFD_TRAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "procfd/plugin.h"
+
+/* The engine's own interest, beside the plugins' bits. */
+#define PFD_ENGINE_BIT 31u
+
+struct trap_entry {
+	const char *name;
+	const struct pfd_syscall_desc *desc; /* its path arguments, or NULL */
+	uint32_t any;              /* plugins (and the engine) trapping every call */
+	uint8_t n_cond;
+	struct {
+		uint8_t plugin;
+		const struct pfd_trap *trap;
+	} cond[PFD_TRAP_MAX_VALUES];
+};
+
+/* Build the table from the plugins' traps and the engine's own (NULL-ended
+ * names, every call). 0 or -errno: -EINVAL names the first unknown syscall
+ * in *bad. */
+int pfd_traps_init(const struct pfd_plugin *const *plugins, const char *const *engine_traps,
+		   const char **bad);
+
+/* Every trap, for the filter, NULL-terminated (plugins' and the engine's). */
+const struct pfd_trap *const *pfd_traps_all(void);
+
+/* The entry for (audit arch, number), or NULL when nobody traps it. */
+const struct trap_entry *pfd_traps_lookup(uint32_t audit_arch, uint64_t nr);
+
+/* Which plugins (bit i: plugins[i]; PFD_ENGINE_BIT) this call is for. */
+uint32_t pfd_traps_select(const struct trap_entry *e, const uint64_t args[6]);
+
+/* Does the call with these arguments satisfy the trap's condition? */
+bool pfd_trap_matches(const struct pfd_trap *t, const uint64_t args[6]);
+
+#endif

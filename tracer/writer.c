@@ -1,0 +1,446 @@
+/* procfd-trace: the event writer both sinks implement (include/procfd/writer.h).
+ *
+ * One format is chosen for the run: JSON Lines or text. A writer renders
+ * each field as it comes into the event's own buffer, and the finished event
+ * goes to the output in one write (output.c). The text form is line based:
+ * a headline, then one line per top-level field, with the fields of an
+ * object inline ("k=v, k=v") and each element of a top-level array, or
+ * frame of a stack, on a line of its own. */
+#include <errno.h>
+#include <string.h>
+
+#include "procfd/stack.h"
+#include "tracer/escape.h"
+#include "tracer/output.h"
+#include "tracer/writer_impl.h"
+
+#define MAX_DEPTH 16
+#define INDENT 4
+
+enum container {
+	C_EVENT,     /* the event itself */
+	C_TOP_OBJ,   /* text: an object field of the event, inline on its line */
+	C_TOP_ARR,   /* text: an array field of the event, an element per line */
+	C_ELEM_OBJ,  /* text: an object element of a top-level array, on its line */
+	C_INLINE,    /* text: a nested object, "k={...}" */
+	C_INLINE_ARR,/* text: a nested array, "k=[...]" */
+	C_JSON_OBJ,
+	C_JSON_ARR,
+};
+
+struct pfd_writer {
+	bool in_use;
+	bool json;
+	bool json_only;       /* fields are for JSON only */
+	unsigned skip_depth;  /* text: inside a JSON-only container, how deep */
+	int depth;
+	enum container kind[MAX_DEPTH];
+	bool first[MAX_DEPTH];
+	bool overflow;        /* nested too deep: the event is dropped */
+	bool line_open;       /* text: a detail line is being written */
+	struct pfd_buf body;  /* JSON: the object; text: the detail lines */
+	struct pfd_buf title; /* text: the headline after the prefix */
+	pid_t text_id;
+	char kind_name[32];
+};
+
+static struct pfd_writer writers[PFD_WRITERS];
+static bool json_format;
+
+void pfd_writer_set_format(bool json)
+{
+	json_format = json;
+}
+
+/* ---- life cycle ---------------------------------------------------------- */
+
+struct pfd_writer *pfd_writer_begin(const char *kind, pid_t json_pid, pid_t text_id)
+{
+	struct pfd_writer *w = NULL;
+	for (size_t i = 0; i < PFD_WRITERS && !w; i++)
+		if (!writers[i].in_use)
+			w = &writers[i];
+	if (!w || !kind)
+		return NULL;
+	w->in_use = true;
+	w->json = json_format;
+	w->json_only = false;
+	w->skip_depth = 0;
+	w->depth = 0;
+	w->kind[0] = w->json ? C_JSON_OBJ : C_EVENT;
+	w->first[0] = true;
+	w->overflow = false;
+	w->line_open = false;
+	w->text_id = text_id;
+	pfd_buf_clear(&w->body);
+	pfd_buf_clear(&w->title);
+	size_t n = strlen(kind);
+	if (n >= sizeof(w->kind_name))
+		n = sizeof(w->kind_name) - 1;
+	memcpy(w->kind_name, kind, n);
+	w->kind_name[n] = '\0';
+	if (w->json) {
+		pfd_w_str(w, "event", kind);
+		if (json_pid)
+			pfd_w_int(w, "pid", json_pid);
+	}
+	return w;
+}
+
+struct pfd_writer *pfd_event_begin(const char *kind, pid_t pid)
+{
+	return pfd_writer_begin(kind, pid, pid);
+}
+
+void pfd_event_cancel(struct pfd_writer *w)
+{
+	if (w)
+		w->in_use = false;
+}
+
+static void text_end_line(struct pfd_writer *w)
+{
+	if (w->line_open) {
+		pfd_buf_putc(&w->body, '\n');
+		w->line_open = false;
+	}
+}
+
+static void text_headline(struct pfd_writer *w, struct pfd_buf *out)
+{
+	if (w->text_id) {
+		char pid[16];
+		size_t n = sizeof(pid);
+		unsigned v = (unsigned)w->text_id;
+		do {
+			pid[--n] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		pfd_buf_puts(out, "[pid ");
+		for (size_t pad = sizeof(pid) - n; pad < 5; pad++)
+			pfd_buf_putc(out, ' ');
+		pfd_buf_put(out, pid + n, sizeof(pid) - n);
+		pfd_buf_puts(out, "] ");
+	}
+	pfd_buf_puts(out, w->title.len ? pfd_buf_str(&w->title) : w->kind_name);
+	pfd_buf_putc(out, '\n');
+}
+
+int pfd_event_end(struct pfd_writer *w)
+{
+	static struct pfd_buf out = PFD_BUF_INIT;
+	if (!w)
+		return -EINVAL;
+	w->in_use = false;
+	if (w->overflow || w->depth != 0)
+		return -EINVAL; /* unbalanced: never write a malformed event */
+	pfd_buf_clear(&out);
+	if (w->json) {
+		pfd_buf_put(&out, w->body.data, w->body.len);
+		pfd_buf_puts(&out, w->first[0] ? "{}\n" : "}\n");
+	} else {
+		text_end_line(w);
+		text_headline(w, &out);
+		pfd_buf_put(&out, pfd_buf_str(&w->body), w->body.len);
+	}
+	if (out.failed || w->body.failed)
+		return -ENOMEM;
+	return pfd_output_write(out.data, out.len);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static void json_key(struct pfd_writer *w, const char *key)
+{
+	int d = w->depth;
+	if (w->kind[d] == C_JSON_OBJ) {
+		pfd_buf_puts(&w->body, w->first[d] ? "{\"" : ",\"");
+		pfd_buf_puts(&w->body, key ? key : "");
+		pfd_buf_puts(&w->body, "\":");
+	} else {
+		pfd_buf_puts(&w->body, w->first[d] ? "[" : ",");
+	}
+	w->first[d] = false;
+}
+
+/* ---- text ------------------------------------------------------------------- */
+
+static void text_indent(struct pfd_writer *w, unsigned level)
+{
+	text_end_line(w);
+	for (unsigned i = 0; i < level * INDENT; i++)
+		pfd_buf_putc(&w->body, ' ');
+	w->line_open = true;
+}
+
+/* Where the next value goes, and its key. */
+static void text_key(struct pfd_writer *w, const char *key)
+{
+	int d = w->depth;
+	switch (w->kind[d]) {
+	case C_EVENT:
+		text_indent(w, 1);
+		pfd_buf_puts(&w->body, key ? key : "");
+		pfd_buf_puts(&w->body, ": ");
+		break;
+	case C_TOP_ARR:
+		text_indent(w, 2);
+		break;
+	default:
+		if (!w->first[d])
+			pfd_buf_puts(&w->body, ", ");
+		if (!w->line_open)
+			text_indent(w, 2); /* a line broken by a stack goes on */
+		if (key && w->kind[d] != C_INLINE_ARR) {
+			pfd_buf_puts(&w->body, key);
+			pfd_buf_putc(&w->body, '=');
+		}
+		break;
+	}
+	w->first[d] = false;
+}
+
+/* ---- fields ---------------------------------------------------------------- */
+
+/* Whether this field is written, and its key placed. */
+static bool field(struct pfd_writer *w, const char *key)
+{
+	if (!w || w->overflow)
+		return false;
+	if (!w->json && (w->json_only || w->skip_depth))
+		return false;
+	if (w->json)
+		json_key(w, key);
+	else
+		text_key(w, key);
+	return true;
+}
+
+void pfd_w_int(struct pfd_writer *w, const char *key, int64_t v)
+{
+	if (field(w, key))
+		pfd_buf_int(&w->body, v);
+}
+
+void pfd_w_uint(struct pfd_writer *w, const char *key, uint64_t v)
+{
+	if (field(w, key))
+		pfd_buf_uint(&w->body, v);
+}
+
+void pfd_w_bool(struct pfd_writer *w, const char *key, bool v)
+{
+	if (field(w, key))
+		pfd_buf_puts(&w->body, v ? "true" : "false");
+}
+
+void pfd_w_null(struct pfd_writer *w, const char *key)
+{
+	if (field(w, key))
+		pfd_buf_puts(&w->body, "null");
+}
+
+void pfd_w_str(struct pfd_writer *w, const char *key, const char *s)
+{
+	if (!field(w, key))
+		return;
+	if (w->json)
+		pfd_json_string(&w->body, s);
+	else
+		pfd_buf_puts(&w->body, s ? s : "null");
+}
+
+void pfd_w_bytes(struct pfd_writer *w, const char *key, const char *buf, size_t len)
+{
+	if (!field(w, key))
+		return;
+	if (w->json)
+		pfd_json_bytes(&w->body, buf, len);
+	else
+		pfd_text_quote(&w->body, buf, len);
+}
+
+static bool push(struct pfd_writer *w, enum container kind)
+{
+	if (w->depth + 1 >= MAX_DEPTH) {
+		w->overflow = true;
+		return false;
+	}
+	w->depth++;
+	w->kind[w->depth] = kind;
+	w->first[w->depth] = true;
+	return true;
+}
+
+static enum container text_container(const struct pfd_writer *w, bool array)
+{
+	switch (w->kind[w->depth]) {
+	case C_EVENT: return array ? C_TOP_ARR : C_TOP_OBJ;
+	case C_TOP_ARR: return array ? C_INLINE_ARR : C_ELEM_OBJ;
+	default: return array ? C_INLINE_ARR : C_INLINE;
+	}
+}
+
+static void open_container(struct pfd_writer *w, const char *key, bool array)
+{
+	if (!w || w->overflow)
+		return;
+	if (!w->json && (w->json_only || w->skip_depth)) {
+		w->skip_depth++;
+		return;
+	}
+	enum container kind = w->json ? (array ? C_JSON_ARR : C_JSON_OBJ) : text_container(w, array);
+	if (w->json) {
+		json_key(w, key);
+	} else {
+		text_key(w, key);
+		if (kind == C_INLINE)
+			pfd_buf_putc(&w->body, '{');
+		else if (kind == C_INLINE_ARR)
+			pfd_buf_putc(&w->body, '[');
+	}
+	push(w, kind);
+}
+
+void pfd_w_object(struct pfd_writer *w, const char *key)
+{
+	open_container(w, key, false);
+}
+
+void pfd_w_array(struct pfd_writer *w, const char *key)
+{
+	open_container(w, key, true);
+}
+
+void pfd_w_end(struct pfd_writer *w)
+{
+	if (!w || w->overflow)
+		return;
+	if (w->skip_depth) {
+		w->skip_depth--;
+		return;
+	}
+	if (w->depth == 0) {
+		w->overflow = true; /* more ends than opens */
+		return;
+	}
+	enum container kind = w->kind[w->depth];
+	bool first = w->first[w->depth];
+	w->depth--;
+	switch (kind) {
+	case C_JSON_OBJ: pfd_buf_puts(&w->body, first ? "{}" : "}"); break;
+	case C_JSON_ARR: pfd_buf_puts(&w->body, first ? "[]" : "]"); break;
+	case C_INLINE: pfd_buf_putc(&w->body, '}'); break;
+	case C_INLINE_ARR: pfd_buf_putc(&w->body, ']'); break;
+	default: break;
+	}
+}
+
+/* ---- stacks ------------------------------------------------------------------ */
+
+static void json_frame(struct pfd_writer *w, const struct pfd_frame *f)
+{
+	pfd_w_object(w, NULL);
+	pfd_w_uint(w, "ip", f->ip);
+	pfd_w_str(w, "function", f->function);
+	if (f->function)
+		pfd_w_uint(w, "offset", f->offset);
+	else
+		pfd_w_null(w, "offset");
+	pfd_w_str(w, "module", f->module);
+	pfd_w_str(w, "file", f->file);
+	if (f->line)
+		pfd_w_uint(w, "line", f->line);
+	else
+		pfd_w_null(w, "line");
+	pfd_w_end(w);
+}
+
+/* "at main (leaky.c:42)", "by f+0x1f (/lib/x86_64-linux-gnu/libc.so.6)". */
+static void text_frame(struct pfd_buf *b, const struct pfd_frame *f, bool innermost)
+{
+	pfd_buf_puts(b, innermost ? "at " : "by ");
+	if (f->function) {
+		pfd_buf_puts(b, f->function);
+		if (!f->file && f->offset) {
+			pfd_buf_putc(b, '+');
+			pfd_buf_hex(b, f->offset);
+		}
+	} else {
+		pfd_buf_hex(b, f->ip);
+	}
+	if (f->file) {
+		const char *base = strrchr(f->file, '/');
+		pfd_buf_puts(b, " (");
+		pfd_buf_puts(b, base ? base + 1 : f->file);
+		pfd_buf_putc(b, ':');
+		pfd_buf_uint(b, f->line);
+		pfd_buf_putc(b, ')');
+	} else if (f->module) {
+		pfd_buf_puts(b, " (");
+		pfd_buf_puts(b, f->module);
+		pfd_buf_putc(b, ')');
+	}
+}
+
+void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s)
+{
+	if (!s) {
+		pfd_w_null(w, key);
+		return;
+	}
+	if (!w || w->overflow || (!w->json && (w->json_only || w->skip_depth)))
+		return;
+	size_t depth = pfd_stack_depth(s);
+	if (w->json) {
+		pfd_w_array(w, key);
+		for (size_t i = 0; i < depth; i++) {
+			struct pfd_frame f;
+			if (pfd_stack_frame(s, i, &f) == 0)
+				json_frame(w, &f);
+		}
+		pfd_w_end(w);
+		return;
+	}
+	/* Text: the key on the current line, then a line per frame under it. */
+	unsigned level = w->kind[w->depth] == C_EVENT ? 2 : 3;
+	text_key(w, key);
+	for (size_t i = 0; i < depth; i++) {
+		struct pfd_frame f;
+		if (pfd_stack_frame(s, i, &f) != 0)
+			continue;
+		text_indent(w, level);
+		text_frame(&w->body, &f, i == 0);
+	}
+	text_end_line(w);
+}
+
+/* ---- presentation ------------------------------------------------------------ */
+
+void pfd_w_title(struct pfd_writer *w, const char *title)
+{
+	if (!w || !title)
+		return;
+	pfd_buf_clear(&w->title);
+	pfd_buf_puts(&w->title, title);
+}
+
+void pfd_w_text(struct pfd_writer *w, const char *line)
+{
+	if (!w || w->json || !line)
+		return;
+	text_indent(w, (unsigned)(w->depth == 0 ? 1 : 2));
+	pfd_buf_puts(&w->body, line);
+	text_end_line(w);
+}
+
+void pfd_w_json_only(struct pfd_writer *w, bool on)
+{
+	if (w)
+		w->json_only = on;
+}
+
+bool pfd_writer_is_json(const struct pfd_writer *w)
+{
+	return w && w->json;
+}
