@@ -39,6 +39,9 @@ PROG_BIN := $(PROG_SRC:tests/programs/%.c=$(BUILD)/tests/programs/%)
 PROG32_SRC := $(wildcard tests/programs/m32_*.c)
 PROG32_BIN := $(PROG32_SRC:tests/programs/%.c=$(BUILD)/tests/programs/%)
 DEPS_OK  := $(BUILD)/.deps-ok
+# procfd-trace with the example plugin of tests/plugins/ (tests only).
+EXAMPLE_SRC := $(wildcard tests/plugins/*.c)
+EXAMPLE_BIN := $(BUILD)/tests/procfd-trace-example
 
 .PHONY: all deps check check-unit check-integration check-asan demo install clean bench
 all: $(BIN)
@@ -72,11 +75,16 @@ $(BUILD)/tests/programs/m32_%: tests/programs/m32_%.c tests/programs/expect.h | 
 	@mkdir -p $(@D)
 	$(CC) -m32 -std=gnu11 -Wall -Wextra -Werror -O1 -g -Itests/programs -o $@ $< -pthread
 
+$(EXAMPLE_BIN): $(EXAMPLE_SRC) $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(EXAMPLE_SRC) $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
 check-unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
-check-integration: $(BIN) $(PROG_BIN) $(PROG32_BIN)
-	python3 tests/integration/run.py --bin $(BIN) --programs $(BUILD)/tests/programs
+check-integration: $(BIN) $(EXAMPLE_BIN) $(PROG_BIN) $(PROG32_BIN)
+	python3 tests/integration/run.py --bin $(BIN) --example-bin $(EXAMPLE_BIN) \
+		--programs $(BUILD)/tests/programs
 
 # The whole suite again with AddressSanitizer and UBSan in a build of its own.
 check-asan:

@@ -40,7 +40,7 @@ Directives (harness only, never passed to procfd-trace):
                       (default: /dev/null)
     +stdout=TEXT      stdout must be exactly TEXT (escapes allowed)
     +stderr           procfd-trace must say something on stderr
-    +stderr-has=TEXT  stderr must contain TEXT
+    +stderr-has=TEXT  stderr must contain TEXT (backslash escapes allowed)
     +file=NAME:MODE   create {tmp}/NAME (a tiny shell script) with octal MODE
     +absent=PATH      PATH must not exist after the run (nothing was run)
     +no-trace-file    the -o file must not have been created
@@ -67,6 +67,8 @@ Directives (harness only, never passed to procfd-trace):
                       EXIT (stderr checked as usual); then the first one gets
                       SIGTERM (passed on to COMMAND, which must exit 0), and
                       its trace must meet the expectations
+    +example          run procfd-trace-example (--example-bin: procfd-trace with
+                      the example plugin of tests/plugins/) instead of --bin
     +timeout=SECONDS  this case's time limit (default: --timeout)
     +min-events=N     syscall events to wait for before SIGINT (+attach) or
                       SIGTERM (+attach-traced)
@@ -166,7 +168,7 @@ DIRECTIVES = {
     "raw": False, "text": False, "stdin": True, "stdout": True, "stderr": False,
     "stderr-has": True, "file": True, "absent": True, "no-trace-file": False,
     "no-expect": False, "wrap": True, "m32": False, "skip-exit": True, "attach": False,
-    "attach-traced": False, "min-events": True, "timeout": True,
+    "attach-traced": False, "min-events": True, "timeout": True, "example": False,
 }
 
 # bounds of the attach cases, in seconds
@@ -241,8 +243,36 @@ def check_type(obj, key, pred, what, where, problems):
         problems.append("%s.%s: expected %s, got %r" % (where, key, what, obj[key]))
 
 
+# Fields the example plugin (tests/plugins/dupcount.c, run with +example)
+# adds to the events it reports, and the event of its own it writes.
+PLUGIN_SYSCALL_FIELDS = {"dup_cmd", "new_fd"}
+PLUGIN_EVENTS = {
+    "dupcount": (["event", "pid", "last_tid", "dups", "cloexec", "inherited", "parent",
+                  "files", "execs", "live", "exe"], []),
+}
+
+
+def validate_plain_call(ev, problems):
+    """A call that takes no path: its six arguments as numbers."""
+    w = "syscall event"
+    check_keys(ev, ["event", "pid", "tid", "syscall", "arch", "args", "result", "errno"],
+               sorted(PLUGIN_SYSCALL_FIELDS), w, problems)
+    args = ev.get("args")
+    if not (isinstance(args, list) and len(args) == 6 and
+            all(is_int(a) and 0 <= a < 2 ** 64 for a in args)):
+        problems.append("%s.args: expected 6 unsigned ints, got %r" % (w, args))
+
+
+def validate_plugin_event(ev, problems):
+    required, optional = PLUGIN_EVENTS[ev["event"]]
+    check_keys(ev, required, optional, "%s event" % ev["event"], problems)
+
+
 def validate_syscall(ev, problems):
     w = "syscall event"
+    if "args" in ev:
+        validate_plain_call(ev, problems)
+        return
     check_keys(ev, ["event", "pid", "tid", "syscall", "arch", "dirfd", "path", "flags",
                     "result", "errno", "link", "target", "text_target", "resolution",
                     "explanation"],
@@ -420,6 +450,8 @@ def validate_event(ev):
         validate_exec(ev, problems)
     elif kind == "exit":
         validate_exit(ev, problems)
+    elif kind in PLUGIN_EVENTS:
+        validate_plugin_event(ev, problems)
     else:
         problems.append("event type %r is not in docs/json-schema.md" % (kind,))
     return problems
@@ -668,6 +700,7 @@ class Runner:
     def __init__(self, args):
         self.args = args
         self.bin = os.path.abspath(args.bin)
+        self.example_bin = os.path.abspath(args.example_bin) if args.example_bin else None
         self.programs = os.path.abspath(args.programs)
         self.print_lock = threading.Lock()
 
@@ -720,6 +753,11 @@ class Runner:
                 f.write("#!/bin/sh\necho should not run\n")
             os.chmod(path, int(mode, 8))
         trace = os.path.join(tmp, "trace.out")
+        binary = self.bin
+        if case.has("example"):
+            if not self.example_bin:
+                return None, ["no --example-bin given"]
+            binary = self.example_bin
         command = [self.expand(t, tmp) for t in case.command] if case.command is not None else None
         options = [self.expand(t, tmp) for t in case.options]
         direct = self.args.direct
@@ -728,11 +766,11 @@ class Runner:
                 return None, []  # --direct runs only test programs
             argv = command
         elif case.has("raw"):
-            argv = [self.bin] + options + (["--"] + command if command is not None else [])
+            argv = [binary] + options + (["--"] + command if command is not None else [])
         elif case.has("text"):
-            argv = [self.bin, "-o", trace] + options + ["--"] + (command or [])
+            argv = [binary, "-o", trace] + options + ["--"] + (command or [])
         else:
-            argv = [self.bin, "--json", "-o", trace] + options + ["--"] + (command or [])
+            argv = [binary, "--json", "-o", trace] + options + ["--"] + (command or [])
         if not direct:
             argv = [self.expand(w, tmp) for w in case.values("wrap")] + argv
         log.append("$ " + " ".join(shlex.quote(a) for a in argv))
@@ -776,8 +814,8 @@ class Runner:
         if case.has("stderr") and not stderr.strip():
             problems.append("procfd-trace said nothing on stderr")
         for want in case.values("stderr-has"):
-            if want not in stderr:
-                problems.append("stderr does not contain %r" % want)
+            if unescape(want) not in stderr:
+                problems.append("stderr does not contain %r" % unescape(want))
         for path in case.values("absent"):
             path = self.expand(path, tmp)
             if os.path.lexists(path):
@@ -986,6 +1024,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin", required=True, help="the procfd-trace binary")
     ap.add_argument("--programs", required=True, help="directory of built test programs")
+    ap.add_argument("--example-bin", help="procfd-trace built with the example plugin")
     ap.add_argument("--cases", default=os.path.join(HERE, "cases.txt"))
     ap.add_argument("-k", dest="patterns", action="append", default=[],
                     help="run only the cases whose name contains PATTERN (repeatable)")
