@@ -181,7 +181,7 @@ static void text_key(struct pfd_writer *w, const char *key)
 	case C_EVENT:
 		text_indent(w, 1);
 		pfd_buf_puts(&w->body, key ? key : "");
-		pfd_buf_puts(&w->body, ": ");
+		pfd_buf_putc(&w->body, ':');
 		break;
 	case C_TOP_ARR:
 		text_indent(w, 2);
@@ -209,11 +209,32 @@ static bool field(struct pfd_writer *w, const char *key)
 		return false;
 	if (!w->json && (w->json_only || w->skip_depth))
 		return false;
-	if (w->json)
+	if (w->json) {
 		json_key(w, key);
-	else
+	} else {
+		bool top = w->kind[w->depth] == C_EVENT;
 		text_key(w, key);
+		if (top)
+			pfd_buf_putc(&w->body, ' ');
+	}
 	return true;
+}
+
+/* Our own text on one line: a control character would break the layout. */
+static void text_plain(struct pfd_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n') {
+			pfd_buf_puts(b, "\\n");
+		} else if (c < 0x20 || c == 0x7f) {
+			pfd_buf_puts(b, "\\x");
+			pfd_buf_putc(b, "0123456789abcdef"[c >> 4]);
+			pfd_buf_putc(b, "0123456789abcdef"[c & 15]);
+		} else {
+			pfd_buf_putc(b, (char)c);
+		}
+	}
 }
 
 void pfd_w_int(struct pfd_writer *w, const char *key, int64_t v)
@@ -247,7 +268,7 @@ void pfd_w_str(struct pfd_writer *w, const char *key, const char *s)
 	if (w->json)
 		pfd_json_string(&w->body, s);
 	else
-		pfd_buf_puts(&w->body, s ? s : "null");
+		text_plain(&w->body, s ? s : "null");
 }
 
 void pfd_w_bytes(struct pfd_writer *w, const char *key, const char *buf, size_t len)
@@ -294,7 +315,9 @@ static void open_container(struct pfd_writer *w, const char *key, bool array)
 		json_key(w, key);
 	} else {
 		text_key(w, key);
-		if (kind == C_INLINE)
+		if (kind == C_TOP_OBJ)
+			pfd_buf_putc(&w->body, ' ');
+		else if (kind == C_INLINE)
 			pfd_buf_putc(&w->body, '{');
 		else if (kind == C_INLINE_ARR)
 			pfd_buf_putc(&w->body, '[');
@@ -430,7 +453,7 @@ void pfd_w_text(struct pfd_writer *w, const char *line)
 	if (!w || w->json || !line)
 		return;
 	text_indent(w, (unsigned)(w->depth == 0 ? 1 : 2));
-	pfd_buf_puts(&w->body, line);
+	text_plain(&w->body, line);
 	text_end_line(w);
 }
 

@@ -1,0 +1,194 @@
+/* procfd-trace: unit tests for the event writer (tracer/writer.c) and the
+ * buffer under it (tracer/buf.c): the same calls give one JSON Lines object
+ * or the text layout, an event reaches the file whole, and a malformed one
+ * (unbalanced, too deep) is never written. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procfd/writer.h"
+#include "tracer/output.h"
+
+static char path[] = "/tmp/pfd-writer-XXXXXX";
+
+static void open_out(bool json)
+{
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(pfd_output_open(path, json), 0);
+}
+
+/* Close the output and return what it holds (malloc'd). */
+static char *close_out(void)
+{
+	assert_int_equal(pfd_output_close(), 0);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char buf[8192];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	unlink(path);
+	strcpy(path, "/tmp/pfd-writer-XXXXXX");
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The same event for both formats. */
+static void sample_event(void)
+{
+	struct pfd_writer *w = pfd_event_begin("leak", 42);
+	assert_non_null(w);
+	pfd_w_title(w, "1 fd open at exit");
+	pfd_w_int(w, "fd", -3);
+	pfd_w_uint(w, "size", 18446744073709551615ull);
+	pfd_w_bool(w, "deleted", true);
+	pfd_w_null(w, "crossed_exec");
+	pfd_w_str(w, "why", "a \"quoted\"\nline");
+	pfd_w_bytes(w, "path", "/tmp/\xff", 6);
+	pfd_w_object(w, "target");
+	pfd_w_str(w, "kind", "regular");
+	pfd_w_object(w, "dev");
+	pfd_w_int(w, "major", 8);
+	pfd_w_end(w);
+	pfd_w_end(w);
+	pfd_w_array(w, "fds");
+	pfd_w_int(w, NULL, 3);
+	pfd_w_object(w, NULL);
+	pfd_w_int(w, "fd", 4);
+	pfd_w_str(w, "kind", "pipe");
+	pfd_w_end(w);
+	pfd_w_end(w);
+	pfd_w_json_only(w, true);
+	pfd_w_str(w, "hidden_in_text", "x");
+	pfd_w_json_only(w, false);
+	pfd_w_text(w, "a line of text only");
+	assert_int_equal(pfd_event_end(w), 0);
+}
+
+static void test_json(void **state)
+{
+	(void)state;
+	open_out(true);
+	sample_event();
+	const char *got = close_out();
+	assert_string_equal(got,
+		"{\"event\":\"leak\",\"pid\":42,\"fd\":-3,\"size\":18446744073709551615,"
+		"\"deleted\":true,\"crossed_exec\":null,\"why\":\"a \\\"quoted\\\"\\nline\","
+		"\"path\":[47,116,109,112,47,255],\"target\":{\"kind\":\"regular\","
+		"\"dev\":{\"major\":8}},\"fds\":[3,{\"fd\":4,\"kind\":\"pipe\"}],"
+		"\"hidden_in_text\":\"x\"}\n");
+}
+
+static void test_text(void **state)
+{
+	(void)state;
+	open_out(false);
+	sample_event();
+	const char *got = close_out();
+	assert_string_equal(got,
+		"[pid    42] 1 fd open at exit\n"
+		"    fd: -3\n"
+		"    size: 18446744073709551615\n"
+		"    deleted: true\n"
+		"    crossed_exec: null\n"
+		"    why: a \"quoted\"\\nline\n"
+		"    path: \"/tmp/\\377\"\n"
+		"    target: kind=regular, dev={major=8}\n"
+		"    fds:\n"
+		"        3\n"
+		"        fd=4, kind=pipe\n"
+		"    a line of text only\n");
+}
+
+/* Unbalanced or misused events are dropped whole, and the writer is free
+ * again afterwards; NULL writers are accepted everywhere. */
+static void test_malformed_dropped(void **state)
+{
+	(void)state;
+	open_out(true);
+	struct pfd_writer *w = pfd_event_begin("x", 1);
+	pfd_w_object(w, "open");
+	assert_true(pfd_event_end(w) < 0);
+	w = pfd_event_begin("y", 1);
+	pfd_w_end(w); /* more ends than opens */
+	assert_true(pfd_event_end(w) < 0);
+	w = pfd_event_begin("deep", 1);
+	for (int i = 0; i < 40; i++)
+		pfd_w_object(w, "o");
+	for (int i = 0; i < 40; i++)
+		pfd_w_end(w);
+	assert_true(pfd_event_end(w) < 0);
+	pfd_w_int(NULL, "k", 1);
+	pfd_w_end(NULL);
+	assert_true(pfd_event_end(NULL) < 0);
+	w = pfd_event_begin("ok", 0);
+	assert_int_equal(pfd_event_end(w), 0);
+	assert_string_equal(close_out(), "{\"event\":\"ok\"}\n");
+}
+
+/* At most PFD_WRITERS events are built at once; cancel frees one. */
+static void test_writer_pool(void **state)
+{
+	(void)state;
+	open_out(true);
+	struct pfd_writer *w[PFD_WRITERS];
+	for (int i = 0; i < PFD_WRITERS; i++)
+		assert_non_null(w[i] = pfd_event_begin("e", i + 1));
+	assert_null(pfd_event_begin("e", 9));
+	pfd_event_cancel(w[0]);
+	assert_non_null(w[0] = pfd_event_begin("e", 9));
+	for (int i = PFD_WRITERS - 1; i >= 0; i--)
+		pfd_event_end(w[i]);
+	assert_string_equal(close_out(), "{\"event\":\"e\",\"pid\":4}\n{\"event\":\"e\",\"pid\":3}\n"
+					 "{\"event\":\"e\",\"pid\":2}\n{\"event\":\"e\",\"pid\":9}\n");
+}
+
+static void test_buf_numbers(void **state)
+{
+	(void)state;
+	struct pfd_buf b = PFD_BUF_INIT;
+	assert_string_equal(pfd_buf_str(&b), "");
+	pfd_buf_int(&b, INT64_MIN);
+	pfd_buf_putc(&b, ' ');
+	pfd_buf_int(&b, 0);
+	pfd_buf_putc(&b, ' ');
+	pfd_buf_uint(&b, UINT64_MAX);
+	pfd_buf_putc(&b, ' ');
+	pfd_buf_hex(&b, 0);
+	pfd_buf_putc(&b, ' ');
+	pfd_buf_hex(&b, 0xdeadbeefcafeull);
+	pfd_buf_putc(&b, ' ');
+	pfd_buf_quote(&b, "a\n\"\0" "1", 5);
+	assert_string_equal(pfd_buf_str(&b), "-9223372036854775808 0 18446744073709551615 0x0 "
+					     "0xdeadbeefcafe \"a\\n\\\"\\0001\"");
+	/* growth well past the first allocation keeps every byte */
+	pfd_buf_clear(&b);
+	for (int i = 0; i < 10000; i++)
+		pfd_buf_putc(&b, (char)('a' + i % 26));
+	assert_int_equal(b.len, 10000);
+	assert_int_equal(b.data[9999], 'a' + 9999 % 26);
+	assert_int_equal(b.data[10000], '\0');
+	pfd_buf_free(&b);
+	assert_null(b.data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_malformed_dropped),
+		cmocka_unit_test(test_writer_pool),
+		cmocka_unit_test(test_buf_numbers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
