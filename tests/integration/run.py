@@ -34,8 +34,15 @@ such process, for -p).
 
 Directives (harness only, never passed to procfd-trace):
     +raw              run BIN OPTIONS -- COMMAND as written: no --json, no -o
-    +text             text mode: -o TRACE without --json; the text must name
-                      the path and the resolution of every `expect`
+    +text             text mode: -o TRACE without --json. The trace is cut
+                      into blocks (a "[pid N] call(...) = R" line and its
+                      indented lines); every `expect` of a syscall event must
+                      match a block after the previous match, on each field the
+                      text sink prints that the expectation gives: tid, syscall,
+                      path, result/errno, the whole fd line (text, kind,
+                      "deleted (nlink 0)" / "not deleted (nlink N)" / "nlink N",
+                      dev, ino, access, name, text_target; none when target is
+                      null) and the resolution (and explanation when given)
     +stdin=TEXT       feed TEXT (backslash escapes allowed) on stdin
                       (default: /dev/null)
     +stdout=TEXT      stdout must be exactly TEXT (escapes allowed)
@@ -579,6 +586,152 @@ def check_expectations(exps, events):
     return failures
 
 
+# ------------------------------------------------------------ text output
+#
+# The text sink (tracer/sink_text.c) writes a block per syscall event:
+#   [pid TID] CALL(ARGS) = RESULT                 (or "= -1 ENAME (...)")
+#       fd F of pid P -> "TEXT": KIND[ ANON], STAT, ACCESS[; name "NAME": TEXT_TARGET]
+#       RESOLUTION: EXPLANATION
+# where STAT is "deleted (nlink 0), dev M:m, ino I" or "not deleted (nlink N),
+# dev ..." for what can have a name, "nlink N, dev ..." for the rest (a pipe,
+# a socket), and absent without stat; the fd line only when the fd was probed.
+
+TEXT_SHORT_ESCAPES = {0x22: '\\"', 0x5c: "\\\\", 0x09: "\\t", 0x0a: "\\n", 0x0b: "\\v",
+                      0x0c: "\\f", 0x0d: "\\r"}
+
+
+def text_quote(v):
+    """pfd_text_quote: bytes from the tracee as the text sink quotes them."""
+    b = as_bytes(v)
+    out = ['"']
+    for i, c in enumerate(b):
+        if 0x20 <= c < 0x7f and c not in (0x22, 0x5c):
+            out.append(chr(c))
+        elif c in TEXT_SHORT_ESCAPES:
+            out.append(TEXT_SHORT_ESCAPES[c])
+        else:
+            nxt = i + 1 < len(b) and 0x30 <= b[i + 1] <= 0x37
+            digits = "%o" % c
+            out.append("\\" + (digits.rjust(3, "0") if nxt else digits))
+    out.append('"')
+    return "".join(out)
+
+
+def text_blocks(text):
+    """A trace's lines grouped: a "[pid N] ..." line and its indented lines."""
+    blocks = []
+    for line in text.splitlines():
+        if line.startswith("[pid ") or not blocks:
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return blocks
+
+
+def known(v):
+    """An expected value given exactly (not absent, not "$any"/"$flags:")."""
+    return v is not None and not (isinstance(v, str) and v.startswith("$"))
+
+
+QUOTED_RE = r'"(?:[^"\\]|\\.)*"'
+
+
+def text_target_regex(obj, t):
+    """The fd line the text sink must print for an expected target t."""
+    link = obj.get("link") if isinstance(obj.get("link"), dict) else {}
+    fd = str(link["fd"]) if is_int(link.get("fd")) else r"\d+"
+    pid = str(link["pid"]) if is_int(link.get("pid")) else r"\d+"
+    text = re.escape(text_quote(t["text"])) if known(t.get("text")) else QUOTED_RE
+    kind = t.get("kind") if known(t.get("kind")) else None
+    if kind is None:
+        kind_re = r"[a-z-]+(?: [^,]+)?"
+    elif kind == "anon-inode":
+        kind_re = re.escape(kind) + " " + (re.escape(t["anon_name"]) if known(t.get("anon_name"))
+                                           else r"[^,]+")
+    else:
+        kind_re = re.escape(kind)
+    tt = obj.get("text_target") if known(obj.get("text_target")) else None
+    nameable = None if tt is None or kind is None else (tt != "not-a-path" or kind == "memfd")
+    # STAT: exact whenever the expectation says enough
+    if "nlink" in t and t["nlink"] is None:
+        stat = ""
+    else:
+        nlink = t.get("nlink") if is_int(t.get("nlink")) else None
+        deleted = t.get("deleted") if isinstance(t.get("deleted"), bool) else (
+            None if nlink is None else nlink == 0)
+        if deleted is True:
+            nlink_re = "0"
+        else:
+            nlink_re = str(nlink) if nlink is not None else r"\d+"
+        word = {True: "deleted ", False: "not deleted ", None: "(?:not )?deleted "}[deleted]
+        named_form = ", %s\\(nlink %s\\)" % (word, nlink_re)
+        plain_form = ", nlink %s" % nlink_re
+        stat = {True: named_form, False: plain_form,
+                None: "(?:%s|%s)" % (named_form, plain_form)}[nameable]
+        stat += ", dev " + (re.escape(t["dev"]) if known(t.get("dev")) else r"\d+:\d+")
+        stat += ", ino " + (str(t["ino"]) if is_int(t.get("ino")) else r"\d+")
+        if "nlink" not in t:
+            stat = "(?:%s)?" % stat
+    access = re.escape(t["access"]) if known(t.get("access")) else r"[a-z-]+"
+    name = re.escape(text_quote(t["name"])) if known(t.get("name")) else QUOTED_RE
+    if tt == "not-a-path":
+        name_re = ""
+    elif tt is not None:
+        name_re = "; name %s: %s" % (name, re.escape(tt))
+    else:
+        name_re = "(?:; name %s: [a-z-]+)?" % name
+    return re.compile(r"^    fd %s of pid %s -> %s: %s%s, %s%s$" % (
+        fd, pid, text, kind_re, stat, access, name_re))
+
+
+def text_block_wants(obj):
+    """What the block of an expected syscall event must hold: a list of
+    (description, predicate on the block's lines)."""
+    wants = []
+    tid = str(obj["tid"]) if is_int(obj.get("tid")) else r"\d+"
+    call = re.escape(obj["syscall"]) if known(obj.get("syscall")) else r"[a-z0-9_]+"
+    head = re.compile(r"^\[pid +%s\] %s\(" % (tid, call))
+    wants.append(("header %s" % head.pattern, lambda b: bool(head.match(b[0]))))
+    path = obj.get("path")
+    if known(path) and isinstance(path, (str, list)):
+        q = text_quote(path)
+        wants.append(("path argument %s" % q, lambda b: q in b[0]))
+    if "result" in obj and (obj["result"] is None or is_int(obj["result"])):
+        r, e = obj["result"], obj.get("errno")
+        if r is None:
+            tail = " = ? <unfinished>"
+            wants.append(("result %r" % tail, lambda b: b[0].endswith(tail)))
+        elif known(e):
+            tail = " = %d %s (" % (r, e)
+            wants.append(("result %r" % tail, lambda b: tail in b[0]))
+        elif "errno" in obj:
+            tail = " = %d" % r
+            wants.append(("result %r" % tail, lambda b: b[0].endswith(tail)))
+    if "target" in obj:
+        t = obj["target"]
+        if t is None:
+            wants.append(("no fd line (target null)",
+                          lambda b: not any(l.startswith("    fd ") for l in b[1:])))
+        elif isinstance(t, dict):
+            rx = text_target_regex(obj, t)
+            wants.append(("fd line %s" % rx.pattern,
+                          lambda b: any(rx.match(l) for l in b[1:])))
+    res = obj.get("resolution")
+    if known(res):
+        line = "    %s: " % res
+        expl = obj.get("explanation")
+        if known(expl) and isinstance(expl, str):
+            line += expl
+            wants.append(("line %r" % line, lambda b: line in b[1:]))
+        else:
+            wants.append(("line %r..." % line, lambda b: any(l.startswith(line) for l in b[1:])))
+    return wants
+
+
+def text_block_misses(wants, block):
+    return [w for w, pred in wants if not pred(block)]
+
+
 # ---------------------------------------------------------------- running
 
 
@@ -948,19 +1101,35 @@ class Runner:
         return problems, log
 
     def _check_text(self, trace, exps):
+        """+text: the text trace, block by block (see text_blocks): every
+        `expect` of a syscall event must match a block after the previous
+        match, on every field the text sink prints (text_block_wants)."""
         with open(trace, "rb") as f:
-            text = f.read().decode("utf-8", "replace")
+            text = f.read().decode("utf-8", "surrogateescape")
         problems = []
+        blocks = text_blocks(text)
+        last = -1
         for kind, _count, obj, _line in exps:
             if kind != "expect" or obj.get("event") != "syscall":
                 continue
-            for key in ("path", "resolution"):
-                v = obj.get(key)
-                if isinstance(v, str) and not v.startswith("$") and v not in text:
-                    problems.append("text trace does not mention %s %r" % (key, v))
-            t = obj.get("target")
-            if isinstance(t, dict) and t.get("deleted") is True and "deleted" not in text:
-                problems.append("text trace does not say the target is deleted")
+            wants = text_block_wants(obj)
+            found = next((i for i in range(last + 1, len(blocks))
+                          if not text_block_misses(wants, blocks[i])), None)
+            if found is not None:
+                last = found
+                continue
+            msg = ["no text block matches an expected %s event after block #%d:"
+                   % (obj.get("syscall", "syscall"), last + 1)]
+            msg += ["    wanted: %s" % w for w, _ in wants]
+            same = [i for i in range(last + 1, len(blocks))
+                    if "syscall" not in obj or
+                    blocks[i][0].startswith("] %s(" % obj["syscall"], blocks[i][0].find("]"))]
+            for i in sorted(same, key=lambda i: len(text_block_misses(wants, blocks[i])))[:3]:
+                msg.append("    candidate block #%d:\n      %s" % (
+                    i + 1, "\n      ".join(blocks[i])))
+                for w in text_block_misses(wants, blocks[i]):
+                    msg.append("      lacks: %s" % w)
+            problems.append("\n".join(msg))
         if not text.strip():
             problems.append("text trace is empty")
         return problems
