@@ -74,6 +74,24 @@
 		}                                                              \
 	} while (0)
 
+/* Exit status of a program that cannot set up its scenario here (no
+ * privilege, no other user...): the case is declared +skip-exit=77 and the
+ * harness reports SKIP with the last line of stderr, which says why. A
+ * program must never pass without making the calls it is about. */
+#define EXPECT_SKIP 77
+
+static inline __attribute__((noreturn, format(printf, 1, 2))) void skip(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("skip: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	fflush(stdout);
+	exit(EXPECT_SKIP);
+}
+
 /* The call must succeed: r >= 0. */
 #define CHECK_OK(r, what) CHECK((r) >= 0, "%s should succeed, got %ld", (what), (long)(r))
 
