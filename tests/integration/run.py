@@ -28,7 +28,8 @@ Python sees a negative return code (-9 for SIGKILL); a tracer that exits
 128+N instead gives 137: a killed case accepts both ("137,-9").
 
 In the command and its arguments, "@PROG" is PROGRAMS/PROG, "{programs}" the
-programs directory and "{tmp}" a fresh directory for the case. In the
+programs directory and "{tmp}" a fresh directory for the case (in an .m32
+variant, PROGRAMS32/PROG and PROGRAMS32: see Modes). In the
 options, "{deadpid}" is the pid of a process that has just been reaped (no
 such process, for -p).
 
@@ -55,9 +56,17 @@ Directives (harness only, never passed to procfd-trace):
                       is required from a @PROG command)
     +wrap=PROG        run procfd-trace under PROG: PROG BIN --json -o TRACE ...
                       (PROG execs its arguments; "@PROG" allowed)
-    +m32              the case runs i386 test programs (cc -m32): when one of
-                      its @PROGs is not built, the case is skipped with
-                      "SKIP (no 32-bit toolchain)" instead of failing
+    +m32              the case runs i386-only test programs (m32_*.c, built
+                      with cc -m32 into PROGRAMS): when one of its @PROGs is
+                      not built, the case is skipped with "SKIP (no 32-bit
+                      toolchain)" instead of failing
+    +modes=M,M...     the variants the case runs in (see Modes), instead of the
+                      default
+    +xfail=MODE:WHY   the variant of that mode is expected to fail (a known
+                      tracer bug, described by WHY): reported XFAIL, not
+                      counted as failed; if it passes, XPASS, counted failed
+    +skip-mode=MODE:WHY  the variant of that mode is not run: SKIP (WHY)
+                      (quote such a token when WHY has spaces: '+xfail=m32:...')
     +skip-exit=N      exit status N means the environment cannot run the
                       case (e.g. no privilege for a namespace): SKIP, with the
                       last line of stderr as the reason
@@ -78,14 +87,38 @@ Directives (harness only, never passed to procfd-trace):
     +min-events=N     syscall events to wait for before SIGINT (+attach) or
                       SIGTERM (+attach-traced)
 
+Modes: one line of the table is one scenario; it runs as one or more
+variants, each reported on its own line under its own name:
+    seccomp         NAME                the default filter
+    noseccomp       NAME.noseccomp      with --no-seccomp (a stop at every call)
+    m32             NAME.m32            the command's test programs are their
+                                        i386 builds (PROGRAMS32)
+    m32.noseccomp   NAME.m32.noseccomp  both
+By default a scenario (the command runs a test program, by @PROG or
+{programs}/PROG; not +raw, +attach or +attach-traced; no --no-seccomp of its
+own) runs in every mode: the m32 ones only when one of its programs has an
+i386 build and none is excluded from it. Any other case runs once, as
+written. +modes overrides the default. -k matches variant names.
+
+i386 builds: the Makefile builds every tests/programs/*.c but m32_*.c a
+second time with cc -m32 into PROGRAMS32 (--programs32, default the
+--programs path + "32"), except a program whose source holds the marker
+"pfdtest: no-m32" followed by the reason (its cases get no m32 variants).
+The programs make their expectations arch-aware (expect.h: EXP_ARCH,
+SC_FSTATAT, EXP_LF...). When PROGRAMS32/exit_status is not built (no 32-bit
+toolchain) or does not run, every m32 variant is SKIP with the reason, never
+FAIL. +wrap programs are always the native builds.
+
 Usage: run.py --bin build/procfd-trace --programs build/tests/programs
+       [--programs32 build/tests/programs32]
        [--cases FILE] [-k PATTERN] [--jobs 2] [--timeout 30] [-v] [--direct]
 
 --direct runs the @PROG commands without the tracer: a check that the test
 programs behave as they assume on this kernel (their exit status only).
 
-The last line printed is "N passed, M failed"; the exit status is 0 only
-when every case passed.
+The last line printed is "N passed, M failed, K skipped" (then ", X expected
+failures" when there are some); the exit status is 0 only when nothing failed
+(FAIL or XPASS).
 """
 
 import argparse
@@ -116,6 +149,15 @@ class Case:
         self.options = options
         self.command = command  # None: no "--" at all
         self.lineno = lineno
+        self.mode = "seccomp"  # the variant (see MODES)
+        self.m32 = False  # @PROG and {programs} name the i386 builds
+
+    def variant(self, mode):
+        v = Case(self.name + MODES[mode], self.exits, self.directives,
+                 (["--no-seccomp"] if mode.endswith("noseccomp") else []) + self.options,
+                 self.command, self.lineno)
+        v.mode, v.m32 = mode, mode.startswith("m32")
+        return v
 
     def has(self, key):
         return any(k == key for k, _ in self.directives)
@@ -126,6 +168,56 @@ class Case:
 
 def unescape(text):
     return codecs.decode(text, "unicode_escape")
+
+
+# mode -> the suffix of its variant's name
+MODES = {"seccomp": "", "noseccomp": ".noseccomp", "m32": ".m32",
+         "m32.noseccomp": ".m32.noseccomp"}
+
+PROGRAMS_SRC = os.path.join(os.path.dirname(HERE), "programs")
+NO_M32_MARKER = "pfdtest: no-m32"
+PROGRAMS_DIR_RE = re.compile(r"\{programs\}/([A-Za-z0-9_]+)")
+
+
+def no_m32_reason(prog):
+    """Why tests/programs/PROG.c has no i386 build (its marker comment), or
+    None when it has one (m32_*.c are i386 programs of their own)."""
+    if prog.startswith("m32_"):
+        return "an i386-only program"
+    try:
+        with open(os.path.join(PROGRAMS_SRC, prog + ".c"), encoding="utf-8") as f:
+            for line in f:
+                if NO_M32_MARKER in line:
+                    return line.split(NO_M32_MARKER, 1)[1].strip(" :*/\n") or "marked"
+    except OSError:
+        return "no source tests/programs/%s.c" % prog
+    return None
+
+
+def command_programs(tokens):
+    """The test programs a command runs: @PROG tokens and {programs}/PROG."""
+    progs = []
+    for t in tokens or []:
+        if t.startswith("@"):
+            progs.append(t[1:])
+        progs += PROGRAMS_DIR_RE.findall(t)
+    return progs
+
+
+def default_modes(case):
+    """The variants of a case without +modes: a scenario (a test program in
+    the command, not +raw, not +attach, no --no-seccomp of its own) runs in
+    every mode that applies; anything else runs once, as written."""
+    progs = command_programs(case.command)
+    if (not progs or case.has("raw") or case.has("attach") or case.has("attach-traced")
+            or "--no-seccomp" in case.options):
+        return ["seccomp"]
+    modes = ["seccomp", "noseccomp"]
+    if (not case.has("m32") and any(no_m32_reason(p) is None for p in progs)
+            and not any(no_m32_reason(p) not in (None, "an i386-only program")
+                        for p in progs)):
+        modes += ["m32", "m32.noseccomp"]
+    return modes
 
 
 def parse_cases(path):
@@ -164,8 +256,43 @@ def parse_cases(path):
                     directives.append((key, value if sep else None))
                 else:
                     options.append(tok)
-            cases.append(Case(name, exits, directives, options, command, lineno))
+            case = Case(name, exits, directives, options, command, lineno)
+            modes = case.values("modes")
+            if modes:
+                modes = modes[0].split(",")
+                for m in modes:
+                    if m not in MODES:
+                        raise SystemExit("%s: +modes: unknown mode %r (known: %s)" % (
+                            where, m, ", ".join(MODES)))
+                    if m.startswith("m32") and not any(
+                            no_m32_reason(p) is None for p in command_programs(command)):
+                        raise SystemExit("%s: +modes=%s: no test program of the command "
+                                         "has an i386 build" % (where, m))
+                    if m.endswith("noseccomp") and "--no-seccomp" in options:
+                        raise SystemExit("%s: +modes=%s with --no-seccomp" % (where, m))
+            else:
+                modes = default_modes(case)
+            for m in case.values("xfail") + case.values("skip-mode"):
+                if m.partition(":")[0] not in modes:
+                    raise SystemExit("%s: %s names mode %r, not one of the case's (%s)" % (
+                        where, "+xfail" if m in case.values("xfail") else "+skip-mode",
+                        m.partition(":")[0], ",".join(modes)))
+            for m in modes:
+                v = case.variant(m)
+                if v.name in names and m != "seccomp":
+                    raise SystemExit("%s: variant %s is also a case of its own" % (where, v.name))
+                names.add(v.name)
+                cases.append(v)
     return cases
+
+
+def mode_directive(case, key):
+    """The REASON of a +KEY=MODE:REASON directive naming the case's mode."""
+    for v in case.values(key):
+        mode, _, reason = v.partition(":")
+        if mode == case.mode:
+            return reason or "no reason given"
+    return None
 
 
 # directive -> takes a value
@@ -173,7 +300,8 @@ DIRECTIVES = {
     "raw": False, "text": False, "stdin": True, "stdout": True, "stderr": False,
     "stderr-has": True, "file": True, "absent": True, "no-trace-file": False,
     "no-expect": False, "wrap": True, "m32": False, "skip-exit": True, "attach": False,
-    "attach-traced": False, "min-events": True, "timeout": True,
+    "attach-traced": False, "min-events": True, "timeout": True, "modes": True,
+    "xfail": True, "skip-mode": True,
 }
 
 # bounds of the attach cases, in seconds
@@ -822,30 +950,71 @@ class Runner:
         self.args = args
         self.bin = os.path.abspath(args.bin)
         self.programs = os.path.abspath(args.programs)
+        self.programs32 = os.path.abspath(args.programs32 or
+                                          args.programs.rstrip("/") + "32")
         self.print_lock = threading.Lock()
+        self._m32_ok = None
+        self._m32_lock = threading.Lock()
 
-    def expand(self, tok, tmp):
+    def program_path(self, prog, m32):
+        """PROGRAMS/PROG, or PROGRAMS32/PROG for an m32 variant when PROG has
+        an i386 build (m32_* programs are i386 already, in PROGRAMS)."""
+        if m32 and no_m32_reason(prog) is None:
+            return os.path.join(self.programs32, prog)
+        return os.path.join(self.programs, prog)
+
+    def expand(self, tok, tmp, case=None, wrap=False):
+        """@PROG and {programs} name the i386 builds in an m32 variant's
+        command; +wrap programs are always the native ones."""
+        m32 = case is not None and case.m32 and not wrap
         if tok.startswith("@"):
-            tok = os.path.join(self.programs, tok[1:])
+            tok = self.program_path(tok[1:], m32)
         if "{deadpid}" in tok:
             tok = tok.replace("{deadpid}", str(dead_pid()))
-        return tok.replace("{tmp}", tmp).replace("{programs}", self.programs)
+        return tok.replace("{tmp}", tmp).replace(
+            "{programs}", self.programs32 if m32 else self.programs)
+
+    def m32_unrunnable(self):
+        """Why i386 builds cannot run here (None: they can). Probed once with
+        PROGRAMS32/exit_status, which must be built."""
+        with self._m32_lock:
+            if self._m32_ok is None:
+                probe = os.path.join(self.programs32, "exit_status")
+                if not os.access(probe, os.X_OK):
+                    self._m32_ok = ("no 32-bit toolchain: %s not built (cc -m32)" % probe)
+                else:
+                    try:
+                        rc = subprocess.run([probe, "7"], stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL, timeout=10).returncode
+                        self._m32_ok = "" if rc == 7 else (
+                            "i386 binaries do not run here (%s 7 exited %d)" % (probe, rc))
+                    except OSError as e:
+                        self._m32_ok = "this kernel cannot run i386 binaries: %s" % e
+            return self._m32_ok or None
 
     def timeout(self, case):
         values = case.values("timeout")
         return float(values[0]) if values else self.args.timeout
 
     def programs_of(self, case):
-        """The test programs a case runs: @PROG tokens of the command and +wrap."""
-        toks = list(case.command or []) + case.values("wrap")
-        return [t[1:] for t in toks if t.startswith("@")]
+        """The paths of the test programs a case runs: those of its command
+        (@PROG, {programs}/PROG) and of +wrap."""
+        paths = [self.program_path(p, case.m32) for p in command_programs(case.command)]
+        paths += [self.program_path(t[1:], False) for t in case.values("wrap")
+                  if t.startswith("@")]
+        return paths
 
     def missing_programs(self, case):
-        return [p for p in self.programs_of(case)
-                if not os.access(os.path.join(self.programs, p), os.X_OK)]
+        return [p for p in self.programs_of(case) if not os.access(p, os.X_OK)]
 
     def run_case(self, case):
+        """(case, problems, log, seconds, status): problems None for a skip,
+        log[0] then says why; status PASS, FAIL, SKIP, XFAIL or XPASS."""
         start = time.monotonic()
+        skip = mode_directive(case, "skip-mode")
+        if skip is not None:
+            return case, None, ["+skip-mode: " + skip], 0.0, "SKIP"
         tmp = tempfile.mkdtemp(prefix="pfdrun.%s." % case.name)
         try:
             problems, log = self._run(case, tmp)
@@ -854,11 +1023,24 @@ class Runner:
         finally:
             if not self.args.keep:
                 shutil.rmtree(tmp, ignore_errors=True)
-        return case, problems, log, time.monotonic() - start
+        status = "SKIP" if problems is None else "FAIL" if problems else "PASS"
+        xfail = mode_directive(case, "xfail")
+        if xfail is not None and status == "FAIL":
+            status = "XFAIL"
+            log = ["expected failure: %s" % xfail] + [
+                "problem: " + p for p in problems] + log
+        elif xfail is not None and status == "PASS":
+            status = "XPASS"
+            problems = ["passed, but +xfail says it fails (%s): drop the +xfail" % xfail]
+        return case, problems, log, time.monotonic() - start, status
 
     def _run(self, case, tmp):
         problems, log = [], []
-        if case.has("m32"):
+        if case.m32:
+            why = self.m32_unrunnable()
+            if why:
+                return None, [why]
+        if case.has("m32") or case.m32:
             missing = self.missing_programs(case)
             if missing:
                 return None, ["no 32-bit toolchain: %s not built (cc -m32)" % " ".join(missing)]
@@ -873,7 +1055,8 @@ class Runner:
                 f.write("#!/bin/sh\necho should not run\n")
             os.chmod(path, int(mode, 8))
         trace = os.path.join(tmp, "trace.out")
-        command = [self.expand(t, tmp) for t in case.command] if case.command is not None else None
+        command = ([self.expand(t, tmp, case) for t in case.command]
+                   if case.command is not None else None)
         options = [self.expand(t, tmp) for t in case.options]
         direct = self.args.direct
         if direct:
@@ -887,7 +1070,7 @@ class Runner:
         else:
             argv = [self.bin, "--json", "-o", trace] + options + ["--"] + (command or [])
         if not direct:
-            argv = [self.expand(w, tmp) for w in case.values("wrap")] + argv
+            argv = [self.expand(w, tmp, case, wrap=True) for w in case.values("wrap")] + argv
         log.append("$ " + " ".join(shlex.quote(a) for a in argv))
 
         stdin_values = case.values("stdin")
@@ -968,7 +1151,7 @@ class Runner:
         """+attach / +attach-traced: see the directives in the docstring."""
         problems, log = [], []
         trace = os.path.join(tmp, "trace.out")
-        command = [self.expand(t, tmp) for t in case.command or []]
+        command = [self.expand(t, tmp, case) for t in case.command or []]
         options = [self.expand(t, tmp) for t in case.options]
         traced = case.has("attach-traced")
         first_trace = os.path.join(tmp, "first-trace.out")
@@ -1155,6 +1338,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin", required=True, help="the procfd-trace binary")
     ap.add_argument("--programs", required=True, help="directory of built test programs")
+    ap.add_argument("--programs32", help="directory of their i386 builds, for the .m32 "
+                    "variants (default: PROGRAMS32, i.e. the --programs path + \"32\")")
     ap.add_argument("--cases", default=os.path.join(HERE, "cases.txt"))
     ap.add_argument("-k", dest="patterns", action="append", default=[],
                     help="run only the cases whose name contains PATTERN (repeatable)")
@@ -1177,19 +1362,20 @@ def main():
     if args.patterns:
         cases = [c for c in cases if any(p in c.name for p in args.patterns)]
     runner = Runner(args)
-    # +m32 cases skip themselves when their programs are not built
-    missing = sorted({p for c in cases if not c.has("m32") for p in runner.missing_programs(c)})
+    # +m32 cases and .m32 variants skip themselves when their programs are not built
+    missing = sorted({os.path.basename(p) for c in cases if not c.has("m32") and not c.m32
+                      for p in runner.missing_programs(c)})
     if missing:
         print("run.py: test programs not built in %s: %s" % (args.programs, " ".join(missing)),
               file=sys.stderr)
         return 2
 
-    passed = failed = skipped = 0
+    passed = failed = skipped = xfailed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [pool.submit(runner.run_case, c) for c in cases]
         for fut in concurrent.futures.as_completed(futures):
-            case, problems, log, secs = fut.result()
-            if problems is None:
+            case, problems, log, secs, status = fut.result()
+            if status == "SKIP":
                 skipped += 1
                 if log:  # a reason: always said (else only --direct's skips)
                     print("SKIP %s (%s)" % (case.name, log[0]))
@@ -1197,10 +1383,18 @@ def main():
                     print("SKIP %s" % case.name)
                 sys.stdout.flush()
                 continue
+            if status == "XFAIL":
+                xfailed += 1
+                print("XFAIL %s (%.1fs): %s" % (case.name, secs, log[0]))
+                if args.verbose:
+                    for entry in log[1:]:
+                        print("  " + entry.replace("\n", "\n  "))
+                sys.stdout.flush()
+                continue
             if problems:
                 failed += 1
-                print("FAIL %s (%s:%d, %.1fs)" % (case.name, os.path.basename(args.cases),
-                                                 case.lineno, secs))
+                print("%s %s (%s:%d, %.1fs)" % (status, case.name, os.path.basename(args.cases),
+                                               case.lineno, secs))
                 for p in problems:
                     print("  - " + p.replace("\n", "\n    "))
                 for entry in log:
@@ -1212,9 +1406,8 @@ def main():
                     for entry in log:
                         print("  " + entry.replace("\n", "\n  "))
             sys.stdout.flush()
-    if skipped:
-        print("%d skipped" % skipped)
-    print("%d passed, %d failed" % (passed, failed))
+    print("%d passed, %d failed, %d skipped%s" % (
+        passed, failed, skipped, ", %d expected failures" % xfailed if xfailed else ""))
     return 0 if failed == 0 else 1
 
 

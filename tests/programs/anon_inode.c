@@ -54,12 +54,12 @@ int main(void)
 	CHECK(fdinfo_flags(pfd) == (O_RDWR | O_CLOEXEC), "pidfd flags");
 	const char *p = self_fd(pfd);
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0 && st.st_ino == fd_stat(pfd).st_ino, "stat pidfd link");
 	expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"not-a-path\",\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(pfd),
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(pfd),
 	       anon_target(pfd, "[pidfd]", "read-write", "O_RDWR|O_CLOEXEC"));
 	return 0;
 }

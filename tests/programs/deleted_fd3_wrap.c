@@ -1,4 +1,5 @@
-/* deleted_fd3_wrap COMMAND [ARGS...]: runs COMMAND with fd 3 open on a file
+/* pfdtest: no-m32 (a wrapper that runs procfd-trace, never the tracee: always native)
+ * deleted_fd3_wrap COMMAND [ARGS...]: runs COMMAND with fd 3 open on a file
  * that was deleted, and expects the README's example: procfd-trace --json --
  * cat /proc/self/fd/3 shows openat resolution "followed", target.deleted
  * true and text_target "missing" (and cat prints the deleted content). */

@@ -14,7 +14,7 @@ int main(void)
 	CHECK(fd_stat(fd).st_nlink == 0, "nlink 0 after unlink");
 
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR" EXP_LF);
 
 	long r = sys_openat(AT_FDCWD, p, O_RDONLY, 0);
 	int e = errno;

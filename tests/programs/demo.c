@@ -28,7 +28,7 @@ int main(void)
 	int fd = make_file(file, content);
 	CHECK(unlink(file) == 0, "unlink");
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR" EXP_LF);
 	printf("demo: wrote %s, kept fd %d open, then deleted the file.\n", file, fd);
 
 	/* open, like cat */
@@ -46,23 +46,23 @@ int main(void)
 
 	/* stat follows the link to the held inode */
 	struct stat st;
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	CHECK(r == 0, "stat");
 	printf("demo: stat: inode %lu, %ld bytes, %lu links\n", (unsigned long)st.st_ino,
 	       (long)st.st_size, (unsigned long)st.st_nlink);
 	demo_expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 
 	/* lstat describes the link itself */
-	r = sys_newfstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
+	r = sys_fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
 	e = errno;
 	CHECK(r == 0 && S_ISLNK(st.st_mode), "lstat");
 	printf("demo: lstat: a symbolic link, mode %04o\n", (unsigned)(st.st_mode & 07777));
 	demo_expect("{%s,\"path\":%s,\"flags\":\"AT_SYMLINK_NOFOLLOW\",%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"link-itself\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 
 	/* readlink gives a name that no longer exists */
 	r = sys_readlinkat(AT_FDCWD, p, buf, sizeof buf - 1);

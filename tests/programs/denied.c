@@ -18,7 +18,7 @@ int main(void)
 	const char *file = tmp_path("root-only");
 	int fd = make_file(file, "secret\n");
 	pid_t parent = getpid();
-	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
 	const char *pp = sfmt("/proc/%d/fd/%d", (int)parent, fd);
 	const char *plink = jlink(parent, 0, fd, "/proc/PID/fd/N", "path", "open");
 	fflush(stdout);
@@ -33,11 +33,11 @@ int main(void)
 		}
 		struct stat st;
 		char buf[PATH_MAX];
-		long r = sys_newfstatat(AT_FDCWD, pp, &st, 0);
+		long r = sys_fstatat(AT_FDCWD, pp, &st, 0);
 		int e = errno;
 		CHECK(r == -1 && e == EACCES, "stat of root's fd link as nobody");
 		expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"denied\"}",
-		       jcall("newfstatat"), jstr(pp), jres(r, e), plink, target);
+		       jcall(SC_FSTATAT), jstr(pp), jres(r, e), plink, target);
 		r = sys_readlinkat(AT_FDCWD, pp, buf, sizeof buf);
 		e = errno;
 		CHECK(r == -1 && e == EACCES, "readlink of root's fd link as nobody");

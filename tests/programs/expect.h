@@ -333,6 +333,17 @@ static inline pid_t exp_gettid(void)
 #define EXP_ARCH "$any"
 #endif
 
+/* The names of the calls whose number differs by arch (see sys_fstatat). */
+#if defined(__i386__)
+#define SC_FSTATAT "fstatat64"
+#define SC_STAT "stat64"
+#define SC_LSTAT "lstat64"
+#else
+#define SC_FSTATAT "newfstatat"
+#define SC_STAT "stat"
+#define SC_LSTAT "lstat"
+#endif
+
 static inline const char *jcall(const char *sc)
 {
 	return sfmt("\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"%s\","
@@ -415,12 +426,37 @@ static inline long sys_openat(int dirfd, const char *path, int flags, mode_t mod
 	return syscall(SYS_openat, dirfd, path, flags, mode);
 }
 
-#ifdef SYS_newfstatat /* x86-64 only: i386 has fstatat64 */
-static inline long sys_newfstatat(int dirfd, const char *path, struct stat *st, int flags)
+/* fstatat: newfstatat on x86-64, fstatat64 on i386 (which has no
+ * newfstatat), named SC_FSTATAT in expectations. On i386 struct stat is the
+ * kernel's struct stat64 (_FILE_OFFSET_BITS 64, see fd_stat). */
+static inline long sys_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
+#if defined(__i386__)
+	return syscall(SYS_fstatat64, dirfd, path, st, flags);
+#else
 	return syscall(SYS_newfstatat, dirfd, path, st, flags);
-}
 #endif
+}
+
+/* stat and lstat: i386's SYS_stat/SYS_lstat fill the old 32-bit struct
+ * stat; stat64/lstat64 fill the struct stat we have. */
+static inline long sys_stat(const char *path, struct stat *st)
+{
+#if defined(__i386__)
+	return syscall(SYS_stat64, path, st);
+#else
+	return syscall(SYS_stat, path, st);
+#endif
+}
+
+static inline long sys_lstat(const char *path, struct stat *st)
+{
+#if defined(__i386__)
+	return syscall(SYS_lstat64, path, st);
+#else
+	return syscall(SYS_lstat, path, st);
+#endif
+}
 
 static inline long sys_readlinkat(int dirfd, const char *path, char *buf, size_t size)
 {
@@ -451,6 +487,18 @@ static inline unsigned long fdinfo_flags(int fd)
 /* O_LARGEFILE as the kernel stores it in f_flags on x86-64 (glibc defines
  * O_LARGEFILE as 0 there, but the kernel forces the bit on 64-bit opens). */
 #define KERNEL_O_LARGEFILE 0100000UL
+
+/* What an open by raw syscall gets in f_flags: O_LARGEFILE on x86-64, where
+ * the kernel forces it, none on i386 (glibc's open() would add it, the raw
+ * call does not). OPEN_O_LARGEFILE is the bit, EXP_LF its "|O_LARGEFILE" in
+ * an fd_flags word ("O_RDWR" EXP_LF). A memfd has it everywhere. */
+#if defined(__i386__)
+#define OPEN_O_LARGEFILE 0UL
+#define EXP_LF ""
+#else
+#define OPEN_O_LARGEFILE KERNEL_O_LARGEFILE
+#define EXP_LF "|O_LARGEFILE"
+#endif
 
 /* Read up to size-1 bytes from fd at offset 0 into buf, NUL-terminated. */
 static inline ssize_t read_text(int fd, char *buf, size_t size)

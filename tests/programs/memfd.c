@@ -29,11 +29,11 @@ int main(void)
 	sys_close((int)r);
 
 	struct stat st;
-	r = sys_newfstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
+	r = sys_fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
 	e = errno;
 	CHECK(r == 0 && S_ISLNK(st.st_mode), "lstat memfd link");
 	expect("{%s,\"path\":%s,\"flags\":\"AT_SYMLINK_NOFOLLOW\",%s,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"not-a-path\",\"resolution\":\"link-itself\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 	return 0;
 }

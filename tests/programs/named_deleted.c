@@ -10,14 +10,14 @@ int main(void)
 	int fd = make_file(x, "alive\n");
 	const char *p = self_fd(fd);
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0 && st.st_nlink == 1, "stat");
 	/* text == name == the real name, suffix included. */
 	expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"same-file\",\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd),
-	       jtarget_file(fd, x, false, "read-write", "O_RDWR|O_LARGEFILE"));
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd),
+	       jtarget_file(fd, x, false, "read-write", "O_RDWR" EXP_LF));
 
 	const char *y = tmp_path("y (deleted)");
 	int fd2 = make_file(y, "gone\n");
@@ -31,7 +31,7 @@ int main(void)
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"text_target\":\"missing\","
 	       "\"resolution\":\"link-itself\"}",
 	       jcall("readlinkat"), jstr(p2), jres(r, e), jself(fd2),
-	       jtarget_file(fd2, y, true, "read-write", "O_RDWR|O_LARGEFILE"));
+	       jtarget_file(fd2, y, true, "read-write", "O_RDWR" EXP_LF));
 	sys_close(fd2);
 	sys_close(fd);
 	return 0;

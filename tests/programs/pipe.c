@@ -21,12 +21,12 @@ int main(void)
 	/* stat the read end */
 	const char *p = self_fd(pp[0]);
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0 && S_ISFIFO(st.st_mode) && st.st_ino == fd_stat(pp[0]).st_ino, "stat pipe link");
 	expect("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"not-a-path\",\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(pp[0]),
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(pp[0]),
 	       pipe_target(pp[0], "read", "O_RDONLY"));
 
 	/* open the write end through its link, write, read from the read end */

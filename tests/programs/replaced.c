@@ -17,7 +17,7 @@ int main(void)
 	CHECK(fd_stat(fd).st_nlink == 0, "old inode nlink 0");
 
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, name, true, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, name, true, "read-write", "O_RDWR" EXP_LF);
 
 	long r = sys_openat(AT_FDCWD, p, O_RDONLY, 0);
 	int e = errno;
@@ -32,13 +32,13 @@ int main(void)
 	sys_close((int)r);
 
 	struct stat st;
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	CHECK(r == 0 && st.st_ino == old_ino && st.st_nlink == 0, "stat through link");
 	expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"target\":{\"ino\":%lu,\"deleted\":true,"
 	       "\"nlink\":0,\"name_deleted\":true},\"text_target\":\"different-file\","
 	       "\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), (unsigned long)old_ino);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), (unsigned long)old_ino);
 	/* The new file's inode is never the target. */
 	expect_none("{\"path\":%s,\"target\":{\"ino\":%lu}}", jstr(p), (unsigned long)new_ino);
 	sys_close(fd);

@@ -24,11 +24,11 @@ int main(void)
 	       jcall("openat"), jstr(p), jres(r, e), jself(fd), target);
 
 	struct stat st;
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	CHECK(r == 0 && S_ISSOCK(st.st_mode) && st.st_ino == sst.st_ino, "stat of a socket link");
 	expect("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"not-a-path\",\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 	return 0;
 }

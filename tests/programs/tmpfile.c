@@ -12,10 +12,10 @@ int main(void)
 	CHECK(write(fd, "tmp\n", 4) == 4, "write");
 	struct stat st = fd_stat(fd);
 	CHECK(st.st_nlink == 0, "O_TMPFILE nlink 0");
-	/* fdinfo says O_RDWR|O_LARGEFILE|O_DIRECTORY|__O_TMPFILE: O_TMPFILE
+	/* fdinfo says O_RDWR" EXP_LF "|O_DIRECTORY|__O_TMPFILE: O_TMPFILE
 	 * includes O_DIRECTORY, so the symbolic form is a matter of taste and
 	 * fd_flags is not checked here (access_modes does that). */
-	CHECK(fdinfo_flags(fd) == (O_RDWR | KERNEL_O_LARGEFILE | O_TMPFILE), "fdinfo flags 0%lo",
+	CHECK(fdinfo_flags(fd) == (O_RDWR | OPEN_O_LARGEFILE | O_TMPFILE), "fdinfo flags 0%lo",
 	      fdinfo_flags(fd));
 	const char *hidden = tmp_path(sfmt("#%lu", (unsigned long)st.st_ino));
 	const char *p = self_fd(fd);
