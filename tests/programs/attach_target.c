@@ -69,11 +69,11 @@ int main(int argc, char **argv)
 	CHECK(sigaction(SIGTERM, &sa, NULL) == 0, "sigaction");
 
 	tmpdir_create();
-	const char *file = tmp_path("app.log");
-	fd = make_file(file, "log line\n");
-	CHECK(unlink(file) == 0, "unlink");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "app.log",
+							      .content = "log line\n" });
+	fd = m.fd;
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR" EXP_LF);
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	pthread_t th;
 	if (threaded) {
 		CHECK(pthread_barrier_init(&ready, NULL, 2) == 0, "barrier");

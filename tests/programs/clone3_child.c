@@ -35,10 +35,10 @@ static pid_t spawn(int exit_signal, const char *p, int status)
 int main(void)
 {
 	tmpdir_create();
-	const char *file = tmp_path("cloned");
-	int fd = make_file(file, "c\n");
-	CHECK(unlink(file) == 0, "unlink");
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR" EXP_LF);
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "cloned",
+							      .content = "c\n" });
+	int fd = m.fd;
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	const char *p = self_fd(fd);
 
 	for (int i = 0; i < 2; i++) {

@@ -9,13 +9,13 @@ int main(int argc, char **argv)
 {
 	CHECK(argc >= 2, "usage: deleted_fd3_wrap COMMAND [ARGS...]");
 	tmpdir_create();
-	const char *file = tmp_path("x");
-	int fd = make_file(file, "content of a deleted file\n");
-	CHECK(fd == 3 || dup2(fd, 3) == 3, "fd 3");
-	if (fd != 3)
-		close(fd);
-	CHECK(unlink(file) == 0, "unlink");
-	const char *target = jtarget_file(3, file, true, "read-write", NULL);
+	struct made_fd m = make_fd("deleted", (struct fd_params){
+		.name = "x", .content = "content of a deleted file\n" });
+	CHECK(m.fd == 3 || dup2(m.fd, 3) == 3, "fd 3");
+	if (m.fd != 3)
+		close(m.fd);
+	m.fd = 3;
+	const char *target = jtarget_made(&m, NULL);
 	expect("{\"event\":\"syscall\",\"syscall\":\"openat\",\"path\":\"/proc/self/fd/3\","
 	       "\"errno\":null,\"link\":{\"what\":\"fd\",\"fd\":3,\"spelling\":\"/proc/self/fd/N\"},"
 	       "\"target\":%s,\"text_target\":\"missing\",\"resolution\":\"followed\"}",

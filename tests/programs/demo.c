@@ -23,12 +23,13 @@ int main(void)
 	 * the order they happened even when stdout is a pipe. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tmpdir_create();
-	const char *file = tmp_path("notes.txt");
 	static const char content[] = "Remember: the link still works.\n";
-	int fd = make_file(file, content);
-	CHECK(unlink(file) == 0, "unlink");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "notes.txt",
+							      .content = content });
+	int fd = m.fd;
+	const char *file = m.path;
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR" EXP_LF);
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	printf("demo: wrote %s, kept fd %d open, then deleted the file.\n", file, fd);
 
 	/* open, like cat */

@@ -15,10 +15,11 @@ int main(void)
 		skip("denied: not root (euid %d): no other user's fd table to be refused",
 		     (int)geteuid());
 	tmpdir_create();
-	const char *file = tmp_path("root-only");
-	int fd = make_file(file, "secret\n");
+	struct made_fd m = make_fd("file", (struct fd_params){ .name = "root-only",
+							   .content = "secret\n" });
+	int fd = m.fd;
 	pid_t parent = getpid();
-	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	const char *pp = sfmt("/proc/%d/fd/%d", (int)parent, fd);
 	const char *plink = jlink(parent, 0, fd, "/proc/PID/fd/N", "path", "open");
 	fflush(stdout);

@@ -46,6 +46,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -560,6 +564,253 @@ static inline const char *tmp_path(const char *name)
 {
 	CHECK(exp_tmpdir[0] != '\0', "tmpdir_create() first");
 	return sfmt("%s/%s", exp_tmpdir, name);
+}
+
+/* ------------------------------------------------------------ fd factories */
+
+/* After util-linux's tests/helpers/test_mkfds.c: one table of factories,
+ * each making an fd of one kind the way the scenarios need it, so that the
+ * setup is written (and its assumptions checked) once. A program calls
+ *
+ *   struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "x" });
+ *
+ * and gets the fd and what its expectations need to know about it. Files
+ * live in the temp directory: call tmpdir_create() first. Factories make
+ * the same calls in the same order as the code they replace, so the fd
+ * numbers (and the traces) are the same. */
+
+struct fd_params {
+	const char *name;     /* file name in the temp dir, memfd name */
+	const char *name2;    /* renamed: the new name; replaced: the replacing
+			       * file; hardlink-removed: the link that stays */
+	const char *content;  /* written into the file (default "x\n") */
+	const char *content2; /* replaced: the replacing file's content */
+};
+
+struct made_fd {
+	int fd;               /* the fd the scenario is about */
+	int fd2;              /* pipe: the write end; socketpair: the peer; else -1 */
+	const char *path;     /* the file's name (deleted: the removed one;
+			       * renamed: the new one; tmpfile: DIR/#INO) */
+	const char *path2;    /* renamed: the old name; replaced: the replacing
+			       * file's first name; hardlink-removed: the link
+			       * that stays; else NULL */
+	ino_t ino;            /* fd's inode when made */
+	ino_t ino2;           /* replaced: the replacing file's inode; else 0 */
+	const char *text;     /* the kernel's text of the fd link: target.text */
+	const char *name;     /* target.name: text without the " (deleted)" marker */
+	bool name_deleted;    /* target.name_deleted */
+	const char *kind;     /* target.kind */
+	const char *anon;     /* anon-inode: target.anon_name; else NULL */
+	const char *access;   /* target.access: the access mode the fd was made with */
+};
+
+struct fd_factory {
+	const char *name;
+	const char *desc;
+	void (*make)(struct made_fd *m, const struct fd_params *p);
+};
+
+static inline const char *fdp_content(const struct fd_params *p)
+{
+	return p->content ? p->content : "x\n";
+}
+
+/* A regular file's fd named path, marked or not. */
+static inline void made_file(struct made_fd *m, int fd, const char *path, bool marked,
+			     const char *access)
+{
+	m->fd = fd;
+	m->path = path;
+	m->ino = fd_stat(fd).st_ino;
+	m->text = marked ? sfmt("%s (deleted)", path) : path;
+	m->name = path;
+	m->name_deleted = marked;
+	m->kind = "regular";
+	m->access = access;
+}
+
+/* Something that is not a path: text == name, no marker. */
+static inline void made_nonpath(struct made_fd *m, int fd, const char *text, const char *kind,
+				const char *access)
+{
+	m->fd = fd;
+	m->ino = fd_stat(fd).st_ino;
+	m->text = m->name = text;
+	m->name_deleted = false;
+	m->kind = kind;
+	m->access = access;
+}
+
+static inline void fdf_file(struct made_fd *m, const struct fd_params *p)
+{
+	const char *file = tmp_path(p->name ? p->name : "file");
+	made_file(m, make_file(file, fdp_content(p)), file, false, "read-write");
+}
+
+static inline void fdf_deleted(struct made_fd *m, const struct fd_params *p)
+{
+	const char *file = tmp_path(p->name ? p->name : "deleted");
+	int fd = make_file(file, fdp_content(p));
+	CHECK(unlink(file) == 0, "unlink %s", file);
+	CHECK(fd_stat(fd).st_nlink == 0, "nlink 0 after unlink");
+	made_file(m, fd, file, true, "read-write");
+}
+
+static inline void fdf_renamed(struct made_fd *m, const struct fd_params *p)
+{
+	const char *old = tmp_path(p->name ? p->name : "before-rename");
+	const char *new = tmp_path(p->name2 ? p->name2 : "after-rename");
+	int fd = make_file(old, fdp_content(p));
+	CHECK(rename(old, new) == 0, "rename");
+	made_file(m, fd, new, false, "read-write");
+	m->path2 = old;
+}
+
+static inline void fdf_replaced(struct made_fd *m, const struct fd_params *p)
+{
+	const char *name = tmp_path(p->name ? p->name : "replaced");
+	const char *next = tmp_path(p->name2 ? p->name2 : sfmt("%s.new", p->name ? p->name
+								      : "replaced"));
+	int fd = make_file(name, fdp_content(p));
+	ino_t old_ino = fd_stat(fd).st_ino;
+	int nfd = make_file(next, p->content2 ? p->content2 : "new\n");
+	m->ino2 = fd_stat(nfd).st_ino;
+	sys_close(nfd);
+	CHECK(rename(next, name) == 0, "rename over");
+	CHECK(fd_stat(fd).st_nlink == 0, "old inode nlink 0");
+	made_file(m, fd, name, true, "read-write");
+	m->ino = old_ino;
+	m->path2 = next;
+}
+
+static inline void fdf_hardlink_removed(struct made_fd *m, const struct fd_params *p)
+{
+	const char *a = tmp_path(p->name ? p->name : "first-link");
+	const char *b = tmp_path(p->name2 ? p->name2 : "second-link");
+	sys_close(make_file(a, fdp_content(p)));
+	CHECK(link(a, b) == 0, "link");
+	int fd = (int)sys_openat(AT_FDCWD, a, O_RDONLY, 0);
+	CHECK(fd >= 0, "open %s", a);
+	CHECK(unlink(a) == 0, "unlink %s", a);
+	CHECK(fd_stat(fd).st_nlink == 1, "nlink 1");
+	made_file(m, fd, a, true, "read");
+	m->path2 = b;
+}
+
+static inline void fdf_tmpfile(struct made_fd *m, const struct fd_params *p)
+{
+	CHECK(exp_tmpdir[0] != '\0', "tmpdir_create() first");
+	int fd = (int)sys_openat(AT_FDCWD, exp_tmpdir, O_TMPFILE | O_RDWR, 0600);
+	CHECK(fd >= 0, "O_TMPFILE in %s", exp_tmpdir);
+	const char *c = fdp_content(p);
+	CHECK(write(fd, c, strlen(c)) == (ssize_t)strlen(c), "write");
+	struct stat st = fd_stat(fd);
+	CHECK(st.st_nlink == 0, "O_TMPFILE nlink 0");
+	made_file(m, fd, tmp_path(sfmt("#%lu", (unsigned long)st.st_ino)), true, "read-write");
+}
+
+static inline void fdf_memfd(struct made_fd *m, const struct fd_params *p)
+{
+	const char *name = p->name ? p->name : "pfdtest-memfd";
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	CHECK(fd >= 0, "memfd_create");
+	const char *c = fdp_content(p);
+	CHECK(write(fd, c, strlen(c)) == (ssize_t)strlen(c), "write memfd");
+	CHECK(fd_stat(fd).st_nlink == 0, "memfd nlink 0");
+	made_nonpath(m, fd, sfmt("/memfd:%s (deleted)", name), "memfd", "read-write");
+	m->name = sfmt("/memfd:%s", name);
+	m->name_deleted = true;
+}
+
+static inline void fdf_pipe(struct made_fd *m, const struct fd_params *p)
+{
+	(void)p;
+	int pp[2];
+	CHECK(pipe(pp) == 0, "pipe");
+	CHECK(S_ISFIFO(fd_stat(pp[0]).st_mode), "pipe is a FIFO inode");
+	made_nonpath(m, pp[0], sfmt("pipe:[%lu]", (unsigned long)fd_stat(pp[0]).st_ino), "pipe",
+		     "read");
+	m->fd2 = pp[1];
+}
+
+static inline void fdf_socketpair(struct made_fd *m, const struct fd_params *p)
+{
+	(void)p;
+	int sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+	made_nonpath(m, sv[0], sfmt("socket:[%lu]", (unsigned long)fd_stat(sv[0]).st_ino),
+		     "socket", "read-write");
+	m->fd2 = sv[1];
+}
+
+static inline void made_anon(struct made_fd *m, int fd, const char *anon)
+{
+	made_nonpath(m, fd, sfmt("anon_inode:%s", anon), "anon-inode", "read-write");
+	m->anon = anon;
+}
+
+static inline void fdf_eventfd(struct made_fd *m, const struct fd_params *p)
+{
+	(void)p;
+	int fd = eventfd(0, 0);
+	CHECK(fd >= 0, "eventfd");
+	made_anon(m, fd, "[eventfd]");
+}
+
+static inline void fdf_epoll(struct made_fd *m, const struct fd_params *p)
+{
+	(void)p;
+	int fd = epoll_create1(EPOLL_CLOEXEC);
+	CHECK(fd >= 0, "epoll_create1");
+	made_anon(m, fd, "[eventpoll]");
+}
+
+static inline void fdf_pidfd(struct made_fd *m, const struct fd_params *p)
+{
+	(void)p;
+	int fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	CHECK(fd >= 0, "pidfd_open");
+	made_anon(m, fd, "[pidfd]");
+}
+
+/* The factory called name: fd made, facts filled in (CHECKed: exit 99). */
+static inline struct made_fd make_fd(const char *name, struct fd_params p)
+{
+	static const struct fd_factory factories[] = {
+		{ "file", "a regular file, open O_RDWR", fdf_file },
+		{ "deleted", "a file unlinked while open (nlink 0, name marked)", fdf_deleted },
+		{ "renamed", "a file renamed while open (name2 is the new name)", fdf_renamed },
+		{ "replaced", "a file another was renamed over (nlink 0; ino2: the new one)",
+		  fdf_replaced },
+		{ "hardlink-removed", "open O_RDONLY by a link since removed, the other stays "
+		  "(nlink 1, name marked)", fdf_hardlink_removed },
+		{ "tmpfile", "an O_TMPFILE in the temp dir (nlink 0, text DIR/#INO)", fdf_tmpfile },
+		{ "memfd", "memfd_create(name, MFD_CLOEXEC)", fdf_memfd },
+		{ "pipe", "pipe(2): fd the read end, fd2 the write end", fdf_pipe },
+		{ "socketpair", "AF_UNIX SOCK_STREAM pair: fd and its peer fd2", fdf_socketpair },
+		{ "eventfd", "eventfd(0, 0)", fdf_eventfd },
+		{ "epoll", "epoll_create1(EPOLL_CLOEXEC)", fdf_epoll },
+		{ "pidfd", "pidfd_open of the caller", fdf_pidfd },
+	};
+	for (size_t i = 0; i < sizeof factories / sizeof factories[0]; i++) {
+		if (strcmp(factories[i].name, name) == 0) {
+			struct made_fd m = { .fd = -1, .fd2 = -1 };
+			factories[i].make(&m, &p);
+			return m;
+		}
+	}
+	CHECK(0, "make_fd: no factory %s", name);
+	__builtin_unreachable();
+}
+
+/* The "target" object of a made fd as it is now (nlink, deleted and dev
+ * from fstat), with access and fd_flags given (fd_flags a "$flags:" set,
+ * NULL for "$any"). */
+static inline const char *jtarget_made(const struct made_fd *m, const char *fd_flags)
+{
+	return jtarget_full(m->fd, m->text, strlen(m->text), m->name, strlen(m->name),
+			    m->name_deleted, m->kind, m->access, fd_flags);
 }
 
 #endif

@@ -9,11 +9,11 @@
 int main(void)
 {
 	tmpdir_create();
-	const char *file = tmp_path("shared-by-fork");
-	int fd = make_file(file, "inherited\n");
-	CHECK(unlink(file) == 0, "unlink");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "shared-by-fork",
+							      .content = "inherited\n" });
+	int fd = m.fd;
 	pid_t parent = getpid();
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR" EXP_LF);
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 
 	pid_t child = fork();
 	CHECK(child >= 0, "fork");

@@ -46,10 +46,10 @@ static void fail(const char *fmt, ...)
 int main(void)
 {
 	tmpdir_create();
-	const char *file = tmp_path("held");
-	int fd = make_file(file, "x\n");
-	CHECK(unlink(file) == 0, "unlink");
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR" EXP_LF);
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "held",
+							      .content = "x\n" });
+	int fd = m.fd;
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	const char *p = self_fd(fd);
 	int progress[2];
 	CHECK(pipe2(progress, O_CLOEXEC) == 0, "pipe");

@@ -14,13 +14,13 @@ static const char CONTENT[] = "deleted, seen from i386\n";
 int main(void)
 {
 	tmpdir_create();
-	const char *file = tmp_path("deleted32.txt");
-	int fd = make_file(file, CONTENT);
-	CHECK(unlink(file) == 0, "unlink %s", file);
-	CHECK(fd_stat(fd).st_nlink == 0, "nlink 0 after unlink");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "deleted32.txt",
+							      .content = CONTENT });
+	int fd = m.fd;
+	const char *file = m.path;
 	/* a 32-bit open does not get O_LARGEFILE from the kernel */
 	const char *fl = (fdinfo_flags(fd) & KERNEL_O_LARGEFILE) ? "O_RDWR|O_LARGEFILE" : "O_RDWR";
-	const char *target = jtarget_file(fd, file, true, "read-write", fl);
+	const char *target = jtarget_made(&m, fl);
 	const char *p = self_fd(fd);
 	const char *common = sfmt("\"path\":%s,\"link\":%s,\"target\":%s,\"text_target\":\"missing\"",
 				  jstr(p), jself(fd), target);

@@ -42,11 +42,11 @@ int main(int argc, char **argv)
 	CHECK(me != 1, "PROCFD is the outer procfs (self is %d)", me);
 
 	tmpdir_create();
-	const char *file = tmp_path("parents");
-	int fd = make_file(file, "the parent's file\n");
-	CHECK(unlink(file) == 0, "unlink");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "parents",
+							      .content = "the parent's file\n" });
+	int fd = m.fd;
 	ino_t parent_ino = fd_stat(fd).st_ino;
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR" EXP_LF);
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	const char *p1 = sfmt("/proc/1/fd/%d", fd);
 	const char *pself = self_fd(fd);
 

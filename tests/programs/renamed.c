@@ -7,13 +7,14 @@ static const char CONTENT[] = "renamed\n";
 int main(void)
 {
 	tmpdir_create();
-	const char *old = tmp_path("before-rename");
-	const char *new = tmp_path("after-rename");
-	int fd = make_file(old, CONTENT);
-	CHECK(rename(old, new) == 0, "rename");
+	struct made_fd m = make_fd("renamed", (struct fd_params){ .name = "before-rename",
+							      .name2 = "after-rename",
+							      .content = CONTENT });
+	int fd = m.fd;
+	const char *old = m.path2, *new = m.path;
 
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, new, false, "read-write", "O_RDWR" EXP_LF);
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	struct stat st;
 	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;

@@ -6,18 +6,14 @@
 int main(void)
 {
 	tmpdir_create();
-	const char *name = tmp_path("config");
-	const char *next = tmp_path("config.new");
-	int fd = make_file(name, "old content\n");
-	ino_t old_ino = fd_stat(fd).st_ino;
-	int nfd = make_file(next, "new content\n");
-	ino_t new_ino = fd_stat(nfd).st_ino;
-	sys_close(nfd);
-	CHECK(rename(next, name) == 0, "rename over");
-	CHECK(fd_stat(fd).st_nlink == 0, "old inode nlink 0");
+	struct made_fd m = make_fd("replaced", (struct fd_params){
+		.name = "config", .name2 = "config.new", .content = "old content\n",
+		.content2 = "new content\n" });
+	int fd = m.fd;
+	ino_t old_ino = m.ino, new_ino = m.ino2;
 
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, name, true, "read-write", "O_RDWR" EXP_LF);
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 
 	long r = sys_openat(AT_FDCWD, p, O_RDONLY, 0);
 	int e = errno;

@@ -26,10 +26,10 @@ int main(int argc, char **argv)
 	CHECK(argc == 1, "usage: vfork_child");
 
 	tmpdir_create();
-	const char *file = tmp_path("vforked");
-	int fd = make_file(file, "v\n");
-	CHECK(unlink(file) == 0, "unlink");
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR" EXP_LF);
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "vforked",
+							      .content = "v\n" });
+	int fd = m.fd;
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	const char *p = self_fd(fd);
 	char fdarg[16];
 	snprintf(fdarg, sizeof fdarg, "%d", fd);
