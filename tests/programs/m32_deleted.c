@@ -18,8 +18,10 @@ int main(void)
 							      .content = CONTENT });
 	int fd = m.fd;
 	const char *file = m.path;
-	/* a 32-bit open does not get O_LARGEFILE from the kernel */
-	const char *fl = (fdinfo_flags(fd) & KERNEL_O_LARGEFILE) ? "O_RDWR|O_LARGEFILE" : "O_RDWR";
+	/* a raw 32-bit open does not get O_LARGEFILE from the kernel: exactly O_RDWR */
+	CHECK(fdinfo_flags(fd) == (O_RDWR | OPEN_O_LARGEFILE), "fdinfo flags 0%lo",
+	      fdinfo_flags(fd));
+	const char *fl = "O_RDWR" EXP_LF;
 	const char *target = jtarget_made(&m, fl);
 	const char *p = self_fd(fd);
 	const char *common = sfmt("\"path\":%s,\"link\":%s,\"target\":%s,\"text_target\":\"missing\"",
