@@ -38,12 +38,21 @@ PROG_SRC := $(filter-out tests/programs/m32_%.c,$(wildcard tests/programs/*.c))
 PROG_BIN := $(PROG_SRC:tests/programs/%.c=$(BUILD)/tests/programs/%)
 PROG32_SRC := $(wildcard tests/programs/m32_*.c)
 PROG32_BIN := $(PROG32_SRC:tests/programs/%.c=$(BUILD)/tests/programs/%)
+# Every other program is also built as an i386 tracee into programs32/ (the
+# .m32 variants of the integration cases), except those whose source holds
+# the marker "pfdtest: no-m32" followed by the reason (run.py reads it too).
+NOM32_SRC  := $(shell grep -l 'pfdtest: no-m32' $(PROG_SRC) /dev/null)
+PROGM32_BIN := $(filter-out $(NOM32_SRC),$(PROG_SRC))
+PROGM32_BIN := $(PROGM32_BIN:tests/programs/%.c=$(BUILD)/tests/programs32/%)
+# cc -m32 works (gcc-multilib): tested when the recipe runs, after deps.
+M32_PROBE  = printf 'int main(void){return 0;}\n' | $(CC) -m32 -x c -o /dev/null - 2>/dev/null
 DEPS_OK  := $(BUILD)/.deps-ok
 # procfd-trace with the example plugin of tests/plugins/ (tests only).
 EXAMPLE_SRC := $(wildcard tests/plugins/*.c)
 EXAMPLE_BIN := $(BUILD)/tests/procfd-trace-example
 
-.PHONY: all deps check check-unit check-integration check-asan demo install clean bench
+.PHONY: all deps check check-unit check-integration check-asan demo install clean bench \
+        programs-m32
 all: $(BIN)
 
 deps: $(DEPS_OK)
@@ -79,12 +88,22 @@ $(EXAMPLE_BIN): $(EXAMPLE_SRC) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(EXAMPLE_SRC) $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
+$(BUILD)/tests/programs32/%: tests/programs/%.c tests/programs/expect.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) -m32 -std=gnu11 -Wall -Wextra -Werror -O1 -g -Itests/programs -o $@ $< -pthread
+
+# The i386 tracees; without a 32-bit toolchain, check-integration skips them
+# (the harness then reports the .m32 variants and +m32 cases as SKIP).
+programs-m32: $(PROG32_BIN) $(PROGM32_BIN)
+
 check-unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
-check-integration: $(BIN) $(EXAMPLE_BIN) $(PROG_BIN) $(PROG32_BIN)
+check-integration: $(BIN) $(EXAMPLE_BIN) $(PROG_BIN)
+	@if $(M32_PROBE); then $(MAKE) --no-print-directory programs-m32; \
+	else echo "no 32-bit toolchain (cc -m32 fails): the i386 cases will be skipped"; fi
 	python3 tests/integration/run.py --bin $(BIN) --example-bin $(EXAMPLE_BIN) \
-		--programs $(BUILD)/tests/programs
+		--programs $(BUILD)/tests/programs --programs32 $(BUILD)/tests/programs32
 
 # The whole suite again with AddressSanitizer and UBSan in a build of its own.
 check-asan:

@@ -28,14 +28,22 @@ Python sees a negative return code (-9 for SIGKILL); a tracer that exits
 128+N instead gives 137: a killed case accepts both ("137,-9").
 
 In the command and its arguments, "@PROG" is PROGRAMS/PROG, "{programs}" the
-programs directory and "{tmp}" a fresh directory for the case. In the
+programs directory and "{tmp}" a fresh directory for the case (in an .m32
+variant, PROGRAMS32/PROG and PROGRAMS32: see Modes). In the
 options, "{deadpid}" is the pid of a process that has just been reaped (no
 such process, for -p).
 
 Directives (harness only, never passed to procfd-trace):
     +raw              run BIN OPTIONS -- COMMAND as written: no --json, no -o
-    +text             text mode: -o TRACE without --json; the text must name
-                      the path and the resolution of every `expect`
+    +text             text mode: -o TRACE without --json. The trace is cut
+                      into blocks (a "[pid N] call(...) = R" line and its
+                      indented lines); every `expect` of a syscall event must
+                      match a block after the previous match, on each field the
+                      text sink prints that the expectation gives: tid, syscall,
+                      path, result/errno, the whole fd line (text, kind,
+                      "deleted (nlink 0)" / "not deleted (nlink N)" / "nlink N",
+                      dev, ino, access, name, text_target; none when target is
+                      null) and the resolution (and explanation when given)
     +stdin=TEXT       feed TEXT (backslash escapes allowed) on stdin
                       (default: /dev/null)
     +stdout=TEXT      stdout must be exactly TEXT (escapes allowed)
@@ -48,9 +56,17 @@ Directives (harness only, never passed to procfd-trace):
                       is required from a @PROG command)
     +wrap=PROG        run procfd-trace under PROG: PROG BIN --json -o TRACE ...
                       (PROG execs its arguments; "@PROG" allowed)
-    +m32              the case runs i386 test programs (cc -m32): when one of
-                      its @PROGs is not built, the case is skipped with
-                      "SKIP (no 32-bit toolchain)" instead of failing
+    +m32              the case runs i386-only test programs (m32_*.c, built
+                      with cc -m32 into PROGRAMS): when one of its @PROGs is
+                      not built, the case is skipped with "SKIP (no 32-bit
+                      toolchain)" instead of failing
+    +modes=M,M...     the variants the case runs in (see Modes), instead of the
+                      default
+    +xfail=MODE:WHY   the variant of that mode is expected to fail (a known
+                      tracer bug, described by WHY): reported XFAIL, not
+                      counted as failed; if it passes, XPASS, counted failed
+    +skip-mode=MODE:WHY  the variant of that mode is not run: SKIP (WHY)
+                      (quote such a token when WHY has spaces: '+xfail=m32:...')
     +skip-exit=N      exit status N means the environment cannot run the
                       case (e.g. no privilege for a namespace): SKIP, with the
                       last line of stderr as the reason
@@ -73,14 +89,38 @@ Directives (harness only, never passed to procfd-trace):
     +min-events=N     syscall events to wait for before SIGINT (+attach) or
                       SIGTERM (+attach-traced)
 
+Modes: one line of the table is one scenario; it runs as one or more
+variants, each reported on its own line under its own name:
+    seccomp         NAME                the default filter
+    noseccomp       NAME.noseccomp      with --no-seccomp (a stop at every call)
+    m32             NAME.m32            the command's test programs are their
+                                        i386 builds (PROGRAMS32)
+    m32.noseccomp   NAME.m32.noseccomp  both
+By default a scenario (the command runs a test program, by @PROG or
+{programs}/PROG; not +raw, +attach or +attach-traced; no --no-seccomp of its
+own) runs in every mode: the m32 ones only when one of its programs has an
+i386 build and none is excluded from it. Any other case runs once, as
+written. +modes overrides the default. -k matches variant names.
+
+i386 builds: the Makefile builds every tests/programs/*.c but m32_*.c a
+second time with cc -m32 into PROGRAMS32 (--programs32, default the
+--programs path + "32"), except a program whose source holds the marker
+"pfdtest: no-m32" followed by the reason (its cases get no m32 variants).
+The programs make their expectations arch-aware (expect.h: EXP_ARCH,
+SC_FSTATAT, EXP_LF...). When PROGRAMS32/exit_status is not built (no 32-bit
+toolchain) or does not run, every m32 variant is SKIP with the reason, never
+FAIL. +wrap programs are always the native builds.
+
 Usage: run.py --bin build/procfd-trace --programs build/tests/programs
+       [--programs32 build/tests/programs32]
        [--cases FILE] [-k PATTERN] [--jobs 2] [--timeout 30] [-v] [--direct]
 
 --direct runs the @PROG commands without the tracer: a check that the test
 programs behave as they assume on this kernel (their exit status only).
 
-The last line printed is "N passed, M failed"; the exit status is 0 only
-when every case passed.
+The last line printed is "N passed, M failed, K skipped" (then ", X expected
+failures" when there are some); the exit status is 0 only when nothing failed
+(FAIL or XPASS).
 """
 
 import argparse
@@ -111,6 +151,15 @@ class Case:
         self.options = options
         self.command = command  # None: no "--" at all
         self.lineno = lineno
+        self.mode = "seccomp"  # the variant (see MODES)
+        self.m32 = False  # @PROG and {programs} name the i386 builds
+
+    def variant(self, mode):
+        v = Case(self.name + MODES[mode], self.exits, self.directives,
+                 (["--no-seccomp"] if mode.endswith("noseccomp") else []) + self.options,
+                 self.command, self.lineno)
+        v.mode, v.m32 = mode, mode.startswith("m32")
+        return v
 
     def has(self, key):
         return any(k == key for k, _ in self.directives)
@@ -121,6 +170,56 @@ class Case:
 
 def unescape(text):
     return codecs.decode(text, "unicode_escape")
+
+
+# mode -> the suffix of its variant's name
+MODES = {"seccomp": "", "noseccomp": ".noseccomp", "m32": ".m32",
+         "m32.noseccomp": ".m32.noseccomp"}
+
+PROGRAMS_SRC = os.path.join(os.path.dirname(HERE), "programs")
+NO_M32_MARKER = "pfdtest: no-m32"
+PROGRAMS_DIR_RE = re.compile(r"\{programs\}/([A-Za-z0-9_]+)")
+
+
+def no_m32_reason(prog):
+    """Why tests/programs/PROG.c has no i386 build (its marker comment), or
+    None when it has one (m32_*.c are i386 programs of their own)."""
+    if prog.startswith("m32_"):
+        return "an i386-only program"
+    try:
+        with open(os.path.join(PROGRAMS_SRC, prog + ".c"), encoding="utf-8") as f:
+            for line in f:
+                if NO_M32_MARKER in line:
+                    return line.split(NO_M32_MARKER, 1)[1].strip(" :*/\n") or "marked"
+    except OSError:
+        return "no source tests/programs/%s.c" % prog
+    return None
+
+
+def command_programs(tokens):
+    """The test programs a command runs: @PROG tokens and {programs}/PROG."""
+    progs = []
+    for t in tokens or []:
+        if t.startswith("@"):
+            progs.append(t[1:])
+        progs += PROGRAMS_DIR_RE.findall(t)
+    return progs
+
+
+def default_modes(case):
+    """The variants of a case without +modes: a scenario (a test program in
+    the command, not +raw, not +attach, no --no-seccomp of its own) runs in
+    every mode that applies; anything else runs once, as written."""
+    progs = command_programs(case.command)
+    if (not progs or case.has("raw") or case.has("attach") or case.has("attach-traced")
+            or "--no-seccomp" in case.options):
+        return ["seccomp"]
+    modes = ["seccomp", "noseccomp"]
+    if (not case.has("m32") and any(no_m32_reason(p) is None for p in progs)
+            and not any(no_m32_reason(p) not in (None, "an i386-only program")
+                        for p in progs)):
+        modes += ["m32", "m32.noseccomp"]
+    return modes
 
 
 def parse_cases(path):
@@ -159,8 +258,43 @@ def parse_cases(path):
                     directives.append((key, value if sep else None))
                 else:
                     options.append(tok)
-            cases.append(Case(name, exits, directives, options, command, lineno))
+            case = Case(name, exits, directives, options, command, lineno)
+            modes = case.values("modes")
+            if modes:
+                modes = modes[0].split(",")
+                for m in modes:
+                    if m not in MODES:
+                        raise SystemExit("%s: +modes: unknown mode %r (known: %s)" % (
+                            where, m, ", ".join(MODES)))
+                    if m.startswith("m32") and not any(
+                            no_m32_reason(p) is None for p in command_programs(command)):
+                        raise SystemExit("%s: +modes=%s: no test program of the command "
+                                         "has an i386 build" % (where, m))
+                    if m.endswith("noseccomp") and "--no-seccomp" in options:
+                        raise SystemExit("%s: +modes=%s with --no-seccomp" % (where, m))
+            else:
+                modes = default_modes(case)
+            for m in case.values("xfail") + case.values("skip-mode"):
+                if m.partition(":")[0] not in modes:
+                    raise SystemExit("%s: %s names mode %r, not one of the case's (%s)" % (
+                        where, "+xfail" if m in case.values("xfail") else "+skip-mode",
+                        m.partition(":")[0], ",".join(modes)))
+            for m in modes:
+                v = case.variant(m)
+                if v.name in names and m != "seccomp":
+                    raise SystemExit("%s: variant %s is also a case of its own" % (where, v.name))
+                names.add(v.name)
+                cases.append(v)
     return cases
+
+
+def mode_directive(case, key):
+    """The REASON of a +KEY=MODE:REASON directive naming the case's mode."""
+    for v in case.values(key):
+        mode, _, reason = v.partition(":")
+        if mode == case.mode:
+            return reason or "no reason given"
+    return None
 
 
 # directive -> takes a value
@@ -168,7 +302,8 @@ DIRECTIVES = {
     "raw": False, "text": False, "stdin": True, "stdout": True, "stderr": False,
     "stderr-has": True, "file": True, "absent": True, "no-trace-file": False,
     "no-expect": False, "wrap": True, "m32": False, "skip-exit": True, "attach": False,
-    "attach-traced": False, "min-events": True, "timeout": True, "example": False,
+    "attach-traced": False, "min-events": True, "timeout": True, "modes": True,
+    "xfail": True, "skip-mode": True, "example": False,
 }
 
 # bounds of the attach cases, in seconds
@@ -611,6 +746,152 @@ def check_expectations(exps, events):
     return failures
 
 
+# ------------------------------------------------------------ text output
+#
+# The text sink (tracer/sink_text.c) writes a block per syscall event:
+#   [pid TID] CALL(ARGS) = RESULT                 (or "= -1 ENAME (...)")
+#       fd F of pid P -> "TEXT": KIND[ ANON], STAT, ACCESS[; name "NAME": TEXT_TARGET]
+#       RESOLUTION: EXPLANATION
+# where STAT is "deleted (nlink 0), dev M:m, ino I" or "not deleted (nlink N),
+# dev ..." for what can have a name, "nlink N, dev ..." for the rest (a pipe,
+# a socket), and absent without stat; the fd line only when the fd was probed.
+
+TEXT_SHORT_ESCAPES = {0x22: '\\"', 0x5c: "\\\\", 0x09: "\\t", 0x0a: "\\n", 0x0b: "\\v",
+                      0x0c: "\\f", 0x0d: "\\r"}
+
+
+def text_quote(v):
+    """pfd_text_quote: bytes from the tracee as the text sink quotes them."""
+    b = as_bytes(v)
+    out = ['"']
+    for i, c in enumerate(b):
+        if 0x20 <= c < 0x7f and c not in (0x22, 0x5c):
+            out.append(chr(c))
+        elif c in TEXT_SHORT_ESCAPES:
+            out.append(TEXT_SHORT_ESCAPES[c])
+        else:
+            nxt = i + 1 < len(b) and 0x30 <= b[i + 1] <= 0x37
+            digits = "%o" % c
+            out.append("\\" + (digits.rjust(3, "0") if nxt else digits))
+    out.append('"')
+    return "".join(out)
+
+
+def text_blocks(text):
+    """A trace's lines grouped: a "[pid N] ..." line and its indented lines."""
+    blocks = []
+    for line in text.splitlines():
+        if line.startswith("[pid ") or not blocks:
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return blocks
+
+
+def known(v):
+    """An expected value given exactly (not absent, not "$any"/"$flags:")."""
+    return v is not None and not (isinstance(v, str) and v.startswith("$"))
+
+
+QUOTED_RE = r'"(?:[^"\\]|\\.)*"'
+
+
+def text_target_regex(obj, t):
+    """The fd line the text sink must print for an expected target t."""
+    link = obj.get("link") if isinstance(obj.get("link"), dict) else {}
+    fd = str(link["fd"]) if is_int(link.get("fd")) else r"\d+"
+    pid = str(link["pid"]) if is_int(link.get("pid")) else r"\d+"
+    text = re.escape(text_quote(t["text"])) if known(t.get("text")) else QUOTED_RE
+    kind = t.get("kind") if known(t.get("kind")) else None
+    if kind is None:
+        kind_re = r"[a-z-]+(?: [^,]+)?"
+    elif kind == "anon-inode":
+        kind_re = re.escape(kind) + " " + (re.escape(t["anon_name"]) if known(t.get("anon_name"))
+                                           else r"[^,]+")
+    else:
+        kind_re = re.escape(kind)
+    tt = obj.get("text_target") if known(obj.get("text_target")) else None
+    nameable = None if tt is None or kind is None else (tt != "not-a-path" or kind == "memfd")
+    # STAT: exact whenever the expectation says enough
+    if "nlink" in t and t["nlink"] is None:
+        stat = ""
+    else:
+        nlink = t.get("nlink") if is_int(t.get("nlink")) else None
+        deleted = t.get("deleted") if isinstance(t.get("deleted"), bool) else (
+            None if nlink is None else nlink == 0)
+        if deleted is True:
+            nlink_re = "0"
+        else:
+            nlink_re = str(nlink) if nlink is not None else r"\d+"
+        word = {True: "deleted ", False: "not deleted ", None: "(?:not )?deleted "}[deleted]
+        named_form = ", %s\\(nlink %s\\)" % (word, nlink_re)
+        plain_form = ", nlink %s" % nlink_re
+        stat = {True: named_form, False: plain_form,
+                None: "(?:%s|%s)" % (named_form, plain_form)}[nameable]
+        stat += ", dev " + (re.escape(t["dev"]) if known(t.get("dev")) else r"\d+:\d+")
+        stat += ", ino " + (str(t["ino"]) if is_int(t.get("ino")) else r"\d+")
+        if "nlink" not in t:
+            stat = "(?:%s)?" % stat
+    access = re.escape(t["access"]) if known(t.get("access")) else r"[a-z-]+"
+    name = re.escape(text_quote(t["name"])) if known(t.get("name")) else QUOTED_RE
+    if tt == "not-a-path":
+        name_re = ""
+    elif tt is not None:
+        name_re = "; name %s: %s" % (name, re.escape(tt))
+    else:
+        name_re = "(?:; name %s: [a-z-]+)?" % name
+    return re.compile(r"^    fd %s of pid %s -> %s: %s%s, %s%s$" % (
+        fd, pid, text, kind_re, stat, access, name_re))
+
+
+def text_block_wants(obj):
+    """What the block of an expected syscall event must hold: a list of
+    (description, predicate on the block's lines)."""
+    wants = []
+    tid = str(obj["tid"]) if is_int(obj.get("tid")) else r"\d+"
+    call = re.escape(obj["syscall"]) if known(obj.get("syscall")) else r"[a-z0-9_]+"
+    head = re.compile(r"^\[pid +%s\] %s\(" % (tid, call))
+    wants.append(("header %s" % head.pattern, lambda b: bool(head.match(b[0]))))
+    path = obj.get("path")
+    if known(path) and isinstance(path, (str, list)):
+        q = text_quote(path)
+        wants.append(("path argument %s" % q, lambda b: q in b[0]))
+    if "result" in obj and (obj["result"] is None or is_int(obj["result"])):
+        r, e = obj["result"], obj.get("errno")
+        if r is None:
+            tail = " = ? <unfinished>"
+            wants.append(("result %r" % tail, lambda b: b[0].endswith(tail)))
+        elif known(e):
+            tail = " = %d %s (" % (r, e)
+            wants.append(("result %r" % tail, lambda b: tail in b[0]))
+        elif "errno" in obj:
+            tail = " = %d" % r
+            wants.append(("result %r" % tail, lambda b: b[0].endswith(tail)))
+    if "target" in obj:
+        t = obj["target"]
+        if t is None:
+            wants.append(("no fd line (target null)",
+                          lambda b: not any(l.startswith("    fd ") for l in b[1:])))
+        elif isinstance(t, dict):
+            rx = text_target_regex(obj, t)
+            wants.append(("fd line %s" % rx.pattern,
+                          lambda b: any(rx.match(l) for l in b[1:])))
+    res = obj.get("resolution")
+    if known(res):
+        line = "    %s: " % res
+        expl = obj.get("explanation")
+        if known(expl) and isinstance(expl, str):
+            line += expl
+            wants.append(("line %r" % line, lambda b: line in b[1:]))
+        else:
+            wants.append(("line %r..." % line, lambda b: any(l.startswith(line) for l in b[1:])))
+    return wants
+
+
+def text_block_misses(wants, block):
+    return [w for w, pred in wants if not pred(block)]
+
+
 # ---------------------------------------------------------------- running
 
 
@@ -702,30 +983,71 @@ class Runner:
         self.bin = os.path.abspath(args.bin)
         self.example_bin = os.path.abspath(args.example_bin) if args.example_bin else None
         self.programs = os.path.abspath(args.programs)
+        self.programs32 = os.path.abspath(args.programs32 or
+                                          args.programs.rstrip("/") + "32")
         self.print_lock = threading.Lock()
+        self._m32_ok = None
+        self._m32_lock = threading.Lock()
 
-    def expand(self, tok, tmp):
+    def program_path(self, prog, m32):
+        """PROGRAMS/PROG, or PROGRAMS32/PROG for an m32 variant when PROG has
+        an i386 build (m32_* programs are i386 already, in PROGRAMS)."""
+        if m32 and no_m32_reason(prog) is None:
+            return os.path.join(self.programs32, prog)
+        return os.path.join(self.programs, prog)
+
+    def expand(self, tok, tmp, case=None, wrap=False):
+        """@PROG and {programs} name the i386 builds in an m32 variant's
+        command; +wrap programs are always the native ones."""
+        m32 = case is not None and case.m32 and not wrap
         if tok.startswith("@"):
-            tok = os.path.join(self.programs, tok[1:])
+            tok = self.program_path(tok[1:], m32)
         if "{deadpid}" in tok:
             tok = tok.replace("{deadpid}", str(dead_pid()))
-        return tok.replace("{tmp}", tmp).replace("{programs}", self.programs)
+        return tok.replace("{tmp}", tmp).replace(
+            "{programs}", self.programs32 if m32 else self.programs)
+
+    def m32_unrunnable(self):
+        """Why i386 builds cannot run here (None: they can). Probed once with
+        PROGRAMS32/exit_status, which must be built."""
+        with self._m32_lock:
+            if self._m32_ok is None:
+                probe = os.path.join(self.programs32, "exit_status")
+                if not os.access(probe, os.X_OK):
+                    self._m32_ok = ("no 32-bit toolchain: %s not built (cc -m32)" % probe)
+                else:
+                    try:
+                        rc = subprocess.run([probe, "7"], stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL, timeout=10).returncode
+                        self._m32_ok = "" if rc == 7 else (
+                            "i386 binaries do not run here (%s 7 exited %d)" % (probe, rc))
+                    except OSError as e:
+                        self._m32_ok = "this kernel cannot run i386 binaries: %s" % e
+            return self._m32_ok or None
 
     def timeout(self, case):
         values = case.values("timeout")
         return float(values[0]) if values else self.args.timeout
 
     def programs_of(self, case):
-        """The test programs a case runs: @PROG tokens of the command and +wrap."""
-        toks = list(case.command or []) + case.values("wrap")
-        return [t[1:] for t in toks if t.startswith("@")]
+        """The paths of the test programs a case runs: those of its command
+        (@PROG, {programs}/PROG) and of +wrap."""
+        paths = [self.program_path(p, case.m32) for p in command_programs(case.command)]
+        paths += [self.program_path(t[1:], False) for t in case.values("wrap")
+                  if t.startswith("@")]
+        return paths
 
     def missing_programs(self, case):
-        return [p for p in self.programs_of(case)
-                if not os.access(os.path.join(self.programs, p), os.X_OK)]
+        return [p for p in self.programs_of(case) if not os.access(p, os.X_OK)]
 
     def run_case(self, case):
+        """(case, problems, log, seconds, status): problems None for a skip,
+        log[0] then says why; status PASS, FAIL, SKIP, XFAIL or XPASS."""
         start = time.monotonic()
+        skip = mode_directive(case, "skip-mode")
+        if skip is not None:
+            return case, None, ["+skip-mode: " + skip], 0.0, "SKIP"
         tmp = tempfile.mkdtemp(prefix="pfdrun.%s." % case.name)
         try:
             problems, log = self._run(case, tmp)
@@ -734,11 +1056,24 @@ class Runner:
         finally:
             if not self.args.keep:
                 shutil.rmtree(tmp, ignore_errors=True)
-        return case, problems, log, time.monotonic() - start
+        status = "SKIP" if problems is None else "FAIL" if problems else "PASS"
+        xfail = mode_directive(case, "xfail")
+        if xfail is not None and status == "FAIL":
+            status = "XFAIL"
+            log = ["expected failure: %s" % xfail] + [
+                "problem: " + p for p in problems] + log
+        elif xfail is not None and status == "PASS":
+            status = "XPASS"
+            problems = ["passed, but +xfail says it fails (%s): drop the +xfail" % xfail]
+        return case, problems, log, time.monotonic() - start, status
 
     def _run(self, case, tmp):
         problems, log = [], []
-        if case.has("m32"):
+        if case.m32:
+            why = self.m32_unrunnable()
+            if why:
+                return None, [why]
+        if case.has("m32") or case.m32:
             missing = self.missing_programs(case)
             if missing:
                 return None, ["no 32-bit toolchain: %s not built (cc -m32)" % " ".join(missing)]
@@ -758,7 +1093,8 @@ class Runner:
             if not self.example_bin:
                 return None, ["no --example-bin given"]
             binary = self.example_bin
-        command = [self.expand(t, tmp) for t in case.command] if case.command is not None else None
+        command = ([self.expand(t, tmp, case) for t in case.command]
+                   if case.command is not None else None)
         options = [self.expand(t, tmp) for t in case.options]
         direct = self.args.direct
         if direct:
@@ -772,7 +1108,7 @@ class Runner:
         else:
             argv = [binary, "--json", "-o", trace] + options + ["--"] + (command or [])
         if not direct:
-            argv = [self.expand(w, tmp) for w in case.values("wrap")] + argv
+            argv = [self.expand(w, tmp, case, wrap=True) for w in case.values("wrap")] + argv
         log.append("$ " + " ".join(shlex.quote(a) for a in argv))
 
         stdin_values = case.values("stdin")
@@ -853,7 +1189,7 @@ class Runner:
         """+attach / +attach-traced: see the directives in the docstring."""
         problems, log = [], []
         trace = os.path.join(tmp, "trace.out")
-        command = [self.expand(t, tmp) for t in case.command or []]
+        command = [self.expand(t, tmp, case) for t in case.command or []]
         options = [self.expand(t, tmp) for t in case.options]
         traced = case.has("attach-traced")
         first_trace = os.path.join(tmp, "first-trace.out")
@@ -986,19 +1322,35 @@ class Runner:
         return problems, log
 
     def _check_text(self, trace, exps):
+        """+text: the text trace, block by block (see text_blocks): every
+        `expect` of a syscall event must match a block after the previous
+        match, on every field the text sink prints (text_block_wants)."""
         with open(trace, "rb") as f:
-            text = f.read().decode("utf-8", "replace")
+            text = f.read().decode("utf-8", "surrogateescape")
         problems = []
+        blocks = text_blocks(text)
+        last = -1
         for kind, _count, obj, _line in exps:
             if kind != "expect" or obj.get("event") != "syscall":
                 continue
-            for key in ("path", "resolution"):
-                v = obj.get(key)
-                if isinstance(v, str) and not v.startswith("$") and v not in text:
-                    problems.append("text trace does not mention %s %r" % (key, v))
-            t = obj.get("target")
-            if isinstance(t, dict) and t.get("deleted") is True and "deleted" not in text:
-                problems.append("text trace does not say the target is deleted")
+            wants = text_block_wants(obj)
+            found = next((i for i in range(last + 1, len(blocks))
+                          if not text_block_misses(wants, blocks[i])), None)
+            if found is not None:
+                last = found
+                continue
+            msg = ["no text block matches an expected %s event after block #%d:"
+                   % (obj.get("syscall", "syscall"), last + 1)]
+            msg += ["    wanted: %s" % w for w, _ in wants]
+            same = [i for i in range(last + 1, len(blocks))
+                    if "syscall" not in obj or
+                    blocks[i][0].startswith("] %s(" % obj["syscall"], blocks[i][0].find("]"))]
+            for i in sorted(same, key=lambda i: len(text_block_misses(wants, blocks[i])))[:3]:
+                msg.append("    candidate block #%d:\n      %s" % (
+                    i + 1, "\n      ".join(blocks[i])))
+                for w in text_block_misses(wants, blocks[i]):
+                    msg.append("      lacks: %s" % w)
+            problems.append("\n".join(msg))
         if not text.strip():
             problems.append("text trace is empty")
         return problems
@@ -1025,6 +1377,8 @@ def main():
     ap.add_argument("--bin", required=True, help="the procfd-trace binary")
     ap.add_argument("--programs", required=True, help="directory of built test programs")
     ap.add_argument("--example-bin", help="procfd-trace built with the example plugin")
+    ap.add_argument("--programs32", help="directory of their i386 builds, for the .m32 "
+                    "variants (default: PROGRAMS32, i.e. the --programs path + \"32\")")
     ap.add_argument("--cases", default=os.path.join(HERE, "cases.txt"))
     ap.add_argument("-k", dest="patterns", action="append", default=[],
                     help="run only the cases whose name contains PATTERN (repeatable)")
@@ -1047,19 +1401,20 @@ def main():
     if args.patterns:
         cases = [c for c in cases if any(p in c.name for p in args.patterns)]
     runner = Runner(args)
-    # +m32 cases skip themselves when their programs are not built
-    missing = sorted({p for c in cases if not c.has("m32") for p in runner.missing_programs(c)})
+    # +m32 cases and .m32 variants skip themselves when their programs are not built
+    missing = sorted({os.path.basename(p) for c in cases if not c.has("m32") and not c.m32
+                      for p in runner.missing_programs(c)})
     if missing:
         print("run.py: test programs not built in %s: %s" % (args.programs, " ".join(missing)),
               file=sys.stderr)
         return 2
 
-    passed = failed = skipped = 0
+    passed = failed = skipped = xfailed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [pool.submit(runner.run_case, c) for c in cases]
         for fut in concurrent.futures.as_completed(futures):
-            case, problems, log, secs = fut.result()
-            if problems is None:
+            case, problems, log, secs, status = fut.result()
+            if status == "SKIP":
                 skipped += 1
                 if log:  # a reason: always said (else only --direct's skips)
                     print("SKIP %s (%s)" % (case.name, log[0]))
@@ -1067,10 +1422,18 @@ def main():
                     print("SKIP %s" % case.name)
                 sys.stdout.flush()
                 continue
+            if status == "XFAIL":
+                xfailed += 1
+                print("XFAIL %s (%.1fs): %s" % (case.name, secs, log[0]))
+                if args.verbose:
+                    for entry in log[1:]:
+                        print("  " + entry.replace("\n", "\n  "))
+                sys.stdout.flush()
+                continue
             if problems:
                 failed += 1
-                print("FAIL %s (%s:%d, %.1fs)" % (case.name, os.path.basename(args.cases),
-                                                 case.lineno, secs))
+                print("%s %s (%s:%d, %.1fs)" % (status, case.name, os.path.basename(args.cases),
+                                               case.lineno, secs))
                 for p in problems:
                     print("  - " + p.replace("\n", "\n    "))
                 for entry in log:
@@ -1082,9 +1445,8 @@ def main():
                     for entry in log:
                         print("  " + entry.replace("\n", "\n  "))
             sys.stdout.flush()
-    if skipped:
-        print("%d skipped" % skipped)
-    print("%d passed, %d failed" % (passed, failed))
+    print("%d passed, %d failed, %d skipped%s" % (
+        passed, failed, skipped, ", %d expected failures" % xfailed if xfailed else ""))
     return 0 if failed == 0 else 1
 
 

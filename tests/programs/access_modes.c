@@ -15,11 +15,11 @@ int main(void)
 		unsigned long fdinfo;
 		const char *fd_flags;
 	} cases[] = {
-		{ O_RDONLY, "read", 0500, KERNEL_O_LARGEFILE, "O_RDONLY|O_LARGEFILE" },
-		{ O_WRONLY | O_APPEND, "write", 0300, O_WRONLY | O_APPEND | KERNEL_O_LARGEFILE,
-		  "O_WRONLY|O_APPEND|O_LARGEFILE" },
-		{ O_RDWR | O_CLOEXEC, "read-write", 0700, O_RDWR | O_CLOEXEC | KERNEL_O_LARGEFILE,
-		  "O_RDWR|O_LARGEFILE|O_CLOEXEC" },
+		{ O_RDONLY, "read", 0500, OPEN_O_LARGEFILE, "O_RDONLY" EXP_LF },
+		{ O_WRONLY | O_APPEND, "write", 0300, O_WRONLY | O_APPEND | OPEN_O_LARGEFILE,
+		  "O_WRONLY|O_APPEND" EXP_LF },
+		{ O_RDWR | O_CLOEXEC, "read-write", 0700, O_RDWR | O_CLOEXEC | OPEN_O_LARGEFILE,
+		  "O_RDWR" EXP_LF "|O_CLOEXEC" },
 		{ O_PATH, "path", 0000, O_PATH, "O_RDONLY|O_PATH" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -31,13 +31,13 @@ int main(void)
 		const char *target = jtarget_file(fd, file, false, cases[i].access,
 						  cases[i].fd_flags);
 		struct stat st;
-		long r = sys_newfstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
+		long r = sys_fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
 		int e = errno;
 		CHECK(r == 0 && S_ISLNK(st.st_mode) && (st.st_mode & 07777) == cases[i].link_mode,
 		      "link mode %04o for %s", cases[i].link_mode, cases[i].access);
 		expect("{%s,\"path\":%s,\"flags\":\"AT_SYMLINK_NOFOLLOW\",%s,\"link\":%s,"
 		       "\"target\":%s,\"resolution\":\"link-itself\"}",
-		       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+		       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 		sys_close(fd);
 	}
 	return 0;

@@ -31,7 +31,7 @@ static int rounds(const char *path)
 	int i = 0;
 	for (; i < count && !stop; i++) {
 		struct stat st;
-		long r = sys_newfstatat(AT_FDCWD, path, &st, 0);
+		long r = sys_fstatat(AT_FDCWD, path, &st, 0);
 		if (r != 0 || st.st_nlink != 0) {
 			fprintf(stderr, "attach_target: round %d: stat %s gave %ld (%s)\n", i, path, r,
 				strerror(errno));
@@ -69,11 +69,11 @@ int main(int argc, char **argv)
 	CHECK(sigaction(SIGTERM, &sa, NULL) == 0, "sigaction");
 
 	tmpdir_create();
-	const char *file = tmp_path("app.log");
-	fd = make_file(file, "log line\n");
-	CHECK(unlink(file) == 0, "unlink");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "app.log",
+							      .content = "log line\n" });
+	fd = m.fd;
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	pthread_t th;
 	if (threaded) {
 		CHECK(pthread_barrier_init(&ready, NULL, 2) == 0, "barrier");
@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 	const char *ev = sfmt("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",\"result\":0,"
 			      "\"errno\":null,\"link\":%s,\"target\":%s,\"text_target\":\"missing\","
 			      "\"resolution\":\"followed\"}",
-			      jcall("newfstatat"), jstr(p), jself(fd), target);
+			      jcall(SC_FSTATAT), jstr(p), jself(fd), target);
 	if (!threaded) {
 		expect("%s", ev);
 		expect("%s", ev);
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 		/* two threads: their events interleave */
 		expect_min(2, "%s", ev);
 		const char *tp = sfmt("/proc/thread-self/fd/%d", fd);
-		expect_min(2, "{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"newfstatat\","
+		expect_min(2, "{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"" SC_FSTATAT "\","
 			   "\"path\":%s,\"result\":0,\"link\":%s,\"target\":%s,"
 			   "\"text_target\":\"missing\",\"resolution\":\"followed\"}",
 			   (int)getpid(), (int)thread_tid, jstr(tp),

@@ -26,7 +26,7 @@ static pid_t spawn(int exit_signal, const char *p, int status)
 	CHECK(r >= 0, "clone3");
 	if (r == 0) {
 		struct stat st;
-		long s = sys_newfstatat(AT_FDCWD, p, &st, 0);
+		long s = sys_fstatat(AT_FDCWD, p, &st, 0);
 		syscall(SYS_exit_group, s == 0 ? status : 99);
 	}
 	return (pid_t)r;
@@ -35,10 +35,10 @@ static pid_t spawn(int exit_signal, const char *p, int status)
 int main(void)
 {
 	tmpdir_create();
-	const char *file = tmp_path("cloned");
-	int fd = make_file(file, "c\n");
-	CHECK(unlink(file) == 0, "unlink");
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR|O_LARGEFILE");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "cloned",
+							      .content = "c\n" });
+	int fd = m.fd;
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	const char *p = self_fd(fd);
 
 	for (int i = 0; i < 2; i++) {
@@ -50,7 +50,7 @@ int main(void)
 		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == want,
 		      "clone3 child %d: exit %d expected (99: its stat failed), got 0x%x", i, want,
 		      status);
-		expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"newfstatat\","
+		expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"" SC_FSTATAT "\","
 		       "\"path\":%s,\"result\":0,\"errno\":null,\"link\":%s,\"target\":%s,"
 		       "\"text_target\":\"missing\",\"resolution\":\"followed\"}",
 		       (int)c, (int)c, jstr(p), jlink(c, 0, fd, "/proc/self/fd/N", "path", "open"),

@@ -14,12 +14,12 @@ int main(void)
 	struct stat st;
 	char buf[64];
 
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == -1 && e == ENOENT, "stat of a closed fd's link");
 	expect("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":null,"
 	       "\"text_target\":null,\"resolution\":\"no-such-fd\",\"explanation\":\"$any\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), link);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), link);
 
 	r = sys_openat(AT_FDCWD, p, O_RDONLY, 0);
 	e = errno;
@@ -37,12 +37,12 @@ int main(void)
 
 	/* A high fd number that was never open. */
 	const char *p999 = self_fd(999);
-	r = sys_newfstatat(AT_FDCWD, p999, &st, AT_SYMLINK_NOFOLLOW);
+	r = sys_fstatat(AT_FDCWD, p999, &st, AT_SYMLINK_NOFOLLOW);
 	e = errno;
 	CHECK(r == -1 && e == ENOENT, "lstat of fd 999's link");
 	expect("{%s,\"path\":%s,\"flags\":\"AT_SYMLINK_NOFOLLOW\",%s,\"link\":%s,\"target\":null,"
 	       "\"text_target\":null,\"resolution\":\"no-such-fd\"}",
-	       jcall("newfstatat"), jstr(p999), jres(r, e),
+	       jcall(SC_FSTATAT), jstr(p999), jres(r, e),
 	       jlink(getpid(), 0, 999, "/proc/self/fd/N", "path", "no-fd"));
 
 	/* A process that has exited and been reaped. */
@@ -53,12 +53,12 @@ int main(void)
 	int status;
 	CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status), "waitpid");
 	const char *pdead = sfmt("/proc/%d/fd/0", (int)child);
-	r = sys_newfstatat(AT_FDCWD, pdead, &st, 0);
+	r = sys_fstatat(AT_FDCWD, pdead, &st, 0);
 	e = errno;
 	CHECK(r == -1 && e == ENOENT, "stat of a dead process's fd link");
 	expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":null,"
 	       "\"text_target\":null,\"resolution\":\"no-such-process\"}",
-	       jcall("newfstatat"), jstr(pdead), jres(r, e),
+	       jcall(SC_FSTATAT), jstr(pdead), jres(r, e),
 	       jlink(child, 0, 0, "/proc/PID/fd/N", "path", "no-process"));
 	return 0;
 }

@@ -1,4 +1,5 @@
-/* deleted_fd3_wrap COMMAND [ARGS...]: runs COMMAND with fd 3 open on a file
+/* pfdtest: no-m32 (a wrapper that runs procfd-trace, never the tracee: always native)
+ * deleted_fd3_wrap COMMAND [ARGS...]: runs COMMAND with fd 3 open on a file
  * that was deleted, and expects the README's example: procfd-trace --json --
  * cat /proc/self/fd/3 shows openat resolution "followed", target.deleted
  * true and text_target "missing" (and cat prints the deleted content). */
@@ -8,13 +9,13 @@ int main(int argc, char **argv)
 {
 	CHECK(argc >= 2, "usage: deleted_fd3_wrap COMMAND [ARGS...]");
 	tmpdir_create();
-	const char *file = tmp_path("x");
-	int fd = make_file(file, "content of a deleted file\n");
-	CHECK(fd == 3 || dup2(fd, 3) == 3, "fd 3");
-	if (fd != 3)
-		close(fd);
-	CHECK(unlink(file) == 0, "unlink");
-	const char *target = jtarget_file(3, file, true, "read-write", NULL);
+	struct made_fd m = make_fd("deleted", (struct fd_params){
+		.name = "x", .content = "content of a deleted file\n" });
+	CHECK(m.fd == 3 || dup2(m.fd, 3) == 3, "fd 3");
+	if (m.fd != 3)
+		close(m.fd);
+	m.fd = 3;
+	const char *target = jtarget_made(&m, NULL);
 	expect("{\"event\":\"syscall\",\"syscall\":\"openat\",\"path\":\"/proc/self/fd/3\","
 	       "\"errno\":null,\"link\":{\"what\":\"fd\",\"fd\":3,\"spelling\":\"/proc/self/fd/N\"},"
 	       "\"target\":%s,\"text_target\":\"missing\",\"resolution\":\"followed\"}",

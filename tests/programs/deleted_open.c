@@ -8,13 +8,13 @@ static const char CONTENT[] = "the content of a deleted file\n";
 int main(void)
 {
 	tmpdir_create();
-	const char *file = tmp_path("deleted.txt");
-	int fd = make_file(file, CONTENT);
-	CHECK(unlink(file) == 0, "unlink %s", file);
-	CHECK(fd_stat(fd).st_nlink == 0, "nlink 0 after unlink");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "deleted.txt",
+							      .content = CONTENT });
+	int fd = m.fd;
+	const char *file = m.path;
 
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 
 	long r = sys_openat(AT_FDCWD, p, O_RDONLY, 0);
 	int e = errno;

@@ -23,12 +23,13 @@ int main(void)
 	 * the order they happened even when stdout is a pipe. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tmpdir_create();
-	const char *file = tmp_path("notes.txt");
 	static const char content[] = "Remember: the link still works.\n";
-	int fd = make_file(file, content);
-	CHECK(unlink(file) == 0, "unlink");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "notes.txt",
+							      .content = content });
+	int fd = m.fd;
+	const char *file = m.path;
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	printf("demo: wrote %s, kept fd %d open, then deleted the file.\n", file, fd);
 
 	/* open, like cat */
@@ -46,23 +47,23 @@ int main(void)
 
 	/* stat follows the link to the held inode */
 	struct stat st;
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	CHECK(r == 0, "stat");
 	printf("demo: stat: inode %lu, %ld bytes, %lu links\n", (unsigned long)st.st_ino,
 	       (long)st.st_size, (unsigned long)st.st_nlink);
 	demo_expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 
 	/* lstat describes the link itself */
-	r = sys_newfstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
+	r = sys_fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
 	e = errno;
 	CHECK(r == 0 && S_ISLNK(st.st_mode), "lstat");
 	printf("demo: lstat: a symbolic link, mode %04o\n", (unsigned)(st.st_mode & 07777));
 	demo_expect("{%s,\"path\":%s,\"flags\":\"AT_SYMLINK_NOFOLLOW\",%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"link-itself\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 
 	/* readlink gives a name that no longer exists */
 	r = sys_readlinkat(AT_FDCWD, p, buf, sizeof buf - 1);

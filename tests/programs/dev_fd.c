@@ -18,7 +18,7 @@ int main(void)
 	pid_t pid = getpid();
 	const char *file = tmp_path("stdin-file");
 	int fd = make_file(file, CONTENT);
-	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
 
 	/* /dev/fd/N */
 	const char *p = sfmt("/dev/fd/%d", fd);
@@ -35,7 +35,7 @@ int main(void)
 
 	/* /dev/stdin, after stdin is redirected from the file */
 	CHECK(dup2(fd, 0) == 0, "dup2 to stdin");
-	const char *target0 = jtarget_file(0, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target0 = jtarget_file(0, file, false, "read-write", "O_RDWR" EXP_LF);
 	r = sys_openat(AT_FDCWD, "/dev/stdin", O_RDONLY, 0);
 	e = errno;
 	CHECK_OK(r, "open /dev/stdin");
@@ -49,12 +49,12 @@ int main(void)
 
 	/* /dev/stderr: whatever stderr is, the target is its inode. */
 	struct stat st, est = fd_stat(2);
-	r = sys_newfstatat(AT_FDCWD, "/dev/stderr", &st, 0);
+	r = sys_fstatat(AT_FDCWD, "/dev/stderr", &st, 0);
 	e = errno;
 	CHECK(r == 0 && st.st_ino == est.st_ino, "stat /dev/stderr");
 	expect("{%s,\"path\":\"/dev/stderr\",\"flags\":\"0\",%s,\"link\":%s,\"target\":{"
 	       "\"ino\":%lu,\"dev\":%s,\"nlink\":%lu},\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jres(r, e), jlink(pid, 0, 2, "/dev/stderr", "path", "open"),
+	       jcall(SC_FSTATAT), jres(r, e), jlink(pid, 0, 2, "/dev/stderr", "path", "open"),
 	       (unsigned long)est.st_ino, jdev(est.st_dev), (unsigned long)est.st_nlink);
 
 	/* the directory /dev/fd itself */

@@ -19,7 +19,7 @@ int main(void)
 	pid_t pid = getpid();
 	const char *file = tmp_path("by-dirfd");
 	int fd = make_file(file, "dirfd\n");
-	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
 	const char *n = sfmt("%d", fd);
 	const char *fdbase = sfmt("/proc/%d/fd", (int)pid);
 	struct stat st;
@@ -47,19 +47,19 @@ int main(void)
 	       jcall("openat"), dfd, jstr(n), jres(r, e), dlink, target);
 	sys_close((int)r);
 
-	r = sys_newfstatat(dfd, n, &st, 0);
+	r = sys_fstatat(dfd, n, &st, 0);
 	e = errno;
 	CHECK(r == 0 && S_ISREG(st.st_mode), "newfstatat(dirfd, N)");
 	expect("{%s,\"dirfd\":%d,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), dfd, jstr(n), jres(r, e), dlink, target);
+	       jcall(SC_FSTATAT), dfd, jstr(n), jres(r, e), dlink, target);
 
-	r = sys_newfstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW);
+	r = sys_fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW);
 	e = errno;
 	CHECK(r == 0 && S_ISLNK(st.st_mode), "newfstatat(dirfd, N, NOFOLLOW)");
 	expect("{%s,\"dirfd\":%d,\"path\":%s,\"flags\":\"AT_SYMLINK_NOFOLLOW\",%s,\"link\":%s,"
 	       "\"target\":%s,\"resolution\":\"link-itself\"}",
-	       jcall("newfstatat"), dfd, jstr(n), jres(r, e), dlink, target);
+	       jcall(SC_FSTATAT), dfd, jstr(n), jres(r, e), dlink, target);
 
 	r = sys_readlinkat(dfd, n, buf, sizeof buf);
 	e = errno;
@@ -70,23 +70,23 @@ int main(void)
 
 	/* "../fd/N" from the same dirfd */
 	const char *up = sfmt("../fd/%d", fd);
-	r = sys_newfstatat(dfd, up, &st, 0);
+	r = sys_fstatat(dfd, up, &st, 0);
 	e = errno;
 	CHECK(r == 0, "newfstatat(dirfd, ../fd/N)");
 	expect("{%s,\"dirfd\":%d,\"path\":%s,%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), dfd, jstr(up), jres(r, e), dlink, target);
+	       jcall(SC_FSTATAT), dfd, jstr(up), jres(r, e), dlink, target);
 
 	/* a dirfd on /proc/self (that is, /proc/PID) with "fd/N" */
 	int pdfd = (int)sys_openat(AT_FDCWD, "/proc/self", O_RDONLY | O_DIRECTORY, 0);
 	CHECK(pdfd >= 0, "open /proc/self");
 	const char *fdn = sfmt("fd/%d", fd);
-	r = sys_newfstatat(pdfd, fdn, &st, 0);
+	r = sys_fstatat(pdfd, fdn, &st, 0);
 	e = errno;
 	CHECK(r == 0, "newfstatat(/proc/self dirfd, fd/N)");
 	expect("{%s,\"dirfd\":%d,\"path\":%s,%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), pdfd, jstr(fdn), jres(r, e),
+	       jcall(SC_FSTATAT), pdfd, jstr(fdn), jres(r, e),
 	       rel_link(fd, "/proc/PID/fd/N", "dirfd", sfmt("/proc/%d", (int)pid), "open"),
 	       target);
 
@@ -94,12 +94,12 @@ int main(void)
 	int rootfd = (int)sys_openat(AT_FDCWD, "/", O_RDONLY | O_DIRECTORY, 0);
 	CHECK(rootfd >= 0, "open /");
 	const char *rel = sfmt("proc/self/fd/%d", fd);
-	r = sys_newfstatat(rootfd, rel, &st, 0);
+	r = sys_fstatat(rootfd, rel, &st, 0);
 	e = errno;
 	CHECK(r == 0, "newfstatat(/ dirfd, proc/self/fd/N)");
 	expect("{%s,\"dirfd\":%d,\"path\":%s,%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), rootfd, jstr(rel), jres(r, e),
+	       jcall(SC_FSTATAT), rootfd, jstr(rel), jres(r, e),
 	       rel_link(fd, "/proc/self/fd/N", "dirfd", "/", "open"), target);
 
 	/* the working directory */
@@ -123,21 +123,21 @@ int main(void)
 	       jcall("openat"), jstr(n), jres(r, e), clink, target);
 	sys_close((int)r);
 
-	r = syscall(SYS_stat, n, &st);
+	r = sys_stat(n, &st);
 	e = errno;
 	CHECK(r == 0, "stat(N) in /proc/self/fd");
 	expect("{%s,\"dirfd\":null,\"path\":%s,\"flags\":null,%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"followed\"}",
-	       jcall("stat"), jstr(n), jres(r, e), clink, target);
+	       jcall(SC_STAT), jstr(n), jres(r, e), clink, target);
 
 	/* a closed fd, relative */
 	const char *closed = "999";
-	r = sys_newfstatat(AT_FDCWD, closed, &st, 0);
+	r = sys_fstatat(AT_FDCWD, closed, &st, 0);
 	e = errno;
 	CHECK(r == -1 && e == ENOENT, "stat(999) in /proc/self/fd");
 	expect("{%s,\"path\":\"999\",%s,\"link\":%s,\"target\":null,"
 	       "\"resolution\":\"no-such-fd\"}",
-	       jcall("newfstatat"), jres(r, e),
+	       jcall(SC_FSTATAT), jres(r, e),
 	       rel_link(999, "/proc/PID/fd/N", "cwd", fdbase, "no-fd"));
 	CHECK(fchdir(here) == 0, "fchdir back");
 
@@ -145,7 +145,7 @@ int main(void)
 	int tmpfd = (int)sys_openat(AT_FDCWD, tmp_path(""), O_RDONLY | O_DIRECTORY, 0);
 	CHECK(tmpfd >= 0, "open tmpdir");
 	sys_close(make_file(tmp_path(n), "not a link\n"));
-	r = sys_newfstatat(tmpfd, n, &st, 0);
+	r = sys_fstatat(tmpfd, n, &st, 0);
 	CHECK(r == 0 && S_ISREG(st.st_mode), "stat(tmpdir, N)");
 	r = sys_openat(tmpfd, n, O_RDONLY, 0);
 	CHECK_OK(r, "openat(tmpdir, N)");

@@ -14,11 +14,11 @@ int main(int argc, char **argv)
 	CHECK(fd >= 0, "open /");
 	const char *p = sfmt("/dev/fd/%d", fd);
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0 && S_ISDIR(st.st_mode), "stat %s", p);
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e),
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e),
 	       jlink(getpid(), 0, fd, "/dev/fd/N", "path", "open"),
 	       jtarget_full(fd, "/", 1, "/", 1, false, "directory", "read", NULL));
 

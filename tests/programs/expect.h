@@ -46,6 +46,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -73,6 +77,24 @@
 			exit(EXPECT_ENV_FAILURE);                              \
 		}                                                              \
 	} while (0)
+
+/* Exit status of a program that cannot set up its scenario here (no
+ * privilege, no other user...): the case is declared +skip-exit=77 and the
+ * harness reports SKIP with the last line of stderr, which says why. A
+ * program must never pass without making the calls it is about. */
+#define EXPECT_SKIP 77
+
+static inline __attribute__((noreturn, format(printf, 1, 2))) void skip(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("skip: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	fflush(stdout);
+	exit(EXPECT_SKIP);
+}
 
 /* The call must succeed: r >= 0. */
 #define CHECK_OK(r, what) CHECK((r) >= 0, "%s should succeed, got %ld", (what), (long)(r))
@@ -315,6 +337,17 @@ static inline pid_t exp_gettid(void)
 #define EXP_ARCH "$any"
 #endif
 
+/* The names of the calls whose number differs by arch (see sys_fstatat). */
+#if defined(__i386__)
+#define SC_FSTATAT "fstatat64"
+#define SC_STAT "stat64"
+#define SC_LSTAT "lstat64"
+#else
+#define SC_FSTATAT "newfstatat"
+#define SC_STAT "stat"
+#define SC_LSTAT "lstat"
+#endif
+
 static inline const char *jcall(const char *sc)
 {
 	return sfmt("\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"%s\","
@@ -397,12 +430,37 @@ static inline long sys_openat(int dirfd, const char *path, int flags, mode_t mod
 	return syscall(SYS_openat, dirfd, path, flags, mode);
 }
 
-#ifdef SYS_newfstatat /* x86-64 only: i386 has fstatat64 */
-static inline long sys_newfstatat(int dirfd, const char *path, struct stat *st, int flags)
+/* fstatat: newfstatat on x86-64, fstatat64 on i386 (which has no
+ * newfstatat), named SC_FSTATAT in expectations. On i386 struct stat is the
+ * kernel's struct stat64 (_FILE_OFFSET_BITS 64, see fd_stat). */
+static inline long sys_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
+#if defined(__i386__)
+	return syscall(SYS_fstatat64, dirfd, path, st, flags);
+#else
 	return syscall(SYS_newfstatat, dirfd, path, st, flags);
-}
 #endif
+}
+
+/* stat and lstat: i386's SYS_stat/SYS_lstat fill the old 32-bit struct
+ * stat; stat64/lstat64 fill the struct stat we have. */
+static inline long sys_stat(const char *path, struct stat *st)
+{
+#if defined(__i386__)
+	return syscall(SYS_stat64, path, st);
+#else
+	return syscall(SYS_stat, path, st);
+#endif
+}
+
+static inline long sys_lstat(const char *path, struct stat *st)
+{
+#if defined(__i386__)
+	return syscall(SYS_lstat64, path, st);
+#else
+	return syscall(SYS_lstat, path, st);
+#endif
+}
 
 static inline long sys_readlinkat(int dirfd, const char *path, char *buf, size_t size)
 {
@@ -433,6 +491,18 @@ static inline unsigned long fdinfo_flags(int fd)
 /* O_LARGEFILE as the kernel stores it in f_flags on x86-64 (glibc defines
  * O_LARGEFILE as 0 there, but the kernel forces the bit on 64-bit opens). */
 #define KERNEL_O_LARGEFILE 0100000UL
+
+/* What an open by raw syscall gets in f_flags: O_LARGEFILE on x86-64, where
+ * the kernel forces it, none on i386 (glibc's open() would add it, the raw
+ * call does not). OPEN_O_LARGEFILE is the bit, EXP_LF its "|O_LARGEFILE" in
+ * an fd_flags word ("O_RDWR" EXP_LF). A memfd has it everywhere. */
+#if defined(__i386__)
+#define OPEN_O_LARGEFILE 0UL
+#define EXP_LF ""
+#else
+#define OPEN_O_LARGEFILE KERNEL_O_LARGEFILE
+#define EXP_LF "|O_LARGEFILE"
+#endif
 
 /* Read up to size-1 bytes from fd at offset 0 into buf, NUL-terminated. */
 static inline ssize_t read_text(int fd, char *buf, size_t size)
@@ -494,6 +564,253 @@ static inline const char *tmp_path(const char *name)
 {
 	CHECK(exp_tmpdir[0] != '\0', "tmpdir_create() first");
 	return sfmt("%s/%s", exp_tmpdir, name);
+}
+
+/* ------------------------------------------------------------ fd factories */
+
+/* After util-linux's tests/helpers/test_mkfds.c: one table of factories,
+ * each making an fd of one kind the way the scenarios need it, so that the
+ * setup is written (and its assumptions checked) once. A program calls
+ *
+ *   struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "x" });
+ *
+ * and gets the fd and what its expectations need to know about it. Files
+ * live in the temp directory: call tmpdir_create() first. Factories make
+ * the same calls in the same order as the code they replace, so the fd
+ * numbers (and the traces) are the same. */
+
+struct fd_params {
+	const char *name;     /* file name in the temp dir, memfd name */
+	const char *name2;    /* renamed: the new name; replaced: the replacing
+			       * file; hardlink-removed: the link that stays */
+	const char *content;  /* written into the file (default "x\n") */
+	const char *content2; /* replaced: the replacing file's content */
+};
+
+struct made_fd {
+	int fd;               /* the fd the scenario is about */
+	int fd2;              /* pipe: the write end; socketpair: the peer; else -1 */
+	const char *path;     /* the file's name (deleted: the removed one;
+			       * renamed: the new one; tmpfile: DIR/#INO) */
+	const char *path2;    /* renamed: the old name; replaced: the replacing
+			       * file's first name; hardlink-removed: the link
+			       * that stays; else NULL */
+	ino_t ino;            /* fd's inode when made */
+	ino_t ino2;           /* replaced: the replacing file's inode; else 0 */
+	const char *text;     /* the kernel's text of the fd link: target.text */
+	const char *name;     /* target.name: text without the " (deleted)" marker */
+	bool name_deleted;    /* target.name_deleted */
+	const char *kind;     /* target.kind */
+	const char *anon;     /* anon-inode: target.anon_name; else NULL */
+	const char *access;   /* target.access: the access mode the fd was made with */
+};
+
+struct fd_factory {
+	const char *name;
+	const char *desc;
+	void (*make)(struct made_fd *m, const struct fd_params *p);
+};
+
+static inline const char *fdp_content(const struct fd_params *p)
+{
+	return p->content ? p->content : "x\n";
+}
+
+/* A regular file's fd named path, marked or not. */
+static inline void made_file(struct made_fd *m, int fd, const char *path, bool marked,
+			     const char *access)
+{
+	m->fd = fd;
+	m->path = path;
+	m->ino = fd_stat(fd).st_ino;
+	m->text = marked ? sfmt("%s (deleted)", path) : path;
+	m->name = path;
+	m->name_deleted = marked;
+	m->kind = "regular";
+	m->access = access;
+}
+
+/* Something that is not a path: text == name, no marker. */
+static inline void made_nonpath(struct made_fd *m, int fd, const char *text, const char *kind,
+				const char *access)
+{
+	m->fd = fd;
+	m->ino = fd_stat(fd).st_ino;
+	m->text = m->name = text;
+	m->name_deleted = false;
+	m->kind = kind;
+	m->access = access;
+}
+
+static inline void fdf_file(struct made_fd *m, const struct fd_params *p)
+{
+	const char *file = tmp_path(p->name ? p->name : "file");
+	made_file(m, make_file(file, fdp_content(p)), file, false, "read-write");
+}
+
+static inline void fdf_deleted(struct made_fd *m, const struct fd_params *p)
+{
+	const char *file = tmp_path(p->name ? p->name : "deleted");
+	int fd = make_file(file, fdp_content(p));
+	CHECK(unlink(file) == 0, "unlink %s", file);
+	CHECK(fd_stat(fd).st_nlink == 0, "nlink 0 after unlink");
+	made_file(m, fd, file, true, "read-write");
+}
+
+static inline void fdf_renamed(struct made_fd *m, const struct fd_params *p)
+{
+	const char *old = tmp_path(p->name ? p->name : "before-rename");
+	const char *new = tmp_path(p->name2 ? p->name2 : "after-rename");
+	int fd = make_file(old, fdp_content(p));
+	CHECK(rename(old, new) == 0, "rename");
+	made_file(m, fd, new, false, "read-write");
+	m->path2 = old;
+}
+
+static inline void fdf_replaced(struct made_fd *m, const struct fd_params *p)
+{
+	const char *name = tmp_path(p->name ? p->name : "replaced");
+	const char *next = tmp_path(p->name2 ? p->name2 : sfmt("%s.new", p->name ? p->name
+								      : "replaced"));
+	int fd = make_file(name, fdp_content(p));
+	ino_t old_ino = fd_stat(fd).st_ino;
+	int nfd = make_file(next, p->content2 ? p->content2 : "new\n");
+	m->ino2 = fd_stat(nfd).st_ino;
+	sys_close(nfd);
+	CHECK(rename(next, name) == 0, "rename over");
+	CHECK(fd_stat(fd).st_nlink == 0, "old inode nlink 0");
+	made_file(m, fd, name, true, "read-write");
+	m->ino = old_ino;
+	m->path2 = next;
+}
+
+static inline void fdf_hardlink_removed(struct made_fd *m, const struct fd_params *p)
+{
+	const char *a = tmp_path(p->name ? p->name : "first-link");
+	const char *b = tmp_path(p->name2 ? p->name2 : "second-link");
+	sys_close(make_file(a, fdp_content(p)));
+	CHECK(link(a, b) == 0, "link");
+	int fd = (int)sys_openat(AT_FDCWD, a, O_RDONLY, 0);
+	CHECK(fd >= 0, "open %s", a);
+	CHECK(unlink(a) == 0, "unlink %s", a);
+	CHECK(fd_stat(fd).st_nlink == 1, "nlink 1");
+	made_file(m, fd, a, true, "read");
+	m->path2 = b;
+}
+
+static inline void fdf_tmpfile(struct made_fd *m, const struct fd_params *p)
+{
+	CHECK(exp_tmpdir[0] != '\0', "tmpdir_create() first");
+	int fd = (int)sys_openat(AT_FDCWD, exp_tmpdir, O_TMPFILE | O_RDWR, 0600);
+	CHECK(fd >= 0, "O_TMPFILE in %s", exp_tmpdir);
+	const char *c = fdp_content(p);
+	CHECK(write(fd, c, strlen(c)) == (ssize_t)strlen(c), "write");
+	struct stat st = fd_stat(fd);
+	CHECK(st.st_nlink == 0, "O_TMPFILE nlink 0");
+	made_file(m, fd, tmp_path(sfmt("#%lu", (unsigned long)st.st_ino)), true, "read-write");
+}
+
+static inline void fdf_memfd(struct made_fd *m, const struct fd_params *p)
+{
+	const char *name = p->name ? p->name : "pfdtest-memfd";
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	CHECK(fd >= 0, "memfd_create");
+	const char *c = fdp_content(p);
+	CHECK(write(fd, c, strlen(c)) == (ssize_t)strlen(c), "write memfd");
+	CHECK(fd_stat(fd).st_nlink == 0, "memfd nlink 0");
+	made_nonpath(m, fd, sfmt("/memfd:%s (deleted)", name), "memfd", "read-write");
+	m->name = sfmt("/memfd:%s", name);
+	m->name_deleted = true;
+}
+
+static inline void fdf_pipe(struct made_fd *m, const struct fd_params *p)
+{
+	(void)p;
+	int pp[2];
+	CHECK(pipe(pp) == 0, "pipe");
+	CHECK(S_ISFIFO(fd_stat(pp[0]).st_mode), "pipe is a FIFO inode");
+	made_nonpath(m, pp[0], sfmt("pipe:[%lu]", (unsigned long)fd_stat(pp[0]).st_ino), "pipe",
+		     "read");
+	m->fd2 = pp[1];
+}
+
+static inline void fdf_socketpair(struct made_fd *m, const struct fd_params *p)
+{
+	(void)p;
+	int sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+	made_nonpath(m, sv[0], sfmt("socket:[%lu]", (unsigned long)fd_stat(sv[0]).st_ino),
+		     "socket", "read-write");
+	m->fd2 = sv[1];
+}
+
+static inline void made_anon(struct made_fd *m, int fd, const char *anon)
+{
+	made_nonpath(m, fd, sfmt("anon_inode:%s", anon), "anon-inode", "read-write");
+	m->anon = anon;
+}
+
+static inline void fdf_eventfd(struct made_fd *m, const struct fd_params *p)
+{
+	(void)p;
+	int fd = eventfd(0, 0);
+	CHECK(fd >= 0, "eventfd");
+	made_anon(m, fd, "[eventfd]");
+}
+
+static inline void fdf_epoll(struct made_fd *m, const struct fd_params *p)
+{
+	(void)p;
+	int fd = epoll_create1(EPOLL_CLOEXEC);
+	CHECK(fd >= 0, "epoll_create1");
+	made_anon(m, fd, "[eventpoll]");
+}
+
+static inline void fdf_pidfd(struct made_fd *m, const struct fd_params *p)
+{
+	(void)p;
+	int fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	CHECK(fd >= 0, "pidfd_open");
+	made_anon(m, fd, "[pidfd]");
+}
+
+/* The factory called name: fd made, facts filled in (CHECKed: exit 99). */
+static inline struct made_fd make_fd(const char *name, struct fd_params p)
+{
+	static const struct fd_factory factories[] = {
+		{ "file", "a regular file, open O_RDWR", fdf_file },
+		{ "deleted", "a file unlinked while open (nlink 0, name marked)", fdf_deleted },
+		{ "renamed", "a file renamed while open (name2 is the new name)", fdf_renamed },
+		{ "replaced", "a file another was renamed over (nlink 0; ino2: the new one)",
+		  fdf_replaced },
+		{ "hardlink-removed", "open O_RDONLY by a link since removed, the other stays "
+		  "(nlink 1, name marked)", fdf_hardlink_removed },
+		{ "tmpfile", "an O_TMPFILE in the temp dir (nlink 0, text DIR/#INO)", fdf_tmpfile },
+		{ "memfd", "memfd_create(name, MFD_CLOEXEC)", fdf_memfd },
+		{ "pipe", "pipe(2): fd the read end, fd2 the write end", fdf_pipe },
+		{ "socketpair", "AF_UNIX SOCK_STREAM pair: fd and its peer fd2", fdf_socketpair },
+		{ "eventfd", "eventfd(0, 0)", fdf_eventfd },
+		{ "epoll", "epoll_create1(EPOLL_CLOEXEC)", fdf_epoll },
+		{ "pidfd", "pidfd_open of the caller", fdf_pidfd },
+	};
+	for (size_t i = 0; i < sizeof factories / sizeof factories[0]; i++) {
+		if (strcmp(factories[i].name, name) == 0) {
+			struct made_fd m = { .fd = -1, .fd2 = -1 };
+			factories[i].make(&m, &p);
+			return m;
+		}
+	}
+	CHECK(0, "make_fd: no factory %s", name);
+	__builtin_unreachable();
+}
+
+/* The "target" object of a made fd as it is now (nlink, deleted and dev
+ * from fstat), with access and fd_flags given (fd_flags a "$flags:" set,
+ * NULL for "$any"). */
+static inline const char *jtarget_made(const struct made_fd *m, const char *fd_flags)
+{
+	return jtarget_full(m->fd, m->text, strlen(m->text), m->name, strlen(m->name),
+			    m->name_deleted, m->kind, m->access, fd_flags);
 }
 
 #endif

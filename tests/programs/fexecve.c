@@ -17,7 +17,7 @@ int main(int argc, char **argv)
 	CHECK(n > 0, "readlink /proc/self/exe");
 	exe[n] = '\0';
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, exe, false, "read", "O_RDONLY|O_LARGEFILE");
+	const char *target = jtarget_file(fd, exe, false, "read", "O_RDONLY" EXP_LF);
 	/* exec follows the link; the pid stays, the syscall event comes after
 	 * the exec event */
 	expect("{\"event\":\"exec\",\"pid\":%d,\"old_tid\":%d}", (int)getpid(), (int)getpid());

@@ -9,11 +9,11 @@
 int main(void)
 {
 	tmpdir_create();
-	const char *file = tmp_path("shared-by-fork");
-	int fd = make_file(file, "inherited\n");
-	CHECK(unlink(file) == 0, "unlink");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "shared-by-fork",
+							      .content = "inherited\n" });
+	int fd = m.fd;
 	pid_t parent = getpid();
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 
 	pid_t child = fork();
 	CHECK(child >= 0, "fork");
@@ -32,27 +32,27 @@ int main(void)
 		/* The parent's table, by pid. */
 		const char *pp = sfmt("/proc/%d/fd/%d", (int)parent, fd);
 		struct stat st;
-		r = sys_newfstatat(AT_FDCWD, pp, &st, 0);
+		r = sys_fstatat(AT_FDCWD, pp, &st, 0);
 		e = errno;
 		CHECK(r == 0 && st.st_nlink == 0, "child: stat parent's link");
 		const char *plink = jlink(parent, 0, fd, "/proc/PID/fd/N", "path", "open");
 		expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"followed\"}",
-		       jcall("newfstatat"), jstr(pp), jres(r, e), plink, target);
+		       jcall(SC_FSTATAT), jstr(pp), jres(r, e), plink, target);
 
 		/* Closed in the child only. */
 		sys_close(fd);
-		r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+		r = sys_fstatat(AT_FDCWD, p, &st, 0);
 		e = errno;
 		CHECK(r == -1 && e == ENOENT, "child: stat own closed fd");
 		expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":null,"
 		       "\"resolution\":\"no-such-fd\"}",
-		       jcall("newfstatat"), jstr(p), jres(r, e),
+		       jcall(SC_FSTATAT), jstr(p), jres(r, e),
 		       jlink(me, 0, fd, "/proc/self/fd/N", "path", "no-fd"));
-		r = sys_newfstatat(AT_FDCWD, pp, &st, 0);
+		r = sys_fstatat(AT_FDCWD, pp, &st, 0);
 		e = errno;
 		CHECK(r == 0, "child: the parent still holds it");
 		expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"followed\"}",
-		       jcall("newfstatat"), jstr(pp), jres(r, e), plink, target);
+		       jcall(SC_FSTATAT), jstr(pp), jres(r, e), plink, target);
 		fflush(stdout);
 		_exit(5);
 	}
@@ -67,11 +67,11 @@ int main(void)
 	/* The parent, after the child: its own pid. */
 	const char *p = self_fd(fd);
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0, "parent: stat");
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 	/* Exactly two events of the child name its own /proc/self/fd/N. */
 	expect_count(2, "{\"event\":\"syscall\",\"pid\":%d,\"path\":%s}", (int)child, jstr(p));
 	expect_count(1, "{\"event\":\"syscall\",\"pid\":%d,\"path\":%s}", (int)parent, jstr(p));

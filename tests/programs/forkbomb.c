@@ -17,7 +17,7 @@ int main(void)
 	int fd = make_file(file, "shared\n");
 	/* copies: the expectations below outlive expect.h's ring of buffers */
 	const char *target =
-		strdup(jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE"));
+		strdup(jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF));
 	const char *p = strdup(jstr(self_fd(fd)));
 	const char *path = self_fd(fd);
 	ino_t ino = fd_stat(fd).st_ino;
@@ -30,7 +30,7 @@ int main(void)
 		CHECK(pids[i] >= 0, "fork %d", i);
 		if (pids[i] == 0) {
 			struct stat st;
-			long r = sys_newfstatat(AT_FDCWD, path, &st, 0);
+			long r = sys_fstatat(AT_FDCWD, path, &st, 0);
 			_exit(r == 0 && st.st_ino == ino ? i % 256 : 255);
 		}
 	}
@@ -43,7 +43,7 @@ int main(void)
 	}
 	for (int i = 0; i < NCHILDREN; i++) {
 		int c = (int)pids[i];
-		expect_count(1, "{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"newfstatat\","
+		expect_count(1, "{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"" SC_FSTATAT "\","
 			     "\"path\":%s,\"result\":0,\"errno\":null,\"link\":%s,\"target\":%s,"
 			     "\"text_target\":\"same-file\",\"resolution\":\"followed\"}",
 			     c, c, p, jlink(c, 0, fd, "/proc/self/fd/N", "path", "open"), target);

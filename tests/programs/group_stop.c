@@ -46,10 +46,10 @@ static void fail(const char *fmt, ...)
 int main(void)
 {
 	tmpdir_create();
-	const char *file = tmp_path("held");
-	int fd = make_file(file, "x\n");
-	CHECK(unlink(file) == 0, "unlink");
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR|O_LARGEFILE");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "held",
+							      .content = "x\n" });
+	int fd = m.fd;
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	const char *p = self_fd(fd);
 	int progress[2];
 	CHECK(pipe2(progress, O_CLOEXEC) == 0, "pipe");
@@ -62,7 +62,7 @@ int main(void)
 		raise(SIGSTOP);
 		/* only after SIGCONT */
 		struct stat st;
-		long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+		long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 		CHECK(r == 0 && st.st_nlink == 0, "child: stat after SIGCONT");
 		CHECK(write(progress[1], "c", 1) == 1, "child: write");
 		_exit(0);
@@ -99,7 +99,7 @@ int main(void)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail("the child ended with status 0x%x, expected exit 0", status);
 
-	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"newfstatat\",\"path\":%s,"
+	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"" SC_FSTATAT "\",\"path\":%s,"
 	       "\"result\":0,\"errno\":null,\"link\":%s,\"target\":%s,\"text_target\":\"missing\","
 	       "\"resolution\":\"followed\"}",
 	       (int)child, (int)child, jstr(p), jlink(child, 0, fd, "/proc/self/fd/N", "path", "open"),
@@ -149,11 +149,11 @@ int main(void)
 
 	/* and the parent is traced after its own stop */
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0, "parent: stat");
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 	expect_count(2, "{\"event\":\"syscall\",\"path\":%s}", jstr(p));
 	return 0;
 }

@@ -6,28 +6,24 @@
 int main(void)
 {
 	tmpdir_create();
-	const char *a = tmp_path("first-link");
-	const char *b = tmp_path("second-link");
-	sys_close(make_file(a, "shared\n"));
-	CHECK(link(a, b) == 0, "link");
-	int fd = (int)sys_openat(AT_FDCWD, a, O_RDONLY, 0);
-	CHECK(fd >= 0, "open %s", a);
-	CHECK(unlink(a) == 0, "unlink %s", a);
-	CHECK(fd_stat(fd).st_nlink == 1, "nlink 1");
+	struct made_fd m = make_fd("hardlink-removed", (struct fd_params){
+		.name = "first-link", .name2 = "second-link", .content = "shared\n" });
+	int fd = m.fd;
+	const char *a = m.path;
 
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, a, true, "read", "O_RDONLY|O_LARGEFILE");
+	const char *target = jtarget_made(&m, "O_RDONLY" EXP_LF);
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0 && st.st_nlink == 1, "stat through link");
 	expect("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"missing\",\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 
 	/* A new file under the removed name. */
 	sys_close(make_file(a, "impostor\n"));
-	target = jtarget_file(fd, a, true, "read", "O_RDONLY|O_LARGEFILE");
+	target = jtarget_made(&m, "O_RDONLY" EXP_LF);
 	r = sys_openat(AT_FDCWD, p, O_RDONLY, 0);
 	e = errno;
 	CHECK_OK(r, "open through link");

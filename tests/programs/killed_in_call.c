@@ -55,7 +55,7 @@ int main(void)
 	CHECK(fd >= 0, "open the fifo O_RDONLY|O_NONBLOCK");
 	const char *p = self_fd(fd);
 	const char *target = jtarget_full(fd, fifo, strlen(fifo), fifo, strlen(fifo), false, "fifo",
-					  "read", "O_RDONLY|O_NONBLOCK|O_LARGEFILE");
+					  "read", "O_RDONLY|O_NONBLOCK" EXP_LF);
 
 	fflush(stdout);
 	pid_t child = fork();

@@ -35,19 +35,19 @@ static void *survivor(void *arg)
 	pid_t tid = exp_gettid();
 	struct stat st;
 	const char *p = self_fd(fd);
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == -1 && e == ENOENT, "/proc/self/fd/N after the leader exited");
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":null,\"resolution\":\"no-such-fd\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e),
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e),
 	       jlink(leader, 0, fd, "/proc/self/fd/N", "path", "no-fd"));
 
 	p = sfmt("/proc/thread-self/fd/%d", fd);
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	CHECK(r == 0, "/proc/thread-self/fd/N after the leader exited");
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e),
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e),
 	       jlink(leader, tid, fd, "/proc/thread-self/fd/N", "path", "open"), target);
 	exit(0);
 }
@@ -57,7 +57,7 @@ int main(void)
 	tmpdir_create();
 	const char *file = tmp_path("survives");
 	fd = make_file(file, "x\n");
-	target = jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
 	leader = getpid();
 	pthread_t th;
 	CHECK(pthread_create(&th, NULL, survivor, NULL) == 0, "pthread_create");

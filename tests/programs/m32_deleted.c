@@ -14,13 +14,15 @@ static const char CONTENT[] = "deleted, seen from i386\n";
 int main(void)
 {
 	tmpdir_create();
-	const char *file = tmp_path("deleted32.txt");
-	int fd = make_file(file, CONTENT);
-	CHECK(unlink(file) == 0, "unlink %s", file);
-	CHECK(fd_stat(fd).st_nlink == 0, "nlink 0 after unlink");
-	/* a 32-bit open does not get O_LARGEFILE from the kernel */
-	const char *fl = (fdinfo_flags(fd) & KERNEL_O_LARGEFILE) ? "O_RDWR|O_LARGEFILE" : "O_RDWR";
-	const char *target = jtarget_file(fd, file, true, "read-write", fl);
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "deleted32.txt",
+							      .content = CONTENT });
+	int fd = m.fd;
+	const char *file = m.path;
+	/* a raw 32-bit open does not get O_LARGEFILE from the kernel: exactly O_RDWR */
+	CHECK(fdinfo_flags(fd) == (O_RDWR | OPEN_O_LARGEFILE), "fdinfo flags 0%lo",
+	      fdinfo_flags(fd));
+	const char *fl = "O_RDWR" EXP_LF;
+	const char *target = jtarget_made(&m, fl);
 	const char *p = self_fd(fd);
 	const char *common = sfmt("\"path\":%s,\"link\":%s,\"target\":%s,\"text_target\":\"missing\"",
 				  jstr(p), jself(fd), target);

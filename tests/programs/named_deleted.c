@@ -6,22 +6,24 @@
 int main(void)
 {
 	tmpdir_create();
-	const char *x = tmp_path("x (deleted)");
-	int fd = make_file(x, "alive\n");
+	struct made_fd mx = make_fd("file", (struct fd_params){ .name = "x (deleted)",
+							    .content = "alive\n" });
+	int fd = mx.fd;
 	const char *p = self_fd(fd);
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0 && st.st_nlink == 1, "stat");
 	/* text == name == the real name, suffix included. */
 	expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"same-file\",\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd),
-	       jtarget_file(fd, x, false, "read-write", "O_RDWR|O_LARGEFILE"));
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd),
+	       jtarget_made(&mx, "O_RDWR" EXP_LF));
 
-	const char *y = tmp_path("y (deleted)");
-	int fd2 = make_file(y, "gone\n");
-	CHECK(unlink(y) == 0, "unlink");
+	struct made_fd my = make_fd("deleted", (struct fd_params){ .name = "y (deleted)",
+							       .content = "gone\n" });
+	int fd2 = my.fd;
+	const char *y = my.path;
 	const char *p2 = self_fd(fd2);
 	char buf[PATH_MAX];
 	r = sys_readlinkat(AT_FDCWD, p2, buf, sizeof buf);
@@ -31,7 +33,7 @@ int main(void)
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"text_target\":\"missing\","
 	       "\"resolution\":\"link-itself\"}",
 	       jcall("readlinkat"), jstr(p2), jres(r, e), jself(fd2),
-	       jtarget_file(fd2, y, true, "read-write", "O_RDWR|O_LARGEFILE"));
+	       jtarget_made(&my, "O_RDWR" EXP_LF));
 	sys_close(fd2);
 	sys_close(fd);
 	return 0;

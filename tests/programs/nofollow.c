@@ -18,7 +18,7 @@ int main(void)
 	const char *file = tmp_path("plain");
 	int fd = make_file(file, "plain\n");
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
 	const char *link = jself(fd);
 	long r;
 	int e;

@@ -1,4 +1,5 @@
-/* noseccomp_wrap COMMAND [ARGS...]: runs COMMAND under a seccomp filter of
+/* pfdtest: no-m32 (a wrapper that runs procfd-trace, never the tracee: always native)
+ * noseccomp_wrap COMMAND [ARGS...]: runs COMMAND under a seccomp filter of
  * its own that makes every later seccomp filter fail: seccomp(2) and
  * prctl(PR_SET_SECCOMP) give EPERM. Used to run procfd-trace where the
  * kernel refuses its filter: it must say so in one line and fall back to

@@ -15,7 +15,7 @@ int main(void)
 	int fd = make_file(file, "0123456789\n");
 	const char *p = self_fd(fd);
 	const char *link = jself(fd);
-	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
 	struct stat st;
 	char buf[PATH_MAX];
 	long r;
@@ -32,15 +32,15 @@ int main(void)
 	sys_close((int)r);
 	EXPECT_CALL("open", "\"dirfd\":null,\"flags\":\"$flags:O_RDONLY\"", "followed");
 
-	r = syscall(SYS_stat, p, &st);
+	r = sys_stat(p, &st);
 	e = errno;
 	CHECK(r == 0 && S_ISREG(st.st_mode), "stat");
-	EXPECT_CALL("stat", "\"dirfd\":null,\"flags\":null", "followed");
+	EXPECT_CALL(SC_STAT, "\"dirfd\":null,\"flags\":null", "followed");
 
-	r = syscall(SYS_lstat, p, &st);
+	r = sys_lstat(p, &st);
 	e = errno;
 	CHECK(r == 0 && S_ISLNK(st.st_mode), "lstat");
-	EXPECT_CALL("lstat", "\"dirfd\":null,\"flags\":null", "link-itself");
+	EXPECT_CALL(SC_LSTAT, "\"dirfd\":null,\"flags\":null", "link-itself");
 
 	r = syscall(SYS_readlink, p, buf, sizeof buf);
 	e = errno;
@@ -115,7 +115,7 @@ int main(void)
 	       "\"text_target\":\"same-file\",\"resolution\":\"followed\"}",
 	       jcall("chdir"), jstr(dp), jres(r, e), jself(dfd),
 	       jtarget_full(dfd, dir, dlen, dir, dlen, false, "directory", "read",
-			    "O_RDONLY|O_DIRECTORY|O_LARGEFILE"));
+			    "O_RDONLY|O_DIRECTORY" EXP_LF));
 	CHECK(fchdir(here) == 0, "fchdir back");
 
 	/* Exactly one event per call above on fd (chdir named dfd's link). */

@@ -42,21 +42,21 @@ int main(int argc, char **argv)
 	CHECK(me != 1, "PROCFD is the outer procfs (self is %d)", me);
 
 	tmpdir_create();
-	const char *file = tmp_path("parents");
-	int fd = make_file(file, "the parent's file\n");
-	CHECK(unlink(file) == 0, "unlink");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "parents",
+							      .content = "the parent's file\n" });
+	int fd = m.fd;
 	ino_t parent_ino = fd_stat(fd).st_ino;
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	const char *p1 = sfmt("/proc/1/fd/%d", fd);
 	const char *pself = self_fd(fd);
 
 	/* the parent's own call: pid 1 inside */
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, pself, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, pself, &st, 0);
 	int e = errno;
 	CHECK(r == 0 && st.st_ino == parent_ino, "stat %s", pself);
 	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"pidns\":{\"pid\":1,\"tid\":1},"
-	       "\"syscall\":\"newfstatat\",\"path\":%s,%s,\"link\":{\"what\":\"fd\",\"pid\":%d,"
+	       "\"syscall\":\"" SC_FSTATAT "\",\"path\":%s,%s,\"link\":{\"what\":\"fd\",\"pid\":%d,"
 	       "\"tid\":null,\"fd\":%d,\"spelling\":\"/proc/self/fd/N\",\"probe\":\"open\"},"
 	       "\"target\":%s,\"resolution\":\"followed\"}",
 	       me, me, jstr(pself), jres(r, e), me, fd, target);
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 		sys_close(other);
 		CHECK(fd_stat(fd).st_ino != parent_ino, "the child's fd N is another file");
 		int cme = outer_pid();
-		r = sys_newfstatat(AT_FDCWD, p1, &st, 0);
+		r = sys_fstatat(AT_FDCWD, p1, &st, 0);
 		CHECK(r == 0 && st.st_ino == parent_ino,
 		      "the child's stat of %s reaches the parent's file", p1);
 		CHECK(write(report[1], &cme, sizeof cme) == sizeof cme, "report");
@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 	CHECK(cpid != me && cpid > 0, "outer pids %d, %d", me, cpid);
 
 	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"pidns\":{\"pid\":2,\"tid\":2},"
-	       "\"syscall\":\"newfstatat\",\"arch\":\"" EXP_ARCH "\",\"dirfd\":-100,\"path\":%s,"
+	       "\"syscall\":\"" SC_FSTATAT "\",\"arch\":\"" EXP_ARCH "\",\"dirfd\":-100,\"path\":%s,"
 	       "\"result\":0,\"errno\":null,\"link\":{\"what\":\"fd\",\"pid\":%d,\"tid\":null,"
 	       "\"fd\":%d,\"spelling\":\"/proc/PID/fd/N\",\"via\":\"path\",\"ns_pid\":1,"
 	       "\"ns_tid\":null,\"probe\":\"open\"},\"target\":%s,\"text_target\":\"missing\","

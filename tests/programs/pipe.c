@@ -2,32 +2,30 @@
  * works (it opens the same pipe, like a FIFO) and so does stat. */
 #include "expect.h"
 
-/* The target object of a pipe end. */
-static const char *pipe_target(int fd, const char *access, const char *flags)
+/* The target object of a pipe end: both ends have the pipe's text. */
+static const char *pipe_target(const struct made_fd *m, int fd, const char *access,
+			       const char *flags)
 {
-	struct stat st = fd_stat(fd);
-	const char *text = sfmt("pipe:[%lu]", (unsigned long)st.st_ino);
-	return jtarget_full(fd, text, strlen(text), text, strlen(text), false, "pipe", access,
-			    flags);
+	return jtarget_full(fd, m->text, strlen(m->text), m->name, strlen(m->name), false,
+			    m->kind, access, flags);
 }
 
 int main(void)
 {
-	int pp[2];
-	CHECK(pipe(pp) == 0, "pipe");
-	CHECK(S_ISFIFO(fd_stat(pp[0]).st_mode), "pipe is a FIFO inode");
+	struct made_fd m = make_fd("pipe", (struct fd_params){ 0 });
+	int pp[2] = { m.fd, m.fd2 };
 	CHECK(fdinfo_flags(pp[0]) == O_RDONLY && fdinfo_flags(pp[1]) == O_WRONLY, "pipe flags");
 
 	/* stat the read end */
 	const char *p = self_fd(pp[0]);
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0 && S_ISFIFO(st.st_mode) && st.st_ino == fd_stat(pp[0]).st_ino, "stat pipe link");
 	expect("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"not-a-path\",\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(pp[0]),
-	       pipe_target(pp[0], "read", "O_RDONLY"));
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(pp[0]),
+	       pipe_target(&m, pp[0], "read", "O_RDONLY"));
 
 	/* open the write end through its link, write, read from the read end */
 	const char *pw = self_fd(pp[1]);
@@ -41,7 +39,7 @@ int main(void)
 	       "\"link\":%s,\"target\":%s,\"text_target\":\"not-a-path\","
 	       "\"resolution\":\"followed\"}",
 	       jcall("openat"), jstr(pw), jres(r, e), jself(pp[1]),
-	       pipe_target(pp[1], "write", "O_WRONLY"));
+	       pipe_target(&m, pp[1], "write", "O_WRONLY"));
 	sys_close((int)r);
 
 	/* open the read end O_RDONLY: a writer exists, so it does not block */

@@ -7,20 +7,21 @@ static const char CONTENT[] = "renamed\n";
 int main(void)
 {
 	tmpdir_create();
-	const char *old = tmp_path("before-rename");
-	const char *new = tmp_path("after-rename");
-	int fd = make_file(old, CONTENT);
-	CHECK(rename(old, new) == 0, "rename");
+	struct made_fd m = make_fd("renamed", (struct fd_params){ .name = "before-rename",
+							      .name2 = "after-rename",
+							      .content = CONTENT });
+	int fd = m.fd;
+	const char *old = m.path2, *new = m.path;
 
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, new, false, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0 && st.st_ino == fd_stat(fd).st_ino && st.st_nlink == 1, "stat through link");
 	expect("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"same-file\",\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 
 	char buf[PATH_MAX];
 	r = sys_readlinkat(AT_FDCWD, p, buf, sizeof buf);

@@ -6,18 +6,14 @@
 int main(void)
 {
 	tmpdir_create();
-	const char *name = tmp_path("config");
-	const char *next = tmp_path("config.new");
-	int fd = make_file(name, "old content\n");
-	ino_t old_ino = fd_stat(fd).st_ino;
-	int nfd = make_file(next, "new content\n");
-	ino_t new_ino = fd_stat(nfd).st_ino;
-	sys_close(nfd);
-	CHECK(rename(next, name) == 0, "rename over");
-	CHECK(fd_stat(fd).st_nlink == 0, "old inode nlink 0");
+	struct made_fd m = make_fd("replaced", (struct fd_params){
+		.name = "config", .name2 = "config.new", .content = "old content\n",
+		.content2 = "new content\n" });
+	int fd = m.fd;
+	ino_t old_ino = m.ino, new_ino = m.ino2;
 
 	const char *p = self_fd(fd);
-	const char *target = jtarget_file(fd, name, true, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 
 	long r = sys_openat(AT_FDCWD, p, O_RDONLY, 0);
 	int e = errno;
@@ -32,13 +28,13 @@ int main(void)
 	sys_close((int)r);
 
 	struct stat st;
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	CHECK(r == 0 && st.st_ino == old_ino && st.st_nlink == 0, "stat through link");
 	expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"target\":{\"ino\":%lu,\"deleted\":true,"
 	       "\"nlink\":0,\"name_deleted\":true},\"text_target\":\"different-file\","
 	       "\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), (unsigned long)old_ino);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), (unsigned long)old_ino);
 	/* The new file's inode is never the target. */
 	expect_none("{\"path\":%s,\"target\":{\"ino\":%lu}}", jstr(p), (unsigned long)new_ino);
 	sys_close(fd);

@@ -37,14 +37,14 @@ static void regular_calls(const char *sym, const char *state, bool exists, bool 
 		CHECK_ERR(r, ENOENT, "open broken/missing symlink");
 	}
 
-	r = sys_newfstatat(AT_FDCWD, sym, &st, 0);
+	r = sys_fstatat(AT_FDCWD, sym, &st, 0);
 	row("stat", "regular symlink", state, r, errno);
 	if (valid)
 		CHECK(r == 0 && S_ISREG(st.st_mode), "stat valid symlink");
 	else
 		CHECK_ERR(r, ENOENT, "stat broken/missing symlink");
 
-	r = sys_newfstatat(AT_FDCWD, sym, &st, AT_SYMLINK_NOFOLLOW);
+	r = sys_fstatat(AT_FDCWD, sym, &st, AT_SYMLINK_NOFOLLOW);
 	row("lstat", "regular symlink", state, r, errno);
 	if (exists)
 		CHECK(r == 0 && S_ISLNK(st.st_mode), "lstat existing symlink");
@@ -92,7 +92,7 @@ static void fd_link_calls(int fd, const char *state, const char *file, bool open
 	       ok ? ok : "\"followed\"");
 
 	/* stat */
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	row("stat", "/proc/self/fd/N", state, r, e);
 	if (open_fd)
@@ -102,11 +102,11 @@ static void fd_link_calls(int fd, const char *state, const char *file, bool open
 		CHECK(r == -1 && e == ENOENT, "stat closed fd link");
 	expect("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":%s,\"resolution\":%s}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), link, target, text_target,
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), link, target, text_target,
 	       ok ? ok : "\"followed\"");
 
 	/* lstat */
-	r = sys_newfstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
+	r = sys_fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
 	e = errno;
 	row("lstat", "/proc/self/fd/N", state, r, e);
 	if (open_fd)
@@ -115,7 +115,7 @@ static void fd_link_calls(int fd, const char *state, const char *file, bool open
 		CHECK(r == -1 && e == ENOENT, "lstat closed fd link");
 	expect("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"AT_SYMLINK_NOFOLLOW\",%s,\"link\":%s,"
 	       "\"target\":%s,\"text_target\":%s,\"resolution\":%s}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), link, target, text_target,
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), link, target, text_target,
 	       ok ? ok : "\"link-itself\"");
 
 	/* readlink */
@@ -158,14 +158,14 @@ int main(void)
 	sys_close(make_file(file, CONTENT));
 	int fd = (int)sys_openat(AT_FDCWD, file, O_RDONLY, 0);
 	CHECK(fd >= 0, "open %s", file);
-	CHECK(fdinfo_flags(fd) == KERNEL_O_LARGEFILE, "fdinfo flags of an O_RDONLY fd");
+	CHECK(fdinfo_flags(fd) == OPEN_O_LARGEFILE, "fdinfo flags of an O_RDONLY fd");
 
 	fd_link_calls(fd, "exists/valid", file, true, false,
-		      jtarget_file(fd, file, false, "read", "O_RDONLY|O_LARGEFILE"),
+		      jtarget_file(fd, file, false, "read", "O_RDONLY" EXP_LF),
 		      "\"same-file\"");
 	CHECK(unlink(file) == 0, "unlink held file");
 	fd_link_calls(fd, "exists/broken", file, true, true,
-		      jtarget_file(fd, file, true, "read", "O_RDONLY|O_LARGEFILE"),
+		      jtarget_file(fd, file, true, "read", "O_RDONLY" EXP_LF),
 		      "\"missing\"");
 	sys_close(fd);
 	fd_link_calls(fd, "does not exist", file, false, false, "null", "null");

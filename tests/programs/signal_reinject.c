@@ -17,7 +17,7 @@ static void on_usr1(int sig)
 	(void)sig;
 	usr1_count++;
 	struct stat st;
-	handler_r = sys_newfstatat(AT_FDCWD, "/proc/self/fd/3", &st, AT_SYMLINK_NOFOLLOW);
+	handler_r = sys_fstatat(AT_FDCWD, "/proc/self/fd/3", &st, AT_SYMLINK_NOFOLLOW);
 }
 
 static void on_usr2(int sig, siginfo_t *si, void *uc)
@@ -34,7 +34,7 @@ int main(void)
 	const char *file = tmp_path("f");
 	fd = make_file(file, "x\n");
 	CHECK(fd == 3, "the first free fd is 3 (got %d)", fd);
-	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
 	const char *p = self_fd(fd);
 
 	struct sigaction sa;
@@ -55,7 +55,7 @@ int main(void)
 	CHECK(handler_r == 0, "the handler's lstat of %s", p);
 	expect("{%s,\"path\":%s,\"flags\":\"AT_SYMLINK_NOFOLLOW\",\"result\":0,\"errno\":null,"
 	       "\"link\":%s,\"target\":%s,\"resolution\":\"link-itself\"}",
-	       jcall("newfstatat"), jstr(p), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jself(fd), target);
 
 	union sigval v = { .sival_int = 4242 };
 	CHECK(sigqueue(getpid(), SIGUSR2, v) == 0, "sigqueue");
@@ -79,7 +79,7 @@ int main(void)
 	}
 	expect("{%s,\"path\":%s,\"flags\":\"AT_SYMLINK_NOFOLLOW\",\"result\":0,\"link\":%s,"
 	       "\"resolution\":\"link-itself\"}",
-	       jcall("newfstatat"), jstr(p), jself(fd));
+	       jcall(SC_FSTATAT), jstr(p), jself(fd));
 	expect_count(2, "{\"event\":\"syscall\",\"path\":%s}", jstr(p));
 	sys_close(fd);
 	return 0;

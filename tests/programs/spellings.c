@@ -7,12 +7,12 @@
 static void stat_link(const char *path, const char *link, const char *target)
 {
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, path, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, path, &st, 0);
 	int e = errno;
 	CHECK(r == 0, "stat %s", path);
 	expect("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(path), jres(r, e), link, target);
+	       jcall(SC_FSTATAT), jstr(path), jres(r, e), link, target);
 }
 
 /* readlink the link of a new file called name, which needs care in JSON. */
@@ -25,7 +25,7 @@ static void readlink_named(const char *name, size_t name_len)
 	path[plen + name_len] = '\0';
 	int fd = make_file(path, "odd name\n");
 	const char *target = jtarget_full(fd, path, strlen(path), path, strlen(path), false,
-					  "regular", "read-write", "O_RDWR|O_LARGEFILE");
+					  "regular", "read-write", "O_RDWR" EXP_LF);
 	const char *p = self_fd(fd);
 	char buf[PATH_MAX];
 	long r = sys_readlinkat(AT_FDCWD, p, buf, sizeof buf);
@@ -43,7 +43,7 @@ int main(void)
 	pid_t pid = getpid();
 	const char *file = tmp_path("spelled");
 	int fd = make_file(file, "spelled\n");
-	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
 
 	stat_link(sfmt("/proc/%d/fd/%d", (int)pid, fd),
 		  jlink(pid, 0, fd, "/proc/PID/fd/N", "path", "open"), target);
@@ -59,7 +59,7 @@ int main(void)
 	/* A high fd number. */
 	CHECK(dup2(fd, 1000) == 1000, "dup2 1000");
 	stat_link("/proc/self/fd/1000", jself(1000),
-		  jtarget_file(1000, file, false, "read-write", "O_RDWR|O_LARGEFILE"));
+		  jtarget_file(1000, file, false, "read-write", "O_RDWR" EXP_LF));
 	sys_close(1000);
 
 	/* "//proc/./self/fd/N/" with a trailing slash, on a directory fd. */
@@ -68,7 +68,7 @@ int main(void)
 	const char *dtext = sfmt("%s", tmp_path(""));
 	size_t dlen = strlen(dtext) - 1; /* the kernel's text has no trailing slash */
 	const char *dtarget = jtarget_full(dfd, dtext, dlen, dtext, dlen, false, "directory",
-					   "read", "O_RDONLY|O_DIRECTORY|O_LARGEFILE");
+					   "read", "O_RDONLY|O_DIRECTORY" EXP_LF);
 	const char *slash = sfmt("//proc/./self/fd/%d/", dfd);
 	long r = sys_openat(AT_FDCWD, slash, O_RDONLY | O_DIRECTORY, 0);
 	int e = errno;
@@ -103,13 +103,13 @@ int main(void)
 	/* Not links: leading zero, trailing garbage, fdinfo. */
 	struct stat st;
 	const char *zero = sfmt("/proc/self/fd/0%d", fd);
-	r = sys_newfstatat(AT_FDCWD, zero, &st, 0);
+	r = sys_fstatat(AT_FDCWD, zero, &st, 0);
 	CHECK(r == -1 && errno == ENOENT, "procfs rejects a leading zero");
 	const char *junk = sfmt("/proc/self/fd/%dx", fd);
-	r = sys_newfstatat(AT_FDCWD, junk, &st, 0);
+	r = sys_fstatat(AT_FDCWD, junk, &st, 0);
 	CHECK(r == -1 && errno == ENOENT, "no fd named Nx");
 	const char *info = sfmt("/proc/self/fdinfo/%d", fd);
-	r = sys_newfstatat(AT_FDCWD, info, &st, 0);
+	r = sys_fstatat(AT_FDCWD, info, &st, 0);
 	CHECK(r == 0 && S_ISREG(st.st_mode), "fdinfo is a file");
 	expect_none("{\"path\":%s}", jstr(zero));
 	expect_none("{\"path\":%s}", jstr(junk));

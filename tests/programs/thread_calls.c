@@ -24,11 +24,11 @@ static void *thread_main(void *arg)
 	int e;
 
 	const char *p = sfmt("/proc/thread-self/fd/%d", fd);
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	CHECK(r == 0, "thread: stat %s", p);
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e),
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e),
 	       jlink(pid, tid, fd, "/proc/thread-self/fd/N", "path", "open"), target);
 
 	p = sfmt("/proc/self/task/%d/fd/%d", (int)tid, fd);
@@ -41,28 +41,28 @@ static void *thread_main(void *arg)
 	sys_close((int)r);
 
 	p = self_fd(fd);
-	r = sys_newfstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
+	r = sys_fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
 	e = errno;
 	CHECK(r == 0, "thread: lstat %s", p);
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"link-itself\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 
 	/* A table of its own, without fd. */
 	CHECK(unshare(CLONE_FILES) == 0, "unshare(CLONE_FILES)");
 	sys_close(fd);
 	p = sfmt("/proc/thread-self/fd/%d", fd);
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	CHECK(r == -1 && e == ENOENT, "thread: own table has no fd");
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":null,\"resolution\":\"no-such-fd\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e),
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e),
 	       jlink(pid, tid, fd, "/proc/thread-self/fd/N", "path", "no-fd"));
 	p = self_fd(fd);
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	CHECK(r == 0, "thread: /proc/self/fd is the leader's table, which has the fd");
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 
 	pthread_barrier_wait(&step); /* main thread: look at this thread */
 	pthread_barrier_wait(&step); /* main thread: done */
@@ -74,7 +74,7 @@ int main(void)
 	tmpdir_create();
 	const char *file = tmp_path("threaded");
 	fd = make_file(file, "threads\n");
-	target = jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
 	pthread_barrier_init(&step, NULL, 2);
 	pthread_t th;
 	CHECK(pthread_create(&th, NULL, thread_main, NULL) == 0, "pthread_create");
@@ -84,18 +84,18 @@ int main(void)
 	pid_t pid = getpid();
 	struct stat st;
 	const char *p = sfmt("/proc/%d/task/%d/fd/%d", (int)pid, (int)thread_tid, fd);
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == -1 && e == ENOENT, "main: the thread's table has no fd");
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":null,\"resolution\":\"no-such-fd\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e),
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e),
 	       jlink(pid, thread_tid, fd, "/proc/PID/task/TID/fd/N", "path", "no-fd"));
 	p = sfmt("/proc/%d/task/%d/fd/%d", (int)pid, (int)pid, fd);
-	r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	e = errno;
 	CHECK(r == 0, "main: own table has the fd");
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e),
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e),
 	       jlink(pid, pid, fd, "/proc/PID/task/TID/fd/N", "path", "open"), target);
 
 	pthread_barrier_wait(&step);

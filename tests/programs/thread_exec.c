@@ -32,13 +32,13 @@ static int after_exec(int fd, pid_t old_tid)
 	       (int)pid, (int)old_tid, jstr(self_exe));
 	const char *p = self_fd(fd);
 	struct stat st;
-	long r = sys_newfstatat(AT_FDCWD, p, &st, 0);
+	long r = sys_fstatat(AT_FDCWD, p, &st, 0);
 	int e = errno;
 	CHECK(r == 0, "stat the memfd after exec");
 	const char *text = "/memfd:pfdtest-exec (deleted)";
 	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":{\"text\":%s,\"kind\":\"memfd\","
 	       "\"ino\":%lu,\"nlink\":0},\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), jstr(text),
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), jstr(text),
 	       (unsigned long)fd_stat(fd).st_ino);
 	expect_count(1, "{\"event\":\"exec\",\"pid\":%d,\"old_tid\":%d}", (int)pid, (int)old_tid);
 	/* the old thread id never makes a call after the exec */

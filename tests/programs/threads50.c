@@ -28,11 +28,11 @@ static void *thread_main(void *arg)
 	s->tid = exp_gettid();
 	s->fd = make_file(tmp_path(sfmt("thread-%02d", s->index)), sfmt("thread %d\n", s->index));
 	s->target = strdup(jtarget_file(s->fd, tmp_path(sfmt("thread-%02d", s->index)), false,
-					"read-write", "O_RDWR|O_LARGEFILE"));
+					"read-write", "O_RDWR" EXP_LF));
 	CHECK(s->target != NULL, "strdup");
 	pthread_barrier_wait(&all_alive);
 	struct stat st;
-	s->r = sys_newfstatat(AT_FDCWD, sfmt("/proc/thread-self/fd/%d", s->fd), &st, 0);
+	s->r = sys_fstatat(AT_FDCWD, sfmt("/proc/thread-self/fd/%d", s->fd), &st, 0);
 	s->e = errno;
 	CHECK(s->r == 0 && st.st_ino == fd_stat(s->fd).st_ino, "thread %d: stat own fd", s->index);
 	pthread_barrier_wait(&all_alive); /* nobody exits before all called */
@@ -57,7 +57,7 @@ int main(void)
 		struct slot *s = &slots[i];
 		CHECK(s->tid != pid, "thread %d has a tid of its own", i);
 		const char *p = sfmt("/proc/thread-self/fd/%d", s->fd);
-		expect_count(1, "{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"newfstatat\","
+		expect_count(1, "{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"" SC_FSTATAT "\","
 			     "\"arch\":\"" EXP_ARCH "\",\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",%s,"
 			     "\"link\":%s,\"target\":%s,\"text_target\":\"same-file\","
 			     "\"resolution\":\"followed\"}",

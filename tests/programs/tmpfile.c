@@ -6,22 +6,19 @@
 
 int main(void)
 {
-	const char *dir = tmpdir_create();
-	int fd = (int)sys_openat(AT_FDCWD, dir, O_TMPFILE | O_RDWR, 0600);
-	CHECK(fd >= 0, "O_TMPFILE in %s", dir);
-	CHECK(write(fd, "tmp\n", 4) == 4, "write");
-	struct stat st = fd_stat(fd);
-	CHECK(st.st_nlink == 0, "O_TMPFILE nlink 0");
-	/* fdinfo says O_RDWR|O_LARGEFILE|O_DIRECTORY|__O_TMPFILE: O_TMPFILE
+	tmpdir_create();
+	struct made_fd m = make_fd("tmpfile", (struct fd_params){ .content = "tmp\n" });
+	int fd = m.fd;
+	/* fdinfo says O_RDWR" EXP_LF "|O_DIRECTORY|__O_TMPFILE: O_TMPFILE
 	 * includes O_DIRECTORY, so the symbolic form is a matter of taste and
 	 * fd_flags is not checked here (access_modes does that). */
-	CHECK(fdinfo_flags(fd) == (O_RDWR | KERNEL_O_LARGEFILE | O_TMPFILE), "fdinfo flags 0%lo",
+	CHECK(fdinfo_flags(fd) == (O_RDWR | OPEN_O_LARGEFILE | O_TMPFILE), "fdinfo flags 0%lo",
 	      fdinfo_flags(fd));
-	const char *hidden = tmp_path(sfmt("#%lu", (unsigned long)st.st_ino));
+	const char *hidden = m.path;
 	const char *p = self_fd(fd);
 	const char *named = tmp_path("given-a-name");
 
-	const char *target = jtarget_file(fd, hidden, true, "read-write", NULL);
+	const char *target = jtarget_made(&m, NULL);
 	long r = syscall(SYS_linkat, AT_FDCWD, p, AT_FDCWD, named, AT_SYMLINK_FOLLOW);
 	int e = errno;
 	CHECK(r == 0, "linkat(AT_SYMLINK_FOLLOW) of an O_TMPFILE");
@@ -31,7 +28,7 @@ int main(void)
 
 	/* Named now: nlink 1, not deleted, but the text still carries the marker. */
 	CHECK(fd_stat(fd).st_nlink == 1, "nlink 1 after linkat");
-	target = jtarget_file(fd, hidden, true, "read-write", NULL);
+	target = jtarget_made(&m, NULL);
 	char buf[PATH_MAX];
 	r = sys_readlinkat(AT_FDCWD, p, buf, sizeof buf);
 	e = errno;

@@ -13,7 +13,7 @@ int main(void)
 	tmpdir_create();
 	const char *file = tmp_path("readable");
 	int fd = make_file(file, "readable\n");
-	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR|O_LARGEFILE");
+	const char *target = jtarget_file(fd, file, false, "read-write", "O_RDWR" EXP_LF);
 	long page = sysconf(_SC_PAGESIZE);
 	char *map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -24,13 +24,13 @@ int main(void)
 	char buf[64];
 	long r;
 
-	r = sys_newfstatat(AT_FDCWD, hole, &st, 0);
+	r = sys_fstatat(AT_FDCWD, hole, &st, 0);
 	CHECK(r == -1 && errno == EFAULT, "newfstatat on an unmapped page");
 	r = sys_openat(AT_FDCWD, hole, O_RDONLY, 0);
 	CHECK(r == -1 && errno == EFAULT, "openat on an unmapped page");
 	r = sys_readlinkat(AT_FDCWD, hole, buf, sizeof buf);
 	CHECK(r == -1 && errno == EFAULT, "readlinkat on an unmapped page");
-	r = syscall(SYS_stat, NULL, &st);
+	r = sys_stat(NULL, &st);
 	CHECK(r == -1 && errno == EFAULT, "stat(NULL)");
 	r = syscall(SYS_access, (char *)1, R_OK);
 	CHECK(r == -1 && errno == EFAULT, "access((char *)1)");
@@ -40,7 +40,7 @@ int main(void)
 	size_t len = strlen(p);
 	char *cut = hole - len;
 	memcpy(cut, p, len);
-	r = sys_newfstatat(AT_FDCWD, cut, &st, 0);
+	r = sys_fstatat(AT_FDCWD, cut, &st, 0);
 	CHECK(r == -1 && errno == EFAULT, "a path without NUL before the hole");
 	r = sys_openat(AT_FDCWD, cut, O_RDONLY, 0);
 	CHECK(r == -1 && errno == EFAULT, "a path without NUL before the hole (openat)");
@@ -50,7 +50,7 @@ int main(void)
 	expect_count(7, "{\"event\":\"syscall\",\"path\":null,\"path_error\":\"EFAULT\","
 		     "\"result\":-1,\"errno\":\"EFAULT\",\"link\":null,\"target\":null,"
 		     "\"resolution\":\"error\"}");
-	expect("{\"event\":\"syscall\",\"syscall\":\"stat\",\"path\":null,\"link\":null}");
+	expect("{\"event\":\"syscall\",\"syscall\":\"" SC_STAT "\",\"path\":null,\"link\":null}");
 	expect("{\"event\":\"syscall\",\"syscall\":\"access\",\"path\":null,\"mode\":\"R_OK\"}");
 	expect_none("{\"event\":\"syscall\",\"errno\":\"EFAULT\",\"link\":{\"what\":\"$any\"}}");
 	expect_none("{\"event\":\"syscall\",\"path\":null,\"errno\":null}");
@@ -59,12 +59,12 @@ int main(void)
 	/* The same path with its NUL as the last byte of the page: valid. */
 	char *whole = hole - len - 1;
 	memcpy(whole, p, len + 1);
-	r = sys_newfstatat(AT_FDCWD, whole, &st, 0);
+	r = sys_fstatat(AT_FDCWD, whole, &st, 0);
 	int e = errno;
 	CHECK(r == 0, "a path ending exactly at the page end");
 	expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"followed\"}",
-	       jcall("newfstatat"), jstr(p), jres(r, e), jself(fd), target);
+	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 
 	/* The tracer is still alive and reporting. */
 	r = sys_openat(AT_FDCWD, p, O_RDONLY, 0);

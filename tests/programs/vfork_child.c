@@ -19,17 +19,17 @@ int main(int argc, char **argv)
 		 * parent prints the expectation (one writer keeps them in order). */
 		int fd = atoi(argv[2]);
 		struct stat st;
-		long r = sys_newfstatat(AT_FDCWD, self_fd(fd), &st, 0);
+		long r = sys_fstatat(AT_FDCWD, self_fd(fd), &st, 0);
 		CHECK(r == 0, "after exec: stat %s", self_fd(fd));
 		return 7;
 	}
 	CHECK(argc == 1, "usage: vfork_child");
 
 	tmpdir_create();
-	const char *file = tmp_path("vforked");
-	int fd = make_file(file, "v\n");
-	CHECK(unlink(file) == 0, "unlink");
-	const char *target = jtarget_file(fd, file, true, "read-write", "O_RDWR|O_LARGEFILE");
+	struct made_fd m = make_fd("deleted", (struct fd_params){ .name = "vforked",
+							      .content = "v\n" });
+	int fd = m.fd;
+	const char *target = jtarget_made(&m, "O_RDWR" EXP_LF);
 	const char *p = self_fd(fd);
 	char fdarg[16];
 	snprintf(fdarg, sizeof fdarg, "%d", fd);
@@ -40,14 +40,14 @@ int main(int argc, char **argv)
 	CHECK(c1 >= 0, "vfork");
 	if (c1 == 0) {
 		struct stat st;
-		child_r[0] = sys_newfstatat(AT_FDCWD, p, &st, 0);
+		child_r[0] = sys_fstatat(AT_FDCWD, p, &st, 0);
 		_exit(3);
 	}
 	pid_t c2 = vfork();
 	CHECK(c2 >= 0, "vfork");
 	if (c2 == 0) {
 		struct stat st;
-		child_r[1] = sys_newfstatat(AT_FDCWD, p, &st, 0);
+		child_r[1] = sys_fstatat(AT_FDCWD, p, &st, 0);
 		execv("/proc/self/exe", exec_argv);
 		_exit(127);
 	}
@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 	int status;
 	CHECK(waitpid(c1, &status, 0) == c1 && WIFEXITED(status) && WEXITSTATUS(status) == 3,
 	      "first child: exit 3 (0x%x)", status);
-	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"newfstatat\","
+	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"" SC_FSTATAT "\","
 	       "\"path\":%s,\"result\":0,\"errno\":null,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"missing\",\"resolution\":\"followed\"}",
 	       (int)c1, (int)c1, jstr(p), jlink(c1, 0, fd, "/proc/self/fd/N", "path", "open"),
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 		     (int)c1, (int)c1);
 	/* the second child: its stat, then the exec, then the exec'd image's
 	 * stat */
-	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"newfstatat\","
+	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"" SC_FSTATAT "\","
 	       "\"path\":%s,\"result\":0,\"errno\":null,\"link\":%s,\"target\":%s,"
 	       "\"text_target\":\"missing\",\"resolution\":\"followed\"}",
 	       (int)c2, (int)c2, jstr(p), jlink(c2, 0, fd, "/proc/self/fd/N", "path", "open"),
@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 	       (int)c2, (int)c2, jstr(exe));
 	CHECK(waitpid(c2, &status, 0) == c2 && WIFEXITED(status) && WEXITSTATUS(status) == 7,
 	      "second child: exit 7 after the exec (0x%x)", status);
-	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"newfstatat\","
+	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"" SC_FSTATAT "\","
 	       "\"path\":%s,\"result\":0,\"errno\":null,\"link\":%s,\"target\":%s,"
 	       "\"resolution\":\"followed\"}",
 	       (int)c2, (int)c2, jstr(p), jlink(c2, 0, fd, "/proc/self/fd/N", "path", "open"),
