@@ -10,8 +10,10 @@ BUILD     ?= build
 SANITIZE  ?=
 
 # Recursive (=) so pkg-config runs after the deps step, not at parse time.
-PKG_CFLAGS = $(shell pkg-config --cflags libseccomp)
-PKG_LIBS   = $(shell pkg-config --libs libseccomp)
+# Stack traces: libunwind-ptrace/-generic (x86_64) unwind, libdw symbolizes.
+STACK_PKGS = libunwind-ptrace libunwind-generic libdw
+PKG_CFLAGS = $(shell pkg-config --cflags libseccomp $(STACK_PKGS))
+PKG_LIBS   = $(shell pkg-config --libs libseccomp $(STACK_PKGS))
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka)
 
