@@ -451,11 +451,14 @@ static const struct pfd_sym *frame_sym(struct module *m, uint64_t ip, bool exact
 		return pfd_symfile_lookup(m->file, addr);
 	const struct pfd_sym *sym = pfd_symfile_lookup(m->file, addr - 1);
 	if (!sym->function || sym->size == 0) {
-		/* The ip starts a function: no call returns there, a signal
-		 * handler does (glibc's __restore_rt has no size, and the byte
-		 * before it is padding). */
+		/* A signal handler returns to the start of glibc's __restore_rt
+		 * (no call does), and the byte before it is padding, which
+		 * some sizeless symbol may claim. Only that name: a sizeless
+		 * asm function may well call a label that follows it (ld.so's
+		 * _start and _dl_start_user). */
 		const struct pfd_sym *at = pfd_symfile_lookup(m->file, addr);
-		if (at->function && at->offset == 0)
+		if (at->function && at->offset == 0 &&
+		    strcmp(at->function, SIGRETURN_TRAMPOLINE) == 0)
 			return at;
 	}
 	*adjust = 1;

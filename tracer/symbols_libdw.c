@@ -38,7 +38,7 @@ struct sym_entry {
 	struct sym_entry *next;
 	uint64_t addr;
 	struct pfd_sym sym;
-	char *demangled; /* owned; sym.function points here when set */
+	char *own_name; /* sym.function, when it is not libdw's string */
 };
 
 enum open_state { NOT_OPENED, OPENED, UNREADABLE };
@@ -230,6 +230,14 @@ static char *demangle(const char *name)
 	return out;
 }
 
+/* "__libc_start_main@@GLIBC_2.34" is __libc_start_main: the symbol
+ * version says which ABI it is, not which function. NULL: keep the name. */
+static char *without_version(const char *name)
+{
+	const char *at = strchr(name, '@');
+	return at && at != name ? strndup(name, (size_t)(at - name)) : NULL;
+}
+
 static void describe(struct pfd_symfile *f, struct sym_entry *e)
 {
 	if (!symfile_open(f))
@@ -239,8 +247,10 @@ static void describe(struct pfd_symfile *f, struct sym_entry *e)
 	GElf_Sym sym;
 	const char *name = dwfl_module_addrinfo(f->mod, at, &off, &sym, NULL, NULL, NULL);
 	if (name) {
-		e->demangled = demangle(name);
-		e->sym.function = e->demangled ? e->demangled : name;
+		e->own_name = demangle(name);
+		if (!e->own_name)
+			e->own_name = without_version(name);
+		e->sym.function = e->own_name ? e->own_name : name;
 		e->sym.offset = off;
 		e->sym.size = sym.st_size;
 	}
@@ -304,7 +314,7 @@ static void symfile_free(struct pfd_symfile *f)
 		struct sym_entry *e = f->buckets[i], *next;
 		for (; e; e = next) {
 			next = e->next;
-			free(e->demangled);
+			free(e->own_name);
 			free(e);
 		}
 	}
