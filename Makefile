@@ -91,6 +91,11 @@ $(BUILD)/bench/workload: bench/workload.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -o $@ $<
 
+# Stack capture and symbolization costs (not part of make check).
+$(BUILD)/bench/stack_capture: bench/stack_capture.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
 # Timing lives here, never in the tests.
 bench: $(BIN) $(BUILD)/bench/workload
 	sh bench/run.sh $(BIN) $(BUILD)/bench/workload
