@@ -246,13 +246,13 @@ static void image_drop(struct image **p)
 	free(img);
 }
 
-static void image_set_map(struct image *img, struct module_map *fresh)
+static void image_set_map(struct image *img, struct module_map *fresh, pid_t tid)
 {
 	if (img->map) {
 		img->map->current = false;
 		map_release(img->map);
 		/* code may have moved: libunwind's cached frames go too */
-		pfd_unwinder_flush(img->uw);
+		pfd_unwinder_flush(img->uw, tid);
 	}
 	fresh->current = true;
 	img->map = fresh;
@@ -279,7 +279,7 @@ static int image_map_for(struct image *img, pid_t tid, const uint64_t *ips, size
 		map_free(fresh);
 		map_note_outside(img->map, ips, n);
 	} else {
-		image_set_map(img, fresh);
+		image_set_map(img, fresh, tid);
 	}
 	*out = img->map;
 	return 0;

@@ -23,8 +23,9 @@ struct pfd_unwinder *pfd_unwinder_new(pid_t tid);
 void pfd_unwinder_free(struct pfd_unwinder *uw);
 
 /* The image's mappings changed (seen by the caller): drop cached unwind
- * info, which may describe code that is no longer there. */
-void pfd_unwinder_flush(struct pfd_unwinder *uw);
+ * info, which may describe code that is no longer there. tid is a live
+ * thread of the process. */
+void pfd_unwinder_flush(struct pfd_unwinder *uw, pid_t tid);
 
 /* The ips of stopped thread tid, innermost first, at most max (>= 1).
  * Returns how many, or -errno: -ESRCH when the thread is gone or not in a

@@ -314,9 +314,12 @@ void pfd_unwinder_free(struct pfd_unwinder *uw)
 	free(uw);
 }
 
-void pfd_unwinder_flush(struct pfd_unwinder *uw)
+void pfd_unwinder_flush(struct pfd_unwinder *uw, pid_t tid)
 {
 	unw_flush_cache(uw->as, 0, 0);
+	/* The _UPT context keeps the last ELF file it mapped, by address
+	 * range, which another file may occupy now. */
+	upt_retarget(uw, tid);
 }
 
 /* ---- one capture ----------------------------------------------------------- */

@@ -8,13 +8,19 @@
  * __LINE__ on the line of each call), and the test traces it with ptrace
  * and checks what pfd_stack_capture and pfd_stack_frame say. Each test
  * starts from a fresh service (setup/teardown), so nothing is cached
- * across tests. */
+ * across tests.
+ *
+ * For the module map's re-read, the child then dlopens libpcre2-8 (grep
+ * needs it, so every Debian system has it, and neither build of this test
+ * links it) and stops in a malloc callback that the library calls: an ip
+ * outside the snapshot taken at the first stop. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <link.h>
@@ -33,6 +39,9 @@
 #include "tracer/unwind.h"
 
 #define CHILD_FLAG "--stack-child"
+#define DLOPEN_MODE (-1) /* the child's stop count that means: the dlopen case */
+#define NEW_LIBRARY "libpcre2-8.so.0"
+#define NEW_LIBRARY_FN "pcre2_general_context_create_8"
 #define NOT_FOUND ((size_t)-1)
 
 int main(int argc, char **argv);
@@ -68,6 +77,40 @@ __attribute__((noinline)) static void outer_fn(void)
 	asm volatile("");
 }
 
+static void *stop_in_malloc(size_t size, void *data)
+{
+	(void)data;
+	child_lines.inner_line = __LINE__; report_lines(); raise(SIGSTOP);
+	return malloc(size);
+}
+
+static void plain_free(void *p, void *data)
+{
+	(void)data;
+	free(p);
+}
+
+typedef void *general_context_create_fn(void *(*)(size_t, void *), void (*)(void *, void *),
+					void *);
+
+/* Stops in stop_in_malloc, called from the new library; outer_line 0 tells
+ * the parent the library is missing. */
+__attribute__((noinline)) static void call_new_library(void)
+{
+	general_context_create_fn *create = NULL;
+	void *lib = dlopen(NEW_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (lib)
+		*(void **)&create = dlsym(lib, NEW_LIBRARY_FN);
+	if (!create) {
+		child_lines.outer_line = 0;
+		report_lines();
+		raise(SIGSTOP);
+		return;
+	}
+	child_lines.outer_line = __LINE__; plain_free(create(stop_in_malloc, plain_free, NULL), NULL);
+	asm volatile("");
+}
+
 /* ---- the tracer's side ------------------------------------------------------ */
 
 struct child {
@@ -92,7 +135,8 @@ static void run_to_stop(struct child *c, int deliver)
 	assert_int_equal(read(c->report_fd, &c->lines, sizeof(c->lines)), sizeof(c->lines));
 }
 
-/* Start the child stopped in inner_fn; it will stop there `stops` times. */
+/* Start the child stopped in inner_fn; it will stop there `stops` times
+ * (DLOPEN_MODE: once, then in call_new_library). */
 static void start_child(struct child *c, int stops)
 {
 	int p[2];
@@ -262,6 +306,36 @@ static void test_forget_starts_a_new_image(void **state)
 	end_child(&c);
 }
 
+static void test_new_library_is_found_by_a_reread(void **state)
+{
+	(void)state;
+	struct child c;
+	start_child(&c, DLOPEN_MODE);
+	const struct pfd_stack *before = capture(&c);
+	struct call_lines first = c.lines;
+	run_to_stop(&c, 0);
+	if (c.lines.outer_line == 0) {
+		end_child(&c);
+		skip(); /* no NEW_LIBRARY here */
+	}
+	const struct pfd_stack *s = capture(&c);
+	size_t cb = check_frame(s, "stop_in_malloc", (const void *)stop_in_malloc,
+				c.lines.inner_line, 0);
+	struct pfd_frame f;
+	assert_int_equal(pfd_stack_frame(s, cb + 1, &f), 0);
+	assert_non_null(f.function);
+	assert_string_equal(f.function, NEW_LIBRARY_FN);
+	assert_non_null(f.module);
+	assert_non_null(strstr(f.module, "/libpcre2-8.so"));
+	size_t caller = check_frame(s, "call_new_library", (const void *)call_new_library,
+				    c.lines.outer_line, cb + 2);
+	assert_int_equal(caller, cb + 2);
+	check_frame(s, "main", (const void *)main, c.lines.main_line, caller + 1);
+	/* the stack from before the dlopen keeps its own snapshot */
+	check_known_stack(before, &first);
+	end_child(&c);
+}
+
 static void test_vanished_thread_is_esrch(void **state)
 {
 	(void)state;
@@ -313,8 +387,14 @@ static void test_peekdata_fallback_is_per_capture(void **state)
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], CHILD_FLAG) == 0) {
+		int stops = atoi(argv[3]);
 		child_report_fd = atoi(argv[2]);
-		for (int i = atoi(argv[3]); i > 0; i--) {
+		if (stops == DLOPEN_MODE) {
+			child_lines.main_line = __LINE__; outer_fn();
+			child_lines.main_line = __LINE__; call_new_library();
+			return 0;
+		}
+		for (int i = stops; i > 0; i--) {
 			child_lines.main_line = __LINE__; outer_fn();
 		}
 		return 0;
@@ -329,6 +409,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_same_stack_same_pointer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symbolizes_after_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forget_starts_a_new_image, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_library_is_found_by_a_reread, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_vanished_thread_is_esrch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i386_is_enosys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peekdata_fallback_is_per_capture, setup,
