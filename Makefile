@@ -10,8 +10,10 @@ BUILD     ?= build
 SANITIZE  ?=
 
 # Recursive (=) so pkg-config runs after the deps step, not at parse time.
-PKG_CFLAGS = $(shell pkg-config --cflags libseccomp)
-PKG_LIBS   = $(shell pkg-config --libs libseccomp)
+# Stack traces: libunwind-ptrace/-generic (x86_64) unwind, libdw symbolizes.
+STACK_PKGS = libunwind-ptrace libunwind-generic libdw
+PKG_CFLAGS = $(shell pkg-config --cflags libseccomp $(STACK_PKGS))
+PKG_LIBS   = $(shell pkg-config --libs libseccomp $(STACK_PKGS))
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka)
 
@@ -115,6 +117,11 @@ check: check-unit check-integration check-asan
 $(BUILD)/bench/workload: bench/workload.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -o $@ $<
+
+# Stack capture and symbolization costs (not part of make check).
+$(BUILD)/bench/stack_capture: bench/stack_capture.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
 # Timing lives here, never in the tests.
 bench: $(BIN) $(BUILD)/bench/workload

@@ -12,6 +12,11 @@ command -v make >/dev/null 2>&1 || need="$need make"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 have_pc libseccomp || need="$need libseccomp-dev"
 have_pc cmocka || need="$need libcmocka-dev"
+# Stack traces: libunwind (remote unwinding) and elfutils libdw (file:line).
+if ! have_pc libunwind-ptrace || ! have_pc libunwind-generic; then
+	need="$need libunwind-dev"
+fi
+have_pc libdw || need="$need libdw-dev"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 # i386 test programs (issue: 32-bit tracees) need a 32-bit libc.
 if [ "$(uname -m)" = x86_64 ] && ! echo 'int main(void){return 0;}' |
@@ -21,13 +26,30 @@ fi
 
 [ -z "$need" ] && exit 0
 
+# LLVM's libunwind-14-dev ships its own libunwind.h and Conflicts with
+# libunwind-dev: remove it deliberately, and say so, rather than let apt
+# decide behind a -y.
+conflict=""
+case "$need" in *libunwind-dev*)
+	if dpkg-query -W -f='${Status}' libunwind-14-dev 2>/dev/null |
+		grep -q 'install ok installed'; then
+		conflict=libunwind-14-dev
+	fi
+esac
+
 echo "install-deps: missing Debian packages:$need" >&2
 if [ "$(id -u)" != 0 ]; then
+	[ -n "$conflict" ] &&
+		echo "install-deps: not root; first run: sudo apt-get remove $conflict" >&2
 	echo "install-deps: not root; run: sudo apt-get install$need" >&2
 	exit 1
 fi
-echo "install-deps: running apt-get install$need" >&2
 export DEBIAN_FRONTEND=noninteractive
+if [ -n "$conflict" ]; then
+	echo "install-deps: removing $conflict, which conflicts with libunwind-dev" >&2
+	apt-get remove -y -qq "$conflict" >&2
+fi
+echo "install-deps: running apt-get install$need" >&2
 apt-get update -qq >&2
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $need >&2
