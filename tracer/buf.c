@@ -89,6 +89,16 @@ void pfd_buf_quote(struct pfd_buf *b, const char *bytes, size_t len)
 	pfd_text_quote(b, bytes, len);
 }
 
+void pfd_buf_json_string(struct pfd_buf *b, const char *s)
+{
+	pfd_json_string(b, s);
+}
+
+void pfd_buf_json_bytes(struct pfd_buf *b, const char *bytes, size_t len)
+{
+	pfd_json_bytes(b, bytes, len);
+}
+
 const char *pfd_buf_str(const struct pfd_buf *b)
 {
 	return b->data ? b->data : "";

@@ -87,6 +87,12 @@ void pfd_buf_uint(struct pfd_buf *b, uint64_t v);
 void pfd_buf_hex(struct pfd_buf *b, uint64_t v); /* 0x1f */
 /* Bytes quoted as strace prints them: "a\nb\303\251". */
 void pfd_buf_quote(struct pfd_buf *b, const char *bytes, size_t len);
+/* Text of ours as a JSON string (escaped as in docs/json-schema.md;
+ * invalid UTF-8 replaced by U+FFFD); NULL gives null. */
+void pfd_buf_json_string(struct pfd_buf *b, const char *s);
+/* Bytes from the tracee as a JSON value: a string when valid UTF-8, else
+ * an array of byte values. */
+void pfd_buf_json_bytes(struct pfd_buf *b, const char *bytes, size_t len);
 /* The content as a C string ("" while empty). */
 const char *pfd_buf_str(const struct pfd_buf *b);
 void pfd_buf_clear(struct pfd_buf *b);
