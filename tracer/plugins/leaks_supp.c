@@ -776,7 +776,10 @@ void pfd_supp_generate(const struct pfd_leak_view *leak, struct pfd_buf *out)
 	pfd_buf_puts(out, "{\n   ");
 	put_name(out, leak);
 	pfd_buf_putc(out, '\n');
-	put_line(out, "syscall", leak_field(leak, FIELD_SYSCALL));
+	/* An empty value has no glob of its own (only "*"-like globs match
+	 * ""), so it goes without a line, which matches it too. */
+	if (leak_field(leak, FIELD_SYSCALL)[0])
+		put_line(out, "syscall", leak_field(leak, FIELD_SYSCALL));
 	if (leak->kind && leak->kind[0])
 		put_line(out, "kind", leak->kind);
 	/* Paths and executables change between runs more often than code
