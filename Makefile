@@ -54,7 +54,7 @@ EXAMPLE_SRC := $(wildcard tests/plugins/*.c)
 EXAMPLE_BIN := $(BUILD)/tests/procfd-trace-example
 
 .PHONY: all deps check check-unit check-integration check-asan demo install clean bench \
-        programs-m32
+        programs-m32 fuzz-supp
 all: $(BIN)
 
 deps: $(DEPS_OK)
@@ -126,6 +126,23 @@ $(BUILD)/bench/stack_capture: bench/stack_capture.c $(LIB) | $(DEPS_OK)
 # Timing lives here, never in the tests.
 bench: $(BIN) $(BUILD)/bench/workload
 	sh bench/run.sh $(BIN) $(BUILD)/bench/workload
+
+# The suppression parser's libFuzzer target: clang, the parser's sources
+# linked directly (not the gcc-built library). Not part of make check.
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 300
+FUZZ_SUPP := $(BUILD)/fuzz/fuzz_supp
+FUZZ_SUPP_SRC := tests/fuzz/fuzz_supp.c tracer/plugins/leaks_supp.c tracer/buf.c tracer/escape.c
+$(FUZZ_SUPP): $(FUZZ_SUPP_SRC) include/procfd/leaks.h include/procfd/writer.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iinclude -I. -o $@ $(FUZZ_SUPP_SRC)
+
+# New inputs go to $(BUILD)/fuzz/corpus-supp; the seeds stay as committed.
+fuzz-supp: $(FUZZ_SUPP)
+	@mkdir -p $(BUILD)/fuzz/corpus-supp
+	$(FUZZ_SUPP) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/supp.dict \
+		$(BUILD)/fuzz/corpus-supp tests/fuzz/corpus/supp
 
 demo: $(BIN) $(BUILD)/tests/programs/demo
 	@echo "== procfd-trace -- $(BUILD)/tests/programs/demo"

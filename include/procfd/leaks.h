@@ -33,23 +33,30 @@ struct pfd_supp_set;
 
 /* Parse a suppression file's text (docs/suppressions.md). 0, or -EINVAL with
  * "FILE:LINE: what is wrong" in err (size errsize). *out is a set (possibly
- * empty) on success; free it with pfd_supp_free. */
+ * empty) on success; free it with pfd_supp_free. -ENOMEM (err says "out of
+ * memory") when memory ran out; *out is NULL on any failure. origin names
+ * the text in messages (NULL: "<suppressions>"). */
 int pfd_supp_parse(const char *text, size_t len, const char *origin, struct pfd_supp_set **out,
 		   char *err, size_t errsize);
-/* Read and parse FILE. 0, -errno (with err set) on failure. */
+/* Read and parse FILE (a pipe works too; at most 16 MiB, else -EFBIG).
+ * 0, -errno (with err set) on failure. */
 int pfd_supp_load(const char *path, struct pfd_supp_set **out, char *err, size_t errsize);
-/* Add the entries of more to set (several --suppressions). */
+/* Add the entries of more to set (several --suppressions), after its own:
+ * they move, more is left empty but still the caller's to free. When the
+ * set cannot grow (out of memory) nothing moves. */
 void pfd_supp_merge(struct pfd_supp_set *set, struct pfd_supp_set *more);
 /* The name of the first entry that matches the leak, or NULL; counts the hit. */
 const char *pfd_supp_match(struct pfd_supp_set *set, const struct pfd_leak_view *leak);
 /* Per entry name, how many leaks it suppressed (for the end-of-run summary):
- * call fn for each entry in file order. */
+ * call fn for each entry that suppressed at least one, in file order (files
+ * in the order they were merged). */
 void pfd_supp_foreach_used(const struct pfd_supp_set *set,
 			   void (*fn)(const char *name, unsigned hits, void *arg), void *arg);
 void pfd_supp_free(struct pfd_supp_set *set);
 
 /* A ready entry that suppresses exactly this leak (--gen-suppressions), in
- * the file format, appended to out. */
+ * the file format, appended to out: its syscall, kind and innermost 12
+ * frames (path and exe as comments). Parsed back, it matches the leak. */
 void pfd_supp_generate(const struct pfd_leak_view *leak, struct pfd_buf *out);
 
 /* ---- SARIF 2.1.0 (tracer/plugins/leaks_sarif.c) ---------------------------- */

@@ -1,0 +1,244 @@
+/* procfd-trace: unit tests for the leak tracker's SARIF report
+ * (tracer/plugins/leaks_sarif.c): a report of a few leaks is valid JSON
+ * with the fields SARIF 2.1.0 and code scanning UIs need, located in the
+ * program rather than in libc, fingerprinted stably; checked by Python's
+ * json module, which is there for the integration suite anyway. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "procfd/leaks.h"
+
+/* The checks, run as python3 CHECKER REPORT CWD; exit 0 when they pass. */
+static const char checker[] =
+	"import json, sys\n"
+	"doc = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+	"cwd = sys.argv[2]\n"
+	"def check(cond, what):\n"
+	"    if not cond:\n"
+	"        sys.exit('check failed: ' + what)\n"
+	"check(doc['$schema'] == 'https://json.schemastore.org/sarif-2.1.0.json', '$schema')\n"
+	"check(doc['version'] == '2.1.0', 'version')\n"
+	"check(len(doc['runs']) == 1, 'one run')\n"
+	"run = doc['runs'][0]\n"
+	"drv = run['tool']['driver']\n"
+	"check(drv['name'] == 'procfd-trace' and drv['version'] == '9.8.7', 'driver')\n"
+	"rules = [r['id'] for r in drv['rules']]\n"
+	"check(rules == ['fd-leak', 'fd-leak-deleted'], 'rules')\n"
+	"for r in drv['rules']:\n"
+	"    check(r['shortDescription']['text'] and r['fullDescription']['text'], 'descriptions')\n"
+	"check(drv['rules'][0]['defaultConfiguration']['level'] == 'warning', 'level 0')\n"
+	"check(drv['rules'][1]['defaultConfiguration']['level'] == 'error', 'level 1')\n"
+	"inv = run['invocations'][0]\n"
+	"check(inv['executionSuccessful'] is True, 'executionSuccessful')\n"
+	"check(inv['arguments'] == ['procfd-trace', '--leaks', '--', './a b', \"it's\"], 'arguments')\n"
+	"check(inv['commandLine'] == \"procfd-trace --leaks -- './a b' 'it'\\\\''s'\", 'commandLine ' + inv['commandLine'])\n"
+	"base = run['originalUriBaseIds']['SRCROOT']['uri']\n"
+	"check(base.startswith('file:///') and base.endswith('/'), 'SRCROOT ' + base)\n"
+	"res = run['results']\n"
+	"check(len(res) == 5, 'five results')\n"
+	"for i, r in enumerate(res):\n"
+	"    check(drv['rules'][r['ruleIndex']]['id'] == r['ruleId'], 'ruleIndex %d' % i)\n"
+	"    check(r['message']['text'], 'message %d' % i)\n"
+	"    check(len(r['partialFingerprints']['procfdLeak/v1']) == 16, 'fingerprint %d' % i)\n"
+	"a, b, c, d, e = res\n"
+	"for r, line in ((a, 12), (b, 13)):\n"
+	"    check(r['ruleId'] == 'fd-leak' and r['level'] == 'warning', 'rule of a/b')\n"
+	"    loc = r['locations'][0]\n"
+	"    pl = loc['physicalLocation']\n"
+	"    check(pl['artifactLocation'] == {'uri': 'src/leaky.c', 'uriBaseId': 'SRCROOT'}, 'uri of a/b ' + str(pl))\n"
+	"    check(pl['region']['startLine'] == line, 'line of a/b')\n"
+	"    check(loc['logicalLocations'][0]['name'] == 'open_and_forget', 'function of a/b')\n"
+	"    fr = r['stacks'][0]['frames']\n"
+	"    check(len(fr) == 3, 'three frames')\n"
+	"    check(fr[0]['module'].endswith('libc.so.6'), 'frame 0 module')\n"
+	"    check(fr[0]['location']['physicalLocation']['artifactLocation']['uri'] == 'file:///build/glibc/open64.c', 'frame 0 uri')\n"
+	"    check(fr[1]['location']['logicalLocations'][0]['name'] == 'open_and_forget', 'frame 1')\n"
+	"    check('physicalLocation' not in fr[2]['location'], 'frame 2 has no source')\n"
+	"    check(fr[2]['location']['message']['text'] == 'main+0x10 in ' + cwd + '/leaky', 'frame 2 text ' + fr[2]['location']['message']['text'])\n"
+	"check(a['message']['text'] == 'fd 3 leaked', 'message a')\n"
+	"check(a['partialFingerprints'] == b['partialFingerprints'], 'a and b: one leak')\n"
+	"check(c['ruleId'] == 'fd-leak-deleted' and c['level'] == 'error', 'rule of c')\n"
+	"check(c['properties']['bytesPinned'] == 8192 and c['properties']['deleted'] is True, 'c pinned')\n"
+	"check('8192 bytes' in c['message']['text'], 'default message of c ' + c['message']['text'])\n"
+	"cl = c['locations'][0]['physicalLocation']\n"
+	"check(cl['artifactLocation'] == {'uri': 'file:///opt/src/other%20dir/x%25y.c'}, 'uri of c ' + str(cl))\n"
+	"check(cl['region']['startLine'] == 7, 'line of c')\n"
+	"fps = {r['partialFingerprints']['procfdLeak/v1'] for r in (a, c, d, e)}\n"
+	"check(len(fps) == 4, 'different leaks, different fingerprints')\n"
+	"check(d['properties']['path'] == '/tmp/\\ufffd\\ufffdx\"\\\\\\n', 'invalid utf-8 path ' + repr(d['properties']['path']))\n"
+	"check(d['locations'][0]['logicalLocations'][0]['name'] == 'q\"uote\\\\d', 'escaped function')\n"
+	"check(d['locations'][0]['physicalLocation']['artifactLocation'] == {'uri': 'gen/%FF%3A.c', 'uriBaseId': 'SRCROOT'}, 'relative dwarf name')\n"
+	"check(d['properties']['syscall'] == 'inherited', 'inherited')\n"
+	"check('inherited' in d['message']['text'], 'message of d')\n"
+	"el = e['locations'][0]['physicalLocation']\n"
+	"check(el['artifactLocation']['uri'] == 'file:///build/glibc/open64.c', 'fallback to libc ' + str(el))\n"
+	"check('stacks' in e, 'stack of e')\n";
+
+static const char *cwd(void)
+{
+	static char dir[PATH_MAX];
+	assert_non_null(getcwd(dir, sizeof(dir)));
+	return dir;
+}
+
+static void run_checker(const char *report)
+{
+	char script[] = "/tmp/pfd-sarif-check-XXXXXX";
+	int fd = mkstemp(script);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, checker, sizeof(checker) - 1), (ssize_t)(sizeof(checker) - 1));
+	close(fd);
+	char cmd[PATH_MAX * 3];
+	snprintf(cmd, sizeof(cmd), "python3 %s %s '%s'", script, report, cwd());
+	int rc = system(cmd);
+	unlink(script);
+	if (rc != 0) {
+		snprintf(cmd, sizeof(cmd), "cat %s >&2", report);
+		if (system(cmd) != 0)
+			fail_msg("cannot show %s", report);
+		fail_msg("the report fails the checks (status %d)", rc);
+	}
+}
+
+static void test_report(void **state)
+{
+	(void)state;
+	char src[PATH_MAX + 32], exe[PATH_MAX + 32];
+	snprintf(src, sizeof(src), "%s/src/leaky.c", cwd());
+	snprintf(exe, sizeof(exe), "%s/leaky", cwd());
+	/* libc has line info here (debug symbols installed): still not the
+	 * location, as the program has a frame with source. */
+	struct pfd_frame frames[] = {
+		{ .ip = 0x7f0000001000, .function = "open64", .offset = 0x20,
+		  .module = "/usr/lib/x86_64-linux-gnu/libc.so.6", .file = "/build/glibc/open64.c",
+		  .line = 41 },
+		{ .ip = 0x401136, .function = "open_and_forget", .offset = 0x16, .module = exe,
+		  .file = src, .line = 12 },
+		{ .ip = 0x401200, .function = "main", .offset = 0x10, .module = exe },
+	};
+	struct pfd_frame other[] = {
+		{ .ip = 0x1, .function = "unlink_later", .module = "/opt/bin/other",
+		  .file = "/opt/src/other dir/x%y.c", .line = 7 },
+	};
+	struct pfd_frame odd[] = {
+		{ .ip = 0x2, .function = "q\"uote\\d", .module = "/opt/x", .file = "./gen/\xff:.c",
+		  .line = 3 },
+	};
+	struct pfd_frame only_libc[] = {
+		{ .ip = 0x7f0000001000, .function = "open64",
+		  .module = "/usr/lib/x86_64-linux-gnu/libc.so.6", .file = "/build/glibc/open64.c",
+		  .line = 41 },
+		{ .ip = 0x401200, .module = "/opt/bin/stripped" },
+	};
+	struct pfd_leak_view a = { .pid = 10, .fd = 3, .exe = exe, .syscall = "openat",
+				   .kind = "regular", .path = "/tmp/a", .frames = frames,
+				   .n_frames = 3 };
+	struct pfd_leak_view b = a;
+	b.pid = 11;
+	b.fd = 4;
+	b.path = "/tmp/b";
+	struct pfd_leak_view c = { .pid = 12, .fd = 5, .exe = "/opt/bin/other", .syscall = "open",
+				   .kind = "regular", .path = "/var/tmp/big (deleted)",
+				   .deleted = true, .bytes_pinned = 8192, .frames = other,
+				   .n_frames = 1 };
+	struct pfd_leak_view d = { .pid = 13, .fd = 6, .kind = "regular",
+				   .path = "/tmp/\xff\xfex\"\\\n", .frames = odd, .n_frames = 1 };
+	struct pfd_leak_view e = { .pid = 14, .fd = 7, .syscall = "socket", .kind = "socket",
+				   .path = "", .frames = only_libc, .n_frames = 2 };
+
+	char *argv[] = { "procfd-trace", "--leaks", "--", "./a b", "it's", NULL };
+	struct pfd_sarif *s = pfd_sarif_new("9.8.7", argv);
+	assert_non_null(s);
+	pfd_sarif_add(s, &a, "fd 3 leaked");
+	/* A line moved (an edit above it): still the same leak. */
+	frames[1].line = 13;
+	pfd_sarif_add(s, &b, "fd 4 leaked");
+	pfd_sarif_add(s, &c, NULL);
+	pfd_sarif_add(s, &d, "");
+	pfd_sarif_add(s, &e, NULL);
+
+	char path[] = "/tmp/pfd-sarif-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(pfd_sarif_write(s, path), 0);
+	run_checker(path);
+
+	struct stat st;
+	char tmp[sizeof(path) + 8];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	assert_int_equal(stat(tmp, &st), -1);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	unlink(path);
+}
+
+/* An empty report is a valid log too, with an empty results array. */
+static void test_empty_report(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/pfd-sarif-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(pfd_sarif_write(pfd_sarif_new(NULL, NULL), path), 0);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+		 "r=d[\"runs\"][0]; assert r[\"results\"]==[] and r[\"invocations\"][0][\"arguments\"]==[] "
+		 "and \"version\" not in r[\"tool\"][\"driver\"]' %s",
+		 path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+}
+
+static void test_write_errors(void **state)
+{
+	(void)state;
+	char *argv[] = { "procfd-trace", NULL };
+	assert_int_equal(pfd_sarif_write(pfd_sarif_new("1", argv), "/nonexistent-dir/r.sarif"),
+			 -ENOENT);
+	assert_int_equal(pfd_sarif_write(NULL, "/tmp/x"), -ENOMEM);
+	assert_int_equal(pfd_sarif_write(pfd_sarif_new("1", argv), NULL), -EINVAL);
+	/* A device is written through, not replaced. */
+	assert_int_equal(pfd_sarif_write(pfd_sarif_new("1", argv), "/dev/null"), 0);
+	struct stat st;
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	/* So is a symlink: it stays one, and its target gets the report. */
+	char dir[] = "/tmp/pfd-sarif-dir-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char target[64], link[64];
+	snprintf(target, sizeof(target), "%s/target", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(pfd_sarif_write(pfd_sarif_new("1", argv), link), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(stat(target, &st), 0);
+	assert_true(st.st_size > 100);
+	unlink(link);
+	unlink(target);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_empty_report),
+		cmocka_unit_test(test_write_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
