@@ -153,7 +153,7 @@ static void write_generic(struct pfd_writer *w, const struct pfd_call *c)
 		pfd_w_null(w, "errno");
 }
 
-void pfd_write_call(struct call_slot *s)
+void pfd_write_call(struct call_slot *s, struct pfd_tracee *stack_of)
 {
 	static struct pfd_buf title = PFD_BUF_INIT;
 	const struct pfd_call *c = &s->call;
@@ -164,6 +164,12 @@ void pfd_write_call(struct call_slot *s)
 	pfd_w_title(w, pfd_buf_str(&title));
 	pfd_w_json_only(w, true); /* the headline says it in text */
 	write_generic(w, c);
+	pfd_w_json_only(w, false);
+	if (stack_of) {
+		int err = 0;
+		const struct pfd_stack *st = pfd_tracee_stack(stack_of, &err);
+		pfd_w_stack(w, "backtrace", st); /* null when it could not be taken */
+	}
 	for (int i = 0; pfd_plugins[i]; i++) {
 		if (!(s->plugins & (1u << i)) || !pfd_plugins[i]->on_report)
 			continue;

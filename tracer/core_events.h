@@ -7,8 +7,9 @@
 
 #include "tracer/calls.h"
 
-/* A reported call: the engine's fields, then each plugin's on_report. */
-void pfd_write_call(struct call_slot *s);
+/* A reported call: the engine's fields (and, with stack_of, the stack of
+ * that stopped thread, -k), then each plugin's on_report. */
+void pfd_write_call(struct call_slot *s, struct pfd_tracee *stack_of);
 void pfd_write_exec(pid_t tid, pid_t old_tid, const char *exe);
 /* status: as wait4 gave it */
 void pfd_write_exit(pid_t pid, pid_t tid, int status);

@@ -38,6 +38,7 @@ static int main_status;
 static bool have_main_status;
 static unsigned default_flags; /* for a thread first seen before its parent's event */
 static bool exec_watch;        /* some plugin has on_exec: trap execve's entry */
+static bool with_stacks;       /* -k */
 
 static volatile sig_atomic_t stop_signal;
 static bool stop_handled;
@@ -63,6 +64,11 @@ int pfd_engine_init(const struct pfd_plugin *const *list)
 	}
 	pfd_proctab_on_release(pfd_api_release_proc);
 	return pfd_stack_init();
+}
+
+void pfd_engine_set_stacks(bool on)
+{
+	with_stacks = on;
 }
 
 const struct pfd_trap *const *pfd_engine_traps(void)
@@ -140,7 +146,7 @@ static void finish_call(tcb_t *t)
 		if (pfd_plugins[i]->on_exit)
 			s->want |= pfd_plugins[i]->on_exit(t, &s->call) & PFD_REPORT;
 	if (s->want & PFD_REPORT)
-		pfd_write_call(s);
+		pfd_write_call(s, with_stacks && pfd_tracee_stopped(t) ? t : NULL);
 	pfd_slot_put(s);
 }
 

@@ -11,6 +11,9 @@
  * their traps. 0 or -errno, after a message naming the culprit. */
 int pfd_engine_init(const struct pfd_plugin *const *plugins);
 
+/* -k: capture the stack of every reported call and write it with the call. */
+void pfd_engine_set_stacks(bool on);
+
 /* Every trap, NULL-terminated: what the seccomp filter is built from. */
 const struct pfd_trap *const *pfd_engine_traps(void);
 

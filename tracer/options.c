@@ -12,10 +12,10 @@
 #define PFD_VERSION "0.1"
 #endif
 
-static void usage(FILE *out)
+static void usage(FILE *out, const struct pfd_plugin *const *plugins)
 {
-	fputs("usage: procfd-trace [-o FILE] [--json] [--no-seccomp] -- COMMAND [ARGS...]\n"
-	      "       procfd-trace [-o FILE] [--json] -p PID[,PID...] [-p PID...]\n"
+	fputs("usage: procfd-trace [OPTIONS] -- COMMAND [ARGS...]\n"
+	      "       procfd-trace [OPTIONS] -p PID[,PID...] [-p PID...]\n"
 	      "\n"
 	      "Trace COMMAND (and every process and thread it creates) or the running\n"
 	      "processes PID, and report each path syscall whose path names a\n"
@@ -25,10 +25,24 @@ static void usage(FILE *out)
 	      "  -o, --output FILE   write the trace to FILE instead of standard error\n"
 	      "  -j, --json          JSON Lines output (docs/json-schema.md)\n"
 	      "  -p, --attach PID    attach to a running process and its threads\n"
+	      "  -k, --stack         a stack trace on every reported call\n"
 	      "      --no-seccomp    stop at every syscall (PTRACE_SYSCALL), no filter\n"
 	      "  -h, --help          this text\n"
 	      "  -V, --version       the version\n",
 	      out);
+	for (size_t i = 0; plugins && plugins[i]; i++) {
+		if (!plugins[i]->options || !plugins[i]->options[0].name)
+			continue;
+		fprintf(out, "\n%s:\n", plugins[i]->name);
+		for (const struct pfd_option *o = plugins[i]->options; o->name; o++) {
+			char left[64];
+			snprintf(left, sizeof(left), "%s%c%s--%s%s%s%s", o->short_name ? "-" : "",
+				 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
+				 o->name, o->arg == PFD_OPT_OPTIONAL ? "[=" : o->arg ? "=" : "",
+				 o->arg_name ? o->arg_name : "", o->arg == PFD_OPT_OPTIONAL ? "]" : "");
+			fprintf(out, "  %-26s %s\n", o->short_name ? left : left + 1, o->help);
+		}
+	}
 }
 
 static int parse_pid(const char *s, pid_t *out)
@@ -66,36 +80,127 @@ static int add_pids(struct pfd_options *opt, const char *arg)
 	return 0;
 }
 
-enum { OPT_NO_SECCOMP = 256 };
+enum { OPT_NO_SECCOMP = 256, OPT_PLUGIN = 512 };
 
-int pfd_parse_options(int argc, char **argv, struct pfd_options *opt)
+#define MAX_LONGOPTS (16 + PFD_MAX_PLUGIN_OPTS)
+
+static const struct option core_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "attach", required_argument, NULL, 'p' },
+	{ "stack", no_argument, NULL, 'k' },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+};
+
+/* The plugins' options, each numbered OPT_PLUGIN + its index in *opts. */
+struct plugin_opts {
+	struct option longopts[MAX_LONGOPTS + 1];
+	char shortopts[64 + 2 * PFD_MAX_PLUGIN_OPTS];
+	const struct pfd_plugin *owner[PFD_MAX_PLUGIN_OPTS];
+	const struct pfd_option *option[PFD_MAX_PLUGIN_OPTS];
+	size_t n;
+};
+
+static int build_getopt_tables(const struct pfd_plugin *const *plugins, struct plugin_opts *t)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "attach", required_argument, NULL, 'p' },
-		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	size_t nl = sizeof(core_longopts) / sizeof(core_longopts[0]);
+	memcpy(t->longopts, core_longopts, sizeof(core_longopts));
+	strcpy(t->shortopts, "+o:jp:khV");
+	t->n = 0;
+	for (size_t i = 0; plugins && plugins[i]; i++) {
+		for (const struct pfd_option *o = plugins[i]->options; o && o->name; o++) {
+			if (t->n == PFD_MAX_PLUGIN_OPTS)
+				return -1;
+			int has = o->arg == PFD_OPT_REQUIRED ? required_argument
+				  : o->arg == PFD_OPT_OPTIONAL ? optional_argument : no_argument;
+			int val = o->short_name ? o->short_name : OPT_PLUGIN + (int)t->n;
+			t->longopts[nl++] = (struct option){ o->name, has, NULL, val };
+			if (o->short_name) {
+				size_t l = strlen(t->shortopts);
+				t->shortopts[l++] = o->short_name;
+				if (o->arg != PFD_OPT_NO_ARG)
+					t->shortopts[l++] = ':';
+				if (o->arg == PFD_OPT_OPTIONAL)
+					t->shortopts[l++] = ':';
+				t->shortopts[l] = '\0';
+			}
+			t->owner[t->n] = plugins[i];
+			t->option[t->n++] = o;
+		}
+	}
+	t->longopts[nl] = (struct option){ NULL, 0, NULL, 0 };
+	return 0;
+}
+
+/* Which plugin option getopt returned as c, or -1. */
+static int plugin_option_index(const struct plugin_opts *t, int c)
+{
+	if (c >= OPT_PLUGIN && (size_t)(c - OPT_PLUGIN) < t->n)
+		return c - OPT_PLUGIN;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->option[i]->short_name && t->option[i]->short_name == c)
+			return (int)i;
+	return -1;
+}
+
+static int note_plugin_option(struct pfd_options *opt, const struct plugin_opts *t, int i,
+			      const char *arg)
+{
+	if (opt->n_given == PFD_MAX_PLUGIN_OPTS) {
+		fprintf(stderr, "procfd-trace: too many plugin options\n");
+		return -1;
+	}
+	opt->given[opt->n_given].plugin = t->owner[i];
+	opt->given[opt->n_given].option = t->option[i];
+	opt->given[opt->n_given].arg = arg;
+	opt->n_given++;
+	return 0;
+}
+
+bool pfd_plugin_enabled(const struct pfd_options *opt, const struct pfd_plugin *p)
+{
+	if (!p->opt_in)
+		return true;
+	for (unsigned i = 0; i < opt->n_given; i++)
+		if (opt->given[i].plugin == p && opt->given[i].option->enables)
+			return true;
+	return false;
+}
+
+int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plugins,
+		      struct pfd_options *opt)
+{
+	static struct plugin_opts t;
 	int c;
 
 	memset(opt, 0, sizeof(*opt));
+	if (build_getopt_tables(plugins, &t) < 0) {
+		fprintf(stderr, "procfd-trace: too many plugin options\n");
+		return -1;
+	}
 	/* '+': stop at the first non-option, so COMMAND's own options are its own. */
-	while ((c = getopt_long(argc, argv, "+o:jp:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, t.shortopts, t.longopts, NULL)) != -1) {
+		int pi = plugin_option_index(&t, c);
+		if (pi >= 0) {
+			if (note_plugin_option(opt, &t, pi, optarg) < 0)
+				return -1;
+			continue;
+		}
 		switch (c) {
 		case 'o': opt->output = optarg; break;
 		case 'j': opt->json = true; break;
+		case 'k': opt->stack = true; break;
 		case 'p':
 			if (add_pids(opt, optarg) < 0)
 				return -1;
 			break;
 		case OPT_NO_SECCOMP: opt->no_seccomp = true; break;
-		case 'h': usage(stdout); return 1;
+		case 'h': usage(stdout, plugins); return 1;
 		case 'V': printf("procfd-trace %s\n", PFD_VERSION); return 1;
 		default:
-			usage(stderr);
+			usage(stderr, plugins);
 			return -1;
 		}
 	}
@@ -103,7 +208,7 @@ int pfd_parse_options(int argc, char **argv, struct pfd_options *opt)
 		opt->command = &argv[optind];
 	if (!opt->command && opt->n_attach == 0) {
 		fprintf(stderr, "procfd-trace: must have a COMMAND to run or -p PID\n");
-		usage(stderr);
+		usage(stderr, plugins);
 		return -1;
 	}
 	return 0;

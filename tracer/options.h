@@ -5,7 +5,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "procfd/plugin.h"
+
 #define PFD_MAX_ATTACH 256
+#define PFD_MAX_PLUGIN_OPTS 64
 
 struct pfd_options {
 	bool json;
@@ -13,14 +16,27 @@ struct pfd_options {
 	bool no_seccomp;          /* --no-seccomp: PTRACE_SYSCALL for everything */
 	pid_t attach[PFD_MAX_ATTACH]; /* -p PID... */
 	unsigned n_attach;
+	bool stack;               /* -k: a stack trace on every reported call */
 	char **command;           /* argv after the options, NULL-terminated */
+	/* Plugin options as given, in order, for their plugin's on_option. */
+	struct {
+		const struct pfd_plugin *plugin;
+		const struct pfd_option *option;
+		const char *arg;
+	} given[PFD_MAX_PLUGIN_OPTS];
+	unsigned n_given;
 };
 
 /* Exit status for procfd-trace's own usage errors (as strace and grep use). */
 #define PFD_EXIT_USAGE 2
 
-/* Parse argv. Returns 0 to run, 1 when --help/--version printed (exit 0),
- * or -1 after printing a message (exit PFD_EXIT_USAGE). */
-int pfd_parse_options(int argc, char **argv, struct pfd_options *opt);
+/* Parse argv, with the options of the candidate plugins (NULL-terminated).
+ * Returns 0 to run, 1 when --help/--version printed (exit 0), or -1 after
+ * printing a message (exit PFD_EXIT_USAGE). */
+int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plugins,
+		      struct pfd_options *opt);
+
+/* Whether plugin p runs: not opt-in, or one of its enabling options given. */
+bool pfd_plugin_enabled(const struct pfd_options *opt, const struct pfd_plugin *p);
 
 #endif

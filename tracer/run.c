@@ -119,6 +119,20 @@ static unsigned attach_all(const struct pfd_options *opt)
 	return failed;
 }
 
+/* pfd_request_exit_code: what a plugin asks the run to end with. */
+static int requested_exit;
+
+void pfd_request_exit_code(int code)
+{
+	requested_exit = code;
+}
+
+/* The command succeeded: a plugin may still want CI to fail. */
+static int success_status(void)
+{
+	return requested_exit;
+}
+
 static int run(const struct pfd_options *opt)
 {
 	char path[4096];
@@ -143,30 +157,57 @@ static int run(const struct pfd_options *opt)
 	if (rc < 0)
 		fprintf(stderr, "procfd-trace: writing the trace failed: %s\n", strerror(-rc));
 	if (!opt->command)
-		return failed || rc < 0 ? 1 : 0;
+		return failed || rc < 0 ? 1 : success_status();
 	if (!have_status)
 		return 1;
 	if (WIFSIGNALED(status))
 		exit_like_signal(WTERMSIG(status));
-	return WEXITSTATUS(status);
+	return WEXITSTATUS(status) ? WEXITSTATUS(status) : success_status();
+}
+
+/* The built-in plugins, then the extra ones: the candidates for options. */
+static void candidates(const struct pfd_plugin *const *extra, const struct pfd_plugin **out)
+{
+	size_t n = 0;
+	out[n++] = &pfd_plugin_procfd;
+	out[n++] = &pfd_plugin_leaks;
+	for (; extra && *extra && n < PFD_RUN_MAX_PLUGINS; extra++)
+		out[n++] = *extra;
+	out[n] = NULL;
+}
+
+/* Hand each plugin its options, and keep the plugins that run. */
+static int configure_plugins(const struct pfd_options *opt, const struct pfd_plugin **list)
+{
+	size_t kept = 0;
+	for (unsigned i = 0; i < opt->n_given; i++) {
+		const struct pfd_plugin *p = opt->given[i].plugin;
+		if (p->on_option && p->on_option(opt->given[i].option->name, opt->given[i].arg) < 0)
+			return -1;
+	}
+	for (size_t i = 0; list[i]; i++)
+		if (pfd_plugin_enabled(opt, list[i]))
+			list[kept++] = list[i];
+	list[kept] = NULL;
+	return 0;
 }
 
 int pfd_main(int argc, char **argv, const struct pfd_plugin *const *extra)
 {
-	struct pfd_options opt;
-	int rc = pfd_parse_options(argc, argv, &opt);
+	static struct pfd_options opt;
+	const struct pfd_plugin *plugins[PFD_RUN_MAX_PLUGINS + 1];
+	candidates(extra, plugins);
+	int rc = pfd_parse_options(argc, argv, plugins, &opt);
 	if (rc != 0)
 		return rc > 0 ? 0 : PFD_EXIT_USAGE;
+	if (configure_plugins(&opt, plugins) < 0)
+		return PFD_EXIT_USAGE;
 	rc = pfd_output_open(opt.output, opt.json);
 	if (rc < 0) {
 		fprintf(stderr, "procfd-trace: cannot write %s: %s\n", opt.output, strerror(-rc));
 		return PFD_EXIT_USAGE;
 	}
-	const struct pfd_plugin *plugins[PFD_RUN_MAX_PLUGINS + 1] = { &pfd_plugin_procfd };
-	size_t n = 1;
-	for (; extra && *extra && n < PFD_RUN_MAX_PLUGINS; extra++)
-		plugins[n++] = *extra;
-	plugins[n] = NULL;
+	pfd_engine_set_stacks(opt.stack);
 	if (pfd_engine_init(plugins) < 0)
 		return 1; /* the engine said why */
 	return run(&opt);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <seccomp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tracer/traps.h"
@@ -69,23 +70,47 @@ static struct trap_entry *entry_for(const char *name)
 	return e;
 }
 
-/* Put e's index at its number on every arch that has the call. */
-static int map_entry(const struct trap_entry *e)
+static struct trap_entry *entry_named(const char *name)
 {
-	bool somewhere = false;
+	for (size_t i = 0; i < n_entries; i++)
+		if (strcmp(entries[i].name, name) == 0)
+			return &entries[i];
+	return NULL;
+}
+
+/* Every name must be one libseccomp knows. */
+static int check_name(const struct trap_entry *e)
+{
+	return seccomp_syscall_resolve_name(e->name) == __NR_SCMP_ERROR ? -EINVAL : 0;
+}
+
+/* Each number of each arch, named by libseccomp, to the entry of that name.
+ * From number to name, not name to number: i386's direct socket calls
+ * (socketpair is 360) resolve by name to socketcall's pseudo-numbers, but
+ * the kernel reports the direct number when a program makes the direct call. */
+static void map_arches(void)
+{
 	for (size_t a = 0; a < sizeof(arch_info) / sizeof(arch_info[0]); a++) {
-		int nr = seccomp_syscall_resolve_name_arch(arch_info[a].scmp, e->name);
-		if (nr == __NR_SCMP_ERROR)
-			return -EINVAL;
-		if (nr < 0)
-			continue; /* the call does not exist on this arch */
-		uint32_t idx = (uint32_t)nr & ~arch_info[a].strip;
-		if (idx >= MAP_SIZE)
-			return -ERANGE;
-		map[arch_info[a].slot][idx] = (uint8_t)(e - entries + 1);
-		somewhere = true;
+		uint32_t base = arch_info[a].strip;
+		for (uint32_t nr = 0; nr < MAP_SIZE; nr++) {
+			char *name = seccomp_syscall_resolve_num_arch(arch_info[a].scmp, (int)(base | nr));
+			const struct trap_entry *e = name ? entry_named(name) : NULL;
+			free(name);
+			if (e)
+				map[arch_info[a].slot][nr] = (uint8_t)(e - entries + 1);
+		}
 	}
-	return somewhere ? 0 : -EINVAL;
+}
+
+/* A name no arch has: e.g. a typo that libseccomp knows as a pseudo-call. */
+static bool mapped_somewhere(const struct trap_entry *e)
+{
+	uint8_t idx = (uint8_t)(e - entries + 1);
+	for (size_t a = 0; a < MAP_COUNT; a++)
+		for (uint32_t nr = 0; nr < MAP_SIZE; nr++)
+			if (map[a][nr] == idx)
+				return true;
+	return false;
 }
 
 static int add_trap(const struct pfd_trap *t, unsigned bit)
@@ -128,8 +153,15 @@ int pfd_traps_init(const struct pfd_plugin *const *plugins, const char *const *e
 			*bad = engine[i];
 	}
 	for (size_t i = 0; i < n_entries && rc == 0; i++)
-		if ((rc = map_entry(&entries[i])) < 0)
+		if ((rc = check_name(&entries[i])) < 0)
 			*bad = entries[i].name;
+	if (rc == 0)
+		map_arches();
+	for (size_t i = 0; i < n_entries && rc == 0; i++)
+		if (!mapped_somewhere(&entries[i])) {
+			rc = -EINVAL;
+			*bad = entries[i].name;
+		}
 	return rc;
 }
 

@@ -32,6 +32,7 @@ struct pfd_writer {
 	bool in_use;
 	bool json;
 	bool json_only;       /* fields are for JSON only */
+	bool text_only;       /* fields are for text only */
 	unsigned skip_depth;  /* text: inside a JSON-only container, how deep */
 	int depth;
 	enum container kind[MAX_DEPTH];
@@ -65,6 +66,7 @@ struct pfd_writer *pfd_writer_begin(const char *kind, pid_t json_pid, pid_t text
 	w->in_use = true;
 	w->json = json_format;
 	w->json_only = false;
+	w->text_only = false;
 	w->skip_depth = 0;
 	w->depth = 0;
 	w->kind[0] = w->json ? C_JSON_OBJ : C_EVENT;
@@ -202,12 +204,18 @@ static void text_key(struct pfd_writer *w, const char *key)
 
 /* ---- fields ---------------------------------------------------------------- */
 
+/* Fields written now are not for this writer's format. */
+static bool skipping(const struct pfd_writer *w)
+{
+	return w->skip_depth || (w->json ? w->text_only : w->json_only);
+}
+
 /* Whether this field is written, and its key placed. */
 static bool field(struct pfd_writer *w, const char *key)
 {
 	if (!w || w->overflow)
 		return false;
-	if (!w->json && (w->json_only || w->skip_depth))
+	if (skipping(w))
 		return false;
 	if (w->json) {
 		json_key(w, key);
@@ -306,7 +314,7 @@ static void open_container(struct pfd_writer *w, const char *key, bool array)
 {
 	if (!w || w->overflow)
 		return;
-	if (!w->json && (w->json_only || w->skip_depth)) {
+	if (skipping(w)) {
 		w->skip_depth++;
 		return;
 	}
@@ -412,7 +420,7 @@ void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *
 		pfd_w_null(w, key);
 		return;
 	}
-	if (!w || w->overflow || (!w->json && (w->json_only || w->skip_depth)))
+	if (!w || w->overflow || skipping(w))
 		return;
 	size_t depth = pfd_stack_depth(s);
 	if (w->json) {
@@ -461,6 +469,12 @@ void pfd_w_json_only(struct pfd_writer *w, bool on)
 {
 	if (w)
 		w->json_only = on;
+}
+
+void pfd_w_text_only(struct pfd_writer *w, bool on)
+{
+	if (w)
+		w->text_only = on;
 }
 
 bool pfd_writer_is_json(const struct pfd_writer *w)

@@ -160,12 +160,43 @@ struct pfd_exit {
 	int status;        /* exit code or signal number; -1 when not known */
 };
 
+/* ---- options and the exit status ----------------------------------------------- */
+
+enum pfd_opt_arg {
+	PFD_OPT_NO_ARG,
+	PFD_OPT_REQUIRED, /* --name=VALUE or --name VALUE */
+	PFD_OPT_OPTIONAL, /* --name or --name=VALUE */
+};
+
+/* A command-line option of a plugin, parsed with procfd-trace's own. */
+struct pfd_option {
+	const char *name;     /* long name, without "--"; NULL ends the table */
+	char short_name;      /* 0: none */
+	enum pfd_opt_arg arg;
+	const char *arg_name; /* in --help: "FILE" */
+	const char *help;     /* one line */
+	bool enables;         /* giving it turns an opt-in plugin on */
+};
+
+/* Ask procfd-trace to end with status code when the traced command itself
+ * succeeded (exit 0), as valgrind's --error-exitcode does: e.g. leaks were
+ * found. The last request wins; 0 takes it back. */
+void pfd_request_exit_code(int code);
+
 /* The plugin's table. Each callback is optional. */
 struct pfd_plugin {
 	const char *name;
 	unsigned api;      /* PFD_PLUGIN_API */
 	const struct pfd_trap *traps; /* ends with an entry whose syscall is NULL */
 	struct pfd_storage proc_state, call_state;
+
+	/* Options (ending with name NULL). An opt_in plugin runs only when one
+	 * of its `enables` options is given: it then costs nothing otherwise. */
+	const struct pfd_option *options;
+	bool opt_in;
+	/* Each of its options as given, in order, before init. 0, or -EINVAL
+	 * after printing why (procfd-trace then exits 2, running nothing). */
+	int (*on_option)(const char *name, const char *arg);
 
 	/* Before tracing starts. 0 or -errno: procfd-trace does not start. */
 	int (*init)(void);
@@ -199,5 +230,6 @@ struct pfd_plugin {
 
 /* Built-in plugins. */
 extern const struct pfd_plugin pfd_plugin_procfd;
+extern const struct pfd_plugin pfd_plugin_leaks;  /* opt-in: --leaks */
 
 #endif

@@ -130,6 +130,8 @@ int pfd_describe_fd(pid_t pid, int fd, pid_t root_tid, struct pfd_target *out);
 
 /* The description as the "target" object of docs/json-schema.md. */
 void pfd_write_target(struct pfd_writer *w, const char *key, const struct pfd_target *t);
+/* Its fields only, into an object the caller opened (to add fields of its own). */
+void pfd_write_target_fields(struct pfd_writer *w, const struct pfd_target *t);
 
 /* The same in one line of text: "/tmp/x (deleted)": regular, deleted (nlink
  * 0), dev 8:1, ino 12, read-only; name "/tmp/x": missing. */

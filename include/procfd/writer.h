@@ -68,6 +68,9 @@ void pfd_w_text(struct pfd_writer *w, const char *line);
 /* While on, fields are written to JSON only: for a plugin that shows them
  * in text through its own lines. */
 void pfd_w_json_only(struct pfd_writer *w, bool on);
+/* While on, fields are written to text only (e.g. a stack under a line of
+ * the plugin's own); the JSON form carries them elsewhere. */
+void pfd_w_text_only(struct pfd_writer *w, bool on);
 
 /* ---- a growable byte buffer, for building titles and text lines ---------- */
 

@@ -16,7 +16,10 @@ and checks, for each case:
         expect-count N {JSON}  exactly N events match
         expect-min N {JSON}    at least N events match
     Matching is a recursive subset match; "$any" matches any present value,
-    "$flags:A|B" a '|'-separated flag word holding exactly A and B.
+    "$flags:A|B" a '|'-separated flag word holding exactly A and B,
+    "$re:REGEX" a string REGEX finds something in, and a list starting
+    with "$seq" a list holding the other elements' matches in that order
+    (not necessarily next to each other: a stack's frames).
 
 Case table: one case a line, '#' starts a comment, tokens split like a shell:
 
@@ -83,6 +86,8 @@ Directives (harness only, never passed to procfd-trace):
                       EXIT (stderr checked as usual); then the first one gets
                       SIGTERM (passed on to COMMAND, which must exit 0), and
                       its trace must meet the expectations
+    +sarif=FILE:N:SRC {tmp}/FILE is a SARIF 2.1.0 log of N results with the
+                      fields code scanning needs, one located in source SRC
     +example          run procfd-trace-example (--example-bin: procfd-trace with
                       the example plugin of tests/plugins/) instead of --bin
     +timeout=SECONDS  this case's time limit (default: --timeout)
@@ -303,7 +308,7 @@ DIRECTIVES = {
     "stderr-has": True, "file": True, "absent": True, "no-trace-file": False,
     "no-expect": False, "wrap": True, "m32": False, "skip-exit": True, "attach": False,
     "attach-traced": False, "min-events": True, "timeout": True, "modes": True,
-    "xfail": True, "skip-mode": True, "example": False,
+    "xfail": True, "skip-mode": True, "example": False, "sarif": True,
 }
 
 # bounds of the attach cases, in seconds
@@ -384,7 +389,48 @@ PLUGIN_SYSCALL_FIELDS = {"dup_cmd", "new_fd"}
 PLUGIN_EVENTS = {
     "dupcount": (["event", "pid", "last_tid", "dups", "cloexec", "inherited", "parent",
                   "files", "execs", "live", "exe"], []),
+    # --leaks (tracer/plugins/leaks.c, docs/json-schema.md)
+    "leak": (["event", "pid", "fd", "exe", "inherited", "target", "opened_by", "cloexec",
+              "crossed_exec"], ["suppression"]),
+    "leak_summary": (["event", "pid", "exe", "fds", "deleted", "bytes_pinned", "suppressed"],
+                     []),
+    "leak_total": (["event", "processes", "fds", "deleted", "bytes_pinned", "suppressed"], []),
 }
+FRAME_KEYS = ["ip", "function", "offset", "module", "file", "line"]
+
+
+def validate_backtrace(bt, where, problems):
+    if bt is None:
+        return
+    if not isinstance(bt, list):
+        problems.append("%s: a backtrace is an array or null, got %r" % (where, bt))
+        return
+    for i, f in enumerate(bt):
+        if not isinstance(f, dict):
+            problems.append("%s[%d]: a frame is an object" % (where, i))
+            continue
+        check_keys(f, FRAME_KEYS, [], "%s[%d]" % (where, i), problems)
+        check_type(f, "ip", lambda v: is_int(v) and v >= 0, "an address", where, problems)
+        check_type(f, "line", lambda v: v is None or (is_int(v) and v > 0), "a line or null",
+                   where, problems)
+
+
+def validate_leak(ev, problems):
+    w = "leak event"
+    t = ev.get("target")
+    if isinstance(t, dict):
+        for k in ("kind", "deleted", "size", "bytes_pinned"):
+            if k not in t:
+                problems.append("%s.target: missing %r" % (w, k))
+    ob = ev.get("opened_by")
+    if (ob is None) != (ev.get("inherited") is True):
+        problems.append("%s: opened_by must be null exactly when inherited" % w)
+    if isinstance(ob, dict):
+        check_keys(ob, ["syscall", "pid", "tid", "backtrace"], [], w + ".opened_by", problems)
+        validate_backtrace(ob.get("backtrace"), w + ".opened_by.backtrace", problems)
+    ce = ev.get("crossed_exec")
+    if ce is not None and not (isinstance(ce, dict) and set(ce) == {"from", "to"}):
+        problems.append("%s.crossed_exec: null or {from, to}, got %r" % (w, ce))
 
 
 def validate_plain_call(ev, problems):
@@ -401,6 +447,8 @@ def validate_plain_call(ev, problems):
 def validate_plugin_event(ev, problems):
     required, optional = PLUGIN_EVENTS[ev["event"]]
     check_keys(ev, required, optional, "%s event" % ev["event"], problems)
+    if ev["event"] == "leak":
+        validate_leak(ev, problems)
 
 
 def validate_syscall(ev, problems):
@@ -411,7 +459,9 @@ def validate_syscall(ev, problems):
     check_keys(ev, ["event", "pid", "tid", "syscall", "arch", "dirfd", "path", "flags",
                     "result", "errno", "link", "target", "text_target", "resolution",
                     "explanation"],
-               ["path_error", "mode", "resolve", "pidns"], w, problems)
+               ["path_error", "mode", "resolve", "pidns", "backtrace"], w, problems)
+    if "backtrace" in ev:
+        validate_backtrace(ev["backtrace"], w + ".backtrace", problems)
     if "pidns" in ev:
         pn = ev["pidns"]
         if not (isinstance(pn, dict) and set(pn) == {"pid", "tid"} and
@@ -622,7 +672,57 @@ def read_trace(path):
     return events, problems
 
 
+# ------------------------------------------------------------- SARIF
+
+
+def check_sarif(spec, tmp, problems):
+    """+sarif=FILE:N:SOURCE: FILE (in {tmp}) is a SARIF 2.1.0 log with N
+    results, each with the fields code-scanning needs, one located in SOURCE."""
+    name, count, source = spec.split(":")
+    try:
+        with open(os.path.join(tmp, name), encoding="utf-8") as f:
+            log = json.load(f)
+    except (OSError, ValueError) as e:
+        problems.append("sarif: %s: %s" % (name, e))
+        return
+    if log.get("version") != "2.1.0" or "sarif" not in str(log.get("$schema", "")):
+        problems.append("sarif: version %r, $schema %r" % (log.get("version"), log.get("$schema")))
+    runs = log.get("runs") or [{}]
+    driver = runs[0].get("tool", {}).get("driver", {})
+    if driver.get("name") != "procfd-trace":
+        problems.append("sarif: tool.driver.name %r" % driver.get("name"))
+    rules = {r.get("id") for r in driver.get("rules", [])}
+    results = runs[0].get("results", [])
+    if len(results) != int(count):
+        problems.append("sarif: %d results, expected %s" % (len(results), count))
+    located = False
+    for i, r in enumerate(results):
+        loc = (r.get("locations") or [{}])[0].get("physicalLocation", {})
+        uri = loc.get("artifactLocation", {}).get("uri")
+        line = loc.get("region", {}).get("startLine")
+        if r.get("ruleId") not in rules or not r.get("message", {}).get("text"):
+            problems.append("sarif: result %d: ruleId %r (rules %s), message %r" % (
+                i, r.get("ruleId"), sorted(rules), r.get("message")))
+        if not isinstance(uri, str) or not is_int(line) or line < 1:
+            problems.append("sarif: result %d: location %r line %r" % (i, uri, line))
+        elif uri.endswith("/" + source) or uri == source:
+            located = True
+    if results and not located:
+        problems.append("sarif: no result located in %s" % source)
+
+
 # ------------------------------------------------------------- matching
+
+
+def match_seq(exp, act):
+    """exp matches a subsequence of act, in order."""
+    if not isinstance(act, list):
+        return False
+    i = 0
+    for a in act:
+        if i < len(exp) and match(exp[i], a):
+            i += 1
+    return i == len(exp)
 
 
 def match(exp, act):
@@ -631,7 +731,11 @@ def match(exp, act):
             return True
         if exp.startswith("$flags:"):
             return isinstance(act, str) and flagset(exp[7:]) == flagset(act)
+        if exp.startswith("$re:"):
+            return isinstance(act, str) and re.search(exp[4:], act) is not None
         return isinstance(act, str) and exp == act
+    if isinstance(exp, list) and exp and exp[0] == "$seq":
+        return match_seq(exp[1:], act)
     if isinstance(exp, dict):
         return isinstance(act, dict) and all(k in act and match(v, act[k])
                                              for k, v in exp.items())
@@ -1004,7 +1108,8 @@ class Runner:
             tok = self.program_path(tok[1:], m32)
         if "{deadpid}" in tok:
             tok = tok.replace("{deadpid}", str(dead_pid()))
-        return tok.replace("{tmp}", tmp).replace(
+        return tok.replace("{tmp}", tmp).replace("{cases}", os.path.dirname(
+            os.path.abspath(self.args.cases))).replace(
             "{programs}", self.programs32 if m32 else self.programs)
 
     def m32_unrunnable(self):
@@ -1144,6 +1249,8 @@ class Runner:
                 problems.append("the program printed no expectations")
             return problems, log + self._outputs(stdout, stderr)
 
+        for spec in case.values("sarif"):
+            check_sarif(spec, tmp, problems)
         for want in case.values("stdout"):
             if stdout != unescape(want):
                 problems.append("stdout is %r, expected %r" % (stdout, unescape(want)))

@@ -13,9 +13,15 @@ bool pfd_target_nameable(const struct pfd_target *t)
 
 void pfd_write_target(struct pfd_writer *w, const char *key, const struct pfd_target *t)
 {
+	pfd_w_object(w, key);
+	pfd_write_target_fields(w, t);
+	pfd_w_end(w);
+}
+
+void pfd_write_target_fields(struct pfd_writer *w, const struct pfd_target *t)
+{
 	char buf[512];
 
-	pfd_w_object(w, key);
 	pfd_w_bytes(w, "text", t->text, t->text_len);
 	pfd_w_bytes(w, "name", t->name, t->name_len);
 	pfd_w_bool(w, "name_deleted", t->name_marked);
@@ -44,7 +50,6 @@ void pfd_write_target(struct pfd_writer *w, const char *key, const struct pfd_ta
 	} else {
 		pfd_w_null(w, "fd_flags");
 	}
-	pfd_w_end(w);
 }
 
 void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t)

@@ -1,0 +1,73 @@
+/* procfd-trace: the leak tracker's bookkeeping (tracer/plugins/leaks_fds.c,
+ * leaks_newfds.c): who created each fd, per fd table, and which fds a
+ * finished call created. Shared by the plugin's files and its unit tests. */
+#ifndef PROCFD_LEAKS_TRACK_H
+#define PROCFD_LEAKS_TRACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "procfd/plugin.h"
+
+/* How an fd came to be: immutable once made, shared by every table that
+ * holds the fd (a forked child's copy of its parent's table). */
+struct leak_rec {
+	unsigned refs;
+	int fd;
+	bool have_id;      /* dev/ino were read when it was made */
+	uint64_t dev, ino;
+	const char *syscall;          /* static: the trap table's name */
+	pid_t pid, tid;               /* the creator */
+	const struct pfd_stack *stack; /* NULL when none could be taken */
+	const char *exe;              /* interned: the creator's image */
+	unsigned image;               /* the creator process's exec count then */
+};
+
+/* One fd table: fd -> the record of its creation. Shared by the threads of
+ * a process and by CLONE_FILES processes (refs); copied at fork. */
+struct leak_table {
+	unsigned refs;
+	struct leak_rec **slot;
+	size_t cap;
+};
+
+struct leak_rec *leak_rec_new(void);
+void leak_rec_put(struct leak_rec *r);
+
+struct leak_table *leak_table_new(void);
+/* A table of its own for a forked child: the same records, referenced again. */
+struct leak_table *leak_table_copy(const struct leak_table *t);
+void leak_table_put(struct leak_table *t);
+/* fd's record becomes r (taking the caller's reference); the one it
+ * replaces (a dup2 onto an open fd, or a number reused after close) goes.
+ * 0 or -ENOMEM (r is released then). */
+int leak_table_set(struct leak_table *t, struct leak_rec *r);
+struct leak_rec *leak_table_get(const struct leak_table *t, int fd);
+
+/* A string kept until the end of the trace, one copy per distinct value. */
+const char *leak_intern(const char *s);
+void leak_intern_free_all(void);
+
+/* Records alive now (tests, the bench's RSS figure). */
+size_t leak_records_live(void);
+
+/* ---- which fds a finished call created (leaks_newfds.c) ---------------- */
+
+#define LEAK_MAX_NEW_FDS 253 /* SCM_RIGHTS carries at most 253 */
+
+/* Is the call one that may create fds, and is its exit worth a stop?
+ * (recvmsg without a control buffer cannot receive any.) */
+bool leak_call_may_create(struct pfd_tracee *t, const struct pfd_call *c);
+
+/* The fds the successful call c created, into fds (at most max): how many.
+ * Reads the tracee's memory for pipe's pair, socketpair's, and the
+ * SCM_RIGHTS of recvmsg/recvmmsg (64- and 32-bit layouts). */
+size_t leak_created_fds(struct pfd_tracee *t, const struct pfd_call *c, int *fds, size_t max);
+
+/* The name to give as the fds' creator: the call's, or for i386's
+ * socketcall(2) the socket operation it carried ("recvmsg"). */
+const char *leak_creator_name(const struct pfd_call *c);
+
+#endif

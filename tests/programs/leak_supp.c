@@ -1,0 +1,33 @@
+/* --leaks with --suppressions: the fd open_cache leaves open on purpose is
+ * suppressed (counted, not reported); the other one is reported, and with
+ * --gen-suppressions carries a ready entry; with --sarif it is a result
+ * located at this file's line. */
+#include "leakexp.h"
+
+NOINLINE static int open_cache(void)
+{
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/etc/hostname", O_RDONLY, 0);
+	CHECK(fd >= 0, "open");
+	KEEP_FRAME();
+	return fd;
+}
+
+NOINLINE static int leak_me(void)
+{
+	int fd = (int)syscall(SYS_dup, 0); int line = __LINE__;
+	CHECK(fd >= 0, "dup");
+	expect_leak(fd, "dup", "\"suppression\":\"$re:^\\\\{\\\\n   [^\\\\n]+\\\\n   syscall: dup\\\\n\","
+		    "\"opened_by\":{\"backtrace\":%s}", jframes("leak_me", line, NULL));
+	KEEP_FRAME();
+	return fd;
+}
+
+int main(void)
+{
+	int cache = open_cache();
+	leak_me();
+	expect_no_leak(cache);
+	expect("{\"event\":\"leak_summary\",\"pid\":%d,\"fds\":1,\"suppressed\":1}", (int)getpid());
+	expect("{\"event\":\"leak_total\",\"fds\":1,\"suppressed\":1}");
+	return 0;
+}
