@@ -144,9 +144,13 @@ fuzz-supp: $(FUZZ_SUPP)
 	$(FUZZ_SUPP) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/supp.dict \
 		$(BUILD)/fuzz/corpus-supp tests/fuzz/corpus/supp
 
-demo: $(BIN) $(BUILD)/tests/programs/demo
+demo: $(BIN) $(BUILD)/tests/programs/demo $(BUILD)/tests/programs/leaky
 	@echo "== procfd-trace -- $(BUILD)/tests/programs/demo"
 	@$(BIN) -- $(BUILD)/tests/programs/demo
+	@echo
+	@echo "== procfd-trace --leaks --error-exitcode=9 -- $(BUILD)/tests/programs/leaky"
+	@$(BIN) --leaks --error-exitcode=9 -- $(BUILD)/tests/programs/leaky; \
+	rc=$$?; echo "== exit status $$rc (9: leaks found)"; test $$rc = 9
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

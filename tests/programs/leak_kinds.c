@@ -11,7 +11,8 @@
 
 static const char *file;
 
-NOINLINE static int open_and_forget(void)
+/* main_line: the line of main's call, for main's frame. */
+NOINLINE static int open_and_forget(int main_line)
 {
 	int fd = (int)syscall(SYS_openat, AT_FDCWD, file, O_RDWR | O_CREAT | O_TRUNC, 0600); int line = __LINE__;
 	CHECK(fd >= 0, "open %s", file);
@@ -22,7 +23,7 @@ NOINLINE static int open_and_forget(void)
 	expect_leak(fd, "openat", "\"target\":{\"kind\":\"regular\",\"deleted\":true,\"nlink\":0,"
 		    "\"size\":35,\"bytes_pinned\":%lld},\"cloexec\":false,\"crossed_exec\":null,"
 		    "\"opened_by\":{\"syscall\":\"openat\",\"backtrace\":%s}",
-		    (long long)st.st_blocks * 512, jframes("open_and_forget", line, NULL));
+		    (long long)st.st_blocks * 512, jframes("open_and_forget", line, "main", main_line, NULL));
 	KEEP_FRAME();
 	return fd;
 }
@@ -35,8 +36,7 @@ int main(void)
 	expect_no_leak(0);
 	expect_no_leak(1);
 	expect_no_leak(2);
-	int a = open_and_forget(); int main_line = __LINE__;
-	(void)main_line;
+	int a = open_and_forget(__LINE__);
 
 	int p[2];
 	CHECK(syscall(SYS_pipe2, p, 0) == 0, "pipe2");

@@ -317,28 +317,52 @@ static void view_of(const struct leak *l, struct pfd_leak_view *v)
 	};
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* What the fd holds, in a few words: "deleted file "/tmp/x" (36 bytes, pins
+ * 4096 bytes of disk)", "pipe:[1234] (read end)". */
+static void held_phrase(struct pfd_buf *b, const struct pfd_target *t)
+{
+	bool sized = t->have_stat && (t->kind == PFD_KIND_REGULAR || t->kind == PFD_KIND_MEMFD);
+	if (t->kind == PFD_KIND_REGULAR)
+		pfd_buf_puts(b, deleted_file(t) ? "deleted file " : "file ");
+	else if (t->kind == PFD_KIND_DIRECTORY)
+		pfd_buf_puts(b, t->deleted ? "removed directory " : "directory ");
+	else if (t->kind == PFD_KIND_MEMFD)
+		pfd_buf_puts(b, "memfd ");
+	else if (pfd_target_nameable(t))
+		pfd_buf_puts(b, pfd_target_kind_name(t->kind)), pfd_buf_putc(b, ' ');
+	pfd_buf_quote(b, t->name, t->name_len);
+	if (t->kind == PFD_KIND_PIPE)
+		pfd_buf_puts(b, (t->link_mode & 0200) ? " (write end)" : " (read end)");
+	if (!sized)
+		return;
+	pfd_buf_puts(b, " (");
+	pfd_buf_uint(b, t->size);
+	pfd_buf_puts(b, " bytes");
+	if (pinned_bytes(t)) {
+		pfd_buf_puts(b, ", pins ");
+		pfd_buf_uint(b, pinned_bytes(t));
+		pfd_buf_puts(b, " bytes of disk");
+	}
+	pfd_buf_putc(b, ')');
+}
+
 static void leak_title(struct pfd_buf *b, const struct leak *l)
 {
-	const struct pfd_target *t = l->target;
 	pfd_buf_clear(b);
 	pfd_buf_puts(b, "fd ");
 	pfd_buf_int(b, l->fd);
 	pfd_buf_puts(b, " open at exit of pid ");
 	pfd_buf_int(b, l->pid);
 	pfd_buf_puts(b, " (");
-	pfd_buf_puts(b, l->exe);
+	pfd_buf_puts(b, base_name(l->exe));
 	pfd_buf_puts(b, "): ");
-	pfd_target_text(b, t);
-	if (t->have_stat && (t->kind == PFD_KIND_REGULAR || t->kind == PFD_KIND_MEMFD)) {
-		pfd_buf_puts(b, ", ");
-		pfd_buf_uint(b, t->size);
-		pfd_buf_puts(b, " bytes");
-	}
-	if (pinned_bytes(t)) {
-		pfd_buf_puts(b, ", pins ");
-		pfd_buf_uint(b, pinned_bytes(t));
-		pfd_buf_puts(b, " bytes of disk");
-	}
+	held_phrase(b, l->target);
 }
 
 static void write_opened_by(struct pfd_writer *w, const struct leak *l)
@@ -390,6 +414,9 @@ static void write_structured(struct pfd_writer *w, const struct leak *l, const c
 static void write_text(struct pfd_writer *w, const struct leak *l, const char *supp)
 {
 	static struct pfd_buf line = PFD_BUF_INIT;
+	pfd_buf_clear(&line);
+	pfd_target_text(&line, l->target);
+	pfd_w_text(w, pfd_buf_str(&line));
 	pfd_buf_clear(&line);
 	if (l->rec) {
 		pfd_buf_puts(&line, "opened by ");
