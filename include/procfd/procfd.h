@@ -90,7 +90,16 @@ struct pfd_target {
 	uint32_t link_mode;    /* lstat of the link: permission bits mirror the access mode */
 	bool have_fdinfo;
 	uint64_t fd_flags;     /* fdinfo "flags:" (open flags, O_CLOEXEC included) */
+	/* What a tool that follows the text verbatim finds (the kernel's text,
+	 * " (deleted)" included: a live file may have exactly that name). */
 	enum pfd_text_target text_target;
+	/* With name_marked: what the name without the marker names now
+	 * (a replaced file: a different file). PFD_TEXT_NONE otherwise. */
+	enum pfd_text_target name_target;
+	/* The other inode the text or the name leads to (DIFFERENT_FILE). */
+	bool have_other;
+	unsigned other_dev_major, other_dev_minor;
+	uint64_t other_ino, other_size;
 };
 
 /* How the call resolved (see docs/json-schema.md for each value). */
@@ -106,6 +115,7 @@ enum pfd_resolution {
 	PFD_RES_REFUSED_SCOPED,  /* openat2 RESOLVE_BENEATH/IN_ROOT/NO_XDEV: EXDEV */
 	PFD_RES_NOT_REOPENABLE,
 	PFD_RES_UNFINISHED,      /* the tracee died inside the call */
+	PFD_RES_HELD_SYMLINK,    /* ELOOP: the fd holds a symlink (O_PATH|O_NOFOLLOW) */
 	PFD_RES_ERROR,
 };
 

@@ -320,7 +320,7 @@ ATTACH_PROMPT = 5.0     # procfd-trace exits after SIGINT
 
 RESOLUTIONS = {"followed", "link-itself", "directory", "no-such-fd", "no-such-process",
                "denied", "refused-nofollow", "refused-scoped", "not-reopenable",
-               "unfinished", "error"}
+               "unfinished", "held-symlink", "error"}
 TEXT_TARGETS = {"same-file", "missing", "different-file", "not-a-path", "unknown"}
 KINDS = {"regular", "directory", "pipe", "fifo", "socket", "anon-inode", "memfd",
          "char-device", "block-device", "symlink", "other"}
@@ -459,7 +459,8 @@ def validate_syscall(ev, problems):
     check_keys(ev, ["event", "pid", "tid", "syscall", "arch", "dirfd", "path", "flags",
                     "result", "errno", "link", "target", "text_target", "resolution",
                     "explanation"],
-               ["path_error", "mode", "resolve", "pidns", "backtrace"], w, problems)
+               ["path_error", "mode", "resolve", "pidns", "backtrace", "name_target"], w,
+               problems)
     if "backtrace" in ev:
         validate_backtrace(ev["backtrace"], w + ".backtrace", problems)
     if "pidns" in ev:
@@ -484,6 +485,8 @@ def validate_syscall(ev, problems):
     check_type(ev, "resolution", lambda v: v in RESOLUTIONS, "a resolution", w, problems)
     check_type(ev, "text_target", lambda v: v is None or v in TEXT_TARGETS,
                "a text_target value or null", w, problems)
+    check_type(ev, "name_target", lambda v: v is None or v in TEXT_TARGETS,
+               "a name_target value or null", w, problems)
     if "resolve" in ev and ev.get("syscall") != "openat2":
         problems.append("%s: 'resolve' on %s (openat2 only)" % (w, ev.get("syscall")))
     if "path" in ev:
@@ -854,7 +857,8 @@ def check_expectations(exps, events):
 #
 # The text sink (tracer/sink_text.c) writes a block per syscall event:
 #   [pid TID] CALL(ARGS) = RESULT                 (or "= -1 ENAME (...)")
-#       fd F of pid P -> "TEXT": KIND[ ANON], STAT, ACCESS[; name "NAME": TEXT_TARGET]
+#       fd F of pid P -> "TEXT": KIND[ ANON], STAT, ACCESS[; text: TEXT_TARGET][; name "NAME": T]
+#       (T: name_target when the text ends in the kernel's " (deleted)", else text_target)
 #       RESOLUTION: EXPLANATION
 # where STAT is "deleted (nlink 0), dev M:m, ino I" or "not deleted (nlink N),
 # dev ..." for what can have a name, "nlink N, dev ..." for the rest (a pipe,
@@ -938,12 +942,18 @@ def text_target_regex(obj, t):
             stat = "(?:%s)?" % stat
     access = re.escape(t["access"]) if known(t.get("access")) else r"[a-z-]+"
     name = re.escape(text_quote(t["name"])) if known(t.get("name")) else QUOTED_RE
+    nt = obj.get("name_target") if known(obj.get("name_target")) else None
     if tt == "not-a-path":
         name_re = ""
-    elif tt is not None:
+    elif tt is not None and nt is not None:
+        name_re = "; text: %s; name %s: %s" % (re.escape(tt), name, re.escape(nt))
+    elif tt is not None and "name_target" in obj and obj["name_target"] is None:
         name_re = "; name %s: %s" % (name, re.escape(tt))
+    elif tt is not None:
+        name_re = "(?:; text: %s; name %s: [a-z-]+|; name %s: %s)" % (
+            re.escape(tt), name, name, re.escape(tt))
     else:
-        name_re = "(?:; name %s: [a-z-]+)?" % name
+        name_re = "(?:; text: [a-z-]+)?(?:; name %s: [a-z-]+)?" % name
     return re.compile(r"^    fd %s of pid %s -> %s: %s%s, %s%s$" % (
         fd, pid, text, kind_re, stat, access, name_re))
 

@@ -1,6 +1,7 @@
 /* Two hard links; the one the fd was opened by is removed. The kernel marks
  * the name " (deleted)" but the inode lives on (nlink 1): name_deleted true,
- * deleted false. Then a new file takes the old name: different-file. */
+ * deleted false. Then a new file takes the old name: the text verbatim
+ * ("... (deleted)") still names nothing, the name names a different file. */
 #include "expect.h"
 
 int main(void)
@@ -18,7 +19,7 @@ int main(void)
 	int e = errno;
 	CHECK(r == 0 && st.st_nlink == 1, "stat through link");
 	expect("{%s,\"dirfd\":-100,\"path\":%s,\"flags\":\"0\",%s,\"link\":%s,\"target\":%s,"
-	       "\"text_target\":\"missing\",\"resolution\":\"followed\"}",
+	       "\"text_target\":\"missing\",\"name_target\":\"missing\",\"resolution\":\"followed\"}",
 	       jcall(SC_FSTATAT), jstr(p), jres(r, e), jself(fd), target);
 
 	/* A new file under the removed name. */
@@ -30,8 +31,8 @@ int main(void)
 	char buf[64];
 	read_text((int)r, buf, sizeof buf);
 	CHECK(strcmp(buf, "shared\n") == 0, "held inode content");
-	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"text_target\":\"different-file\","
-	       "\"resolution\":\"followed\"}",
+	expect("{%s,\"path\":%s,%s,\"link\":%s,\"target\":%s,\"text_target\":\"missing\","
+	       "\"name_target\":\"different-file\",\"resolution\":\"followed\"}",
 	       jcall("openat"), jstr(p), jres(r, e), jself(fd), target);
 	sys_close((int)r);
 	/* Both calls: the name marked, the inode alive. */

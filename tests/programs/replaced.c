@@ -1,6 +1,8 @@
 /* A file replaced by rename(2) of another over its name: the fd holds the
  * old inode, whose link count is now 0 (deleted), while its name leads to
- * the new file (different-file). Open through the link reads the old data. */
+ * the new file: the text verbatim ("config (deleted)") names nothing
+ * (text_target missing), the name without the marker a different file
+ * (name_target different-file). Open through the link reads the old data. */
 #include "expect.h"
 
 int main(void)
@@ -23,7 +25,8 @@ int main(void)
 	CHECK(strcmp(buf, "old content\n") == 0, "the held (old) inode's content, got %s", buf);
 	CHECK(fd_stat((int)r).st_ino == old_ino, "the old inode");
 	expect("{%s,\"dirfd\":-100,\"path\":%s,%s,\"link\":%s,\"target\":%s,"
-	       "\"text_target\":\"different-file\",\"resolution\":\"followed\"}",
+	       "\"text_target\":\"missing\",\"name_target\":\"different-file\","
+	       "\"resolution\":\"followed\"}",
 	       jcall("openat"), jstr(p), jres(r, e), jself(fd), target);
 	sys_close((int)r);
 
@@ -32,7 +35,8 @@ int main(void)
 	e = errno;
 	CHECK(r == 0 && st.st_ino == old_ino && st.st_nlink == 0, "stat through link");
 	expect("{%s,\"path\":%s,\"flags\":\"0\",%s,\"target\":{\"ino\":%lu,\"deleted\":true,"
-	       "\"nlink\":0,\"name_deleted\":true},\"text_target\":\"different-file\","
+	       "\"nlink\":0,\"name_deleted\":true},\"text_target\":\"missing\","
+	       "\"name_target\":\"different-file\","
 	       "\"resolution\":\"followed\"}",
 	       jcall(SC_FSTATAT), jstr(p), jres(r, e), (unsigned long)old_ino);
 	/* The new file's inode is never the target. */

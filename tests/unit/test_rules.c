@@ -249,7 +249,7 @@ static void test_follow_cases_cover_table(void **state)
 
 /* ---- pfd_resolve ----------------------------------------------------- */
 
-enum { R_NONE = 0, R_RESOLVE, R_TRAILING, R_UNFINISHED, R_FD_DIR, R_NO_LINK };
+enum { R_NONE = 0, R_RESOLVE, R_TRAILING, R_UNFINISHED, R_FD_DIR, R_NO_LINK, R_SYMLINK };
 
 struct resolve_case {
 	const char *what;
@@ -331,6 +331,17 @@ static const struct resolve_case resolve_cases[] = {
 	{ "ELOOP stat", "stat", NOFLAGS, 0, ELOOP, OPEN, R_NONE, PFD_RES_ERROR },
 	/* an AT_* word with O_NOFOLLOW's bit is not O_NOFOLLOW */
 	{ "ELOOP newfstatat", "newfstatat", O_NOFOLLOW, 0, ELOOP, OPEN, R_NONE, PFD_RES_ERROR },
+	/* ELOOP through a held symlink: a case of its own, not a refusal */
+	{ "ELOOP held symlink", "openat", O_RDONLY, 0, ELOOP, OPEN, R_SYMLINK,
+	  PFD_RES_HELD_SYMLINK },
+	{ "ELOOP held symlink, stat", "stat", NOFLAGS, 0, ELOOP, OPEN, R_SYMLINK,
+	  PFD_RES_HELD_SYMLINK },
+	{ "ELOOP O_NOFOLLOW on a held symlink", "openat", O_NOFOLLOW, 0, ELOOP, OPEN, R_SYMLINK,
+	  PFD_RES_REFUSED_NOFOLLOW },
+	{ "ELOOP, a regular file held", "openat", O_RDONLY, 0, ELOOP, OPEN, R_NONE, PFD_RES_ERROR },
+	/* readlink of the fd directory: EINVAL, the normal not-a-symlink answer */
+	{ "readlink fd dir", "readlink", NOFLAGS, 0, EINVAL, OPEN, R_FD_DIR, PFD_RES_DIRECTORY },
+	{ "EINVAL open of a link", "openat", O_RDONLY, 0, EINVAL, OPEN, R_NONE, PFD_RES_ERROR },
 	/* EXDEV: refused only for a scoped openat2 */
 	{ "EXDEV BENEATH", "openat2", O_RDONLY, RESOLVE_BENEATH, EXDEV, OPEN, R_RESOLVE,
 	  PFD_RES_REFUSED_SCOPED },
@@ -382,6 +393,10 @@ static struct test_event *event_for(const struct resolve_case *c)
 		ev->a.link.what = PFD_LINK_NONE;
 		ev->a.link.spelling = NULL;
 		ev->path.path_errno = EFAULT;
+		break;
+	case R_SYMLINK: /* an O_PATH|O_NOFOLLOW fd on a symlink */
+		ev->a.target.kind = PFD_KIND_SYMLINK;
+		ev->a.target.mode = S_IFLNK | 0777;
 		break;
 	default: break;
 	}
@@ -557,24 +572,56 @@ static void test_explain_name_removed(void **state)
 static void test_explain_different_file(void **state)
 {
 	(void)state;
+	/* the text, as it stands, names another inode than the held one */
 	struct test_event *ev = new_event("openat", O_RDONLY);
 	hold_file(ev, "/tmp/replaced", PFD_TEXT_DIFFERENT_FILE, false);
+	ev->a.target.have_other = true;
+	ev->a.target.other_ino = 77;
+	ev->a.target.other_size = 45;
 	annotate(ev);
 	assert_int_equal(ev->a.resolution, PFD_RES_FOLLOWED);
-	assert_contains(ev->explanation, "different file");
-	assert_contains(ev->explanation, "\"/tmp/replaced\"");
+	assert_contains(ev->explanation, "not to the file its text \"/tmp/replaced\" names now "
+					 "(ino 77, 45 bytes)");
 	assert_contains(ev->explanation, "fd 5");
 	assert_contains(ev->explanation, "ino 4242");
-	assert_lacks(ev->explanation, "now deleted");
+	assert_lacks(ev->explanation, "deleted");
 	free(ev);
 
-	/* held inode deleted, and its old name now taken by another file */
+	/* replaced: the held inode deleted, its old name taken by another file;
+	 * the text verbatim ("... (deleted)") names nothing */
 	ev = new_event("openat", O_RDONLY);
-	hold_file(ev, "/tmp/replaced (deleted)", PFD_TEXT_DIFFERENT_FILE, true);
+	hold_file(ev, "/tmp/replaced (deleted)", PFD_TEXT_MISSING, true);
+	ev->a.target.name_target = PFD_TEXT_DIFFERENT_FILE;
+	ev->a.target.have_other = true;
+	ev->a.target.other_ino = 78;
+	ev->a.target.other_size = 12;
 	annotate(ev);
-	assert_contains(ev->explanation, "different file");
-	assert_contains(ev->explanation, "now deleted");
+	assert_contains(ev->explanation, "that name now belongs to a different file (ino 78, 12 bytes)");
+	assert_contains(ev->explanation, "deleted");
 	assert_contains(ev->explanation, "\"/tmp/replaced\"");
+	free(ev);
+
+	/* readlink of a replaced file: the text gives nothing, the name another file */
+	ev = new_event("readlink", NOFLAGS);
+	hold_file(ev, "/tmp/replaced (deleted)", PFD_TEXT_MISSING, true);
+	ev->a.target.name_target = PFD_TEXT_DIFFERENT_FILE;
+	annotate(ev);
+	assert_contains(ev->explanation, "finds nothing and calls the link broken");
+	assert_contains(ev->explanation, "\"/tmp/replaced\", now names a different file");
+	free(ev);
+
+	/* the collision: a live file is called "x (deleted)" */
+	ev = new_event("readlink", NOFLAGS);
+	hold_file(ev, "/tmp/x (deleted)", PFD_TEXT_DIFFERENT_FILE, true);
+	ev->a.target.name_target = PFD_TEXT_MISSING;
+	ev->a.target.have_other = true;
+	ev->a.target.other_ino = 79;
+	ev->a.target.other_size = 45;
+	ev->a.target.size = 35;
+	annotate(ev);
+	assert_contains(ev->explanation, "that text names a different, live file (ino 79, 45 bytes)");
+	assert_contains(ev->explanation, "(ino 4242, 35 bytes, deleted)");
+	assert_lacks(ev->explanation, "finds nothing");
 	free(ev);
 }
 
@@ -595,7 +642,27 @@ static void test_explain_not_a_path(void **state)
 	ev->a.target.mode = S_IFIFO | 0600;
 	annotate(ev);
 	assert_contains(ev->explanation, "\"pipe:[77]\"");
-	assert_contains(ev->explanation, "a pipe, which has no name in any directory");
+	assert_contains(ev->explanation, "the pipe the fd holds: reading it through the link shares "
+					 "the pipe with its holder");
+	free(ev);
+
+	/* readlink of a pipe: tools look the text up in the fd directory */
+	ev = new_event("readlink", NOFLAGS);
+	hold_file(ev, "pipe:[77]", PFD_TEXT_NOT_A_PATH, false);
+	ev->a.target.kind = PFD_KIND_PIPE;
+	annotate(ev);
+	assert_contains(ev->explanation, "\"/proc/1234/fd/pipe:[77]\", finds nothing and calls the "
+					 "link broken; the fd holds a pipe");
+	free(ev);
+
+	/* an anon inode: the right article */
+	ev = new_event("openat", O_RDONLY);
+	hold_file(ev, "anon_inode:[eventfd]", PFD_TEXT_NOT_A_PATH, false);
+	ev->a.target.kind = PFD_KIND_ANON_INODE;
+	snprintf(ev->a.target.anon_name, sizeof(ev->a.target.anon_name), "[eventfd]");
+	annotate(ev);
+	assert_contains(ev->explanation, "an anonymous inode ([eventfd])");
+	assert_lacks(ev->explanation, " a anon");
 	free(ev);
 }
 

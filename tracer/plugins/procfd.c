@@ -180,9 +180,14 @@ static void write_fields(struct pfd_writer *w, const struct pfd_annot *a, const 
 	if (has_target(a)) {
 		pfd_write_target(w, "target", &a->target);
 		pfd_w_str(w, "text_target", pfd_text_target_name(a->target.text_target));
+		if (a->target.name_target != PFD_TEXT_NONE)
+			pfd_w_str(w, "name_target", pfd_text_target_name(a->target.name_target));
+		else
+			pfd_w_null(w, "name_target");
 	} else {
 		pfd_w_null(w, "target");
 		pfd_w_null(w, "text_target");
+		pfd_w_null(w, "name_target");
 	}
 	pfd_w_str(w, "resolution", pfd_resolution_name(a->resolution));
 	pfd_w_str(w, "explanation", why);

@@ -108,13 +108,33 @@ static void set_name(struct pfd_target *t, size_t len, bool marked)
 	t->name_marked = marked;
 }
 
-/* Compare what the text names with the held inode: see the file comment. */
-static void resolve_text(struct pfd_target *t, pid_t tid)
+/* What name leads to, from the tracee's root, compared with the held inode. */
+static enum pfd_text_target look_up(struct pfd_target *t, pid_t tid, const char *name,
+				    size_t len)
 {
 	struct stat st;
-	bool nofollow = t->kind == PFD_KIND_SYMLINK;
+	int rc = stat_in_root(tid, name, len, t->kind == PFD_KIND_SYMLINK, &st);
+	if (rc == -ENOENT || rc == -ENOTDIR)
+		return PFD_TEXT_MISSING;
+	if (rc < 0)
+		return PFD_TEXT_UNKNOWN;
+	if (same_inode(t, &st))
+		return PFD_TEXT_SAME_FILE;
+	t->have_other = true;
+	t->other_dev_major = major(st.st_dev);
+	t->other_dev_minor = minor(st.st_dev);
+	t->other_ino = st.st_ino;
+	t->other_size = (uint64_t)st.st_size;
+	return PFD_TEXT_DIFFERENT_FILE;
+}
 
+/* The text is looked up verbatim, as a tool that follows it would; the name
+ * without the kernel's marker separately: see the file comment. */
+static void resolve_text(struct pfd_target *t, pid_t tid)
+{
 	set_name(t, t->text_len, false);
+	t->name_target = PFD_TEXT_NONE;
+	t->have_other = false;
 	if (!names_a_path(t)) {
 		/* A memfd's text carries the kernel's marker too: it never had a name. */
 		if (t->kind == PFD_KIND_MEMFD && ends_with_deleted(t->text, t->text_len))
@@ -126,22 +146,21 @@ static void resolve_text(struct pfd_target *t, pid_t tid)
 		t->text_target = PFD_TEXT_UNKNOWN;
 		return;
 	}
-	int rc = stat_in_root(tid, t->text, t->text_len, nofollow, &st);
-	if (rc == 0 && same_inode(t, &st)) {
-		t->text_target = PFD_TEXT_SAME_FILE;
-		return;
-	}
-	if (ends_with_deleted(t->text, t->text_len)) {
-		/* The verbatim text is not our file: the suffix is the kernel's. */
+	t->text_target = look_up(t, tid, t->text, t->text_len);
+	/* The marker is the kernel's only if the text does not name our inode
+	 * as it stands (a live file can be called "x (deleted)"). */
+	if (t->text_target != PFD_TEXT_SAME_FILE && ends_with_deleted(t->text, t->text_len)) {
 		set_name(t, t->text_len - DELETED_SUFFIX_LEN, true);
-		rc = stat_in_root(tid, t->name, t->name_len, nofollow, &st);
+		if (t->text_target == PFD_TEXT_DIFFERENT_FILE) {
+			/* the verbatim text's other file is the one tools reach:
+			 * keep it, and only say what the name names */
+			struct pfd_target name_only = { .kind = t->kind, .dev_major = t->dev_major,
+							.dev_minor = t->dev_minor, .ino = t->ino };
+			t->name_target = look_up(&name_only, tid, t->name, t->name_len);
+		} else {
+			t->name_target = look_up(t, tid, t->name, t->name_len);
+		}
 	}
-	if (rc == 0)
-		t->text_target = same_inode(t, &st) ? PFD_TEXT_SAME_FILE : PFD_TEXT_DIFFERENT_FILE;
-	else if (rc == -ENOENT || rc == -ENOTDIR)
-		t->text_target = PFD_TEXT_MISSING;
-	else
-		t->text_target = PFD_TEXT_UNKNOWN;
 }
 
 static void read_fdinfo(struct pfd_target *t, const char *dir, int fd)

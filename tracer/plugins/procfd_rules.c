@@ -56,6 +56,14 @@ static bool scoped_lookup(const struct pfd_annot *ev)
 	       (ev->call->path->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_NO_XDEV));
 }
 
+/* The fd is an O_PATH|O_NOFOLLOW handle on a symlink: the magic link leads
+ * to that symlink, and the walk cannot go through it. */
+static bool holds_symlink(const struct pfd_annot *ev)
+{
+	return ev->probe == PFD_PROBE_OPEN && ev->target.kind == PFD_KIND_SYMLINK &&
+	       pfd_call_follows(ev);
+}
+
 static enum pfd_resolution resolve_missing(const struct pfd_annot *ev)
 {
 	if (ev->probe == PFD_PROBE_NO_PROCESS)
@@ -69,7 +77,13 @@ static enum pfd_resolution resolve_error(const struct pfd_annot *ev)
 {
 	switch (ev->call->err) {
 	case ELOOP:
-		return refused_nofollow(ev) ? PFD_RES_REFUSED_NOFOLLOW : PFD_RES_ERROR;
+		if (refused_nofollow(ev))
+			return PFD_RES_REFUSED_NOFOLLOW;
+		return holds_symlink(ev) ? PFD_RES_HELD_SYMLINK : PFD_RES_ERROR;
+	case EINVAL:
+		/* readlink of the fd directory: the normal "not a symlink" */
+		return ev->link.what == PFD_LINK_FD_DIR && ev->call->path->desc->cls == PFD_SC_READLINK
+			       ? PFD_RES_DIRECTORY : PFD_RES_ERROR;
 	case EXDEV:
 		return scoped_lookup(ev) ? PFD_RES_REFUSED_SCOPED : PFD_RES_ERROR;
 	case ENXIO:
@@ -147,6 +161,49 @@ static bool stats(const struct pfd_annot *ev)
 	       ev->call->path->desc->cls == PFD_SC_LSTAT;
 }
 
+static const char *article(const char *word)
+{
+	return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
+/* Followed to what has no name: what using it through the link means. */
+static void say_kind(struct sentence *s, const struct pfd_target *t)
+{
+	const char *kind = pfd_target_kind_name(t->kind);
+	switch (t->kind) {
+	case PFD_KIND_PIPE:
+		say(s, ", the pipe the fd holds: reading it through the link shares the pipe with its "
+		       "holder (it takes data the holder would have read, and blocks while the pipe "
+		       "is empty)");
+		break;
+	case PFD_KIND_SOCKET:
+		say(s, ", a socket, which has no name in any directory");
+		break;
+	case PFD_KIND_ANON_INODE:
+		say(s, ", an anonymous inode (%s) with no name in any directory", t->anon_name);
+		break;
+	default:
+		say(s, ", %s %s, which has no name in any directory", article(kind), kind);
+		break;
+	}
+}
+
+/* "(ino 12, 45 bytes)" of the other file the text or name leads to. */
+static void say_other(struct sentence *s, const struct pfd_target *t)
+{
+	if (t->have_other)
+		say(s, " (ino %llu, %llu bytes)", (unsigned long long)t->other_ino,
+		    (unsigned long long)t->other_size);
+}
+
+static void say_held(struct sentence *s, const struct pfd_annot *ev)
+{
+	const struct pfd_target *t = &ev->target;
+	say(s, "the inode fd %d holds (ino %llu, %llu bytes%s)", ev->link.fd,
+	    (unsigned long long)t->ino, (unsigned long long)t->size,
+	    t->deleted ? ", deleted" : "");
+}
+
 static void explain_followed_deleted(struct sentence *s, const struct pfd_annot *ev)
 {
 	const struct pfd_target *t = &ev->target;
@@ -179,24 +236,43 @@ static void explain_followed(struct sentence *s, const struct pfd_annot *ev)
 		if (t->kind == PFD_KIND_MEMFD)
 			say(s, ", a memfd: an anonymous file that never had a name in any directory");
 		else
-			say(s, ", a %s, which has no name in any directory", pfd_target_kind_name(t->kind));
+			say_kind(s, t);
 		return;
-	case PFD_TEXT_DIFFERENT_FILE:
-		say(s, "%s followed the magic link to the inode fd %d holds (ino %llu%s), not to ",
-		    sc, ev->link.fd, (unsigned long long)t->ino, t->deleted ? ", now deleted" : "");
-		say_quoted(s, t->name, t->name_len);
-		say(s, ": that name now belongs to a different file");
+	case PFD_TEXT_DIFFERENT_FILE: /* a live file has the kernel's text as its name */
+		say(s, "%s followed the magic link to ", sc);
+		say_held(s, ev);
+		say(s, ", not to the file its text ");
+		say_quoted(s, t->text, t->text_len);
+		say(s, " names now");
+		say_other(s, t);
+		say(s, ": a tool that follows the text reaches that other file");
 		return;
 	default:
 		break;
+	}
+	if (t->name_target == PFD_TEXT_DIFFERENT_FILE) { /* replaced */
+		say(s, "%s followed the magic link to ", sc);
+		say_held(s, ev);
+		say(s, ", not to ");
+		say_quoted(s, t->name, t->name_len);
+		say(s, ": that name now belongs to a different file");
+		say_other(s, t);
+		return;
+	}
+	if (t->kind == PFD_KIND_DIRECTORY && t->deleted) {
+		say(s, "%s followed the magic link to the removed directory fd %d holds: it can be "
+		       "opened and fstat'ed, but it has no entries left and reading it as a file "
+		       "fails (EISDIR)", sc, ev->link.fd);
+		return;
 	}
 	if (t->deleted) {
 		explain_followed_deleted(s, ev);
 	} else if (t->name_marked) {
 		say(s, "%s followed the magic link to the open file; its name ", sc);
 		say_quoted(s, t->name, t->name_len);
-		say(s, " was removed, but the inode lives on under another name (nlink %llu)",
-		    (unsigned long long)t->nlink);
+		say(s, " was removed, but the inode lives on under another name (nlink %llu), which "
+		       "the kernel does not say: find it with find MOUNTPOINT -xdev -inum %llu",
+		    (unsigned long long)t->nlink, (unsigned long long)t->ino);
 	} else if (t->text_target == PFD_TEXT_SAME_FILE) {
 		say(s, "%s followed the magic link to the open %s ", sc, thing(t));
 		say_quoted(s, t->name, t->name_len);
@@ -205,6 +281,53 @@ static void explain_followed(struct sentence *s, const struct pfd_annot *ev)
 		say(s, "%s followed the magic link to the open %s, although its name ", sc, thing(t));
 		say_quoted(s, t->name, t->name_len);
 		say(s, " cannot be found from the tracee's root");
+	}
+}
+
+/* A relative text as a tool resolves it: in the directory of the link. */
+static void say_relative(struct sentence *s, const struct pfd_annot *ev)
+{
+	struct pfd_buf path = PFD_BUF_INIT;
+	pfd_buf_puts(&path, "/proc/");
+	pfd_buf_int(&path, ev->link.pid);
+	pfd_buf_puts(&path, "/fd/");
+	pfd_buf_put(&path, ev->target.text, ev->target.text_len);
+	say_quoted(s, pfd_buf_str(&path), path.len);
+	pfd_buf_free(&path);
+}
+
+/* What a tool that follows the readlink text will find, against what the
+ * link itself still reaches. */
+static void say_text_consequence(struct sentence *s, const struct pfd_annot *ev)
+{
+	const struct pfd_target *t = &ev->target;
+	switch (t->text_target) {
+	case PFD_TEXT_MISSING:
+		say(s, ": a tool that follows this text finds nothing and calls the link broken, yet "
+		       "opening the link itself still reaches the held %s", thing(t));
+		if (t->name_target == PFD_TEXT_DIFFERENT_FILE) {
+			say(s, "; the name without the kernel's \" (deleted)\" marker, ");
+			say_quoted(s, t->name, t->name_len);
+			say(s, ", now names a different file");
+			say_other(s, t);
+		}
+		break;
+	case PFD_TEXT_DIFFERENT_FILE:
+		say(s, ": that text names a different, live file");
+		say_other(s, t);
+		say(s, ", which a tool that follows it describes instead of ");
+		say_held(s, ev);
+		break;
+	case PFD_TEXT_NOT_A_PATH:
+		say(s, ": not a path; a tool that follows it looks it up in the link's own directory, ");
+		say_relative(s, ev);
+		say(s, ", finds nothing and calls the link broken; the fd holds %s %s",
+		    article(pfd_target_kind_name(t->kind)), pfd_target_kind_name(t->kind));
+		break;
+	default:
+		say(s, ": a description of the open file; open() through the link follows the "
+		       "file itself, not this text");
+		break;
 	}
 }
 
@@ -217,13 +340,7 @@ static void explain_link_itself(struct sentence *s, const struct pfd_annot *ev)
 	if (ev->call->path->desc->cls == PFD_SC_READLINK && have) {
 		say(s, "readlink returned the kernel's text for the link, ");
 		say_quoted(s, t->text, t->text_len);
-		if (t->text_target == PFD_TEXT_MISSING || t->text_target == PFD_TEXT_DIFFERENT_FILE)
-			say(s, ": a tool that follows this text finds %s and calls the link broken, yet "
-			       "opening the link itself still reaches the held %s",
-			    t->text_target == PFD_TEXT_MISSING ? "nothing" : "another file", thing(t));
-		else
-			say(s, ": a description of the open file; open() through the link follows the "
-			       "file itself, not this text");
+		say_text_consequence(s, ev);
 	} else if (opens(ev)) {
 		say(s, "%s with O_PATH|O_NOFOLLOW opened the /proc link itself, not the file it "
 		       "points to", sc);
@@ -278,8 +395,18 @@ void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
 	case PFD_RES_FOLLOWED: explain_followed(&s, ev); break;
 	case PFD_RES_LINK_ITSELF: explain_link_itself(&s, ev); break;
 	case PFD_RES_DIRECTORY:
-		say(&s, "%s named the fd directory of process %d: its entries are that process's "
-			"open fds, one magic link each", ev->call->name, l->pid);
+		if (ev->call->err == EINVAL)
+			say(&s, "%s of the fd directory of process %d: EINVAL, the normal answer for a "
+				"directory, which is not a symlink; its entries are the magic links",
+			    ev->call->name, l->pid);
+		else
+			say(&s, "%s named the fd directory of process %d: its entries are that "
+				"process's open fds, one magic link each", ev->call->name, l->pid);
+		break;
+	case PFD_RES_HELD_SYMLINK:
+		say(&s, "fd %d holds a symlink itself (opened with O_PATH|O_NOFOLLOW): the magic link "
+			"leads to that symlink, and %s cannot go through it (ELOOP); readlink the "
+			"link for its text, or pass the fd itself", l->fd, ev->call->name);
 		break;
 	case PFD_RES_NO_SUCH_FD:
 		say(&s, "process %d has no fd %d open, so there is no link to %s (ENOENT)",

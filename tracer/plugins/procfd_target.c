@@ -80,10 +80,15 @@ void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t)
 	}
 	pfd_buf_puts(b, ", ");
 	pfd_buf_puts(b, pfd_access_name(t->link_mode));
-	if (t->text_target != PFD_TEXT_NOT_A_PATH) {
-		pfd_buf_puts(b, "; name ");
-		pfd_buf_quote(b, t->name, t->name_len);
-		pfd_buf_puts(b, ": ");
+	if (t->text_target == PFD_TEXT_NOT_A_PATH)
+		return;
+	if (t->name_target != PFD_TEXT_NONE) { /* the text ends in the kernel's marker */
+		pfd_buf_puts(b, "; text: ");
 		pfd_buf_puts(b, pfd_text_target_name(t->text_target));
 	}
+	pfd_buf_puts(b, "; name ");
+	pfd_buf_quote(b, t->name, t->name_len);
+	pfd_buf_puts(b, ": ");
+	pfd_buf_puts(b, pfd_text_target_name(t->name_target != PFD_TEXT_NONE ? t->name_target
+									   : t->text_target));
 }
