@@ -104,6 +104,12 @@ void *pfd_proc_state(struct pfd_tracee *t, const struct pfd_plugin *p)
 	return t->proc->state[i];
 }
 
+void *pfd_proc_state_peek(struct pfd_tracee *t, const struct pfd_plugin *p)
+{
+	int i = t && t->proc ? plugin_index(p) : -1;
+	return i < 0 ? NULL : t->proc->state[i];
+}
+
 void pfd_api_release_proc(struct pfd_proc *p)
 {
 	for (int i = 0; pfd_plugins[i]; i++) {

@@ -102,6 +102,9 @@ struct pfd_plugin;
  * with fresh state: copy what it inherits in on_fork. NULL if size is 0 or
  * memory ran out. */
 void *pfd_proc_state(struct pfd_tracee *t, const struct pfd_plugin *p);
+/* The same, but NULL unless the process has it already (a cheap test on a
+ * hot path: no allocation for processes that never needed state). */
+void *pfd_proc_state_peek(struct pfd_tracee *t, const struct pfd_plugin *p);
 /* The plugin's state for this call: from on_enter until after on_report /
  * on_exit (or on_enter's return when the call is not kept). */
 void *pfd_call_state(const struct pfd_call *c, const struct pfd_plugin *p);

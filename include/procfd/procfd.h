@@ -116,6 +116,7 @@ enum pfd_resolution {
 	PFD_RES_NOT_REOPENABLE,
 	PFD_RES_UNFINISHED,      /* the tracee died inside the call */
 	PFD_RES_HELD_SYMLINK,    /* ELOOP: the fd holds a symlink (O_PATH|O_NOFOLLOW) */
+	PFD_RES_FOLLOW_UP,       /* a call on the text a readlink of a link returned */
 	PFD_RES_ERROR,
 };
 
@@ -163,6 +164,69 @@ const char *pfd_access_name(uint32_t link_mode);
 
 /* ---- the plugin's own parts ------------------------------------------------- */
 
+/* ---- follow-ups: calls on the text a readlink of a link returned --------- */
+
+/* How a follow-up's path came from the text. */
+enum pfd_fu_how {
+	PFD_FU_VERBATIM,   /* the text as readlink returned it */
+	PFD_FU_STRIPPED,   /* without the kernel's " (deleted)" */
+	PFD_FU_RELATIVE,   /* a relative text looked up in the link's directory */
+	PFD_FU_PREFIX,     /* a leading part: a realpath-style walk of the text */
+};
+
+/* What the follow-up reached. */
+enum pfd_fu_reached {
+	PFD_FU_NOTHING,    /* the call failed (errno) */
+	PFD_FU_HELD,       /* the inode the fd holds */
+	PFD_FU_OTHER,      /* another inode */
+	PFD_FU_UNKNOWN,    /* it succeeded, but procfd-trace could not look */
+};
+
+/* A readlink of a link, remembered per process (tracer/plugins/procfd_followup.c). */
+struct pfd_link_read {
+	pid_t owner;            /* whose fd table */
+	int fd;
+	char *link_path;        /* the path the tool passed to readlink */
+	size_t link_len;
+	const char *syscall;    /* "readlink", "readlinkat" */
+	char *text;             /* what it returned (it may have been cut short) */
+	size_t text_len;
+	enum pfd_target_kind kind;
+	bool deleted, have_stat;
+	unsigned dev_major, dev_minor;
+	uint64_t ino, size;
+	pid_t walk_tid;         /* prefixes count only for this thread, ... */
+	unsigned walk_budget;   /* ... for its next few trapped calls */
+};
+
+struct pfd_followup {
+	bool active;
+	struct pfd_link_read read; /* a copy; its strings belong to the table */
+	enum pfd_fu_how how;
+	enum pfd_fu_reached reached;
+	bool have_other;
+	unsigned other_dev_major, other_dev_minor;
+	uint64_t other_ino, other_size;
+	char link_buf[PATH_MAX], text_buf[PATH_MAX]; /* read's strings, copied */
+};
+
+struct pfd_fu_table;
+
+/* Remember what a readlink of a link returned (text_len bytes of text). */
+void pfd_fu_record(struct pfd_fu_table **tp, const struct pfd_link_read *r);
+/* Is path a follow-up of a remembered read, for thread tid? The key's
+ * index, or -1. Each call counts against the walk budget of tid's reads. */
+int pfd_fu_find(struct pfd_fu_table *t, const char *path, size_t len, pid_t tid);
+/* Fill fu from the key pfd_fu_find gave (a copy: the read may go). */
+void pfd_fu_fill(const struct pfd_fu_table *t, int key, struct pfd_followup *fu);
+/* At the call's exit: what it reached, looked up as the call did. */
+void pfd_fu_reached(struct pfd_followup *fu, const struct pfd_call *c, bool follows);
+void pfd_fu_free(struct pfd_fu_table *t);
+/* The key paths a read gives, for tests: calls fn for each. */
+void pfd_fu_keys(const struct pfd_link_read *r,
+		 void (*fn)(const char *path, size_t len, enum pfd_fu_how how, void *arg),
+		 void *arg);
+
 /* One annotated call: the call and what the plugin found about it. */
 struct pfd_annot {
 	const struct pfd_call *call;
@@ -174,6 +238,8 @@ struct pfd_annot {
 	int probe_errno;
 	struct pfd_target target;
 	enum pfd_resolution resolution;
+	struct pfd_followup follow;  /* a call on a link's text (link.what NONE) */
+	const char *tool;            /* the caller's executable, for sentences */
 };
 
 /* Probe ev->link (pid, tid, fd, what) into ev->probe and ev->target. The

@@ -6,6 +6,7 @@
  * them this plugin does no /proc read, touches no state and asks for no
  * exit stop. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "procfd/flagnames.h"
@@ -24,6 +25,17 @@ static const struct pfd_trap procfd_traps[] = {
 	TRAP("truncate"), TRAP("truncate64"), TRAP("statfs"), TRAP("statfs64"),
 	{ 0 },
 };
+
+/* What the plugin keeps per process: the links it read, for follow-ups. */
+struct procfd_proc {
+	struct pfd_fu_table *fu;
+};
+
+static void procfd_proc_fini(void *state)
+{
+	struct procfd_proc *p = state;
+	pfd_fu_free(p->fu);
+}
 
 static struct pfd_annot *annot_for(struct pfd_call *c)
 {
@@ -94,6 +106,44 @@ static struct pfd_annot *classify(struct pfd_call *c, struct pfd_path_class *pc)
 	return pc->what == PFD_LINK_NONE ? NULL : a;
 }
 
+/* A call on a path a tool derived from a link's text (see procfd_followup.c):
+ * one hash lookup, nothing else for a path that matches nothing. */
+static unsigned follow_up_at_entry(struct pfd_tracee *t, struct pfd_call *c)
+{
+	struct procfd_proc *pp = pfd_proc_state_peek(t, &pfd_plugin_procfd);
+	if (!pp || !pp->fu)
+		return PFD_PASS;
+	int key = pfd_fu_find(pp->fu, c->path->path, c->path->path_len, c->tid);
+	struct pfd_annot *a;
+	if (key < 0 || !(a = annot_for(c)))
+		return PFD_PASS;
+	a->link.what = PFD_LINK_NONE;
+	pfd_fu_fill(pp->fu, key, &a->follow);
+	return PFD_REPORT;
+}
+
+/* A successful readlink of an fd link: remember what the tool now knows. */
+static void remember_read(struct pfd_tracee *t, const struct pfd_annot *a)
+{
+	const struct pfd_call *c = a->call;
+	const struct pfd_target *tg = &a->target;
+	struct procfd_proc *pp;
+	if (a->link.what != PFD_LINK_FD || a->probe != PFD_PROBE_OPEN ||
+	    c->path->desc->cls != PFD_SC_READLINK || !c->finished || c->err || c->result <= 0 ||
+	    !(pp = pfd_proc_state(t, &pfd_plugin_procfd)))
+		return;
+	struct pfd_link_read r = {
+		.owner = a->link.pid, .fd = a->link.fd, .syscall = c->name,
+		.link_path = (char *)c->path->path, .link_len = c->path->path_len,
+		.text = (char *)tg->text,
+		.text_len = (size_t)c->result < tg->text_len ? (size_t)c->result : tg->text_len,
+		.kind = tg->kind, .deleted = tg->deleted, .have_stat = tg->have_stat,
+		.dev_major = tg->dev_major, .dev_minor = tg->dev_minor, .ino = tg->ino,
+		.size = tg->size, .walk_tid = c->tid,
+	};
+	pfd_fu_record(&pp->fu, &r);
+}
+
 static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 {
 	const struct pfd_path_args *p = c->path;
@@ -105,8 +155,10 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 		return PFD_PASS;
 	if (p->path_errno)
 		return annot_for(c) ? PFD_REPORT : PFD_PASS; /* unreadable: reported as such */
-	if (p->path_truncated || p->path_len == 0 || !(a = classify(c, &pc)))
+	if (p->path_truncated || p->path_len == 0)
 		return PFD_PASS;
+	if (!(a = classify(c, &pc)))
+		return follow_up_at_entry(t, c);
 	fill_link(a, &pc);
 	pfd_pidns_caller(a);
 	pfd_pidns_link_dir(a, &a->link, &pc);
@@ -117,9 +169,13 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 {
 	struct pfd_annot *a = pfd_call_state_peek(c, &pfd_plugin_procfd);
-	(void)t;
-	if (a)
-		a->resolution = pfd_resolve(a);
+	if (!a)
+		return PFD_PASS;
+	a->tool = pfd_tracee_exe(t);
+	if (a->follow.active)
+		pfd_fu_reached(&a->follow, c, pfd_call_follows(a));
+	a->resolution = pfd_resolve(a);
+	remember_read(t, a);
 	return PFD_PASS;
 }
 
@@ -160,6 +216,43 @@ static void write_link(struct pfd_writer *w, const struct pfd_annot *a)
 	pfd_w_end(w);
 }
 
+static const char *fu_how_name(enum pfd_fu_how h)
+{
+	static const char *const names[] = { "verbatim", "stripped", "relative", "prefix" };
+	return (unsigned)h < 4 ? names[h] : "verbatim";
+}
+
+static const char *fu_reached_name(enum pfd_fu_reached r)
+{
+	static const char *const names[] = { "nothing", "held-inode", "different-inode", "unknown" };
+	return (unsigned)r < 4 ? names[r] : "unknown";
+}
+
+static void write_follow_up(struct pfd_writer *w, const struct pfd_followup *fu)
+{
+	const struct pfd_link_read *r = &fu->read;
+	pfd_w_object(w, "follow_up_of");
+	pfd_w_int(w, "pid", r->owner);
+	pfd_w_int(w, "fd", r->fd);
+	pfd_w_bytes(w, "link_path", r->link_path, r->link_len);
+	pfd_w_str(w, "syscall", r->syscall);
+	pfd_w_bytes(w, "text", r->text, r->text_len);
+	pfd_w_str(w, "how", fu_how_name(fu->how));
+	pfd_w_end(w);
+	pfd_w_str(w, "reached", fu_reached_name(fu->reached));
+	if (fu->have_other) {
+		char dev[32];
+		snprintf(dev, sizeof(dev), "%u:%u", fu->other_dev_major, fu->other_dev_minor);
+		pfd_w_object(w, "reached_file");
+		pfd_w_str(w, "dev", dev);
+		pfd_w_uint(w, "ino", fu->other_ino);
+		pfd_w_uint(w, "size", fu->other_size);
+		pfd_w_end(w);
+	} else {
+		pfd_w_null(w, "reached_file");
+	}
+}
+
 static bool has_target(const struct pfd_annot *a)
 {
 	return a->probe == PFD_PROBE_OPEN && a->link.what == PFD_LINK_FD;
@@ -189,6 +282,8 @@ static void write_fields(struct pfd_writer *w, const struct pfd_annot *a, const 
 		pfd_w_null(w, "text_target");
 		pfd_w_null(w, "name_target");
 	}
+	if (a->follow.active)
+		write_follow_up(w, &a->follow);
 	pfd_w_str(w, "resolution", pfd_resolution_name(a->resolution));
 	pfd_w_str(w, "explanation", why);
 }
@@ -218,7 +313,7 @@ static void procfd_on_report(const struct pfd_call *c, struct pfd_writer *w)
 {
 	static struct pfd_buf why = PFD_BUF_INIT;
 	const struct pfd_annot *a = pfd_call_state_peek(c, &pfd_plugin_procfd);
-	if (!a || (a->link.what == PFD_LINK_NONE && !c->path->path_errno))
+	if (!a || (a->link.what == PFD_LINK_NONE && !c->path->path_errno && !a->follow.active))
 		return; /* reported for another plugin: nothing of ours to say */
 	pfd_buf_clear(&why);
 	pfd_explain(a, &why);
@@ -232,6 +327,7 @@ const struct pfd_plugin pfd_plugin_procfd = {
 	.name = "procfd",
 	.api = PFD_PLUGIN_API,
 	.traps = procfd_traps,
+	.proc_state = { .size = sizeof(struct procfd_proc), .fini = procfd_proc_fini },
 	.call_state = { .size = sizeof(struct pfd_annot) },
 	.on_enter = procfd_on_enter,
 	.on_exit = procfd_on_exit,

@@ -102,6 +102,8 @@ static enum pfd_resolution resolve_error(const struct pfd_annot *ev)
 
 enum pfd_resolution pfd_resolve(const struct pfd_annot *ev)
 {
+	if (ev->follow.active)
+		return ev->call->finished ? PFD_RES_FOLLOW_UP : PFD_RES_UNFINISHED;
 	if (!ev->call->finished)
 		return PFD_RES_UNFINISHED;
 	if (ev->link.what == PFD_LINK_NONE)
@@ -387,6 +389,76 @@ static void explain_error(struct sentence *s, const struct pfd_annot *ev)
 		    ev->link.fd, pfd_target_kind_name(ev->target.kind));
 }
 
+static const char *tool_name(const struct pfd_annot *ev)
+{
+	const char *t = ev->tool && *ev->tool ? ev->tool : "the program";
+	const char *slash = strrchr(t, '/');
+	return slash && slash[1] ? slash + 1 : t;
+}
+
+/* What the held fd still gives, against what the text gave. */
+static void say_link_still(struct sentence *s, const struct pfd_link_read *r)
+{
+	if (r->kind == PFD_KIND_REGULAR && r->deleted)
+		say(s, "the link itself still opens the deleted file (%llu bytes)",
+		    (unsigned long long)r->size);
+	else if (r->kind == PFD_KIND_REGULAR || r->kind == PFD_KIND_DIRECTORY)
+		say(s, "the link itself still reaches the %s fd %d holds (ino %llu)",
+		    r->kind == PFD_KIND_DIRECTORY ? "directory" : "file", r->fd,
+		    (unsigned long long)r->ino);
+	else
+		say(s, "fd %d still holds %s %s, reachable through the fd (and the link, where it "
+		       "can be opened)", r->fd, article(pfd_target_kind_name(r->kind)),
+		    pfd_target_kind_name(r->kind));
+}
+
+/* A call on a path derived from a link's text: the tool's decision. */
+static void explain_follow_up(struct sentence *s, const struct pfd_annot *ev)
+{
+	const struct pfd_followup *fu = &ev->follow;
+	const char *call = ev->call->name, *tool = tool_name(ev);
+	static const char *const from[] = {
+		"the text", "the text without the kernel's \" (deleted)\" marker",
+		"the relative text looked up in the link's directory",
+		"a leading part of the text (a component-by-component walk, as realpath does)",
+	};
+	if (fu->how == PFD_FU_PREFIX) {
+		say(s, "%s walks the text component by component; ", tool);
+		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
+		if (fu->reached == PFD_FU_NOTHING && ev->call->err != EINVAL)
+			say(s, " names nothing (%s): the walk stops here and the link is called "
+			       "broken, while ", errno_name(ev->call->err)), say_link_still(s, &fu->read);
+		else
+			say(s, " is there (not a symlink), so the walk goes on");
+		return;
+	}
+	switch (fu->reached) {
+	case PFD_FU_NOTHING:
+		say(s, "this %s is where %s decided the link is broken: %s, ", call, tool,
+		    from[fu->how]);
+		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
+		say(s, ", names nothing (%s), while ", errno_name(ev->call->err));
+		say_link_still(s, &fu->read);
+		break;
+	case PFD_FU_OTHER:
+		say(s, "%s now describes a different file (ino %llu, %llu bytes) than the one fd %d "
+		       "holds (ino %llu, %llu bytes): it followed %s, ", tool,
+		    (unsigned long long)fu->other_ino, (unsigned long long)fu->other_size,
+		    fu->read.fd, (unsigned long long)fu->read.ino, (unsigned long long)fu->read.size,
+		    from[fu->how]);
+		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
+		break;
+	case PFD_FU_HELD:
+		say(s, "%s reached the file fd %d holds through %s: the text still names it", tool,
+		    fu->read.fd, from[fu->how]);
+		break;
+	case PFD_FU_UNKNOWN:
+		say(s, "%s looked up %s after reading the link; procfd-trace could not see what it "
+		       "found", tool, from[fu->how]);
+		break;
+	}
+}
+
 void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
 {
 	struct sentence s = { out };
@@ -403,6 +475,7 @@ void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
 			say(&s, "%s named the fd directory of process %d: its entries are that "
 				"process's open fds, one magic link each", ev->call->name, l->pid);
 		break;
+	case PFD_RES_FOLLOW_UP: explain_follow_up(&s, ev); break;
 	case PFD_RES_HELD_SYMLINK:
 		say(&s, "fd %d holds a symlink itself (opened with O_PATH|O_NOFOLLOW): the magic link "
 			"leads to that symlink, and %s cannot go through it (ELOOP); readlink the "
