@@ -18,6 +18,10 @@ if ! have_pc libunwind-ptrace || ! have_pc libunwind-generic; then
 fi
 have_pc libdw || need="$need libdw-dev"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
+# Real tools the integration suite runs on /proc links (issue 13).
+command -v file >/dev/null 2>&1 || need="$need file"
+command -v find >/dev/null 2>&1 || need="$need findutils"
+command -v tar >/dev/null 2>&1 || need="$need tar"
 # i386 test programs (issue: 32-bit tracees) need a 32-bit libc.
 if [ "$(uname -m)" = x86_64 ] && ! echo 'int main(void){return 0;}' |
 	cc -m32 -x c -o /dev/null - >/dev/null 2>&1; then

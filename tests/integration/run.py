@@ -320,7 +320,7 @@ ATTACH_PROMPT = 5.0     # procfd-trace exits after SIGINT
 
 RESOLUTIONS = {"followed", "link-itself", "directory", "no-such-fd", "no-such-process",
                "denied", "refused-nofollow", "refused-scoped", "not-reopenable",
-               "unfinished", "held-symlink", "error"}
+               "unfinished", "held-symlink", "follow-up", "error"}
 TEXT_TARGETS = {"same-file", "missing", "different-file", "not-a-path", "unknown"}
 KINDS = {"regular", "directory", "pipe", "fifo", "socket", "anon-inode", "memfd",
          "char-device", "block-device", "symlink", "other"}
@@ -459,8 +459,10 @@ def validate_syscall(ev, problems):
     check_keys(ev, ["event", "pid", "tid", "syscall", "arch", "dirfd", "path", "flags",
                     "result", "errno", "link", "target", "text_target", "resolution",
                     "explanation"],
-               ["path_error", "mode", "resolve", "pidns", "backtrace", "name_target"], w,
-               problems)
+               ["path_error", "mode", "resolve", "pidns", "backtrace", "name_target",
+                "follow_up_of", "reached", "reached_file"], w, problems)
+    if "follow_up_of" in ev:
+        validate_follow_up(ev, problems)
     if "backtrace" in ev:
         validate_backtrace(ev["backtrace"], w + ".backtrace", problems)
     if "pidns" in ev:
@@ -517,6 +519,8 @@ def validate_syscall(ev, problems):
     link = ev.get("link")
     if link is None and ev.get("path") is None:
         pass  # an unreadable path: documented as link null
+    elif link is None and "follow_up_of" in ev:
+        pass  # a call on a link's text names no link
     elif not isinstance(link, dict):
         problems.append("%s.link: expected an object (null only with path null)" % w)
     else:
@@ -527,6 +531,25 @@ def validate_syscall(ev, problems):
             problems.append("%s.target: expected an object or null" % w)
         else:
             validate_target(target, problems)
+
+
+def validate_follow_up(ev, problems):
+    w = "syscall event (follow-up)"
+    fu = ev["follow_up_of"]
+    if not isinstance(fu, dict):
+        problems.append("%s.follow_up_of: expected an object" % w)
+        return
+    check_keys(fu, ["pid", "fd", "link_path", "syscall", "text", "how"], [], w + ".follow_up_of",
+               problems)
+    check_type(fu, "how", lambda v: v in ("verbatim", "stripped", "relative", "prefix"),
+               "verbatim/stripped/relative/prefix", w, problems)
+    check_type(ev, "reached", lambda v: v in ("nothing", "held-inode", "different-inode",
+                                              "unknown"), "a reached value", w, problems)
+    rf = ev.get("reached_file")
+    if (rf is not None) != (ev.get("reached") == "different-inode"):
+        problems.append("%s: reached_file exactly when reached is different-inode" % w)
+    if ev.get("resolution") not in ("follow-up", "unfinished"):
+        problems.append("%s: resolution %r" % (w, ev.get("resolution")))
 
 
 def validate_link(link, problems):
