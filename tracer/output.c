@@ -60,6 +60,11 @@ int pfd_output_write(const char *data, size_t len)
 	return 0;
 }
 
+bool pfd_output_is_tty(void)
+{
+	return out_fd >= 0 && isatty(out_fd);
+}
+
 int pfd_output_close(void)
 {
 	if (out_fd > STDERR_FILENO && close(out_fd) < 0 && !write_error && errno != EINTR)

@@ -228,12 +228,16 @@ static bool field(struct pfd_writer *w, const char *key)
 	return true;
 }
 
-/* Our own text on one line: a control character would break the layout. */
+/* Our own text on one line: a control character would break the layout.
+ * ESC passes: a plugin's colours (tracee bytes are quoted before they get
+ * here, ESC included). */
 static void text_plain(struct pfd_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c == '\n') {
+		if (c == 0x1b) {
+			pfd_buf_putc(b, (char)c);
+		} else if (c == '\n') {
 			pfd_buf_puts(b, "\\n");
 		} else if (c < 0x20 || c == 0x7f) {
 			pfd_buf_puts(b, "\\x");

@@ -117,6 +117,7 @@ enum pfd_resolution {
 	PFD_RES_UNFINISHED,      /* the tracee died inside the call */
 	PFD_RES_HELD_SYMLINK,    /* ELOOP: the fd holds a symlink (O_PATH|O_NOFOLLOW) */
 	PFD_RES_FOLLOW_UP,       /* a call on the text a readlink of a link returned */
+	PFD_RES_PLAIN,           /* --all-paths: a path call that names no link */
 	PFD_RES_ERROR,
 };
 
@@ -239,6 +240,7 @@ struct pfd_annot {
 	struct pfd_target target;
 	enum pfd_resolution resolution;
 	struct pfd_followup follow;  /* a call on a link's text (link.what NONE) */
+	bool plain;                  /* --all-paths: a path call that names no link */
 	const char *tool;            /* the caller's executable, for sentences */
 };
 
@@ -272,5 +274,10 @@ void pfd_pidns_caller(struct pfd_annot *ev);
  * processes differently. */
 void pfd_pidns_link_dir(const struct pfd_annot *ev, struct pfd_link *link,
 			const struct pfd_path_class *pc);
+
+/* -c/--summary (tracer/plugins/procfd_summary.c): count an annotated call,
+ * and write the table at the end. */
+void pfd_summary_count(const struct pfd_annot *a);
+void pfd_summary_write(void);
 
 #endif

@@ -72,6 +72,9 @@ void pfd_w_json_only(struct pfd_writer *w, bool on);
  * the plugin's own); the JSON form carries them elsewhere. */
 void pfd_w_text_only(struct pfd_writer *w, bool on);
 
+/* Whether the output is a terminal (for --color=auto). */
+bool pfd_output_is_tty(void);
+
 /* ---- a growable byte buffer, for building titles and text lines ---------- */
 
 struct pfd_buf {

@@ -52,6 +52,7 @@ Directives (harness only, never passed to procfd-trace):
     +stdout=TEXT      stdout must be exactly TEXT (escapes allowed)
     +stderr           procfd-trace must say something on stderr
     +stderr-has=TEXT  stderr must contain TEXT (backslash escapes allowed)
+    +stderr-lacks=TEXT stderr must not contain TEXT
     +file=NAME:MODE   create {tmp}/NAME (a tiny shell script) with octal MODE
     +absent=PATH      PATH must not exist after the run (nothing was run)
     +no-trace-file    the -o file must not have been created
@@ -308,7 +309,7 @@ DIRECTIVES = {
     "stderr-has": True, "file": True, "absent": True, "no-trace-file": False,
     "no-expect": False, "wrap": True, "m32": False, "skip-exit": True, "attach": False,
     "attach-traced": False, "min-events": True, "timeout": True, "modes": True,
-    "xfail": True, "skip-mode": True, "example": False, "sarif": True,
+    "xfail": True, "skip-mode": True, "example": False, "sarif": True, "stderr-lacks": True,
 }
 
 # bounds of the attach cases, in seconds
@@ -320,7 +321,7 @@ ATTACH_PROMPT = 5.0     # procfd-trace exits after SIGINT
 
 RESOLUTIONS = {"followed", "link-itself", "directory", "no-such-fd", "no-such-process",
                "denied", "refused-nofollow", "refused-scoped", "not-reopenable",
-               "unfinished", "held-symlink", "follow-up", "error"}
+               "unfinished", "held-symlink", "follow-up", "plain", "error"}
 TEXT_TARGETS = {"same-file", "missing", "different-file", "not-a-path", "unknown"}
 KINDS = {"regular", "directory", "pipe", "fifo", "socket", "anon-inode", "memfd",
          "char-device", "block-device", "symlink", "other"}
@@ -395,7 +396,11 @@ PLUGIN_EVENTS = {
     "leak_summary": (["event", "pid", "exe", "fds", "deleted", "bytes_pinned", "suppressed"],
                      []),
     "leak_total": (["event", "processes", "fds", "deleted", "bytes_pinned", "suppressed"], []),
+    # -c/--summary (tracer/plugins/procfd_summary.c)
+    "summary": (["event", "links", "not_counted"], []),
 }
+SUMMARY_ROW_KEYS = ["pid", "fd", "kind", "deleted", "nlink", "size", "calls", "programs",
+                    "problem", "verdict"]
 FRAME_KEYS = ["ip", "function", "offset", "module", "file", "line"]
 
 
@@ -449,6 +454,9 @@ def validate_plugin_event(ev, problems):
     check_keys(ev, required, optional, "%s event" % ev["event"], problems)
     if ev["event"] == "leak":
         validate_leak(ev, problems)
+    if ev["event"] == "summary":
+        for i, row in enumerate(ev.get("links") or []):
+            check_keys(row, SUMMARY_ROW_KEYS, [], "summary.links[%d]" % i, problems)
 
 
 def validate_syscall(ev, problems):
@@ -519,8 +527,8 @@ def validate_syscall(ev, problems):
     link = ev.get("link")
     if link is None and ev.get("path") is None:
         pass  # an unreadable path: documented as link null
-    elif link is None and "follow_up_of" in ev:
-        pass  # a call on a link's text names no link
+    elif link is None and ("follow_up_of" in ev or ev.get("resolution") == "plain"):
+        pass  # a call on a link's text, or --all-paths: names no link
     elif not isinstance(link, dict):
         problems.append("%s.link: expected an object (null only with path null)" % w)
     else:
@@ -908,10 +916,29 @@ def text_quote(v):
     return "".join(out)
 
 
+AS_ABOVE_RE = re.compile(r"^    fd (\d+) of pid (\d+): state as above$")
+FD_LINE_RE = re.compile(r"^    fd (\d+) of pid (\d+) -> ")
+
+
+def expand_as_above(lines):
+    """The text prints an fd's state in full once per (process, fd, state)
+    and "fd F of pid P: state as above" after: put the full line back, so
+    every block can be checked whole. An "as above" with no full line before
+    it for that fd is left as it is (and fails the checks)."""
+    last, out = {}, []
+    for line in lines:
+        m = FD_LINE_RE.match(line)
+        if m:
+            last[m.groups()] = line
+        m = AS_ABOVE_RE.match(line)
+        out.append(last.get(m.groups(), line) if m else line)
+    return out
+
+
 def text_blocks(text):
     """A trace's lines grouped: a "[pid N] ..." line and its indented lines."""
     blocks = []
-    for line in text.splitlines():
+    for line in expand_as_above(text.splitlines()):
         if line.startswith("[pid ") or not blocks:
             blocks.append([line])
         else:
@@ -1292,6 +1319,9 @@ class Runner:
         for want in case.values("stderr-has"):
             if unescape(want) not in stderr:
                 problems.append("stderr does not contain %r" % unescape(want))
+        for unwanted in case.values("stderr-lacks"):
+            if unescape(unwanted) in stderr:
+                problems.append("stderr contains %r" % unescape(unwanted))
         for path in case.values("absent"):
             path = self.expand(path, tmp)
             if os.path.lexists(path):

@@ -13,6 +13,8 @@
  *   held      a follow-up that reached the held inode
  *   followed  a call that followed the magic link itself (cat, stat -L)
  *   none      no follow-up at all
+ *   summary   (with -c) a summary row for the link: a problem, one follow-up
+ *             that reached nothing
  * KIND "dangling" is the contrast: an ordinary symlink to nothing, no fd,
  * about which procfd-trace reports no call at all.
  * The tool's own exit status is not judged: ls of a broken link exits 0,
@@ -46,6 +48,8 @@ static const char *want_json(const char *want, int fd)
 			    "\"explanation\":\"$re:now describes a different file\"", fd);
 	if (strcmp(want, "held") == 0)
 		return sfmt("\"follow_up_of\":{\"fd\":%d},\"reached\":\"held-inode\"", fd);
+	if (strcmp(want, "summary") == 0)
+		return sfmt("\"follow_up_of\":{\"fd\":%d},\"reached\":\"nothing\"", fd);
 	if (strcmp(want, "followed") == 0)
 		return sfmt("\"link\":{\"fd\":%d},\"resolution\":\"followed\"", fd);
 	return NULL;
@@ -83,6 +87,10 @@ int main(int argc, char **argv)
 		expect_min(1, "{\"event\":\"syscall\",\"pid\":%d,%s}", (int)child, w);
 	else
 		expect_none("{\"event\":\"syscall\",\"pid\":%d,\"follow_up_of\":\"$any\"}", (int)child);
+	if (strcmp(argv[2], "summary") == 0)
+		expect("{\"event\":\"summary\",\"links\":[\"$seq\",{\"pid\":%d,\"fd\":%d,"
+		       "\"deleted\":true,\"problem\":true,\"calls\":{\"follow_up_failed\":1},"
+		       "\"programs\":[\"ls\"]}]}", (int)getpid(), m.fd);
 	/* a tool never sees a follow-up of a link it did not read */
 	expect_none("{\"event\":\"syscall\",\"pid\":%d,\"follow_up_of\":{\"fd\":%d}}", (int)getpid(),
 		    m.fd);

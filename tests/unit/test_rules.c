@@ -249,7 +249,8 @@ static void test_follow_cases_cover_table(void **state)
 
 /* ---- pfd_resolve ----------------------------------------------------- */
 
-enum { R_NONE = 0, R_RESOLVE, R_TRAILING, R_UNFINISHED, R_FD_DIR, R_NO_LINK, R_SYMLINK };
+enum { R_NONE = 0, R_RESOLVE, R_TRAILING, R_UNFINISHED, R_FD_DIR, R_NO_LINK, R_SYMLINK,
+       R_FOLLOW_UP };
 
 struct resolve_case {
 	const char *what;
@@ -331,6 +332,9 @@ static const struct resolve_case resolve_cases[] = {
 	{ "ELOOP stat", "stat", NOFLAGS, 0, ELOOP, OPEN, R_NONE, PFD_RES_ERROR },
 	/* an AT_* word with O_NOFOLLOW's bit is not O_NOFOLLOW */
 	{ "ELOOP newfstatat", "newfstatat", O_NOFOLLOW, 0, ELOOP, OPEN, R_NONE, PFD_RES_ERROR },
+	/* follow-ups resolve as such, whatever their result */
+	{ "follow-up ENOENT", "newfstatat", 0, 0, ENOENT, NOFD, R_FOLLOW_UP, PFD_RES_FOLLOW_UP },
+	{ "follow-up success", "statx", 0, 0, 0, NOFD, R_FOLLOW_UP, PFD_RES_FOLLOW_UP },
 	/* ELOOP through a held symlink: a case of its own, not a refusal */
 	{ "ELOOP held symlink", "openat", O_RDONLY, 0, ELOOP, OPEN, R_SYMLINK,
 	  PFD_RES_HELD_SYMLINK },
@@ -394,6 +398,11 @@ static struct test_event *event_for(const struct resolve_case *c)
 		ev->a.link.spelling = NULL;
 		ev->path.path_errno = EFAULT;
 		break;
+	case R_FOLLOW_UP: /* a call on a path derived from a link's text */
+		ev->a.link.what = PFD_LINK_NONE;
+		ev->a.link.spelling = NULL;
+		ev->a.follow.active = true;
+		break;
 	case R_SYMLINK: /* an O_PATH|O_NOFOLLOW fd on a symlink */
 		ev->a.target.kind = PFD_KIND_SYMLINK;
 		ev->a.target.mode = S_IFLNK | 0777;
@@ -422,6 +431,8 @@ static void test_resolve_cases_cover_values(void **state)
 {
 	(void)state;
 	for (int r = PFD_RES_FOLLOWED; r <= PFD_RES_ERROR; r++) {
+		if (r == PFD_RES_PLAIN)
+			continue; /* set by the plugin for --all-paths, never resolved */
 		bool seen = false;
 		for (size_t i = 0; i < ARRAY_LEN(resolve_cases); i++)
 			seen = seen || resolve_cases[i].want == (enum pfd_resolution)r;

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <errno.h>
+#include <stdlib.h>
+
 #include "procfd/flagnames.h"
 #include "procfd/plugin.h"
 #include "procfd/procfd.h"
@@ -25,6 +28,108 @@ static const struct pfd_trap procfd_traps[] = {
 	TRAP("truncate"), TRAP("truncate64"), TRAP("statfs"), TRAP("statfs64"),
 	{ 0 },
 };
+
+/* ---- options ------------------------------------------------------------ */
+
+enum only_bits {
+	ONLY_DELETED = 1u << 0,   /* the fd held a deleted file */
+	ONLY_BROKEN = 1u << 1,    /* the text names nothing: tools call the link broken */
+	ONLY_FAILED = 1u << 2,    /* the call failed */
+	ONLY_FOLLOW_UP = 1u << 3, /* a call on a link's text */
+};
+
+static struct {
+	bool summary;
+	bool all_paths;
+	unsigned only;     /* 0: everything */
+	int color;         /* -1 auto, 0 never, 1 always */
+} opt = { .color = -1 };
+static bool use_color;
+
+static const struct pfd_option procfd_options[] = {
+	{ "summary", 'c', PFD_OPT_NO_ARG, NULL,
+	  "at the end, a table of every /proc fd link touched, problems first", false },
+	{ "color", 0, PFD_OPT_OPTIONAL, "WHEN", "colour the text: auto (a terminal), always, never",
+	  false },
+	{ "only", 0, PFD_OPT_REQUIRED, "LIST",
+	  "report only calls that are: deleted,broken,failed,follow-up (comma list)", false },
+	{ "all-paths", 0, PFD_OPT_NO_ARG, NULL,
+	  "also write the other traced path calls, as plain lines", false },
+	{ NULL, 0, 0, NULL, NULL, false },
+};
+
+static int parse_only(const char *arg)
+{
+	static const struct { const char *name; unsigned bit; } words[] = {
+		{ "deleted", ONLY_DELETED }, { "broken", ONLY_BROKEN },
+		{ "failed", ONLY_FAILED }, { "follow-up", ONLY_FOLLOW_UP },
+	};
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", arg ? arg : "");
+	char *save = NULL;
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+		while (i < sizeof(words) / sizeof(words[0]) && strcmp(words[i].name, w) != 0)
+			i++;
+		if (i == sizeof(words) / sizeof(words[0])) {
+			fprintf(stderr, "procfd-trace: --only: '%s' is not one of deleted, broken, "
+					"failed, follow-up\n", w);
+			return -EINVAL;
+		}
+		opt.only |= words[i].bit;
+	}
+	return opt.only ? 0 : -EINVAL;
+}
+
+static int procfd_on_option(const char *name, const char *arg)
+{
+	if (strcmp(name, "summary") == 0)
+		opt.summary = true;
+	else if (strcmp(name, "all-paths") == 0)
+		opt.all_paths = true;
+	else if (strcmp(name, "only") == 0)
+		return parse_only(arg);
+	else if (strcmp(name, "color") == 0) {
+		if (!arg || strcmp(arg, "always") == 0)
+			opt.color = 1;
+		else if (strcmp(arg, "never") == 0)
+			opt.color = 0;
+		else if (strcmp(arg, "auto") == 0)
+			opt.color = -1;
+		else {
+			fprintf(stderr, "procfd-trace: --color: auto, always or never\n");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* NO_COLOR (no-color.org) turns auto off; --color=always wins over it. */
+static int procfd_init(void)
+{
+	const char *no = getenv("NO_COLOR");
+	use_color = opt.color == 1 || (opt.color == -1 && !(no && *no) && pfd_output_is_tty());
+	return 0;
+}
+
+/* Whether a finished call is one --only asks for. */
+static bool wanted(const struct pfd_annot *a)
+{
+	if (!opt.only)
+		return true;
+	const struct pfd_target *t = &a->target;
+	bool has = a->probe == PFD_PROBE_OPEN && a->link.what == PFD_LINK_FD;
+	if ((opt.only & ONLY_DELETED) && ((has && t->deleted) || (a->follow.active &&
+							     a->follow.read.deleted)))
+		return true;
+	if ((opt.only & ONLY_BROKEN) &&
+	    ((has && (t->text_target == PFD_TEXT_MISSING || t->text_target == PFD_TEXT_NOT_A_PATH)) ||
+	     (a->follow.active && a->follow.reached == PFD_FU_NOTHING)))
+		return true;
+	if ((opt.only & ONLY_FAILED) && a->call->finished && a->call->err)
+		return true;
+	return (opt.only & ONLY_FOLLOW_UP) && a->follow.active;
+}
 
 /* What the plugin keeps per process: the links it read, for follow-ups. */
 struct procfd_proc {
@@ -106,6 +211,13 @@ static struct pfd_annot *classify(struct pfd_call *c, struct pfd_path_class *pc)
 	return pc->what == PFD_LINK_NONE ? NULL : a;
 }
 
+/* Annotated calls are reported at entry, unless --only or -c must see the
+ * result first (then the exit decides). */
+static unsigned entry_want(void)
+{
+	return opt.only || opt.summary ? PFD_NEED_EXIT : PFD_REPORT;
+}
+
 /* A call on a path a tool derived from a link's text (see procfd_followup.c):
  * one hash lookup, nothing else for a path that matches nothing. */
 static unsigned follow_up_at_entry(struct pfd_tracee *t, struct pfd_call *c)
@@ -119,6 +231,17 @@ static unsigned follow_up_at_entry(struct pfd_tracee *t, struct pfd_call *c)
 		return PFD_PASS;
 	a->link.what = PFD_LINK_NONE;
 	pfd_fu_fill(pp->fu, key, &a->follow);
+	return entry_want();
+}
+
+/* --all-paths: a path call that names no link is written too, plainly. */
+static unsigned plain_path(struct pfd_call *c)
+{
+	struct pfd_annot *a;
+	if (!opt.all_paths || opt.only || !(a = annot_for(c)))
+		return PFD_PASS;
+	a->link.what = PFD_LINK_NONE;
+	a->plain = true;
 	return PFD_REPORT;
 }
 
@@ -154,16 +277,18 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 	if (!p)
 		return PFD_PASS;
 	if (p->path_errno)
-		return annot_for(c) ? PFD_REPORT : PFD_PASS; /* unreadable: reported as such */
+		return annot_for(c) ? entry_want() : PFD_PASS; /* unreadable: reported as such */
 	if (p->path_truncated || p->path_len == 0)
-		return PFD_PASS;
-	if (!(a = classify(c, &pc)))
-		return follow_up_at_entry(t, c);
+		return plain_path(c);
+	if (!(a = classify(c, &pc))) {
+		unsigned fu = follow_up_at_entry(t, c);
+		return fu ? fu : plain_path(c);
+	}
 	fill_link(a, &pc);
 	pfd_pidns_caller(a);
 	pfd_pidns_link_dir(a, &a->link, &pc);
 	pfd_probe_link(a);
-	return PFD_REPORT;
+	return entry_want();
 }
 
 static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
@@ -174,9 +299,17 @@ static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 	a->tool = pfd_tracee_exe(t);
 	if (a->follow.active)
 		pfd_fu_reached(&a->follow, c, pfd_call_follows(a));
-	a->resolution = pfd_resolve(a);
+	a->resolution = a->plain ? PFD_RES_PLAIN : pfd_resolve(a);
 	remember_read(t, a);
-	return PFD_PASS;
+	if (opt.summary && !a->plain)
+		pfd_summary_count(a);
+	return !a->plain && (opt.only || opt.summary) && wanted(a) ? PFD_REPORT : PFD_PASS;
+}
+
+static void procfd_on_finish(void)
+{
+	if (opt.summary)
+		pfd_summary_write();
 }
 
 /* ---- the report ------------------------------------------------------------ */
@@ -288,22 +421,84 @@ static void write_fields(struct pfd_writer *w, const struct pfd_annot *a, const 
 	pfd_w_str(w, "explanation", why);
 }
 
-/* Text: the fd's state on one line, then "resolution: why". */
+/* ls's colours: orphan (broken) and missing, for what tools call broken. */
+#define COLOR_BROKEN "\033[40;31;01m"
+#define COLOR_GOOD "\033[32m"
+#define COLOR_LINK "\033[36m"
+#define COLOR_END "\033[0m"
+
+static bool looks_broken(const struct pfd_annot *a)
+{
+	if (a->follow.active)
+		return a->follow.reached == PFD_FU_NOTHING || a->follow.reached == PFD_FU_OTHER;
+	return has_target(a) && (a->target.deleted || a->target.text_target == PFD_TEXT_MISSING ||
+				 a->target.text_target == PFD_TEXT_DIFFERENT_FILE);
+}
+
+static const char *resolution_color(const struct pfd_annot *a)
+{
+	if (looks_broken(a) && a->resolution != PFD_RES_FOLLOWED)
+		return COLOR_BROKEN;
+	switch (a->resolution) {
+	case PFD_RES_FOLLOWED: return COLOR_GOOD;
+	case PFD_RES_LINK_ITSELF: case PFD_RES_DIRECTORY: return COLOR_LINK;
+	default: return a->call->err ? COLOR_BROKEN : NULL;
+	}
+}
+
+/* An fd's state is printed in full once per (process, fd, state), and
+ * referred to after: ls -l of a directory touches each link four times. */
+#define SEEN_SLOTS 1024u
+
+static bool state_seen_before(const struct pfd_annot *a)
+{
+	static struct { pid_t pid; int fd; uint64_t ino; uint32_t state; } seen[SEEN_SLOTS];
+	const struct pfd_target *t = &a->target;
+	uint32_t state = (uint32_t)t->deleted | (uint32_t)t->text_target << 1 |
+			 (uint32_t)t->name_target << 4 | (uint32_t)(t->nlink & 0xffff) << 8;
+	unsigned h = ((unsigned)a->link.pid * 31u + (unsigned)a->link.fd) & (SEEN_SLOTS - 1);
+	if (seen[h].pid == a->link.pid && seen[h].fd == a->link.fd && seen[h].ino == t->ino &&
+	    seen[h].state == state)
+		return true;
+	seen[h].pid = a->link.pid;
+	seen[h].fd = a->link.fd;
+	seen[h].ino = t->ino;
+	seen[h].state = state;
+	return false;
+}
+
+static void put_colored(struct pfd_buf *b, const char *color, const char *s)
+{
+	if (use_color && color)
+		pfd_buf_puts(b, color);
+	pfd_buf_puts(b, s);
+	if (use_color && color)
+		pfd_buf_puts(b, COLOR_END);
+}
+
+/* Text: the fd's state (in full once), then the verdict, first on its line
+ * ("resolution: why"). */
 static void write_lines(struct pfd_writer *w, const struct pfd_annot *a, const char *why)
 {
-	static struct pfd_buf line = PFD_BUF_INIT;
+	static struct pfd_buf line = PFD_BUF_INIT, state = PFD_BUF_INIT;
 	if (has_target(a)) {
 		pfd_buf_clear(&line);
 		pfd_buf_puts(&line, "fd ");
 		pfd_buf_int(&line, a->link.fd);
 		pfd_buf_puts(&line, " of pid ");
 		pfd_buf_int(&line, a->link.pid);
-		pfd_buf_puts(&line, " -> ");
-		pfd_target_text(&line, &a->target);
+		if (state_seen_before(a)) {
+			pfd_buf_puts(&line, ": state as above");
+		} else {
+			pfd_buf_puts(&line, " -> ");
+			pfd_buf_clear(&state);
+			pfd_target_text(&state, &a->target);
+			put_colored(&line, looks_broken(a) ? COLOR_BROKEN : NULL, pfd_buf_str(&state));
+		}
 		pfd_w_text(w, pfd_buf_str(&line));
 	}
 	pfd_buf_clear(&line);
-	pfd_buf_puts(&line, pfd_resolution_name(a->resolution));
+	put_colored(&line, resolution_color(a), pfd_resolution_name(a->resolution));
 	pfd_buf_puts(&line, ": ");
 	pfd_buf_puts(&line, why);
 	pfd_w_text(w, pfd_buf_str(&line));
@@ -313,8 +508,15 @@ static void procfd_on_report(const struct pfd_call *c, struct pfd_writer *w)
 {
 	static struct pfd_buf why = PFD_BUF_INIT;
 	const struct pfd_annot *a = pfd_call_state_peek(c, &pfd_plugin_procfd);
-	if (!a || (a->link.what == PFD_LINK_NONE && !c->path->path_errno && !a->follow.active))
+	if (!a || (a->link.what == PFD_LINK_NONE && !c->path->path_errno && !a->follow.active &&
+		   !a->plain))
 		return; /* reported for another plugin: nothing of ours to say */
+	if (a->plain) {
+		pfd_w_json_only(w, true);
+		write_fields(w, a, "the path names no /proc fd link");
+		pfd_w_json_only(w, false);
+		return;
+	}
 	pfd_buf_clear(&why);
 	pfd_explain(a, &why);
 	pfd_w_json_only(w, true);
@@ -332,4 +534,8 @@ const struct pfd_plugin pfd_plugin_procfd = {
 	.on_enter = procfd_on_enter,
 	.on_exit = procfd_on_exit,
 	.on_report = procfd_on_report,
+	.on_finish = procfd_on_finish,
+	.options = procfd_options,
+	.on_option = procfd_on_option,
+	.init = procfd_init,
 };

@@ -17,6 +17,7 @@ const char *pfd_resolution_name(enum pfd_resolution r)
 		[PFD_RES_UNFINISHED] = "unfinished",
 		[PFD_RES_HELD_SYMLINK] = "held-symlink",
 		[PFD_RES_FOLLOW_UP] = "follow-up",
+		[PFD_RES_PLAIN] = "plain",
 		[PFD_RES_ERROR] = "error",
 	};
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) && names[r] ? names[r] : "none";

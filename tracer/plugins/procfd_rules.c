@@ -476,6 +476,7 @@ void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
 				"process's open fds, one magic link each", ev->call->name, l->pid);
 		break;
 	case PFD_RES_FOLLOW_UP: explain_follow_up(&s, ev); break;
+	case PFD_RES_PLAIN: say(&s, "the path names no /proc fd link"); break;
 	case PFD_RES_HELD_SYMLINK:
 		say(&s, "fd %d holds a symlink itself (opened with O_PATH|O_NOFOLLOW): the magic link "
 			"leads to that symlink, and %s cannot go through it (ELOOP); readlink the "
