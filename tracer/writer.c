@@ -460,13 +460,61 @@ void pfd_w_title(struct pfd_writer *w, const char *title)
 	pfd_buf_puts(&w->title, title);
 }
 
-void pfd_w_text(struct pfd_writer *w, const char *line)
+/* Where to break s so that it fits in width columns: the last space before
+ * the limit (ESC sequences take no column), or 0 when it fits or cannot. */
+static size_t wrap_point(const char *s, size_t width)
+{
+	size_t col = 0, best = 0;
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] == 0x1b) { /* colour: ESC [ ... m */
+			while (s[i] && s[i] != 'm')
+				i++;
+			if (!s[i])
+				break;
+			continue;
+		}
+		if (s[i] == ' ' && i > 0 && s[i - 1] != ' ' && s[i + 1] && s[i + 1] != ' ')
+			best = col >= width ? best : i;
+		if (++col > width)
+			return best;
+	}
+	return 0;
+}
+
+/* A text line longer than TEXT_WIDTH columns goes on over lines indented two
+ * more than it (readers join them back: the continuation's indent says so). */
+#define TEXT_WIDTH 100u
+
+void pfd_w_text_row(struct pfd_writer *w, const char *line)
 {
 	if (!w || w->json || !line)
 		return;
 	text_indent(w, (unsigned)(w->depth == 0 ? 1 : 2));
 	text_plain(&w->body, line);
 	text_end_line(w);
+}
+
+void pfd_w_text(struct pfd_writer *w, const char *line)
+{
+	static struct pfd_buf piece = PFD_BUF_INIT;
+	if (!w || w->json || !line)
+		return;
+	unsigned level = (unsigned)(w->depth == 0 ? 1 : 2);
+	size_t indent = level * INDENT;
+	bool first = true;
+	while (*line) {
+		size_t cut = wrap_point(line, TEXT_WIDTH - indent - (first ? 0 : 2));
+		size_t n = cut ? cut : strlen(line);
+		pfd_buf_clear(&piece);
+		pfd_buf_put(&piece, line, n);
+		text_indent(w, level);
+		if (!first)
+			pfd_buf_puts(&w->body, "  ");
+		text_plain(&w->body, pfd_buf_str(&piece));
+		text_end_line(w);
+		line += cut ? cut + 1 : n;
+		first = false;
+	}
 }
 
 void pfd_w_json_only(struct pfd_writer *w, bool on)

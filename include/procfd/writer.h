@@ -63,8 +63,11 @@ void pfd_w_end(struct pfd_writer *w);
 
 /* The text headline after "[pid P] " (default: the kind). */
 void pfd_w_title(struct pfd_writer *w, const char *title);
-/* A line only the text sink shows, indented under the headline. */
+/* A line only the text sink shows, indented under the headline; past 100
+ * columns it goes on over lines indented two more. */
 void pfd_w_text(struct pfd_writer *w, const char *line);
+/* The same, never wrapped: a row of a table. */
+void pfd_w_text_row(struct pfd_writer *w, const char *line);
 /* While on, fields are written to JSON only: for a plugin that shows them
  * in text through its own lines. */
 void pfd_w_json_only(struct pfd_writer *w, bool on);

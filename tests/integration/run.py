@@ -935,10 +935,26 @@ def expand_as_above(lines):
     return out
 
 
+CONTINUATION_RE = re.compile(r"^      (?! )")
+
+
+def join_wrapped(lines):
+    """Text lines longer than 100 columns go on over lines indented 6 (two
+    more than the 4 of the line they continue): join them back."""
+    out = []
+    for line in lines:
+        if out and CONTINUATION_RE.match(line) and out[-1].startswith("    ") and \
+                not out[-1].startswith("      "):
+            out[-1] += " " + line[6:]
+        else:
+            out.append(line)
+    return out
+
+
 def text_blocks(text):
     """A trace's lines grouped: a "[pid N] ..." line and its indented lines."""
     blocks = []
-    for line in expand_as_above(text.splitlines()):
+    for line in expand_as_above(join_wrapped(text.splitlines())):
         if line.startswith("[pid ") or not blocks:
             blocks.append([line])
         else:

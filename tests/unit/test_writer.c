@@ -152,6 +152,53 @@ static void test_writer_pool(void **state)
 					 "{\"event\":\"e\",\"pid\":2}\n{\"event\":\"e\",\"pid\":9}\n");
 }
 
+/* Text lines past 100 columns go on over lines indented two more, broken at
+ * spaces, colours taking no column; joined back they are the line. Rows of
+ * a table are never wrapped. */
+static void test_text_wrap(void **state)
+{
+	(void)state;
+	char line[400];
+	size_t n = 0;
+	for (int i = 0; n + 12 < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "\033[31mword%02d\033[0m ", i);
+	line[n - 1] = '\0';
+	open_out(false);
+	struct pfd_writer *w = pfd_event_begin("x", 0);
+	pfd_w_text(w, line);
+	pfd_w_text_row(w, line);
+	assert_int_equal(pfd_event_end(w), 0);
+	char *got = close_out();
+	char *save = NULL, joined[800] = "";
+	int lines = 0;
+	for (char *l = strtok_r(got, "\n", &save); l; l = strtok_r(NULL, "\n", &save), lines++) {
+		if (lines == 0)
+			continue; /* the headline */
+		size_t visible = 0;
+		for (const char *p = l; *p; p++) {
+			if (*p == '\033') {
+				while (*p && *p != 'm')
+					p++;
+				continue;
+			}
+			visible++;
+		}
+		if (strncmp(l, "      ", 6) == 0) {
+			assert_true(visible <= 100);
+			strcat(joined, " ");
+			strcat(joined, l + 6);
+		} else if (!joined[0]) {
+			assert_true(visible <= 100);
+			assert_int_equal(strncmp(l, "    ", 4), 0);
+			strcat(joined, l + 4);
+		} else {
+			assert_string_equal(joined, line); /* the wrapped one, joined */
+			assert_string_equal(l + 4, line);  /* the row, whole */
+		}
+	}
+	assert_true(lines >= 4);
+}
+
 static void test_buf_numbers(void **state)
 {
 	(void)state;
@@ -188,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_malformed_dropped),
 		cmocka_unit_test(test_writer_pool),
+		cmocka_unit_test(test_text_wrap),
 		cmocka_unit_test(test_buf_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

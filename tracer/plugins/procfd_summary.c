@@ -201,11 +201,11 @@ void pfd_summary_write(void)
 	pfd_w_uint(w, "not_counted", dropped);
 	pfd_w_json_only(w, false);
 	if (n_rows)
-		pfd_w_text(w, "    PID   FD KIND        DEL NLINK      SIZE FOLL LINK FUNO FUOT  "
+		pfd_w_text_row(w, "    PID   FD KIND        DEL NLINK      SIZE FOLL LINK FUNO FUOT  "
 			      "PROGRAMS: VERDICT");
 	for (size_t i = 0; i < n_rows; i++) {
 		row_text(&line, &rows[i]);
-		pfd_w_text(w, pfd_buf_str(&line));
+		pfd_w_text_row(w, pfd_buf_str(&line));
 	}
 	pfd_event_end(w);
 	free(rows);
