@@ -16,6 +16,7 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 /* One row of a flag table: the row applies when (flags & mask) == value, and
@@ -144,6 +145,53 @@ _Static_assert(AT_STATX_DONT_SYNC == 0x4000, "AT_STATX_DONT_SYNC");
 _Static_assert(AT_RECURSIVE == 0x8000, "AT_RECURSIVE");
 #endif
 
+/* name_to_handle_at's word: 0x200 is AT_HANDLE_FID there; 0x1 and 0x2 are
+ * its own (Linux 6.12+), nothing to do with the other AT_* bits. */
+static const struct flag_name handle_at_flag_names[] = {
+	FLAG(0x001, "AT_HANDLE_MNT_ID_UNIQUE"),
+	FLAG(0x002, "AT_HANDLE_CONNECTABLE"),
+	FLAG(0x200, "AT_HANDLE_FID"),
+	FLAG(0x400, "AT_SYMLINK_FOLLOW"),
+	FLAG(0x1000, "AT_EMPTY_PATH"),
+};
+
+/* ---- inotify_add_watch(2) mask, renameat2(2) flags ------------------ */
+
+/* Kernel values (include/uapi/linux/inotify.h), the same on every arch. */
+static const struct flag_name inotify_names[] = {
+	FLAG(0x00000001, "IN_ACCESS"),
+	FLAG(0x00000002, "IN_MODIFY"),
+	FLAG(0x00000004, "IN_ATTRIB"),
+	FLAG(0x00000008, "IN_CLOSE_WRITE"),
+	FLAG(0x00000010, "IN_CLOSE_NOWRITE"),
+	FLAG(0x00000020, "IN_OPEN"),
+	FLAG(0x00000040, "IN_MOVED_FROM"),
+	FLAG(0x00000080, "IN_MOVED_TO"),
+	FLAG(0x00000100, "IN_CREATE"),
+	FLAG(0x00000200, "IN_DELETE"),
+	FLAG(0x00000400, "IN_DELETE_SELF"),
+	FLAG(0x00000800, "IN_MOVE_SELF"),
+	FLAG(0x01000000, "IN_ONLYDIR"),
+	FLAG(0x02000000, "IN_DONT_FOLLOW"),
+	FLAG(0x04000000, "IN_EXCL_UNLINK"),
+	FLAG(0x10000000, "IN_MASK_CREATE"),
+	FLAG(0x20000000, "IN_MASK_ADD"),
+	FLAG(0x80000000, "IN_ONESHOT"),
+};
+
+_Static_assert(IN_MODIFY == 0x2 && IN_MOVE_SELF == 0x800 && IN_ONLYDIR == 0x01000000 &&
+	       IN_DONT_FOLLOW == 0x02000000 && IN_MASK_ADD == 0x20000000 &&
+	       IN_ONESHOT == 0x80000000, "inotify mask bits");
+
+static const struct flag_name rename_names[] = {
+	FLAG(1, "RENAME_NOREPLACE"),
+	FLAG(2, "RENAME_EXCHANGE"),
+	FLAG(4, "RENAME_WHITEOUT"),
+};
+
+_Static_assert(RENAME_NOREPLACE == 1 && RENAME_EXCHANGE == 2 && RENAME_WHITEOUT == 4,
+	       "renameat2 flags");
+
 /* ---- openat2(2) resolve flags --------------------------------------- */
 
 static const struct flag_name resolve_names[] = {
@@ -253,11 +301,30 @@ size_t pfd_format_access_at_flags(uint64_t flags, char *buf, size_t size)
 			    flags, buf, size);
 }
 
+size_t pfd_format_handle_at_flags(uint64_t flags, char *buf, size_t size)
+{
+	return format_flags(handle_at_flag_names, ARRAY_LEN(handle_at_flag_names), "0",
+			    flags, buf, size);
+}
+
+size_t pfd_format_inotify_mask(uint64_t mask, char *buf, size_t size)
+{
+	return format_flags(inotify_names, ARRAY_LEN(inotify_names), "0", mask, buf, size);
+}
+
+size_t pfd_format_rename_flags(uint64_t flags, char *buf, size_t size)
+{
+	return format_flags(rename_names, ARRAY_LEN(rename_names), "0", flags, buf, size);
+}
+
 pfd_flags_formatter pfd_flags_formatter_for(enum pfd_flags_kind kind)
 {
 	switch (kind) {
 	case PFD_FLAGS_OPEN: return pfd_format_open_flags;
 	case PFD_FLAGS_ACCESS_AT: return pfd_format_access_at_flags;
+	case PFD_FLAGS_HANDLE_AT: return pfd_format_handle_at_flags;
+	case PFD_FLAGS_INOTIFY: return pfd_format_inotify_mask;
+	case PFD_FLAGS_RENAME: return pfd_format_rename_flags;
 	case PFD_FLAGS_AT:
 	case PFD_FLAGS_NONE:
 		break;

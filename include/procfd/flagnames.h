@@ -13,6 +13,9 @@
 size_t pfd_format_open_flags(uint64_t flags, char *buf, size_t size);  /* O_RDONLY|O_CLOEXEC */
 size_t pfd_format_at_flags(uint64_t flags, char *buf, size_t size);    /* AT_SYMLINK_NOFOLLOW; "0" */
 size_t pfd_format_access_at_flags(uint64_t flags, char *buf, size_t size); /* faccessat2 */
+size_t pfd_format_handle_at_flags(uint64_t flags, char *buf, size_t size); /* name_to_handle_at */
+size_t pfd_format_inotify_mask(uint64_t mask, char *buf, size_t size); /* IN_MODIFY|IN_DONT_FOLLOW */
+size_t pfd_format_rename_flags(uint64_t flags, char *buf, size_t size); /* RENAME_NOREPLACE */
 size_t pfd_format_resolve(uint64_t resolve, char *buf, size_t size);   /* RESOLVE_*; "0" */
 size_t pfd_format_access_mode(uint64_t mode, char *buf, size_t size);  /* F_OK, R_OK|W_OK */
 size_t pfd_format_file_mode(uint64_t mode, char *buf, size_t size);    /* 0644 (octal) */

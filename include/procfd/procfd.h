@@ -205,6 +205,7 @@ struct pfd_followup {
 	struct pfd_link_read read; /* a copy; its strings belong to the table */
 	enum pfd_fu_how how;
 	enum pfd_fu_reached reached;
+	bool looked_at_entry;
 	bool have_other;
 	unsigned other_dev_major, other_dev_minor;
 	uint64_t other_ino, other_size;
@@ -220,8 +221,11 @@ void pfd_fu_record(struct pfd_fu_table **tp, const struct pfd_link_read *r);
 int pfd_fu_find(struct pfd_fu_table *t, const char *path, size_t len, pid_t tid);
 /* Fill fu from the key pfd_fu_find gave (a copy: the read may go). */
 void pfd_fu_fill(const struct pfd_fu_table *t, int key, struct pfd_followup *fu);
-/* At the call's exit: what it reached, looked up as the call did. */
+/* What the call reached, looked up as the call did: at its exit, or for a
+ * call that removes or renames the name, at its entry (after it, the name
+ * is gone: what it acted on is what the name named before). */
 void pfd_fu_reached(struct pfd_followup *fu, const struct pfd_call *c, bool follows);
+void pfd_fu_reached_at_entry(struct pfd_followup *fu, const struct pfd_call *c);
 void pfd_fu_free(struct pfd_fu_table *t);
 /* The key paths a read gives, for tests: calls fn for each. */
 void pfd_fu_keys(const struct pfd_link_read *r,

@@ -7,6 +7,7 @@
 #ifndef PROCFD_SYSCALLS_H
 #define PROCFD_SYSCALLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,8 +19,17 @@ enum pfd_sc_class {
 	PFD_SC_STATAT,   /* newfstatat, fstatat64, statx: AT_SYMLINK_NOFOLLOW decides */
 	PFD_SC_READLINK, /* readlink, readlinkat: the link itself */
 	PFD_SC_ACCESS,   /* access, faccessat: follows; faccessat2 flags decide */
-	PFD_SC_LINKAT,   /* linkat's source: follows only with AT_SYMLINK_FOLLOW */
-	PFD_SC_FOLLOW,   /* truncate, chdir, statfs, execve...: always follows */
+	PFD_SC_LINKAT,   /* linkat's and link's source, name_to_handle_at: follows
+			  * only with AT_SYMLINK_FOLLOW (link has no flags: never) */
+	PFD_SC_FOLLOW,   /* truncate, chdir, statfs, execve, chmod, chown, utimes,
+			  * setxattr...: follows; AT_SYMLINK_NOFOLLOW in flags
+			  * (execveat, fchownat, fchmodat2, utimensat) decides */
+	PFD_SC_NOFOLLOW, /* lchown, lsetxattr, lgetxattr...: the link itself */
+	PFD_SC_INOTIFY,  /* inotify_add_watch: follows unless IN_DONT_FOLLOW */
+	PFD_SC_NAME,     /* unlink, rmdir, mkdir, mknod, rename (first path): creates
+			  * or removes a name in the directory, so the final
+			  * component is never followed: on an fd link they act on
+			  * the entry of the fd directory (and procfs refuses) */
 };
 
 /* How the flags argument is decoded. */
@@ -28,6 +38,9 @@ enum pfd_flags_kind {
 	PFD_FLAGS_OPEN,   /* O_* */
 	PFD_FLAGS_AT,     /* AT_* */
 	PFD_FLAGS_ACCESS_AT, /* faccessat2: AT_EACCESS shares AT_REMOVEDIR's bit */
+	PFD_FLAGS_HANDLE_AT, /* name_to_handle_at: AT_HANDLE_FID shares it too */
+	PFD_FLAGS_INOTIFY,   /* inotify_add_watch's mask: IN_* */
+	PFD_FLAGS_RENAME,    /* renameat2: RENAME_* */
 };
 
 #define PFD_NO_ARG (-1)
@@ -39,9 +52,12 @@ struct pfd_syscall_desc {
 	int8_t path_arg;
 	int8_t flags_arg;
 	enum pfd_flags_kind flags_kind;
-	int8_t mode_arg;        /* access(2) mode, or the creation mode of open */
+	int8_t mode_arg;        /* access(2) mode, the creation mode of open, mkdir,
+				 * mknod, or the new mode of chmod */
 	int8_t how_arg;         /* openat2's struct open_how */
 	uint32_t implicit_flags; /* creat(2) is open(O_CREAT|O_WRONLY|O_TRUNC) */
+	bool null_path_is_dirfd; /* utimensat, futimesat: a NULL path acts on the
+				  * dirfd itself, naming no path */
 };
 
 /* The whole table, in a stable order. */

@@ -306,6 +306,9 @@ static inline const char *errno_name(int err)
 	case ELOOP: return "ELOOP";
 	case ENAMETOOLONG: return "ENAMETOOLONG";
 	case EINTR: return "EINTR";
+	case EEXIST: return "EEXIST";
+	case ENODATA: return "ENODATA";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
 	default: break;
 	}
 	CHECK(0, "errno_name: no name for %d", err);

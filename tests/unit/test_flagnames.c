@@ -126,6 +126,44 @@ static void test_access_at_flags(void **state)
 	assert_ptr_equal(pfd_flags_formatter_for(PFD_FLAGS_OPEN), pfd_format_open_flags);
 }
 
+/* ---- name_to_handle_at, inotify_add_watch, renameat2 ------------------ */
+
+/* 0x200 is AT_HANDLE_FID in name_to_handle_at's word, not AT_REMOVEDIR. */
+static const struct flag_case handle_at_cases[] = {
+	{ 0, "0" },
+	{ 0x400, "AT_SYMLINK_FOLLOW" },
+	{ 0x1000 | 0x400, "AT_SYMLINK_FOLLOW|AT_EMPTY_PATH" },
+	{ 0x200, "AT_HANDLE_FID" },
+	{ 0x1 | 0x2, "AT_HANDLE_MNT_ID_UNIQUE|AT_HANDLE_CONNECTABLE" },
+	{ 0x100, "0x100" },
+};
+
+static const struct flag_case inotify_cases[] = {
+	{ 0, "0" },
+	{ 0x2, "IN_MODIFY" },
+	{ 0x2 | 0x4 | 0x02000000, "IN_MODIFY|IN_ATTRIB|IN_DONT_FOLLOW" },
+	{ 0x80000000u | 0x01000000, "IN_ONLYDIR|IN_ONESHOT" },
+	{ 0x40000000, "0x40000000" }, /* IN_ISDIR: events only */
+};
+
+static const struct flag_case rename_cases[] = {
+	{ 0, "0" },
+	{ 1, "RENAME_NOREPLACE" },
+	{ 2 | 4, "RENAME_EXCHANGE|RENAME_WHITEOUT" },
+	{ 8, "0x8" },
+};
+
+static void test_other_flag_words(void **state)
+{
+	(void)state;
+	check_table(pfd_format_handle_at_flags, handle_at_cases, ARRAY_LEN(handle_at_cases));
+	check_table(pfd_format_inotify_mask, inotify_cases, ARRAY_LEN(inotify_cases));
+	check_table(pfd_format_rename_flags, rename_cases, ARRAY_LEN(rename_cases));
+	assert_ptr_equal(pfd_flags_formatter_for(PFD_FLAGS_HANDLE_AT), pfd_format_handle_at_flags);
+	assert_ptr_equal(pfd_flags_formatter_for(PFD_FLAGS_INOTIFY), pfd_format_inotify_mask);
+	assert_ptr_equal(pfd_flags_formatter_for(PFD_FLAGS_RENAME), pfd_format_rename_flags);
+}
+
 /* ---- RESOLVE flags ----------------------------------------------------- */
 
 static const struct flag_case resolve_cases[] = {
@@ -324,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_at_flags),
 		cmocka_unit_test(test_access_at_flags),
+		cmocka_unit_test(test_other_flag_words),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_access_mode),
 		cmocka_unit_test(test_file_mode),

@@ -27,6 +27,11 @@
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
+#ifndef AT_REMOVEDIR
+#define AT_REMOVEDIR 0x200
+#endif
+#define IN_MODIFY 0x2
+#define IN_DONT_FOLLOW 0x02000000
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -205,6 +210,54 @@ static const struct follow_case follow_cases[] = {
 	{ "truncate64", NOFLAGS, false, true },
 	{ "statfs", NOFLAGS, false, true },
 	{ "statfs64", NOFLAGS, false, true },
+	/* calls that change or read the held inode: follow; l* forms and
+	 * AT_SYMLINK_NOFOLLOW act on the link itself (act_through_link.c) */
+	{ "chmod", NOFLAGS, false, true },
+	{ "fchmodat", NOFLAGS, false, true },
+	{ "fchmodat2", 0, false, true },
+	{ "fchmodat2", AT_SYMLINK_NOFOLLOW, false, false },
+	{ "fchmodat2", AT_EMPTY_PATH, false, true },
+	{ "chown", NOFLAGS, false, true },
+	{ "chown32", NOFLAGS, false, true },
+	{ "lchown", NOFLAGS, false, false },
+	{ "lchown32", NOFLAGS, false, false },
+	{ "fchownat", 0, false, true },
+	{ "fchownat", AT_SYMLINK_NOFOLLOW, false, false },
+	{ "utime", NOFLAGS, false, true },
+	{ "utimes", NOFLAGS, false, true },
+	{ "futimesat", NOFLAGS, false, true },
+	{ "utimensat", 0, false, true },
+	{ "utimensat", AT_SYMLINK_NOFOLLOW, false, false },
+	{ "utimensat_time64", AT_SYMLINK_NOFOLLOW, false, false },
+	{ "setxattr", NOFLAGS, false, true },
+	{ "getxattr", NOFLAGS, false, true },
+	{ "listxattr", NOFLAGS, false, true },
+	{ "removexattr", NOFLAGS, false, true },
+	{ "lsetxattr", NOFLAGS, false, false },
+	{ "lgetxattr", NOFLAGS, false, false },
+	{ "llistxattr", NOFLAGS, false, false },
+	{ "lremovexattr", NOFLAGS, false, false },
+	/* inotify: IN_DONT_FOLLOW decides; AT_SYMLINK_NOFOLLOW's bit means nothing */
+	{ "inotify_add_watch", IN_MODIFY, false, true },
+	{ "inotify_add_watch", IN_MODIFY | IN_DONT_FOLLOW, false, false },
+	{ "inotify_add_watch", AT_SYMLINK_NOFOLLOW, false, true },
+	/* name_to_handle_at, link: only with AT_SYMLINK_FOLLOW (link: never) */
+	{ "name_to_handle_at", 0, false, false },
+	{ "name_to_handle_at", AT_SYMLINK_FOLLOW, false, true },
+	{ "name_to_handle_at", AT_EMPTY_PATH, false, false },
+	{ "link", NOFLAGS, false, false },
+	/* a name created or removed: never follows */
+	{ "unlink", NOFLAGS, false, false },
+	{ "unlinkat", 0, false, false },
+	{ "unlinkat", AT_REMOVEDIR, false, false },
+	{ "rmdir", NOFLAGS, false, false },
+	{ "mkdir", NOFLAGS, false, false },
+	{ "mkdirat", NOFLAGS, false, false },
+	{ "mknod", NOFLAGS, false, false },
+	{ "mknodat", NOFLAGS, false, false },
+	{ "rename", NOFLAGS, false, false },
+	{ "renameat", NOFLAGS, false, false },
+	{ "renameat2", 0, false, false },
 	/* a trailing slash forces the walk to follow, whatever the call */
 	{ "open", O_RDONLY | O_NOFOLLOW, true, true },
 	{ "openat", O_PATH | O_NOFOLLOW, true, true },
@@ -214,6 +267,9 @@ static const struct follow_case follow_cases[] = {
 	{ "readlink", NOFLAGS, true, true },
 	{ "faccessat2", AT_SYMLINK_NOFOLLOW, true, true },
 	{ "linkat", 0, true, true },
+	{ "lchown", NOFLAGS, true, true },
+	{ "rmdir", NOFLAGS, true, true },
+	{ "inotify_add_watch", IN_DONT_FOLLOW, true, true },
 };
 
 static void test_call_follows(void **state)
@@ -374,6 +430,39 @@ static const struct resolve_case resolve_cases[] = {
 	{ "no link", "openat", O_RDONLY, 0, 0, PFD_PROBE_NOT_DONE, R_NO_LINK, PFD_RES_ERROR },
 	{ "no link EFAULT", "openat", O_RDONLY, 0, EFAULT, PFD_PROBE_NOT_DONE, R_NO_LINK,
 	  PFD_RES_ERROR },
+	/* calls that act through the link, as the kernel answered them
+	 * (tests/programs/act_through_link.c) */
+	{ "chmod", "chmod", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "fchmodat2 NOFOLLOW EOPNOTSUPP", "fchmodat2", AT_SYMLINK_NOFOLLOW, 0, EOPNOTSUPP, OPEN,
+	  R_NONE, PFD_RES_ERROR },
+	{ "chown", "chown", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "chown EPERM (not root)", "chown", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_DENIED },
+	{ "lchown (root)", "lchown", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
+	{ "lchown EPERM", "lchown", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "fchownat NOFOLLOW", "fchownat", AT_SYMLINK_NOFOLLOW, 0, 0, OPEN, R_NONE,
+	  PFD_RES_LINK_ITSELF },
+	{ "utimensat", "utimensat", 0, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "utimensat NOFOLLOW", "utimensat", AT_SYMLINK_NOFOLLOW, 0, 0, OPEN, R_NONE,
+	  PFD_RES_LINK_ITSELF },
+	{ "getxattr", "getxattr", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "lsetxattr EPERM", "lsetxattr", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "lgetxattr ENODATA", "lgetxattr", NOFLAGS, 0, ENODATA, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "llistxattr", "llistxattr", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
+	{ "inotify", "inotify_add_watch", IN_MODIFY, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "inotify DONT_FOLLOW", "inotify_add_watch", IN_MODIFY | IN_DONT_FOLLOW, 0, 0, OPEN,
+	  R_NONE, PFD_RES_LINK_ITSELF },
+	{ "name_to_handle_at 0", "name_to_handle_at", 0, 0, EOPNOTSUPP, OPEN, R_NONE,
+	  PFD_RES_ERROR },
+	{ "name_to_handle_at FOLLOW", "name_to_handle_at", AT_SYMLINK_FOLLOW, 0, 0, OPEN, R_NONE,
+	  PFD_RES_FOLLOWED },
+	{ "unlink EPERM", "unlink", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "unlink, no fd", "unlink", NOFLAGS, 0, ENOENT, NOFD, R_NONE, PFD_RES_NO_SUCH_FD },
+	{ "rmdir ENOTDIR", "rmdir", NOFLAGS, 0, ENOTDIR, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "mkdir EEXIST", "mkdir", NOFLAGS, 0, EEXIST, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "rename EXDEV", "rename", NOFLAGS, 0, EXDEV, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "link EXDEV", "link", NOFLAGS, 0, EXDEV, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "unlink EACCES (another's fds)", "unlink", NOFLAGS, 0, EACCES, PFD_PROBE_DENIED, R_NONE,
+	  PFD_RES_DENIED },
 };
 
 static struct test_event *event_for(const struct resolve_case *c)
@@ -518,6 +607,65 @@ static const struct explain_case explain_cases[] = {
 	  { "ENOTDIR", "ends in a slash", "fd 5 holds a regular" }, { NULL } },
 	{ "unreadable path", "openat", O_RDONLY, 0, EFAULT, PFD_PROBE_NOT_DONE, R_NO_LINK,
 	  { "could not be read", "EFAULT" }, { NULL } },
+	/* calls that act through the link */
+	{ "chmod", "chmod", NOFLAGS, 0, 0, OPEN, R_NONE,
+	  { "chmod followed the magic link", "changed the mode of the held file",
+	    "\"/tmp/held\"" }, { "link itself" } },
+	{ "fchmodat2 NOFOLLOW", "fchmodat2", AT_SYMLINK_NOFOLLOW, 0, EOPNOTSUPP, OPEN, R_NONE,
+	  { "fchmodat2 acted on the /proc link itself", "mode of a symlink", "(EOPNOTSUPP)" },
+	  { "followed" } },
+	{ "chown", "chown", NOFLAGS, 0, 0, OPEN, R_NONE,
+	  { "chown followed the magic link", "changed the owner of the held file" }, { NULL } },
+	{ "chown EPERM", "chown", NOFLAGS, 0, EPERM, OPEN, R_NONE,
+	  { "chown followed the magic link to the held file", "CAP_CHOWN", "(EPERM)" },
+	  { "ptrace" } },
+	{ "lchown", "lchown", NOFLAGS, 0, 0, OPEN, R_NONE,
+	  { "lchown acted on the /proc link itself", "held file is unchanged" }, { NULL } },
+	{ "lchown EPERM", "lchown", NOFLAGS, 0, EPERM, OPEN, R_NONE,
+	  { "lchown acted on the /proc link itself", "CAP_CHOWN", "(EPERM)" }, { "ptrace" } },
+	{ "utimensat NOFOLLOW", "utimensat", AT_SYMLINK_NOFOLLOW, 0, 0, OPEN, R_NONE,
+	  { "utimensat with AT_SYMLINK_NOFOLLOW", "timestamps of the /proc link itself" },
+	  { NULL } },
+	{ "utimes", "utimes", NOFLAGS, 0, 0, OPEN, R_NONE,
+	  { "utimes followed the magic link", "set the timestamps of the held file" },
+	  { NULL } },
+	{ "setxattr", "setxattr", NOFLAGS, 0, 0, OPEN, R_NONE,
+	  { "setxattr followed", "changed the extended attributes of the held file" }, { NULL } },
+	{ "getxattr", "getxattr", NOFLAGS, 0, 0, OPEN, R_NONE,
+	  { "getxattr followed", "read the extended attributes of the held file" }, { NULL } },
+	{ "lsetxattr EPERM", "lsetxattr", NOFLAGS, 0, EPERM, OPEN, R_NONE,
+	  { "lsetxattr acted on the /proc link itself", "not allowed on a symlink", "(EPERM)" },
+	  { "denied" } },
+	{ "lgetxattr ENODATA", "lgetxattr", NOFLAGS, 0, ENODATA, OPEN, R_NONE,
+	  { "lgetxattr acted on the /proc link itself", "no such attribute", "(ENODATA)" },
+	  { NULL } },
+	{ "llistxattr", "llistxattr", NOFLAGS, 0, 0, OPEN, R_NONE,
+	  { "llistxattr read the extended attributes of the /proc link itself" }, { NULL } },
+	{ "inotify", "inotify_add_watch", IN_MODIFY, 0, 0, OPEN, R_NONE,
+	  { "inotify_add_watch followed the magic link", "now watches the held file" },
+	  { NULL } },
+	{ "inotify DONT_FOLLOW", "inotify_add_watch", IN_DONT_FOLLOW, 0, 0, OPEN, R_NONE,
+	  { "IN_DONT_FOLLOW watches the /proc link itself", "no event" }, { NULL } },
+	{ "name_to_handle_at 0", "name_to_handle_at", 0, 0, EOPNOTSUPP, OPEN, R_NONE,
+	  { "name_to_handle_at acted on the /proc link itself", "cannot export file handles" },
+	  { NULL } },
+	{ "name_to_handle_at FOLLOW", "name_to_handle_at", AT_SYMLINK_FOLLOW, 0, 0, OPEN, R_NONE,
+	  { "name_to_handle_at followed", "file handle for the held file" }, { NULL } },
+	{ "unlink EPERM", "unlink", NOFLAGS, 0, EPERM, OPEN, R_NONE,
+	  { "unlink acted on the entry \"5\" of the fd directory", "untouched",
+	    "remove or rename", "(EPERM)" }, { "denied" } },
+	{ "rmdir ENOTDIR", "rmdir", NOFLAGS, 0, ENOTDIR, OPEN, R_NONE,
+	  { "rmdir acted on the entry", "a symlink, not a directory", "(ENOTDIR)" }, { NULL } },
+	{ "mkdir EEXIST", "mkdir", NOFLAGS, 0, EEXIST, OPEN, R_NONE,
+	  { "mkdir acted on the entry", "already exists", "(EEXIST)" }, { NULL } },
+	{ "rename EXDEV", "renameat2", 0, 0, EXDEV, OPEN, R_NONE,
+	  { "renameat2 acted on the entry", "crosses file systems", "(EXDEV)" }, { NULL } },
+	{ "link EXDEV", "link", NOFLAGS, 0, EXDEV, OPEN, R_NONE,
+	  { "link acted on the entry", "crosses file systems", "(EXDEV)" }, { NULL } },
+	{ "unlink no fd", "unlink", NOFLAGS, 0, ENOENT, NOFD, R_NONE,
+	  { "has no fd 5", "look at" }, { NULL } },
+	{ "unlink EACCES, another's", "unlink", NOFLAGS, 0, EACCES, PFD_PROBE_DENIED, R_NONE,
+	  { "denied", "ptrace" }, { NULL } },
 };
 
 static void test_explain_content(void **state)
@@ -544,7 +692,8 @@ static void test_explain_content(void **state)
 static void test_explain_deleted(void **state)
 {
 	(void)state;
-	static const char *const calls[] = { "openat", "stat", "statx", "execve" };
+	static const char *const calls[] = { "openat", "stat", "statx", "execve", "chmod",
+					     "setxattr" };
 	for (size_t i = 0; i < ARRAY_LEN(calls); i++) {
 		struct test_event *ev = new_event(calls[i], 0);
 		hold_file(ev, "/tmp/gone (deleted)", PFD_TEXT_MISSING, true);

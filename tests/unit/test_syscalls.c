@@ -37,7 +37,7 @@ static const struct arch arches[] = {
 
 /* The engine's trap table (tracer/traps.c) with every call of the path
  * table trapped, as the procfd plugin traps them. */
-static struct pfd_trap every_path_call[64];
+static struct pfd_trap every_path_call[128];
 
 static const struct pfd_plugin path_plugin = {
 	.name = "paths", .api = PFD_PLUGIN_API, .traps = every_path_call,
@@ -130,6 +130,16 @@ static void test_arch_specific_names(void **state)
 	assert_non_null(desc("fstatat64"));
 	assert_non_null(desc("stat64"));
 	assert_non_null(desc("lstat64"));
+	/* i386's 32-bit-id chown family and time64 utimensat exist only there */
+	static const char *const i386_only[] = { "chown32", "lchown32", "utimensat_time64" };
+	for (size_t i = 0; i < ARRAY_LEN(i386_only); i++) {
+		assert_true(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, i386_only[i]) >= 0);
+		assert_true(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, i386_only[i]) < 0);
+		assert_true(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X32, i386_only[i]) < 0);
+	}
+	/* fchmodat2 (Linux 6.6) has the same number on both */
+	assert_int_equal(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "fchmodat2"), 452);
+	assert_int_equal(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "fchmodat2"), 452);
 }
 
 static bool slot_ok(int8_t slot)
@@ -219,6 +229,57 @@ static const struct layout layouts[] = {
 	{ "truncate64", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
 	{ "statfs", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
 	{ "statfs64", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	/* chmod(path, mode); fchmodat(dirfd, path, mode): the syscall has no
+	 * flags; fchmodat2(dirfd, path, mode, flags) */
+	{ "chmod", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, 1, N },
+	{ "fchmodat", PFD_SC_FOLLOW, 0, 1, N, PFD_FLAGS_NONE, 2, N },
+	{ "fchmodat2", PFD_SC_FOLLOW, 0, 1, 3, PFD_FLAGS_AT, 2, N },
+	/* chown(path, owner, group), lchown, the i386 *32 forms;
+	 * fchownat(dirfd, path, owner, group, flags) */
+	{ "chown", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "chown32", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "lchown", PFD_SC_NOFOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "lchown32", PFD_SC_NOFOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "fchownat", PFD_SC_FOLLOW, 0, 1, 4, PFD_FLAGS_AT, N, N },
+	/* utime(path, times), utimes(path, times); futimesat(dirfd, path,
+	 * times); utimensat(dirfd, path, times, flags), its i386 time64 twin */
+	{ "utime", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "utimes", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "futimesat", PFD_SC_FOLLOW, 0, 1, N, PFD_FLAGS_NONE, N, N },
+	{ "utimensat", PFD_SC_FOLLOW, 0, 1, 3, PFD_FLAGS_AT, N, N },
+	{ "utimensat_time64", PFD_SC_FOLLOW, 0, 1, 3, PFD_FLAGS_AT, N, N },
+	/* setxattr(path, name, value, size, flags): XATTR_* not decoded;
+	 * getxattr(path, name, value, size); listxattr(path, list, size);
+	 * removexattr(path, name); the l forms the same */
+	{ "setxattr", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "getxattr", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "listxattr", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "removexattr", PFD_SC_FOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "lsetxattr", PFD_SC_NOFOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "lgetxattr", PFD_SC_NOFOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "llistxattr", PFD_SC_NOFOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "lremovexattr", PFD_SC_NOFOLLOW, N, 0, N, PFD_FLAGS_NONE, N, N },
+	/* inotify_add_watch(fd, path, mask): fd is the inotify instance */
+	{ "inotify_add_watch", PFD_SC_INOTIFY, N, 1, 2, PFD_FLAGS_INOTIFY, N, N },
+	/* name_to_handle_at(dirfd, path, handle, mount_id, flags) */
+	{ "name_to_handle_at", PFD_SC_LINKAT, 0, 1, 4, PFD_FLAGS_HANDLE_AT, N, N },
+	/* mknod(path, mode, dev); mknodat(dirfd, path, mode, dev);
+	 * mkdir(path, mode); mkdirat(dirfd, path, mode) */
+	{ "mknod", PFD_SC_NAME, N, 0, N, PFD_FLAGS_NONE, 1, N },
+	{ "mknodat", PFD_SC_NAME, 0, 1, N, PFD_FLAGS_NONE, 2, N },
+	{ "mkdir", PFD_SC_NAME, N, 0, N, PFD_FLAGS_NONE, 1, N },
+	{ "mkdirat", PFD_SC_NAME, 0, 1, N, PFD_FLAGS_NONE, 2, N },
+	/* unlink(path); unlinkat(dirfd, path, flags); rmdir(path) */
+	{ "unlink", PFD_SC_NAME, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "unlinkat", PFD_SC_NAME, 0, 1, 2, PFD_FLAGS_AT, N, N },
+	{ "rmdir", PFD_SC_NAME, N, 0, N, PFD_FLAGS_NONE, N, N },
+	/* rename(old, new); renameat(olddirfd, old, newdirfd, new);
+	 * renameat2(..., flags): the first path only */
+	{ "rename", PFD_SC_NAME, N, 0, N, PFD_FLAGS_NONE, N, N },
+	{ "renameat", PFD_SC_NAME, 0, 1, N, PFD_FLAGS_NONE, N, N },
+	{ "renameat2", PFD_SC_NAME, 0, 1, 4, PFD_FLAGS_RENAME, N, N },
+	/* link(old, new): linkat(AT_FDCWD, old, AT_FDCWD, new, 0) */
+	{ "link", PFD_SC_LINKAT, N, 0, N, PFD_FLAGS_NONE, N, N },
 };
 
 static void test_argument_slots_per_man_page(void **state)
@@ -237,17 +298,24 @@ static void test_argument_slots_per_man_page(void **state)
 	}
 	assert_int_equal(desc("creat")->implicit_flags, O_CREAT | O_WRONLY | O_TRUNC);
 	assert_int_equal(desc("open")->implicit_flags, 0);
+	/* utimensat(fd, NULL, times, 0) and futimesat(fd, NULL, times) act on fd */
+	static const char *const null_ok[] = { "utimensat", "utimensat_time64", "futimesat" };
+	size_t n_null = 0;
+	for (size_t i = 0; i < ARRAY_LEN(null_ok); i++)
+		assert_true(desc(null_ok[i])->null_path_is_dirfd);
 
 	/* every row is described above */
 	size_t n;
 	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
 	for (size_t i = 0; i < n; i++) {
 		bool seen = false;
+		n_null += t[i].null_path_is_dirfd;
 		for (size_t j = 0; j < ARRAY_LEN(layouts); j++)
 			seen = seen || strcmp(layouts[j].name, t[i].name) == 0;
 		if (!seen)
 			fail_msg("%s has no expected layout in this test", t[i].name);
 	}
+	assert_int_equal(n_null, ARRAY_LEN(null_ok));
 }
 
 /* ---- the map ------------------------------------------------------------ */
@@ -315,6 +383,13 @@ static void test_lookup_i386(void **state)
 	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 295), desc("openat"));
 	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 383), desc("statx"));
 	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 18), desc("oldstat"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 15), desc("chmod"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 182), desc("chown"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 212), desc("chown32"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 198), desc("lchown32"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 10), desc("unlink"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 292), desc("inotify_add_watch"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_I386, 412), desc("utimensat_time64"));
 	/* i386 number 4 is write, 2 is fork: x86_64's stat and open numbers */
 	assert_null(lookup(AUDIT_ARCH_I386, 4));
 	assert_null(lookup(AUDIT_ARCH_I386, 2));
@@ -335,6 +410,13 @@ static void test_lookup_x86_64(void **state)
 	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 332), desc("statx"));
 	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 437), desc("openat2"));
 	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 439), desc("faccessat2"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 90), desc("chmod"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 94), desc("lchown"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 87), desc("unlink"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 263), desc("unlinkat"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 280), desc("utimensat"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 303), desc("name_to_handle_at"));
+	assert_ptr_equal(lookup(AUDIT_ARCH_X86_64, 452), desc("fchmodat2"));
 	/* no 64-bit stat64 */
 	for (uint64_t nr = 0; nr < 2048; nr++) {
 		const struct pfd_syscall_desc *d = lookup(AUDIT_ARCH_X86_64, nr);
@@ -361,7 +443,8 @@ static void test_lookup_unrelated(void **state)
 {
 	(void)state;
 	static const char *const others[] = { "getpid", "write", "read", "close", "mmap",
-					      "fstat", "mkdir", "unlink", "rename" };
+					      "fstat", "fchmod", "fchown", "fsetxattr", "fgetxattr",
+					      "inotify_init1", "open_by_handle_at", "symlink" };
 	for (size_t a = 0; a < ARRAY_LEN(arches); a++)
 		for (size_t i = 0; i < ARRAY_LEN(others); i++) {
 			int nr = seccomp_syscall_resolve_name_arch(arches[a].scmp, others[i]);

@@ -26,6 +26,18 @@ static const struct pfd_trap procfd_traps[] = {
 	TRAP("access"), TRAP("faccessat"), TRAP("faccessat2"),
 	TRAP("linkat"), TRAP("execve"), TRAP("execveat"), TRAP("chdir"),
 	TRAP("truncate"), TRAP("truncate64"), TRAP("statfs"), TRAP("statfs64"),
+	/* calls that act through the link on the held inode, or on the link */
+	TRAP("chmod"), TRAP("fchmodat"), TRAP("fchmodat2"),
+	TRAP("chown"), TRAP("lchown"), TRAP("fchownat"), TRAP("chown32"), TRAP("lchown32"),
+	TRAP("utime"), TRAP("utimes"), TRAP("futimesat"), TRAP("utimensat"),
+	TRAP("utimensat_time64"),
+	TRAP("setxattr"), TRAP("lsetxattr"), TRAP("getxattr"), TRAP("lgetxattr"),
+	TRAP("listxattr"), TRAP("llistxattr"), TRAP("removexattr"), TRAP("lremovexattr"),
+	TRAP("inotify_add_watch"), TRAP("name_to_handle_at"),
+	/* calls that create or remove a name: on an fd link, its fd-directory entry */
+	TRAP("mknod"), TRAP("mknodat"), TRAP("mkdir"), TRAP("mkdirat"),
+	TRAP("unlink"), TRAP("unlinkat"), TRAP("rmdir"),
+	TRAP("rename"), TRAP("renameat"), TRAP("renameat2"), TRAP("link"),
 	{ 0 },
 };
 
@@ -231,6 +243,8 @@ static unsigned follow_up_at_entry(struct pfd_tracee *t, struct pfd_call *c)
 		return PFD_PASS;
 	a->link.what = PFD_LINK_NONE;
 	pfd_fu_fill(pp->fu, key, &a->follow);
+	if (c->path->desc->cls == PFD_SC_NAME)
+		pfd_fu_reached_at_entry(&a->follow, c);
 	return entry_want();
 }
 
@@ -267,6 +281,14 @@ static void remember_read(struct pfd_tracee *t, const struct pfd_annot *a)
 	pfd_fu_record(&pp->fu, &r);
 }
 
+/* utimensat(fd, NULL, times, 0) and futimesat(fd, NULL, ...) act on fd
+ * itself: no path, so no link (not an unreadable path). */
+static bool null_path_is_dirfd(const struct pfd_call *c)
+{
+	const struct pfd_path_args *p = c->path;
+	return p->desc->null_path_is_dirfd && c->args[p->desc->path_arg] == 0;
+}
+
 static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 {
 	const struct pfd_path_args *p = c->path;
@@ -275,6 +297,8 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 
 	(void)t;
 	if (!p)
+		return PFD_PASS;
+	if (null_path_is_dirfd(c))
 		return PFD_PASS;
 	if (p->path_errno)
 		return annot_for(c) ? entry_want() : PFD_PASS; /* unreadable: reported as such */

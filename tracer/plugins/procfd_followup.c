@@ -237,18 +237,35 @@ void pfd_fu_fill(const struct pfd_fu_table *t, int key, struct pfd_followup *fu)
 	fu->read.text = fu->text_buf;
 }
 
+static void look_up_path(struct pfd_followup *fu, const struct pfd_call *c, bool follows);
+
+void pfd_fu_reached_at_entry(struct pfd_followup *fu, const struct pfd_call *c)
+{
+	look_up_path(fu, c, false);
+	fu->looked_at_entry = true;
+}
+
 void pfd_fu_reached(struct pfd_followup *fu, const struct pfd_call *c, bool follows)
 {
-	char path[PATH_MAX + 64];
-	struct stat st;
 	const struct pfd_path_args *p = c->path;
 
 	/* readlink's EINVAL is "there, and not a symlink": it reached a file */
 	bool not_a_link = c->err == EINVAL && p->desc->cls == PFD_SC_READLINK;
 	if (!c->finished || (c->err && !not_a_link)) {
 		fu->reached = PFD_FU_NOTHING;
+		fu->have_other = false;
 		return;
 	}
+	if (!fu->looked_at_entry)
+		look_up_path(fu, c, follows);
+}
+
+static void look_up_path(struct pfd_followup *fu, const struct pfd_call *c, bool follows)
+{
+	char path[PATH_MAX + 64];
+	struct stat st;
+	const struct pfd_path_args *p = c->path;
+
 	/* Looked up as the tracee did: from its root, an absolute path, or
 	 * from its cwd for a relative one. */
 	int n = p->path[0] == '/'

@@ -16,6 +16,10 @@
 #ifndef AT_SYMLINK_NOFOLLOW
 #define AT_SYMLINK_NOFOLLOW 0x100
 #endif
+#ifndef AT_REMOVEDIR
+#define AT_REMOVEDIR 0x200
+#endif
+#define IN_DONT_FOLLOW 0x02000000 /* <sys/inotify.h>: not a plugin header */
 
 static bool has_flag(const struct pfd_annot *ev, uint64_t flag)
 {
@@ -34,9 +38,67 @@ bool pfd_call_follows(const struct pfd_annot *ev)
 	case PFD_SC_READLINK: return false;
 	case PFD_SC_ACCESS: return !has_flag(ev, AT_SYMLINK_NOFOLLOW);
 	case PFD_SC_LINKAT: return has_flag(ev, AT_SYMLINK_FOLLOW);
-	case PFD_SC_FOLLOW: return !has_flag(ev, AT_SYMLINK_NOFOLLOW); /* execveat */
+	/* execveat, fchownat, fchmodat2, utimensat */
+	case PFD_SC_FOLLOW: return !has_flag(ev, AT_SYMLINK_NOFOLLOW);
+	case PFD_SC_NOFOLLOW: return false;
+	case PFD_SC_INOTIFY: return !has_flag(ev, IN_DONT_FOLLOW);
+	case PFD_SC_NAME: return false;
 	}
 	return true;
+}
+
+/* What a call does to the inode it reaches, for the sentences. The
+ * historical calls (open, stat, readlink...) have sentences of their own. */
+enum action {
+	ACT_NONE = 0,
+	ACT_MODE,     /* chmod family */
+	ACT_OWNER,    /* chown family */
+	ACT_TIMES,    /* utime family */
+	ACT_XATTR_SET, /* setxattr, removexattr and their l forms */
+	ACT_XATTR_GET, /* getxattr, listxattr and their l forms */
+	ACT_WATCH,    /* inotify_add_watch */
+	ACT_HANDLE,   /* name_to_handle_at */
+	ACT_LINK,     /* link, linkat: a new name for the inode */
+	ACT_CREATE,   /* mkdir, mknod: a new name in the directory */
+	ACT_REMOVE,   /* unlink, rmdir */
+	ACT_RENAME,   /* rename family (the first path) */
+};
+
+static const struct {
+	const char *name;
+	enum action act;
+} actions[] = {
+	{ "chmod", ACT_MODE }, { "fchmodat", ACT_MODE }, { "fchmodat2", ACT_MODE },
+	{ "chown", ACT_OWNER }, { "lchown", ACT_OWNER }, { "fchownat", ACT_OWNER },
+	{ "chown32", ACT_OWNER }, { "lchown32", ACT_OWNER },
+	{ "utime", ACT_TIMES }, { "utimes", ACT_TIMES }, { "futimesat", ACT_TIMES },
+	{ "utimensat", ACT_TIMES }, { "utimensat_time64", ACT_TIMES },
+	{ "setxattr", ACT_XATTR_SET }, { "lsetxattr", ACT_XATTR_SET },
+	{ "removexattr", ACT_XATTR_SET }, { "lremovexattr", ACT_XATTR_SET },
+	{ "getxattr", ACT_XATTR_GET }, { "lgetxattr", ACT_XATTR_GET },
+	{ "listxattr", ACT_XATTR_GET }, { "llistxattr", ACT_XATTR_GET },
+	{ "inotify_add_watch", ACT_WATCH }, { "name_to_handle_at", ACT_HANDLE },
+	{ "link", ACT_LINK }, { "linkat", ACT_LINK },
+	{ "mkdir", ACT_CREATE }, { "mkdirat", ACT_CREATE },
+	{ "mknod", ACT_CREATE }, { "mknodat", ACT_CREATE },
+	{ "unlink", ACT_REMOVE }, { "unlinkat", ACT_REMOVE }, { "rmdir", ACT_REMOVE },
+	{ "rename", ACT_RENAME }, { "renameat", ACT_RENAME }, { "renameat2", ACT_RENAME },
+};
+
+static enum action action_of(const struct pfd_annot *ev)
+{
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(actions[i].name, ev->call->path->desc->name) == 0)
+			return actions[i].act;
+	return ACT_NONE;
+}
+
+/* A call of the list above that did not follow: it acted on the /proc link
+ * (or its fd-directory entry) itself. Its EPERM is procfs or the link's
+ * own ownership refusing, not the held file's permissions. */
+static bool acted_on_link(const struct pfd_annot *ev)
+{
+	return action_of(ev) != ACT_NONE && !pfd_call_follows(ev);
 }
 
 static bool refused_nofollow(const struct pfd_annot *ev)
@@ -92,8 +154,9 @@ static enum pfd_resolution resolve_error(const struct pfd_annot *ev)
 		return resolve_missing(ev);
 	case ESRCH:
 		return PFD_RES_NO_SUCH_PROCESS;
-	case EACCES:
 	case EPERM:
+		return acted_on_link(ev) ? PFD_RES_ERROR : PFD_RES_DENIED;
+	case EACCES:
 		return PFD_RES_DENIED;
 	default:
 		return PFD_RES_ERROR;
@@ -459,10 +522,197 @@ static void explain_follow_up(struct sentence *s, const struct pfd_annot *ev)
 	}
 }
 
+/* ---- calls that act through the link (chmod, lchown, unlink...) ------ */
+
+/* The held inode in a word, for the sentences of these calls. */
+static const char *noun(const struct pfd_annot *ev)
+{
+	if (ev->probe != PFD_PROBE_OPEN)
+		return "file";
+	switch (ev->target.kind) {
+	case PFD_KIND_REGULAR: return "file";
+	case PFD_KIND_DIRECTORY: return "directory";
+	case PFD_KIND_SYMLINK: return "symlink";
+	default: return pfd_target_kind_name(ev->target.kind);
+	}
+}
+
+static const char *followed_verb(enum action act)
+{
+	switch (act) {
+	case ACT_MODE: return "changed the mode of";
+	case ACT_OWNER: return "changed the owner of";
+	case ACT_TIMES: return "set the timestamps of";
+	case ACT_XATTR_SET: return "changed the extended attributes of";
+	case ACT_XATTR_GET: return "read the extended attributes of";
+	case ACT_WATCH: return "now watches";
+	case ACT_HANDLE: return "returned a file handle for";
+	case ACT_LINK: return "gave a new name to";
+	default: return "reached";
+	}
+}
+
+/* " \"/tmp/x\"" and what became of that name, after "the held file". */
+static void say_held_name(struct sentence *s, const struct pfd_annot *ev)
+{
+	const struct pfd_target *t = &ev->target;
+
+	if (ev->probe != PFD_PROBE_OPEN)
+		return;
+	if (t->text_target == PFD_TEXT_NOT_A_PATH) {
+		say(s, " ");
+		say_quoted(s, t->text, t->text_len);
+		say(s, ", which has no name in any directory");
+	} else if (t->text_target == PFD_TEXT_DIFFERENT_FILE) {
+		say(s, " (ino %llu), not the file now named ", (unsigned long long)t->ino);
+		say_quoted(s, t->name, t->name_len);
+	} else if (t->deleted) {
+		say(s, ", deleted: its name ");
+		say_quoted(s, t->name, t->name_len);
+		say(s, " no longer exists, but the inode lives on while fd %d holds it",
+		    ev->link.fd);
+	} else {
+		say(s, " ");
+		say_quoted(s, t->name, t->name_len);
+	}
+}
+
+static void explain_action_followed(struct sentence *s, const struct pfd_annot *ev,
+				    enum action act)
+{
+	say(s, "%s followed the magic link and %s the held %s", ev->call->name,
+	    followed_verb(act), noun(ev));
+	say_held_name(s, ev);
+}
+
+/* Success on the link itself: what happened to the link, and that the held
+ * file is untouched. */
+static void explain_action_link_itself(struct sentence *s, const struct pfd_annot *ev,
+				       enum action act)
+{
+	const char *sc = ev->call->name, *n = noun(ev);
+
+	switch (act) {
+	case ACT_OWNER:
+		say(s, "%s acted on the /proc link itself, not the held %s: procfs accepted the "
+		       "owner, but gives the link its process's owner back at the next lookup, "
+		       "and the held %s is unchanged", sc, n, n);
+		break;
+	case ACT_TIMES:
+		say(s, "%s with AT_SYMLINK_NOFOLLOW set the timestamps of the /proc link itself "
+		       "(kept by procfs in memory only), not those of the held %s", sc, n);
+		break;
+	case ACT_XATTR_GET:
+		say(s, "%s read the extended attributes of the /proc link itself, not those of "
+		       "the held %s", sc, n);
+		break;
+	case ACT_WATCH:
+		say(s, "%s with IN_DONT_FOLLOW watches the /proc link itself, not the held %s: "
+		       "changes to the %s raise no event on this watch", sc, n, n);
+		break;
+	default:
+		say(s, "%s acted on the /proc link itself, not the held %s", sc, n);
+		break;
+	}
+}
+
+/* Why the kernel refused a call on the link itself (or its fd-directory
+ * entry), from what was found on this kernel (tests/programs/act_through_link.c). */
+static const char *link_refusal(enum action act, int err)
+{
+	switch (err) {
+	case EPERM:
+		if (act == ACT_REMOVE || act == ACT_RENAME)
+			return "procfs lets no one remove or rename an entry of an fd directory";
+		if (act == ACT_OWNER)
+			return "changing the owner of the link needs CAP_CHOWN";
+		if (act == ACT_XATTR_SET)
+			return "user extended attributes are not allowed on a symlink";
+		return "procfs does not allow it";
+	case EOPNOTSUPP:
+		if (act == ACT_MODE)
+			return "the kernel does not change the mode of a symlink";
+		if (act == ACT_HANDLE)
+			return "procfs cannot export file handles";
+		return "procfs does not support it";
+	case ENOTDIR: return "the entry is a symlink, not a directory";
+	case EEXIST: return "that name already exists there: it is the fd's link";
+	case EXDEV: return "the link lives on procfs, and no hard link or rename crosses file systems";
+	case ENODATA: return "the link has no such attribute";
+	default: return NULL;
+	}
+}
+
+/* Why a followed call failed on the held inode, when it is not the usual. */
+static const char *held_refusal(const struct pfd_annot *ev, enum action act, int err)
+{
+	bool symlink = ev->probe == PFD_PROBE_OPEN && ev->target.kind == PFD_KIND_SYMLINK;
+
+	if (err == EOPNOTSUPP && act == ACT_MODE && symlink)
+		return "the kernel does not change the mode of a symlink";
+	if (err == EPERM && act == ACT_XATTR_SET && symlink)
+		return "user extended attributes are not allowed on a symlink";
+	if (err == EPERM && act == ACT_OWNER)
+		return "changing a file's owner needs CAP_CHOWN";
+	if (err == EPERM || err == EACCES)
+		return "its owner and permissions decide";
+	return NULL;
+}
+
+static void explain_action_error(struct sentence *s, const struct pfd_annot *ev,
+				 enum action act)
+{
+	const char *sc = ev->call->name, *n = noun(ev);
+	int err = ev->call->err;
+	const char *why;
+
+	if (!acted_on_link(ev)) {
+		why = held_refusal(ev, act, err);
+		say(s, "%s followed the magic link to the held %s and failed there: %s (%s)", sc,
+		    n, why ? why : strerror(err), errno_name(err));
+	} else if (ev->call->path->desc->cls == PFD_SC_NAME || act == ACT_LINK) {
+		why = link_refusal(act, err);
+		say(s, "%s acted on the entry \"%d\" of the fd directory, a /proc link, not on the "
+		       "held %s, which is untouched: %s (%s)", sc, ev->link.fd, n,
+		    why ? why : strerror(err), errno_name(err));
+	} else {
+		why = link_refusal(act, err);
+		say(s, "%s acted on the /proc link itself, not the held %s, which is untouched: "
+		       "%s (%s)", sc, n, why ? why : strerror(err), errno_name(err));
+	}
+}
+
+/* The sentence of a call of the action list, or false for the usual one. */
+static bool explain_action(struct sentence *s, const struct pfd_annot *ev)
+{
+	enum action act = action_of(ev);
+
+	if (act == ACT_NONE || ev->link.what != PFD_LINK_FD)
+		return false;
+	switch (ev->resolution) {
+	case PFD_RES_FOLLOWED:
+		explain_action_followed(s, ev, act);
+		return true;
+	case PFD_RES_LINK_ITSELF:
+		explain_action_link_itself(s, ev, act);
+		return true;
+	case PFD_RES_ERROR:
+	case PFD_RES_DENIED:
+		if (ev->call->err == EACCES && ev->probe != PFD_PROBE_OPEN)
+			return false; /* another process's fds: the usual sentence */
+		explain_action_error(s, ev, act);
+		return true;
+	default:
+		return false;
+	}
+}
+
 void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
 {
 	struct sentence s = { out };
 	const struct pfd_link *l = &ev->link;
+	if (explain_action(&s, ev))
+		return;
 	switch (ev->resolution) {
 	case PFD_RES_FOLLOWED: explain_followed(&s, ev); break;
 	case PFD_RES_LINK_ITSELF: explain_link_itself(&s, ev); break;
