@@ -202,6 +202,24 @@ static void exec_entry(tcb_t *t, struct call_slot *s)
 	s->want |= PFD_NEED_EXIT; /* to say PFD_EXEC_FAILED if it fails */
 }
 
+/* A non-root tracer may not read a non-dumpable process's memory (EPERM
+ * from process_vm_readv and PEEKDATA alike): each of its path calls is then
+ * reported unreadable. Said once per process, so the user knows why. */
+static void tell_memory_refused(tcb_t *t, const struct pfd_call *c)
+{
+	if (!c->path || c->path->path_errno != EPERM || !t->proc || t->proc->told_unreadable)
+		return;
+	t->proc->told_unreadable = true;
+	if (geteuid() != 0)
+		fprintf(stderr, "procfd-trace: pid %d is not dumpable: procfd-trace, not running as "
+				"root, cannot read its memory, so its path arguments are reported "
+				"unreadable (EPERM); run procfd-trace as root\n", c->pid);
+	else
+		fprintf(stderr, "procfd-trace: pid %d: the kernel refuses to let procfd-trace read "
+				"its memory (EPERM), so its path arguments are reported unreadable\n",
+			c->pid);
+}
+
 static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t args[6])
 {
 	const struct trap_entry *e = pfd_traps_lookup(arch, nr);
@@ -218,6 +236,7 @@ static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t a
 	}
 	s->plugins = who;
 	pfd_decode_entry(s, tcb_tgid(t), t->tid, e, arch, nr, args);
+	tell_memory_refused(t, &s->call);
 	if (who & ENGINE_MASK)
 		exec_entry(t, s);
 	FOR_EACH_PLUGIN(i, who)

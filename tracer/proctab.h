@@ -31,6 +31,7 @@ struct pfd_proc {
 	bool ended;        /* its process exit was delivered */
 	bool hidden;       /* the launched child before its execve */
 	char *exe;         /* /proc/PID/exe after the last exec, read on demand */
+	bool told_unreadable; /* "memory not readable" said on stderr once */
 	void *state[PFD_MAX_PLUGINS]; /* plugins' per-process storage */
 	struct pfd_proc *next;
 };
