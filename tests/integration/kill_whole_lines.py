@@ -35,8 +35,11 @@ import time
 
 def check_trace(path):
     """Problems of the trace at path (a list of strings), and its line count."""
-    with open(path, "rb") as f:
-        data = f.read()
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        data = b""  # killed before it opened -o: nothing written, nothing cut
     problems = []
     cut_last = bool(data) and not data.endswith(b"\n")
     if cut_last:
