@@ -6,6 +6,7 @@
  * the tracee resumed with PTRACE_SYSCALL to take the exit stop. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/kcmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,7 +100,8 @@ static void ptrace_or_warn(int request, pid_t tid, unsigned long data, const cha
 
 static void resume(tcb_t *t, int sig)
 {
-	bool want_stops = (t->flags & TCB_IN_CALL) || !(t->flags & TCB_SECCOMP);
+	bool want_stops = (t->flags & (TCB_IN_CALL | TCB_RESTARTING)) ||
+			  !(t->flags & TCB_SECCOMP);
 	ptrace_or_warn(want_stops ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, (unsigned long)sig,
 		       "resume");
 }
@@ -151,9 +153,13 @@ static void finish_call(tcb_t *t)
 }
 
 /* A call interrupted by a signal exits with a kernel-internal ERESTART* code
- * that the program never sees: the kernel either runs the call again, which
- * reaches us as a new entry with the same arguments, or returns EINTR. So the
- * call is held until the thread's next trapped call tells which. */
+ * that the program never sees. Then the kernel either runs the call again
+ * (no handler ran, or SA_RESTART), which reaches us as a new entry with the
+ * same arguments and no user code in between, or a handler without
+ * SA_RESTART ran and the call returns EINTR. The call is held
+ * (TCB_RESTARTING) and the thread stopped at every syscall until we know
+ * which. (ERESTARTNOINTR always restarts; ERESTART_RESTARTBLOCK restarts
+ * through restart_syscall, which no path call uses.) */
 static bool is_restart_code(int64_t rval)
 {
 	return rval <= -512 && rval >= -516;
@@ -166,24 +172,56 @@ static bool same_call(const struct pfd_call *c, uint32_t arch, uint64_t nr,
 	       memcmp(c->args, args, sizeof(c->args)) == 0;
 }
 
-/* At a trapped entry: drop the held call if this is its restart (the
- * restart is the call the plugins see), or end it with the EINTR the
- * program got. (A path call made by the signal handler itself before the
- * restart would be taken for "EINTR": a known limit.) */
-static void settle_held_call(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t args[6])
+/* rt_sigreturn (and i386's sigreturn): the end of a signal handler. */
+static bool is_sigreturn(uint32_t arch, uint64_t nr)
 {
-	if (same_call(&t->call->call, arch, nr, args)) {
-		t->flags &= ~TCB_RESTARTING;
-		pfd_slot_put(t->call);
-		t->call = NULL;
-		return;
-	}
-	pfd_decode_exit(&t->call->call, -EINTR, true);
+	if (arch == AUDIT_ARCH_I386)
+		return nr == 119 || nr == 173;
+	return nr == 15 || nr == (0x40000000u | 513); /* x86_64, x32 */
+}
+
+static void drop_held_call(tcb_t *t)
+{
+	t->flags &= ~(TCB_RESTARTING | TCB_SIGRETURN);
+	pfd_slot_put(t->call);
+	t->call = NULL;
+}
+
+static void end_held_call(tcb_t *t, int err)
+{
+	pfd_decode_exit(&t->call->call, -err, true);
 	finish_call(t);
 }
 
-/* The thread ends (or is let go) with a call still open: it ends unfinished,
- * or with the EINTR a held restart turned into. */
+/* Any syscall entry while a call is held. The call itself again, with no
+ * handler's sigreturn before it, or after one that restored the restart:
+ * the kernel's restart, which is the call the plugins see; the held attempt
+ * goes. A handler's return (sigreturn) is watched to its exit. */
+static void watch_held_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t args[6])
+{
+	if (is_sigreturn(arch, nr))
+		t->flags |= TCB_SIGRETURN;
+	else if (same_call(&t->call->call, arch, nr, args))
+		drop_held_call(t);
+}
+
+/* sigreturn's "result" is the register it restored: -EINTR when the handler
+ * had no SA_RESTART (the call failed, whatever the program does next: a
+ * retry with the same arguments is a call of its own), the syscall number
+ * when the kernel is about to run the call again. */
+static void watch_held_exit(tcb_t *t, int64_t rval, bool is_error)
+{
+	if (!(t->flags & TCB_SIGRETURN))
+		return;
+	t->flags &= ~TCB_SIGRETURN;
+	if (is_error && rval == -EINTR)
+		end_held_call(t, EINTR);
+}
+
+/* The thread ends (or is let go) with a call still open: it ends unfinished.
+ * A held call too: the thread was killed before the call returned (or its
+ * handler ended the thread), since an EINTR is settled at the handler's
+ * sigreturn. */
 static void finish_open_call(tcb_t *t)
 {
 	if (t->flags & TCB_RESTARTING)
@@ -202,6 +240,24 @@ static void exec_entry(tcb_t *t, struct call_slot *s)
 	s->want |= PFD_NEED_EXIT; /* to say PFD_EXEC_FAILED if it fails */
 }
 
+/* A non-root tracer may not read a non-dumpable process's memory (EPERM
+ * from process_vm_readv and PEEKDATA alike): each of its path calls is then
+ * reported unreadable. Said once per process, so the user knows why. */
+static void tell_memory_refused(tcb_t *t, const struct pfd_call *c)
+{
+	if (!c->path || c->path->path_errno != EPERM || !t->proc || t->proc->told_unreadable)
+		return;
+	t->proc->told_unreadable = true;
+	if (geteuid() != 0)
+		fprintf(stderr, "procfd-trace: pid %d is not dumpable: procfd-trace, not running as "
+				"root, cannot read its memory, so its path arguments are reported "
+				"unreadable (EPERM); run procfd-trace as root\n", c->pid);
+	else
+		fprintf(stderr, "procfd-trace: pid %d: the kernel refuses to let procfd-trace read "
+				"its memory (EPERM), so its path arguments are reported unreadable\n",
+			c->pid);
+}
+
 static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t args[6])
 {
 	const struct trap_entry *e = pfd_traps_lookup(arch, nr);
@@ -209,15 +265,19 @@ static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t a
 	struct call_slot *s;
 
 	t->arch = arch;
-	if (e && (t->flags & TCB_RESTARTING))
-		settle_held_call(t, arch, nr, args);
 	who = e && !(t->flags & TCB_HIDE) ? pfd_traps_select(e, args) : 0;
+	/* A signal handler's own trapped call while a call is held: one slot
+	 * per thread, so the held call is taken to have failed with EINTR (a
+	 * known limit, README). */
+	if (who && (t->flags & TCB_RESTARTING))
+		end_held_call(t, EINTR);
 	if (!who || (t->flags & TCB_IN_CALL) || !(s = pfd_slot_get())) {
 		resume(t, 0);
 		return;
 	}
 	s->plugins = who;
 	pfd_decode_entry(s, tcb_tgid(t), t->tid, e, arch, nr, args);
+	tell_memory_refused(t, &s->call);
 	if (who & ENGINE_MASK)
 		exec_entry(t, s);
 	FOR_EACH_PLUGIN(i, who)
@@ -284,12 +344,21 @@ static void on_syscall_stop(tcb_t *t)
 		resume(t, 0);
 		return;
 	}
-	if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
-		syscall_entry(t, info.arch, info.entry.nr, info.entry.args);
-	else if (info.op == PTRACE_SYSCALL_INFO_EXIT)
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		if (t->flags & TCB_RESTARTING)
+			watch_held_entry(t, info.arch, info.entry.nr, info.entry.args);
+		if (t->flags & TCB_SECCOMP)
+			resume(t, 0); /* only stops while a call is held: the filter's
+					 own stop follows if the call is trapped */
+		else
+			syscall_entry(t, info.arch, info.entry.nr, info.entry.args);
+	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+		if (t->flags & TCB_RESTARTING)
+			watch_held_exit(t, info.exit.rval, info.exit.is_error);
 		syscall_exit(t, info.exit.rval, info.exit.is_error);
-	else
+	} else {
 		resume(t, 0);
+	}
 }
 
 /* ---- tracee records ------------------------------------------------- */

@@ -29,6 +29,7 @@ struct pfd_options {
 
 /* Exit status for procfd-trace's own usage errors (as strace and grep use). */
 #define PFD_EXIT_USAGE 2
+#define PFD_EXIT_OUTPUT 1 /* the command exited 0, but the trace could not be written whole */
 
 /* Parse argv, with the options of the candidate plugins (NULL-terminated).
  * Returns 0 to run, 1 when --help/--version printed (exit 0), or -1 after

@@ -7,13 +7,19 @@
 #include <stddef.h>
 
 /* Open -o FILE (or use stderr) and choose the format. 0 or -errno; nothing
- * is traced before this. */
+ * is traced before this. A final symlink is followed unless it sits in a
+ * sticky world-writable directory and belongs to neither us nor the
+ * directory's owner (-ELOOP, said on stderr). */
 int pfd_output_open(const char *path, bool json);
 
 /* Write one whole event. 0, or -errno (the first error is kept and also
  * returned by pfd_output_close). On a regular file, an event the disk could
  * take only in part is cut back off, so the file holds whole events only. */
 int pfd_output_write(const char *data, size_t len);
+
+/* How many events could not be written, and the output's name for messages. */
+unsigned long pfd_output_lost(void);
+const char *pfd_output_name(void);
 
 /* 0, or -errno when a write failed (ENOSPC, EIO, EPIPE...). */
 int pfd_output_close(void);

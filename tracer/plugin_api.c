@@ -183,6 +183,11 @@ bool pfd_tracee_stopped(const struct pfd_tracee *t)
 	return !(t->flags & TCB_GONE);
 }
 
+bool pfd_tracee_filtered(const struct pfd_tracee *t)
+{
+	return t->flags & TCB_SECCOMP;
+}
+
 const char *pfd_tracee_exe(struct pfd_tracee *t)
 {
 	if (!t->proc)

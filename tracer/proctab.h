@@ -21,6 +21,8 @@ enum tcb_flags {
 	TCB_EARLY = 1u << 7,     /* first stop came before the parent's clone event:
 				    held stopped until that event */
 	TCB_GONE = 1u << 8,      /* reaped: memory and registers are gone */
+	TCB_SIGRETURN = 1u << 9, /* with TCB_RESTARTING: in (rt_)sigreturn, whose
+				    exit shows what the held call returned */
 };
 
 /* A traced process: what its threads share. */
@@ -31,6 +33,7 @@ struct pfd_proc {
 	bool ended;        /* its process exit was delivered */
 	bool hidden;       /* the launched child before its execve */
 	char *exe;         /* /proc/PID/exe after the last exec, read on demand */
+	bool told_unreadable; /* "memory not readable" said on stderr once */
 	void *state[PFD_MAX_PLUGINS]; /* plugins' per-process storage */
 	struct pfd_proc *next;
 };

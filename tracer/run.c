@@ -1,6 +1,7 @@
 /* procfd-trace: the whole run. Options, output, plugins, launch, trace, exit
  * as the traced command did. main() (tracer/main.c) only picks the plugins. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/ptrace.h>
 #include <signal.h>
 #include <stdio.h>
@@ -155,14 +156,36 @@ static int run(const struct pfd_options *opt)
 		return 1;
 	int rc = pfd_output_close();
 	if (rc < 0)
-		fprintf(stderr, "procfd-trace: writing the trace failed: %s\n", strerror(-rc));
+		fprintf(stderr, "procfd-trace: the trace in %s is incomplete: %lu events could not "
+				"be written (%s)\n", pfd_output_name(), pfd_output_lost(), strerror(-rc));
 	if (!opt->command)
 		return failed || rc < 0 ? 1 : success_status();
 	if (!have_status)
 		return 1;
 	if (WIFSIGNALED(status))
 		exit_like_signal(WTERMSIG(status));
-	return WEXITSTATUS(status) ? WEXITSTATUS(status) : success_status();
+	/* A failed command's status says more than our trouble; a command that
+	 * succeeded with its trace cut must not look like a clean run. */
+	if (WEXITSTATUS(status))
+		return WEXITSTATUS(status);
+	return rc < 0 ? PFD_EXIT_OUTPUT : success_status();
+}
+
+/* With fd 0, 1 or 2 closed at start, the next open would take its number:
+ * the -o file as fd 2 gets our diagnostics in the JSON. /dev/null fills
+ * each gap first. O_CLOEXEC: the command still starts with the fds closed,
+ * as the user gave them. */
+static void fill_closed_std_fds(void)
+{
+	for (int fd = 0; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int got = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (got >= 0 && got != fd) { /* cannot happen: fd was the lowest free */
+			dup3(got, fd, O_CLOEXEC);
+			close(got);
+		}
+	}
 }
 
 /* The built-in plugins, then the extra ones: the candidates for options. */
@@ -171,6 +194,7 @@ static void candidates(const struct pfd_plugin *const *extra, const struct pfd_p
 	size_t n = 0;
 	out[n++] = &pfd_plugin_procfd;
 	out[n++] = &pfd_plugin_leaks;
+	out[n++] = &pfd_plugin_untraced;
 	for (; extra && *extra && n < PFD_RUN_MAX_PLUGINS; extra++)
 		out[n++] = *extra;
 	out[n] = NULL;
@@ -196,6 +220,7 @@ int pfd_main(int argc, char **argv, const struct pfd_plugin *const *extra)
 {
 	static struct pfd_options opt;
 	const struct pfd_plugin *plugins[PFD_RUN_MAX_PLUGINS + 1];
+	fill_closed_std_fds(); /* before anything opens a file */
 	candidates(extra, plugins);
 	int rc = pfd_parse_options(argc, argv, plugins, &opt);
 	if (rc != 0)

@@ -2,9 +2,12 @@
  *
  * process_vm_readv is one syscall per range; it fails with EPERM/ENOSYS where
  * it is filtered (some container runtimes), and then PTRACE_PEEKDATA, a word
- * at a time, still works for a tracer. Strings are read a page at a time: a
- * path near the end of a mapping must not make us read the unmapped page after
- * it, or a valid path would look unreadable. */
+ * at a time, still works for a tracer. The fallback is decided per read,
+ * never remembered: process_vm_readv also says EPERM for one process a
+ * non-root tracer may not read (not dumpable), and that must not send every
+ * later read of every other process down the slow path. Strings are read a
+ * page at a time: a path near the end of a mapping must not make us read the
+ * unmapped page after it, or a valid path would look unreadable. */
 #include <errno.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -15,7 +18,13 @@
 
 #define PAGE 4096u
 
-static int vm_readv_fallback = 0; /* 1 once process_vm_readv proved unusable */
+static long peek_word(pid_t tid, uint64_t aligned, int *err)
+{
+	errno = 0;
+	long word = ptrace(PTRACE_PEEKDATA, tid, (void *)(uintptr_t)aligned, NULL);
+	*err = errno;
+	return word;
+}
 
 static int peek_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
 {
@@ -24,10 +33,10 @@ static int peek_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
 	size_t skip = (size_t)(addr - aligned);
 
 	while (len > 0) {
-		errno = 0;
-		long word = ptrace(PTRACE_PEEKDATA, tid, (void *)(uintptr_t)aligned, NULL);
-		if (errno)
-			return errno == EIO ? -EFAULT : -errno;
+		int err;
+		long word = peek_word(tid, aligned, &err);
+		if (err)
+			return err == EIO ? -EFAULT : -err;
 		size_t n = sizeof(word) - skip;
 		if (n > len)
 			n = len;
@@ -40,25 +49,47 @@ static int peek_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
+/* 0, -EFAULT (unmapped, or only partly mapped), -ESRCH, or the refusal
+ * (-EPERM, -ENOSYS) that calls for PEEKDATA. */
+static int vm_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (n == (ssize_t)len)
+		return 0;
+	if (n >= 0 || errno == EFAULT)
+		return -EFAULT;
+	return -errno;
+}
+
+/* PEEKDATA answers EIO both for an unmapped address and for a tracee whose
+ * memory the kernel will not let us read (ptrace_access_vm: not dumpable and
+ * no CAP_SYS_PTRACE over it). The word at the thread's instruction pointer is
+ * mapped at any ptrace stop (PEEKDATA reads even unreadable pages), so
+ * failing there means the memory as a whole is refused. */
+static bool memory_refused(pid_t tid)
+{
+	struct __ptrace_syscall_info info;
+	int err;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(info), &info) <= 0)
+		return false;
+	peek_word(tid, info.instruction_pointer & ~(uint64_t)(sizeof(long) - 1), &err);
+	return err == EIO;
+}
+
 int pfd_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
 {
 	if (addr == 0)
 		return -EFAULT;
-	if (!vm_readv_fallback) {
-		struct iovec local = { buf, len };
-		struct iovec remote = { (void *)(uintptr_t)addr, len };
-		ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
-		if (n == (ssize_t)len)
-			return 0;
-		if (n >= 0 || errno == EFAULT)
-			return -EFAULT; /* a partial read means the range ends unmapped */
-		if (errno == ESRCH)
-			return -ESRCH;
-		if (errno != EPERM && errno != ENOSYS)
-			return -errno;
-		vm_readv_fallback = 1;
-	}
-	return peek_mem(tid, addr, buf, len);
+	int rc = vm_read(tid, addr, buf, len);
+	if (rc != -EPERM && rc != -ENOSYS)
+		return rc;
+	int peeked = peek_mem(tid, addr, buf, len);
+	if (peeked == -EFAULT && rc == -EPERM && memory_refused(tid))
+		return -EPERM;
+	return peeked;
 }
 
 ssize_t pfd_read_string(pid_t tid, uint64_t addr, char *buf, size_t size, bool *truncated)

@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Copy len bytes at addr. 0 or -errno (-EFAULT: not mapped). */
+/* Copy len bytes at addr. 0 or -errno (-EFAULT: not mapped; -EPERM: the
+ * kernel lets us read none of this tracee's memory, e.g. it is not dumpable
+ * and we are not root). */
 int pfd_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len);
 
 /* Copy the NUL-terminated string at addr into buf (size >= 1 bytes, always

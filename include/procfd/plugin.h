@@ -63,6 +63,9 @@ pid_t pfd_tracee_tid(const struct pfd_tracee *t);
 /* Whether memory, registers and stacks can be read: false once the thread
  * is gone (a call reported unfinished, a process that was reaped). */
 bool pfd_tracee_stopped(const struct pfd_tracee *t);
+/* Whether it runs under procfd-trace's seccomp filter (else every syscall
+ * stops: --no-seccomp, -p, or the filter was refused). */
+bool pfd_tracee_filtered(const struct pfd_tracee *t);
 /* /proc/PID/exe of its process as of its last exec ("" when unreadable). */
 const char *pfd_tracee_exe(struct pfd_tracee *t);
 
@@ -234,5 +237,6 @@ struct pfd_plugin {
 /* Built-in plugins. */
 extern const struct pfd_plugin pfd_plugin_procfd;
 extern const struct pfd_plugin pfd_plugin_leaks;  /* opt-in: --leaks */
+extern const struct pfd_plugin pfd_plugin_untraced; /* warns of CLONE_UNTRACED children */
 
 #endif

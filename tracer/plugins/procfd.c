@@ -289,6 +289,24 @@ static bool null_path_is_dirfd(const struct pfd_call *c)
 	return p->desc->null_path_is_dirfd && c->args[p->desc->path_arg] == 0;
 }
 
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+/* statx/fstatat(fd, NULL, AT_EMPTY_PATH) acts on fd itself: Linux 6.11+
+ * accepts the NULL (older kernels fail it with EFAULT). Such a call names no
+ * path, hence no link; reporting it as an unreadable path would say the
+ * kernel fails it, which is false on current kernels. (AT_EMPTY_PATH is
+ * checked only on calls whose flags are AT_*: 0x1000 is O_DSYNC for open.) */
+static bool names_no_path(const struct pfd_call *c)
+{
+	const struct pfd_path_args *p = c->path;
+	bool at_flags = p->desc->flags_kind == PFD_FLAGS_AT ||
+			p->desc->flags_kind == PFD_FLAGS_ACCESS_AT;
+	return c->args[p->desc->path_arg] == 0 && at_flags && p->has_flags &&
+	       (p->flags & AT_EMPTY_PATH);
+}
+
 static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 {
 	const struct pfd_path_args *p = c->path;
@@ -296,7 +314,7 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 	struct pfd_annot *a;
 
 	(void)t;
-	if (!p)
+	if (!p || names_no_path(c))
 		return PFD_PASS;
 	if (null_path_is_dirfd(c))
 		return PFD_PASS;

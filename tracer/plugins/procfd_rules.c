@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "procfd/procfd.h"
 
@@ -439,11 +440,28 @@ static const char *scope_flag(uint64_t resolve)
 	return "RESOLVE_NO_XDEV";
 }
 
+/* Only EFAULT is the kernel's own answer too: EPERM is the kernel refusing
+ * procfd-trace, not the tracee, and says nothing about how the call went. */
+static void explain_unreadable(struct sentence *s, const struct pfd_annot *ev)
+{
+	int err = ev->call->path->path_errno;
+	if (err == EPERM && geteuid() != 0)
+		say(s, "path unreadable: the tracee is not dumpable; run procfd-trace as root");
+	else if (err == EPERM)
+		say(s, "path unreadable: the kernel refused to let procfd-trace read the tracee's "
+		       "memory (EPERM)");
+	else if (err == EFAULT)
+		say(s, "the path argument could not be read from the tracee (EFAULT), so the "
+		       "kernel fails the call too");
+	else
+		say(s, "path unreadable: procfd-trace could not read it from the tracee (%s)",
+		    errno_name(err));
+}
+
 static void explain_error(struct sentence *s, const struct pfd_annot *ev)
 {
 	if (!ev->link.spelling) {
-		say(s, "the path argument could not be read from the tracee (%s), so the kernel "
-		       "fails the call too", errno_name(ev->call->path->path_errno));
+		explain_unreadable(s, ev);
 		return;
 	}
 	say(s, "%s failed with %s (%s)", ev->call->name, errno_name(ev->call->err), strerror(ev->call->err));
