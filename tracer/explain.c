@@ -112,7 +112,8 @@ static int list_fds(pid_t pid, bool self, int own_fd, int **out)
 		fds[n++] = fd;
 	}
 	closedir(d);
-	qsort(fds, (size_t)n, sizeof(*fds), cmp_int);
+	if (n > 1) /* fds is NULL with no fd at all */
+		qsort(fds, (size_t)n, sizeof(*fds), cmp_int);
 	*out = fds;
 	return n;
 }
