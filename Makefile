@@ -145,13 +145,22 @@ fuzz-supp: $(FUZZ_SUPP)
 	$(FUZZ_SUPP) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/supp.dict \
 		$(BUILD)/fuzz/corpus-supp tests/fuzz/corpus/supp
 
-demo: $(BIN) $(BUILD)/tests/programs/demo $(BUILD)/tests/programs/leaky
+HOLDER := $(BUILD)/tests/programs/explain_holder
+demo: $(BIN) $(BUILD)/tests/programs/demo $(BUILD)/tests/programs/leaky $(HOLDER)
 	@echo "== procfd-trace -- $(BUILD)/tests/programs/demo"
 	@$(BIN) -- $(BUILD)/tests/programs/demo
 	@echo
 	@echo "== procfd-trace --leaks --error-exitcode=9 -- $(BUILD)/tests/programs/leaky"
 	@$(BIN) --leaks --error-exitcode=9 -- $(BUILD)/tests/programs/leaky; \
 	rc=$$?; echo "== exit status $$rc (9: leaks found)"; test $$rc = 9
+	@echo
+	@# A holder keeps a deleted file, a pipe and a socket open until SIGTERM;
+	@# the trap ends it (and removes its output) however the recipe ends.
+	@out=$$(mktemp) && { $(HOLDER) demo </dev/null >$$out 2>&1 & h=$$!; } && \
+	trap 'kill $$h 2>/dev/null; wait $$h 2>/dev/null; rm -f $$out' EXIT && \
+	for i in $$(seq 50); do grep -q '^ready' $$out && break; sleep 0.1; done && \
+	paths=$$(sed -n 's/^explain //p' $$out) && test -n "$$paths" && \
+	echo "== procfd-trace --explain $$paths" && $(BIN) --explain $$paths
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

@@ -16,6 +16,7 @@ static void usage(FILE *out, const struct pfd_plugin *const *plugins)
 {
 	fputs("usage: procfd-trace [OPTIONS] -- COMMAND [ARGS...]\n"
 	      "       procfd-trace [OPTIONS] -p PID[,PID...] [-p PID...]\n"
+	      "       procfd-trace [-j] [-o FILE] --explain PATH|PID...\n"
 	      "\n"
 	      "Trace COMMAND (and every process and thread it creates) or the running\n"
 	      "processes PID, and report each path syscall whose path names a\n"
@@ -26,6 +27,8 @@ static void usage(FILE *out, const struct pfd_plugin *const *plugins)
 	      "  -j, --json          JSON Lines output (docs/json-schema.md)\n"
 	      "  -p, --attach PID    attach to a running process and its threads\n"
 	      "  -k, --stack         a stack trace on every reported call\n"
+	      "      --explain       trace nothing: examine each PATH (/proc/PID/fd/N, an fd\n"
+	      "                      directory, a PID) as it is now, on standard output\n"
 	      "      --no-seccomp    stop at every syscall (PTRACE_SYSCALL), no filter\n"
 	      "  -h, --help          this text\n"
 	      "  -V, --version       the version\n",
@@ -80,7 +83,7 @@ static int add_pids(struct pfd_options *opt, const char *arg)
 	return 0;
 }
 
-enum { OPT_NO_SECCOMP = 256, OPT_PLUGIN = 512 };
+enum { OPT_NO_SECCOMP = 256, OPT_EXPLAIN, OPT_PLUGIN = 512 };
 
 #define MAX_LONGOPTS (16 + PFD_MAX_PLUGIN_OPTS)
 
@@ -90,6 +93,7 @@ static const struct option core_longopts[] = {
 	{ "attach", required_argument, NULL, 'p' },
 	{ "stack", no_argument, NULL, 'k' },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 };
@@ -169,6 +173,24 @@ bool pfd_plugin_enabled(const struct pfd_options *opt, const struct pfd_plugin *
 	return false;
 }
 
+/* --explain traces nothing: what only tracing uses is refused, not ignored. */
+static int check_explain(struct pfd_options *opt, int n_paths,
+			 const struct pfd_plugin *const *plugins)
+{
+	if (opt->n_attach || opt->stack || opt->no_seccomp || opt->n_given) {
+		fprintf(stderr, "procfd-trace: --explain traces nothing: it takes only -o and "
+				"--json\n");
+		return -1;
+	}
+	if (n_paths == 0) {
+		fprintf(stderr, "procfd-trace: --explain needs a PATH or PID to examine\n");
+		usage(stderr, plugins);
+		return -1;
+	}
+	opt->n_explain = n_paths;
+	return 0;
+}
+
 int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plugins,
 		      struct pfd_options *opt)
 {
@@ -197,6 +219,7 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 				return -1;
 			break;
 		case OPT_NO_SECCOMP: opt->no_seccomp = true; break;
+		case OPT_EXPLAIN: opt->explain = true; break;
 		case 'h': usage(stdout, plugins); return 1;
 		case 'V': printf("procfd-trace %s\n", PFD_VERSION); return 1;
 		default:
@@ -206,6 +229,8 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 	}
 	if (optind < argc)
 		opt->command = &argv[optind];
+	if (opt->explain)
+		return check_explain(opt, argc - optind, plugins);
 	if (!opt->command && opt->n_attach == 0) {
 		fprintf(stderr, "procfd-trace: must have a COMMAND to run or -p PID\n");
 		usage(stderr, plugins);

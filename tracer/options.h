@@ -18,6 +18,9 @@ struct pfd_options {
 	unsigned n_attach;
 	bool stack;               /* -k: a stack trace on every reported call */
 	char **command;           /* argv after the options, NULL-terminated */
+	/* --explain: command holds the PATHs instead, nothing is traced. */
+	bool explain;
+	int n_explain;
 	/* Plugin options as given, in order, for their plugin's on_option. */
 	struct {
 		const struct pfd_plugin *plugin;

@@ -88,6 +88,20 @@ int pfd_output_open(const char *path, bool json)
 	return 0;
 }
 
+int pfd_output_use_fd(int fd, bool json)
+{
+	struct stat st;
+	pfd_writer_set_format(json);
+	out_regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	out_fd = fd;
+	return 0;
+}
+
+int pfd_output_fd(void)
+{
+	return out_fd;
+}
+
 /* A write the device took in part: take it back, so no half event stays. */
 static void undo_partial(size_t done)
 {

@@ -12,6 +12,12 @@
  * directory's owner (-ELOOP, said on stderr). */
 int pfd_output_open(const char *path, bool json);
 
+/* The same on an fd already open (--explain: standard output). */
+int pfd_output_use_fd(int fd, bool json);
+
+/* The output's fd (-1 before it is open). */
+int pfd_output_fd(void);
+
 /* Write one whole event. 0, or -errno (the first error is kept and also
  * returned by pfd_output_close). On a regular file, an event the disk could
  * take only in part is cut back off, so the file holds whole events only. */

@@ -16,6 +16,7 @@
 #include "tracer/attach.h"
 #include "tracer/run.h"
 #include "tracer/engine.h"
+#include "tracer/explain.h"
 #include "tracer/launch.h"
 #include "tracer/options.h"
 #include "tracer/output.h"
@@ -216,6 +217,25 @@ static int configure_plugins(const struct pfd_options *opt, const struct pfd_plu
 	return 0;
 }
 
+/* --explain: no plugin, no engine; the report goes to stdout unless -o. */
+static int explain(const struct pfd_options *opt)
+{
+	int rc = opt->output ? pfd_output_open(opt->output, opt->json)
+			     : pfd_output_use_fd(STDOUT_FILENO, opt->json);
+	if (rc < 0) {
+		fprintf(stderr, "procfd-trace: cannot write %s: %s\n", opt->output, strerror(-rc));
+		return PFD_EXIT_USAGE;
+	}
+	int status = pfd_explain_main(opt->command, opt->n_explain,
+				      opt->output ? pfd_output_fd() : -1);
+	rc = pfd_output_close();
+	if (rc < 0) {
+		fprintf(stderr, "procfd-trace: writing the report failed: %s\n", strerror(-rc));
+		return status ? status : 1;
+	}
+	return status;
+}
+
 int pfd_main(int argc, char **argv, const struct pfd_plugin *const *extra)
 {
 	static struct pfd_options opt;
@@ -225,6 +245,8 @@ int pfd_main(int argc, char **argv, const struct pfd_plugin *const *extra)
 	int rc = pfd_parse_options(argc, argv, plugins, &opt);
 	if (rc != 0)
 		return rc > 0 ? 0 : PFD_EXIT_USAGE;
+	if (opt.explain)
+		return explain(&opt);
 	if (configure_plugins(&opt, plugins) < 0)
 		return PFD_EXIT_USAGE;
 	rc = pfd_output_open(opt.output, opt.json);

@@ -87,6 +87,17 @@ Directives (harness only, never passed to procfd-trace):
                       EXIT (stderr checked as usual); then the first one gets
                       SIGTERM (passed on to COMMAND, which must exit 0), and
                       its trace must meet the expectations
+    +explain          explain mode: the harness starts COMMAND itself, untraced
+                      (a holder of fds); it must print "ready PID" on stdout.
+                      Then it runs BIN --json -o TRACE OPTIONS, where "{pid}"
+                      in OPTIONS is PID (OPTIONS hold --explain and its
+                      PATHs), checks its exit status against EXIT, sends the
+                      holder SIGTERM (it must exit 0) and checks the trace
+                      against the expectations the holder printed. With
+                      +text: no --json, and the text report is checked
+                      instead (see check_explain_text). With +wrap, the case
+                      directory and the trace file are made writable for
+                      another user (a wrapper that drops privileges)
     +sarif=FILE:N:SRC {tmp}/FILE is a SARIF 2.1.0 log of N results with the
                       fields code scanning needs, one located in source SRC
     +example          run procfd-trace-example (--example-bin: procfd-trace with
@@ -218,7 +229,7 @@ def default_modes(case):
     every mode that applies; anything else runs once, as written."""
     progs = command_programs(case.command)
     if (not progs or case.has("raw") or case.has("attach") or case.has("attach-traced")
-            or "--no-seccomp" in case.options):
+            or case.has("explain") or "--no-seccomp" in case.options):
         return ["seccomp"]
     modes = ["seccomp", "noseccomp"]
     if (not case.has("m32") and any(no_m32_reason(p) is None for p in progs)
@@ -310,6 +321,7 @@ DIRECTIVES = {
     "no-expect": False, "wrap": True, "m32": False, "skip-exit": True, "attach": False,
     "attach-traced": False, "min-events": True, "timeout": True, "modes": True,
     "xfail": True, "skip-mode": True, "example": False, "sarif": True, "stderr-lacks": True,
+    "explain": False,
 }
 
 # bounds of the attach cases, in seconds
@@ -402,6 +414,87 @@ PLUGIN_EVENTS = {
 SUMMARY_ROW_KEYS = ["pid", "fd", "kind", "deleted", "nlink", "size", "calls", "programs",
                     "problem", "verdict"]
 FRAME_KEYS = ["ip", "function", "offset", "module", "file", "line"]
+
+# --explain (tracer/explain*.c, docs/json-schema.md)
+EXPLAIN_KEYS = ["event", "pid", "path", "link", "fd", "self", "probe", "probe_errno", "case",
+                "target", "text_target", "name_target", "other_name", "open", "stat", "lstat",
+                "readlink", "access", "stat_text", "verdict", "remedy"]
+EXPLAIN_ROWS = ["open", "stat", "lstat", "readlink", "access", "stat_text"]
+EXPLAIN_CASES = {"live", "deleted", "replaced", "hardlink-removed", "collision", "other-file",
+                 "name-unreachable", "deleted-directory", "pipe", "fifo", "socket",
+                 "anon-inode", "memfd", "device", "held-symlink", "no-fd", "no-process",
+                 "denied", "failed"}
+EXPLAIN_CELL_KEYS = ["ok", "errno", "kind", "dev", "ino", "nlink", "size", "held", "note"]
+FIND_VALUES = {"same-file", "missing", "different-file", "unknown"}
+
+
+def validate_explain_cell(c, row, where, problems):
+    if c is None:
+        return
+    if not isinstance(c, dict):
+        problems.append("%s: a cell is an object or null, got %r" % (where, c))
+        return
+    extra = {"readlink": ["text"], "open": ["opened"]}.get(row, [])
+    check_keys(c, EXPLAIN_CELL_KEYS + extra, [], where, problems)
+    check_type(c, "ok", lambda v: isinstance(v, bool), "a bool", where, problems)
+    check_type(c, "errno", lambda v: v is None or (isinstance(v, str) and ERRNO_RE.match(v)),
+               "an errno name or null", where, problems)
+    if isinstance(c.get("ok"), bool) and (c["ok"] != (c.get("errno") is None)):
+        problems.append("%s: errno must be null exactly when ok" % where)
+    check_type(c, "kind", lambda v: v is None or v in KINDS, "a kind or null", where, problems)
+    check_type(c, "dev", lambda v: v is None or (isinstance(v, str) and DEV_RE.match(v)),
+               "\"major:minor\" or null", where, problems)
+    for k in ("ino", "nlink", "size"):
+        check_type(c, k, lambda v: v is None or (is_int(v) and v >= 0), "int or null", where,
+                   problems)
+    check_type(c, "held", lambda v: v is None or isinstance(v, bool), "bool or null", where,
+               problems)
+    check_type(c, "note", lambda v: v is None or (isinstance(v, str) and v), "string or null",
+               where, problems)
+    check_type(c, "opened", lambda v: v in (None, "read", "path"), "read, path or null", where,
+               problems)
+    if row == "readlink" and c.get("text") is not None:
+        check_bytes(c["text"], where + ".text", problems)
+
+
+def validate_explain(ev, problems):
+    w = "explain event"
+    check_keys(ev, EXPLAIN_KEYS, [], w, problems)
+    check_bytes(ev.get("path"), w + ".path", problems)
+    check_type(ev, "pid", lambda v: is_int(v) and v > 0, "a positive int", w, problems)
+    check_type(ev, "link", lambda v: v is None or isinstance(v, str), "string or null", w,
+               problems)
+    check_type(ev, "fd", lambda v: v is None or (is_int(v) and v >= 0), "fd or null", w,
+               problems)
+    check_type(ev, "self", lambda v: isinstance(v, bool), "a bool", w, problems)
+    check_type(ev, "probe", lambda v: v in PROBES, "a probe value", w, problems)
+    check_type(ev, "probe_errno", lambda v: v is None or ERRNO_RE.match(v), "errno or null", w,
+               problems)
+    check_type(ev, "case", lambda v: v in EXPLAIN_CASES, "a case", w, problems)
+    for k in ("text_target", "name_target"):
+        check_type(ev, k, lambda v: v is None or v in FIND_VALUES, "a find value or null", w,
+                   problems)
+    for k in ("verdict", "remedy"):
+        check_type(ev, k, lambda v: isinstance(v, str) and v.strip(), "a sentence", w, problems)
+    if (ev.get("fd") is None) != (ev.get("link") is None):
+        problems.append("%s: link must be null exactly when fd is" % w)
+    if ev.get("other_name") is not None:
+        check_bytes(ev["other_name"], w + ".other_name", problems)
+    t = ev.get("target")
+    if t is not None:
+        if isinstance(t, dict):
+            validate_target(t, problems)
+        else:
+            problems.append("%s.target: an object or null" % w)
+    if (t is None) != (ev.get("probe") != "open"):
+        problems.append("%s: target must be null exactly when probe is not open" % w)
+    for row in EXPLAIN_ROWS:
+        r = ev.get(row)
+        if not (isinstance(r, dict) and set(r) == {"magic", "regular"}):
+            problems.append("%s.%s: expected {magic, regular}, got %r" % (w, row, r))
+            continue
+        for col in ("magic", "regular"):
+            validate_explain_cell(r[col], row, "%s.%s.%s" % (w, row, col), problems)
 
 
 def validate_backtrace(bt, where, problems):
@@ -671,6 +764,8 @@ def validate_event(ev):
         validate_exit(ev, problems)
     elif kind in PLUGIN_EVENTS:
         validate_plugin_event(ev, problems)
+    elif kind == "explain":
+        validate_explain(ev, problems)
     else:
         problems.append("event type %r is not in docs/json-schema.md" % (kind,))
     return problems
@@ -1072,6 +1167,113 @@ def text_block_misses(wants, block):
     return [w for w, pred in wants if not pred(block)]
 
 
+# ------------------------------------------------------- explain, as text
+#
+# --explain's text report (tracer/explain_write.c), a block per link:
+#   [pid P] explain /proc/P/fd/N -> "TEXT"
+#       CASE: VERDICT (wrapped at 100 columns, continuation lines "      ")
+#       holds: ...
+#       call              /proc/P/fd/N            a symlink with the same text
+#       open O_RDONLY     MAGIC CELL              REGULAR CELL
+#       ... (stat, lstat, readlink, access R_OK, stat of the text)
+#       remedy: REMEDY (wrapped likewise)
+
+EXPLAIN_TEXT_WIDTH = 100
+EXPLAIN_LABELS = {"open": "open O_RDONLY", "stat": "stat", "lstat": "lstat",
+                  "readlink": "readlink", "access": "access R_OK",
+                  "stat_text": "stat of the text"}
+EXPLAIN_MAGIC_COL = (22, 60)  # columns of the magic link's cells in a row line
+EXPLAIN_REGULAR_COL = 60
+
+
+def explain_sentence(lines, head):
+    """The sentence starting at the line "    HEAD...", its continuation lines joined."""
+    for i, line in enumerate(lines):
+        if line.startswith("    " + head):
+            parts = [line[4 + len(head):]]
+            for more in lines[i + 1:]:
+                if not more.startswith("      "):
+                    break
+                parts.append(more.strip())
+            return " ".join(parts)
+    return None
+
+
+def explain_text_misses(obj, block):
+    """What an explain block lacks of the expected event obj."""
+    misses = []
+    head = block[0]
+    if is_int(obj.get("pid")) and not head.startswith("[pid %5d] explain " % obj["pid"]):
+        misses.append("headline of pid %d" % obj["pid"])
+    if known(obj.get("link")) and not head.startswith(
+            "explain %s" % obj["link"], head.find("]") + 2):
+        misses.append("headline naming %s" % obj["link"])
+    case = obj.get("case")
+    verdict = explain_sentence(block, "%s: " % case) if known(case) else None
+    if known(case) and verdict is None:
+        misses.append("a line starting %r" % ("    %s: " % case))
+    for key, text in (("verdict", verdict),
+                      ("remedy", explain_sentence(block, "remedy: "))):
+        want = obj.get(key)
+        if not isinstance(want, str) or text is None and not known(case) and key == "verdict":
+            continue
+        ok = text is not None and (re.search(want[4:], text) if want.startswith("$re:")
+                                   else want == text)
+        if not ok:
+            misses.append("%s %r (got %r)" % (key, want, text))
+    for row, label in EXPLAIN_LABELS.items():
+        cells = obj.get(row)
+        if not isinstance(cells, dict) or not any(isinstance(c, dict) for c in cells.values()):
+            continue  # not examined: no table
+        line = next((l for l in block if l.startswith("    " + label.ljust(18))), None)
+        if line is None:
+            misses.append("the %r row" % label)
+            continue
+        for col, cell in cells.items():
+            text = (line[EXPLAIN_MAGIC_COL[0]:EXPLAIN_MAGIC_COL[1]] if col == "magic"
+                    else line[EXPLAIN_REGULAR_COL:]).strip()
+            if not isinstance(cell, dict) or "ok" not in cell:
+                continue
+            if cell["ok"] is False and known(cell.get("errno")) and text != cell["errno"]:
+                misses.append("%s %s: %s, got %r" % (label, col, cell["errno"], text))
+            if cell["ok"] is True and not text.startswith(("OK", "not tried", '"', "...")):
+                misses.append("%s %s: a success, got %r" % (label, col, text))
+    return misses
+
+
+def check_explain_text(trace, exps):
+    """+explain +text: each expected explain event has a block, in order,
+    with its case, verdict, remedy and the table's results; every line
+    within 100 columns."""
+    with open(trace, "rb") as f:
+        text = f.read().decode("utf-8", "surrogateescape")
+    problems = ["line %d is %d columns wide (at most %d): %s" % (n, len(l), EXPLAIN_TEXT_WIDTH, l)
+                for n, l in enumerate(text.splitlines(), 1)
+                if len(l) > EXPLAIN_TEXT_WIDTH and not l.startswith("[pid ")]
+    blocks = text_blocks(text)
+    last = -1
+    for kind, _count, obj, _line in exps:
+        if kind != "expect" or obj.get("event") != "explain":
+            continue
+        found = next((i for i in range(last + 1, len(blocks))
+                      if not explain_text_misses(obj, blocks[i])), None)
+        if found is not None:
+            last = found
+            continue
+        msg = ["no text block matches an expected explain event after block #%d:" % (last + 1),
+               "    expected: %s" % js(obj, 600)]
+        near = sorted(range(last + 1, len(blocks)),
+                      key=lambda i: len(explain_text_misses(obj, blocks[i])))[:2]
+        for i in near:
+            msg.append("    candidate block #%d:\n      %s" % (i + 1, "\n      ".join(blocks[i])))
+            for miss in explain_text_misses(obj, blocks[i]):
+                msg.append("      lacks: %s" % miss)
+        problems.append("\n".join(msg))
+    if not text.strip():
+        problems.append("text report is empty")
+    return problems
+
+
 # ---------------------------------------------------------------- running
 
 
@@ -1262,6 +1464,10 @@ class Runner:
             if self.args.direct:
                 return None, []
             return self._run_attach(case, tmp)
+        if case.has("explain"):
+            if self.args.direct:
+                return None, []
+            return self._run_explain(case, tmp)
         for spec in case.values("file"):
             name, _, mode = spec.rpartition(":")
             path = os.path.join(tmp, name)
@@ -1505,6 +1711,88 @@ class Runner:
                 log.append("--- trace (%d events):\n%s" % (len(events), self._head(checked)))
         if traced and os.path.exists(trace) and count_syscall_events(trace):
             problems.append("the refused procfd-trace -p wrote events")
+        return problems, log
+
+    def _explain_argv(self, case, tmp, trace, pid):
+        """BIN [--json] -o TRACE OPTIONS for +explain, {pid} expanded, under +wrap."""
+        options = [self.expand(t, tmp).replace("{pid}", str(pid)) for t in case.options]
+        argv = [self.bin] + ([] if case.has("text") else ["--json"]) + ["-o", trace] + options
+        wrap = [self.expand(w, tmp, case, wrap=True) for w in case.values("wrap")]
+        if wrap:
+            # the wrapper may drop privileges: let another user write the trace
+            os.chmod(tmp, 0o711)
+            with open(trace, "w"):
+                pass
+            os.chmod(trace, 0o666)
+        return wrap + argv
+
+    def _run_explain(self, case, tmp):
+        """+explain: see the directive in the docstring."""
+        problems, log = [], []
+        trace = os.path.join(tmp, "trace.out")
+        holder = None
+        h_out = h_err = None
+        stdout = stderr = ""
+        try:
+            holder = self._popen([self.expand(t, tmp, case) for t in case.command or []],
+                                 tmp, log, background=True)
+            h_out, h_err = LineReader(holder.stdout), LineReader(holder.stderr)
+            m = h_out.wait_for(r"^ready (\d+)$", ATTACH_READY)
+            if not m:
+                problems.append("the holder did not print \"ready PID\" within %ss"
+                                % ATTACH_READY)
+                return problems, log + self._outputs(h_out.finish(), h_err.finish())
+            argv = self._explain_argv(case, tmp, trace, int(m.group(1)))
+            proc = self._popen(argv, tmp, log)
+            try:
+                out, err = proc.communicate(timeout=self.timeout(case))
+            except subprocess.TimeoutExpired:
+                kill_quietly(proc)
+                out, err = proc.communicate()
+                problems.append("procfd-trace --explain timed out")
+            stdout, stderr = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+            for code in case.values("skip-exit"):
+                if proc.returncode == int(code) and proc.returncode not in case.exits:
+                    lines = stderr.strip().splitlines()
+                    return None, ["exit %d: %s" % (proc.returncode,
+                                                   lines[-1] if lines else "no reason given")]
+            if proc.returncode not in case.exits:
+                problems.append("exit status %d, expected %s" % (
+                    proc.returncode, " or ".join(str(e) for e in case.exits)))
+            for want in case.values("stderr-has"):
+                if unescape(want) not in stderr:
+                    problems.append("stderr does not contain %r" % unescape(want))
+            if stdout.strip():
+                problems.append("procfd-trace --explain -o wrote on stdout")
+            os.kill(holder.pid, signal.SIGTERM)
+            try:
+                holder.wait(timeout=self.timeout(case))
+            except subprocess.TimeoutExpired:
+                problems.append("the holder did not end on SIGTERM")
+            if holder.returncode != 0:
+                problems.append("the holder exited %s, expected 0" % holder.returncode)
+        finally:
+            kill_quietly(holder)
+            holder_out = h_out.finish() if h_out else ""
+            holder_err = h_err.finish() if h_err else ""
+        log += self._outputs(stdout, stderr)
+        log.append("--- holder:")
+        log += self._outputs(holder_out, holder_err)
+        exps, eprobs = parse_expectations(holder_out)
+        problems += eprobs
+        if not exps:
+            problems.append("the holder printed no expectations")
+        if not os.path.exists(trace):
+            problems.append("no trace file was written")
+        elif case.has("text"):
+            problems += check_explain_text(trace, exps)
+            log.append("--- text report:\n" + self._head(trace, 200))
+        else:
+            events, tprobs = read_trace(trace)
+            problems += tprobs
+            problems += check_expectations(exps, events)
+            if problems or self.args.verbose:
+                log.append("--- trace (%d events):\n%s" % (len(events), self._head(trace)))
         return problems, log
 
     def _check_text(self, trace, exps):
