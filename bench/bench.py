@@ -106,6 +106,8 @@ def contenders(args, leaks_set=False):
         "f1p": Contender("f1p", "floor 1-stop polling", fl + ["-p", "--"]),
         "f2s": Contender("f2s", "floor 2-stop sleeping", fl + ["-2", "--"]),
         "f2p": Contender("f2p", "floor 2-stop polling", fl + ["-2", "-p", "--"]),
+        "f1c": Contender("f1c", "floor 1-stop pinned 1 CPU", fl + ["-c", "--"]),
+        "f2c": Contender("f2c", "floor 2-stop pinned 1 CPU", fl + ["-2", "-c", "--"]),
     }
 
 
@@ -186,6 +188,10 @@ def print_workload(title, cmd_text, cells, cons, floor_key, trapped):
         rate = f"{trapped / m:,.0f}" if trapped and m and c.key != "valgrind" else "-"
         print(f"{c.label:<28} {fmt_time(cell):<28} {fmt_ratio(m, base):>9} "
               f"{fmt_ratio(m, st):>8} {fmt_ratio(m, fl):>8} {rss:>8} {rate:>10}")
+    pinned = "f2c" if floor_key == "f2p" else "f1c"
+    if "same-cpu" in cells and pinned in cells:
+        print(f"    --same-cpu / the pinned floor ({pinned}): "
+              f"{fmt_ratio(cells['same-cpu'].med(), cells[pinned].med())}")
 
 
 def loadavg():
@@ -279,14 +285,15 @@ def main_workloads(args, scale, runs, tmp, only):
     base = ["untraced", "strace", "text", "json"]
     one = ["f1p", "f1s", "f2p", "f2s"]
     same = ["same-cpu"] if has_same_cpu(args.bin) else []
+    same1, same2 = (same + ["f1c"], same + ["f2c"]) if same else ([], [])
     # key, title, command, contender keys, reported (2-stop floor), leaks set, cwd
     table = [
         ("a", f"(a) {n(200000)} x stat+open+close of ordinary files",
-         [wl, "files", str(n(200000)), files_dir], base + ["leaks"] + same + one,
+         [wl, "files", str(n(200000)), files_dir], base + ["leaks"] + same1 + one,
          False, False, None),
         ("b", f"(b) {n(100000)} x readlink+stat+open(+close) of /proc/self/fd/N, "
               "N a deleted file (every call reported)",
-         [wl, "fdlink", str(n(100000)), files_dir], base + same + one, True, False, None),
+         [wl, "fdlink", str(n(100000)), files_dir], base + same2 + one, True, False, None),
         ("c", f"(c) {n(500000)} x getppid (not trapped)",
          [wl, "getppid", str(n(500000))], base + ["leaks"] + ["f1p", "f1s"], False, False,
          None),
@@ -294,7 +301,7 @@ def main_workloads(args, scale, runs, tmp, only):
          [wl, "getppid", "0"], base + ["leaks", "valgrind", "f1p", "f1s"], False, False,
          None),
         ("d", "(d) ls -lR of a generated 5000-file tree",
-         ["ls", "-lR", tree], base + ["leaks"] + same + one, False, False, None),
+         ["ls", "-lR", tree], base + ["leaks"] + same1 + one, False, False, None),
         ("e", "(e) make -B -j2 of 7 generated C files",
          ["make", "-s", "-B", "-j2"], base + ["leaks"] + ["f1p", "f1s"], False, False, proj),
         ("f", f"(f) {n(100000)} x open+close, fd tracking (--leaks; valgrind --track-fds)",

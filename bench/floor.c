@@ -1,6 +1,6 @@
 /* The floor: the least a seccomp+ptrace tracer can do per trapped call.
  *
- *   floor [-2] [-p] [-l] [-n FILE] -- COMMAND [ARGS...]
+ *   floor [-2] [-p] [-c] [-l] [-n FILE] -- COMMAND [ARGS...]
  *
  * Traps procfd-trace's path syscalls (-l: also the leak tracker's fd
  * creators) with a libseccomp filter, follows forks, and does nothing at a
@@ -8,10 +8,12 @@
  * as procfd-trace does for a call it does not report. Two-stop form (-2):
  * PTRACE_SYSCALL to take the exit stop too, as for a reported call. It waits
  * in a blocking wait4, or (-p) polls wait4(WNOHANG) without end: the two
- * extremes procfd-trace's engine chooses between. -n FILE: write the number
+ * extremes procfd-trace's engine chooses between. -c: the floor and COMMAND
+ * pinned to one CPU (the floor of procfd-trace --same-cpu). -n FILE: write the number
  * of seccomp stops there (the trapped calls of the run). Exits with the
  * command's status. Native arch only: the workloads are x86-64. */
 #include <errno.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -41,7 +43,7 @@ static const char *const leak_calls[] = {
 };
 
 static struct {
-	bool two_stop, poll, leaks;
+	bool two_stop, poll, leaks, pin;
 	const char *count_file;
 } opt;
 
@@ -102,11 +104,12 @@ static void on_stop(pid_t tid, int status, unsigned long *trapped)
 static int parse(int argc, char **argv)
 {
 	int c;
-	while ((c = getopt(argc, argv, "+2pln:")) != -1) {
+	while ((c = getopt(argc, argv, "+2pcln:")) != -1) {
 		switch (c) {
 		case '2': opt.two_stop = true; break;
 		case 'p': opt.poll = true; break;
 		case 'l': opt.leaks = true; break;
+		case 'c': opt.pin = true; break;
 		case 'n': opt.count_file = optarg; break;
 		default: return -1;
 		}
@@ -119,8 +122,14 @@ int main(int argc, char **argv)
 	int first = parse(argc, argv), status, main_status = 0;
 	unsigned long trapped = 0;
 	if (first < 0) {
-		fprintf(stderr, "usage: floor [-2] [-p] [-l] [-n FILE] -- COMMAND [ARGS...]\n");
+		fprintf(stderr, "usage: floor [-2] [-p] [-c] [-l] [-n FILE] -- COMMAND [ARGS...]\n");
 		return 2;
+	}
+	if (opt.pin) { /* the child inherits the mask */
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(sched_getcpu(), &set);
+		sched_setaffinity(0, sizeof(set), &set);
 	}
 	pid_t pid = fork();
 	if (pid == 0)

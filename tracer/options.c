@@ -27,6 +27,8 @@ static void usage(FILE *out, const struct pfd_plugin *const *plugins)
 	      "  -p, --attach PID    attach to a running process and its threads\n"
 	      "  -k, --stack         a stack trace on every reported call\n"
 	      "      --no-seccomp    stop at every syscall (PTRACE_SYSCALL), no filter\n"
+	      "      --same-cpu      run procfd-trace and COMMAND on one CPU (faster stops;\n"
+	      "                      COMMAND then sees that one CPU: affinity, nproc)\n"
 	      "  -h, --help          this text\n"
 	      "  -V, --version       the version\n",
 	      out);
@@ -80,7 +82,7 @@ static int add_pids(struct pfd_options *opt, const char *arg)
 	return 0;
 }
 
-enum { OPT_NO_SECCOMP = 256, OPT_PLUGIN = 512 };
+enum { OPT_NO_SECCOMP = 256, OPT_SAME_CPU, OPT_PLUGIN = 512 };
 
 #define MAX_LONGOPTS (16 + PFD_MAX_PLUGIN_OPTS)
 
@@ -90,6 +92,7 @@ static const struct option core_longopts[] = {
 	{ "attach", required_argument, NULL, 'p' },
 	{ "stack", no_argument, NULL, 'k' },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "same-cpu", no_argument, NULL, OPT_SAME_CPU },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 };
@@ -197,6 +200,7 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 				return -1;
 			break;
 		case OPT_NO_SECCOMP: opt->no_seccomp = true; break;
+		case OPT_SAME_CPU: opt->same_cpu = true; break;
 		case 'h': usage(stdout, plugins); return 1;
 		case 'V': printf("procfd-trace %s\n", PFD_VERSION); return 1;
 		default:
@@ -209,6 +213,11 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 	if (!opt->command && opt->n_attach == 0) {
 		fprintf(stderr, "procfd-trace: must have a COMMAND to run or -p PID\n");
 		usage(stderr, plugins);
+		return -1;
+	}
+	if (opt->same_cpu && !opt->command) {
+		/* An attached process's affinity is not ours to change. */
+		fprintf(stderr, "procfd-trace: --same-cpu needs a COMMAND to run\n");
 		return -1;
 	}
 	return 0;
