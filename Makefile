@@ -131,7 +131,7 @@ $(BUILD)/bench/floor: bench/floor.c | $(DEPS_OK)
 # Timing lives here, never in the tests. BENCH_SCALE=0.1 for a quick run.
 bench: $(BIN) $(BUILD)/bench/workload $(BUILD)/bench/floor
 	python3 bench/bench.py --bin $(BIN) --workload $(BUILD)/bench/workload \
-		--floor $(BUILD)/bench/floor
+		--floor $(BUILD)/bench/floor $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
 
 # The suppression parser's libFuzzer target: clang, the parser's sources
 # linked directly (not the gcc-built library). Not part of make check.

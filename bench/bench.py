@@ -8,7 +8,7 @@ not land on one contender); each cell is the median of BENCH_RUNS runs
 that traps the same calls and does nothing per stop, in one-stop/two-stop,
 sleeping/polling forms. Ratios are of medians, all from this one run.
 
-Environment: BENCH_SCALE (counts, default 0.25; 1 = the counts of issue 15;
+Environment (make bench passes BENCH_BASELINE=BIN as --baseline): BENCH_SCALE (counts, default 0.25; 1 = the counts of issue 15;
 0.1 for a quick run), BENCH_RUNS (default 5), BENCH_ONLY (comma-separated
 workload keys, e.g. a,b,scale-children).
 """
@@ -93,6 +93,8 @@ def contenders(args, leaks_set=False):
                             ["strace", "-f", "-qq", "-o", "/dev/null", "--seccomp-bpf",
                              "-e", "trace=" + PATH_CALLS], tool="strace"),
         "text": Contender("text", "procfd-trace", [args.bin, "-o", "/dev/null", "--"]),
+        "before": Contender("before", "procfd-trace (--baseline)",
+                            [args.baseline or "", "-o", "/dev/null", "--"]),
         "json": Contender("json", "procfd-trace --json",
                           [args.bin, "--json", "-o", "/dev/null", "--"]),
         "leaks": Contender("leaks", "procfd-trace --leaks",
@@ -282,7 +284,7 @@ def main_workloads(args, scale, runs, tmp, only):
     proj = os.path.join(tmp, "proj")
     make_project(proj, 6)
     n = lambda base: max(1, int(base * scale))
-    base = ["untraced", "strace", "text", "json"]
+    base = ["untraced", "strace", "text"] + (["before"] if args.baseline else []) + ["json"]
     one = ["f1p", "f1s", "f2p", "f2s"]
     same = ["same-cpu"] if has_same_cpu(args.bin) else []
     same1, same2 = (same + ["f1c"], same + ["f2c"]) if same else ([], [])
@@ -344,7 +346,9 @@ def scaling_children(args, scale, runs, tmp):
     os.makedirs(d, exist_ok=True)
     total = max(100, int(20000 * scale))
     allc = contenders(args)
-    cons = [allc[k] for k in ("untraced", "strace", "text", "f1p", "f1s") if not allc[k].missing]
+    keys = ("untraced", "strace", "text") + (("before",) if args.baseline else ()) + \
+        ("f1p", "f1s")
+    cons = [allc[k] for k in keys if not allc[k].missing]
     print(f"\n### scaling: K concurrent children doing (a) between them, {total} x "
           "stat+open+close in all")
     hdr = f"{'K':>4} {'contender':<26} {'wall s: median (min-max)':<28} {'/untraced':>9} " \
@@ -410,9 +414,12 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--workload", required=True)
     ap.add_argument("--floor", required=True)
+    ap.add_argument("--baseline", help="another procfd-trace binary, run beside --bin "
+                    "(before/after a change)")
     args = ap.parse_args()
-    for a in ("bin", "workload", "floor"):
-        setattr(args, a, os.path.abspath(getattr(args, a)))
+    for a in ("bin", "workload", "floor", "baseline"):
+        if getattr(args, a):
+            setattr(args, a, os.path.abspath(getattr(args, a)))
     scale = float(os.environ.get("BENCH_SCALE", "0.25"))
     runs = max(5, int(os.environ.get("BENCH_RUNS", "5")))
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
