@@ -124,9 +124,15 @@ $(BUILD)/bench/stack_capture: bench/stack_capture.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
-# Timing lives here, never in the tests.
-bench: $(BIN) $(BUILD)/bench/workload
-	sh bench/run.sh $(BIN) $(BUILD)/bench/workload
+# The floor: a minimal seccomp+ptrace loop (bench/floor.c).
+$(BUILD)/bench/floor: bench/floor.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libseccomp)
+
+# Timing lives here, never in the tests. BENCH_SCALE=0.1 for a quick run.
+bench: $(BIN) $(BUILD)/bench/workload $(BUILD)/bench/floor
+	python3 bench/bench.py --bin $(BIN) --workload $(BUILD)/bench/workload \
+		--floor $(BUILD)/bench/floor $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
 
 # The suppression parser's libFuzzer target: clang, the parser's sources
 # linked directly (not the gcc-built library). Not part of make check.

@@ -30,6 +30,8 @@ static void usage(FILE *out, const struct pfd_plugin *const *plugins)
 	      "      --explain       trace nothing: examine each PATH (/proc/PID/fd/N, an fd\n"
 	      "                      directory, a PID) as it is now, on standard output\n"
 	      "      --no-seccomp    stop at every syscall (PTRACE_SYSCALL), no filter\n"
+	      "      --same-cpu      run procfd-trace and COMMAND on one CPU (faster stops;\n"
+	      "                      COMMAND then sees that one CPU: affinity, nproc)\n"
 	      "  -h, --help          this text\n"
 	      "  -V, --version       the version\n",
 	      out);
@@ -83,7 +85,7 @@ static int add_pids(struct pfd_options *opt, const char *arg)
 	return 0;
 }
 
-enum { OPT_NO_SECCOMP = 256, OPT_EXPLAIN, OPT_PLUGIN = 512 };
+enum { OPT_NO_SECCOMP = 256, OPT_EXPLAIN, OPT_SAME_CPU, OPT_PLUGIN = 512 };
 
 #define MAX_LONGOPTS (16 + PFD_MAX_PLUGIN_OPTS)
 
@@ -94,6 +96,7 @@ static const struct option core_longopts[] = {
 	{ "stack", no_argument, NULL, 'k' },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "same-cpu", no_argument, NULL, OPT_SAME_CPU },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 };
@@ -220,6 +223,7 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 			break;
 		case OPT_NO_SECCOMP: opt->no_seccomp = true; break;
 		case OPT_EXPLAIN: opt->explain = true; break;
+		case OPT_SAME_CPU: opt->same_cpu = true; break;
 		case 'h': usage(stdout, plugins); return 1;
 		case 'V': printf("procfd-trace %s\n", PFD_VERSION); return 1;
 		default:
@@ -234,6 +238,11 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 	if (!opt->command && opt->n_attach == 0) {
 		fprintf(stderr, "procfd-trace: must have a COMMAND to run or -p PID\n");
 		usage(stderr, plugins);
+		return -1;
+	}
+	if (opt->same_cpu && !opt->command) {
+		/* An attached process's affinity is not ours to change. */
+		fprintf(stderr, "procfd-trace: --same-cpu needs a COMMAND to run\n");
 		return -1;
 	}
 	return 0;

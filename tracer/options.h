@@ -14,6 +14,7 @@ struct pfd_options {
 	bool json;
 	const char *output;       /* -o FILE, NULL = stderr */
 	bool no_seccomp;          /* --no-seccomp: PTRACE_SYSCALL for everything */
+	bool same_cpu;            /* --same-cpu: tracer and COMMAND pinned to one CPU */
 	pid_t attach[PFD_MAX_ATTACH]; /* -p PID... */
 	unsigned n_attach;
 	bool stack;               /* -k: a stack trace on every reported call */

@@ -2,6 +2,7 @@
  * as the traced command did. main() (tracer/main.c) only picks the plugins. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/ptrace.h>
 #include <signal.h>
 #include <stdio.h>
@@ -98,8 +99,30 @@ static bool build_filter(const struct pfd_options *opt, struct pfd_bpf *bpf)
 	return true;
 }
 
+/* --same-cpu: a stop is a wake-up of the other party, and on these VMs a
+ * wake-up across CPUs costs several times one on the same CPU
+ * (../shared/DESIGN.md). Pinning ourselves before the fork pins COMMAND
+ * too (it inherits the mask), which it can see, so it is said. */
+static void pin_to_one_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	if (cpu >= 0)
+		CPU_SET(cpu, &set);
+	if (cpu < 0 || sched_setaffinity(0, sizeof(set), &set) < 0) {
+		fprintf(stderr, "procfd-trace: --same-cpu: cannot pin to a CPU (%s): "
+				"running unpinned\n", strerror(errno));
+		return;
+	}
+	fprintf(stderr, "procfd-trace: --same-cpu: procfd-trace and the command run on "
+			"CPU %d only (the command sees 1 CPU)\n", cpu);
+}
+
 static pid_t start_command(const struct pfd_options *opt, const char *path)
 {
+	if (opt->same_cpu)
+		pin_to_one_cpu();
 	struct pfd_bpf bpf = { 0 };
 	bool with_filter = build_filter(opt, &bpf);
 	bool filtered = false;
