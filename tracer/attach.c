@@ -120,5 +120,6 @@ int pfd_attach_process(pid_t pid, unsigned long opts)
 	 * keep us here; later clones arrive through TRACECLONE anyway). */
 	for (int pass = 0; pass < 8 && scan_threads(pid, opts) > 0; pass++)
 		;
+	pfd_engine_attached(pid);
 	return 0;
 }

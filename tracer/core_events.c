@@ -247,3 +247,35 @@ void pfd_write_exit(pid_t pid, pid_t tid, int status)
 	pfd_w_bool(w, "core_dumped", WIFSIGNALED(status) && WCOREDUMP(status));
 	pfd_event_end(w);
 }
+
+void pfd_write_attach(pid_t pid, unsigned threads)
+{
+	static struct pfd_buf title = PFD_BUF_INIT;
+	struct pfd_writer *w = pfd_writer_begin("attach", pid, pid);
+	if (!w)
+		return;
+	pfd_buf_clear(&title);
+	pfd_buf_puts(&title, "+++ attached (");
+	pfd_buf_uint(&title, threads);
+	pfd_buf_puts(&title, threads == 1 ? " thread) +++" : " threads) +++");
+	pfd_w_title(w, pfd_buf_str(&title));
+	pfd_w_json_only(w, true);
+	pfd_w_uint(w, "threads", threads);
+	pfd_event_end(w);
+}
+
+void pfd_write_detach(pid_t pid, pid_t tid, bool last)
+{
+	struct pfd_writer *w = pfd_writer_begin("detach", pid, tid);
+	if (!w)
+		return;
+	if (!last && !pfd_writer_is_json(w)) { /* text: once per process */
+		pfd_event_cancel(w);
+		return;
+	}
+	pfd_w_title(w, "+++ detached: it goes on untraced +++");
+	pfd_w_json_only(w, true);
+	pfd_w_int(w, "tid", tid);
+	pfd_w_bool(w, "last", last);
+	pfd_event_end(w);
+}

@@ -11,6 +11,10 @@
  * that stopped thread, -k), then each plugin's on_report. */
 void pfd_write_call(struct call_slot *s, struct pfd_tracee *stack_of);
 void pfd_write_exec(pid_t tid, pid_t old_tid, const char *exe);
+/* -p: a process seized with its threads; a thread let go (its process's
+ * last: the process goes on untraced). */
+void pfd_write_attach(pid_t pid, unsigned threads);
+void pfd_write_detach(pid_t pid, pid_t tid, bool last);
 /* status: as wait4 gave it */
 void pfd_write_exit(pid_t pid, pid_t tid, int status);
 

@@ -406,6 +406,17 @@ int pfd_engine_adopt_child(pid_t pid, bool with_filter)
 	return 0;
 }
 
+static unsigned threads_of(pid_t pid)
+{
+	struct pfd_proc *p = pfd_proc_find(pid);
+	return p ? p->threads : 0;
+}
+
+void pfd_engine_attached(pid_t pid)
+{
+	pfd_write_attach(pid, threads_of(pid));
+}
+
 int pfd_engine_add_attached(pid_t tid, pid_t tgid)
 {
 	if (pfd_tcb_find(tid))
@@ -607,6 +618,7 @@ static void detach_stopped(tcb_t *t, int status)
 	bool delivery = event == 0 && sig != (SIGTRAP | 0x80);
 	ptrace_or_warn(PTRACE_DETACH, t->tid, delivery ? (unsigned long)sig : 0, "detach");
 	t->flags |= TCB_EXITING; /* it goes on, untraced: no exit to tell */
+	pfd_write_detach(tcb_tgid(t), t->tid, t->proc && t->proc->threads == 1);
 	pfd_tcb_drop(t);
 }
 

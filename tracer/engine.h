@@ -25,6 +25,9 @@ int pfd_engine_adopt_child(pid_t pid, bool with_filter);
  * already, -ENOMEM. */
 int pfd_engine_add_attached(pid_t tid, pid_t tgid);
 
+/* -p PID is seized with all its threads: say so (an "attach" event). */
+void pfd_engine_attached(pid_t pid);
+
 /* Run until no tracee is left. Returns how procfd-trace should end: the
  * launched command's wait status (in *status, *have_status) if there was one. */
 int pfd_engine_run(int *status, bool *have_status);

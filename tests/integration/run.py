@@ -408,6 +408,9 @@ PLUGIN_EVENTS = {
     "leak_summary": (["event", "pid", "exe", "fds", "deleted", "bytes_pinned", "suppressed"],
                      []),
     "leak_total": (["event", "processes", "fds", "deleted", "bytes_pinned", "suppressed"], []),
+    # -p: attach and detach (tracer/core_events.c)
+    "attach": (["event", "pid", "threads"], []),
+    "detach": (["event", "pid", "tid", "last"], []),
     # -c/--summary (tracer/plugins/procfd_summary.c)
     "summary": (["event", "links", "not_counted"], []),
 }
@@ -1277,6 +1280,25 @@ def check_explain_text(trace, exps):
 # ---------------------------------------------------------------- running
 
 
+def attach_detach_problems(trace, pid):
+    """-p: the trace opens with the process's "attach" and, after SIGINT,
+    holds a "detach" of each thread, the last one marked last."""
+    events, _ = read_trace(trace)
+    attach = [e for e in events if e.get("event") == "attach" and e.get("pid") == pid]
+    detach = [e for e in events if e.get("event") == "detach" and e.get("pid") == pid]
+    problems = []
+    if len(attach) != 1 or not (is_int(attach[0].get("threads")) and attach[0]["threads"] >= 1):
+        problems.append("expected one attach event of pid %d with its threads, got %r" % (
+            pid, attach))
+    elif events and events[0] is not attach[0]:
+        problems.append("the attach event is not the first of the trace")
+    if len(detach) < (attach[0]["threads"] if len(attach) == 1 else 1):
+        problems.append("expected a detach event per thread of pid %d, got %r" % (pid, detach))
+    if [e.get("last") for e in detach].count(True) != 1:
+        problems.append("exactly one detach event of pid %d must be the last: %r" % (pid, detach))
+    return problems
+
+
 def dead_pid():
     """The pid of a process that has just ended and been reaped."""
     for _ in range(10):
@@ -1591,6 +1613,7 @@ class Runner:
         target = tracer = None
         t_out = t_err = None
         stdout = stderr = ""
+        pid = None
         try:
             target = self._popen(target_argv, tmp, log, background=True)
             t_out, t_err = LineReader(target.stdout), LineReader(target.stderr)
@@ -1698,6 +1721,8 @@ class Runner:
 
         exps, eprobs = parse_expectations(stdout_t)
         problems += eprobs
+        if not traced and pid is not None and os.path.exists(trace):
+            problems += attach_detach_problems(trace, pid)
         if not exps and not case.has("no-expect"):
             problems.append("the target printed no expectations")
         checked = first_trace if traced else trace
