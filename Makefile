@@ -139,7 +139,8 @@ bench: $(BIN) $(BUILD)/bench/workload $(BUILD)/bench/floor
 FUZZ_CC   ?= clang
 FUZZ_TIME ?= 300
 FUZZ_SUPP := $(BUILD)/fuzz/fuzz_supp
-FUZZ_SUPP_SRC := tests/fuzz/fuzz_supp.c tracer/plugins/leaks_supp.c tracer/buf.c tracer/escape.c
+FUZZ_SUPP_SRC := tests/fuzz/fuzz_supp.c tracer/plugins/leaks_supp.c tracer/plugins/leaks_frames.c \
+                 tracer/buf.c tracer/escape.c
 $(FUZZ_SUPP): $(FUZZ_SUPP_SRC) include/procfd/leaks.h include/procfd/writer.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \

@@ -27,6 +27,11 @@ struct pfd_leak_view {
 	size_t n_frames;
 };
 
+/* A frame's module is one of the system's libraries (libc's wrappers, the
+ * loader): never where a leak is fixed, and little use to name one
+ * (tracer/plugins/leaks_frames.c). */
+bool pfd_leak_module_is_system(const char *module);
+
 /* ---- suppressions (tracer/plugins/leaks_supp.c) --------------------------- */
 
 struct pfd_supp_set;

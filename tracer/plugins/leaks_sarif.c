@@ -203,24 +203,6 @@ struct pfd_sarif *pfd_sarif_new(const char *tool_version, char *const *argv)
 
 /* ---- locations --------------------------------------------------------- */
 
-/* Frames in the system's libraries (libc's wrappers, the loader) are never
- * where a leak is fixed. The same test names generated suppressions in
- * leaks_supp.c; leaks.h offers no shared helper. */
-static bool module_is_system(const char *module)
-{
-	static const char *const dirs[] = { "/lib/", "/lib64/", "/lib32/", "/usr/lib/",
-					    "/usr/lib64/", "/usr/lib32/" };
-	if (!module)
-		return false;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		if (strncmp(module, dirs[i], strlen(dirs[i])) == 0)
-			return true;
-	}
-	const char *base = strrchr(module, '/');
-	base = base ? base + 1 : module;
-	return strncmp(base, "ld-linux", 8) == 0 || strncmp(base, "libc.so", 7) == 0 ||
-	       strncmp(base, "libc-", 5) == 0;
-}
 
 static bool has_source(const struct pfd_frame *fr)
 {
@@ -237,7 +219,7 @@ static const struct pfd_frame *location_frame(const struct pfd_leak_view *leak)
 		const struct pfd_frame *fr = &leak->frames[i];
 		if (!has_source(fr))
 			continue;
-		if (!module_is_system(fr->module))
+		if (!pfd_leak_module_is_system(fr->module))
 			return fr;
 		if (!fallback)
 			fallback = fr;
@@ -251,7 +233,7 @@ static const char *program_function(const struct pfd_leak_view *leak)
 {
 	for (size_t i = 0; leak->frames && i < leak->n_frames; i++) {
 		const struct pfd_frame *fr = &leak->frames[i];
-		if (fr->function && fr->function[0] && !module_is_system(fr->module))
+		if (fr->function && fr->function[0] && !pfd_leak_module_is_system(fr->module))
 			return fr->function;
 	}
 	return NULL;

@@ -668,23 +668,6 @@ int pfd_supp_load(const char *path, struct pfd_supp_set **out, char *err, size_t
 
 /* ---- generating -------------------------------------------------------- */
 
-/* A system library's frame (libc's open wrapper, the loader) says little
- * about which leak this is; the name mentions the program's own function. */
-static bool module_is_system(const char *module)
-{
-	static const char *const dirs[] = { "/lib/", "/lib64/", "/lib32/", "/usr/lib/",
-					    "/usr/lib64/", "/usr/lib32/" };
-	if (!module)
-		return false;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		if (strncmp(module, dirs[i], strlen(dirs[i])) == 0)
-			return true;
-	}
-	const char *base = strrchr(module, '/');
-	base = base ? base + 1 : module;
-	return strncmp(base, "ld-linux", 8) == 0 || strncmp(base, "libc.so", 7) == 0 ||
-	       strncmp(base, "libc-", 5) == 0;
-}
 
 /* A name part: letters, digits and "_.+-" as they are, anything else '_',
  * so a generated name is one plain word whatever the tracee's names. */
@@ -708,7 +691,7 @@ static void put_name(struct pfd_buf *out, const struct pfd_leak_view *leak)
 	put_name_part(out, leak->kind && leak->kind[0] ? leak->kind : "unknown");
 	for (size_t i = 0; leak->frames && i < leak->n_frames; i++) {
 		const struct pfd_frame *fr = &leak->frames[i];
-		if (fr->function && fr->function[0] && !module_is_system(fr->module)) {
+		if (fr->function && fr->function[0] && !pfd_leak_module_is_system(fr->module)) {
 			pfd_buf_putc(out, '-');
 			put_name_part(out, fr->function);
 			break;
