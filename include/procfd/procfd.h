@@ -131,7 +131,6 @@ enum pfd_probe {
 	PFD_PROBE_FAILED,    /* anything else: probe_errno */
 };
 
-#define PFD_EXPLANATION_MAX 512
 
 /* ---- services for other plugins ------------------------------------------ */
 

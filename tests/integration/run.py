@@ -984,7 +984,8 @@ def check_expectations(exps, events):
 
 # ------------------------------------------------------------ text output
 #
-# The text sink (tracer/sink_text.c) writes a block per syscall event:
+# The text output (tracer/core_events.c, the procfd plugin's lines) writes a block
+# per syscall event:
 #   [pid TID] CALL(ARGS) = RESULT                 (or "= -1 ENAME (...)")
 #       fd F of pid P -> "TEXT": KIND[ ANON], STAT, ACCESS[; text: TEXT_TARGET][; name "NAME": T]
 #       (T: name_target when the text ends in the kernel's " (deleted)", else text_target)

@@ -1,5 +1,5 @@
 /* procfd-trace: unit tests for the syscall table (filters/syscalls.c) and the
- * (audit arch, number) map (filters/syscall_map.c), checked against
+ * (audit arch, number) map (tracer/traps.c), checked against
  * libseccomp's own tables. */
 #include <stdarg.h>
 #include <stddef.h>
