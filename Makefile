@@ -54,7 +54,7 @@ EXAMPLE_SRC := $(wildcard tests/plugins/*.c)
 EXAMPLE_BIN := $(BUILD)/tests/procfd-trace-example
 
 .PHONY: all deps check check-unit check-integration check-asan demo install clean bench \
-        programs-m32 fuzz-supp
+        programs-m32 fuzz fuzz-build fuzz-smoke fuzz-supp
 all: $(BIN)
 
 deps: $(DEPS_OK)
@@ -112,7 +112,7 @@ check-integration: $(BIN) $(EXAMPLE_BIN) $(PROG_BIN)
 check-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan SANITIZE=1 check-unit check-integration
 
-check: check-unit check-integration check-asan
+check: check-unit check-integration check-asan fuzz-smoke
 	@echo "make check: all tests passed"
 
 $(BUILD)/bench/workload: bench/workload.c | $(DEPS_OK)
@@ -134,23 +134,64 @@ bench: $(BIN) $(BUILD)/bench/workload $(BUILD)/bench/floor
 	python3 bench/bench.py --bin $(BIN) --workload $(BUILD)/bench/workload \
 		--floor $(BUILD)/bench/floor $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
 
-# The suppression parser's libFuzzer target: clang, the parser's sources
-# linked directly (not the gcc-built library). Not part of make check.
-FUZZ_CC   ?= clang
-FUZZ_TIME ?= 300
-FUZZ_SUPP := $(BUILD)/fuzz/fuzz_supp
-FUZZ_SUPP_SRC := tests/fuzz/fuzz_supp.c tracer/plugins/leaks_supp.c tracer/plugins/leaks_frames.c \
-                 tracer/buf.c tracer/escape.c
-$(FUZZ_SUPP): $(FUZZ_SUPP_SRC) include/procfd/leaks.h include/procfd/writer.h
-	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iinclude -I. -o $@ $(FUZZ_SUPP_SRC)
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c): clang with ASan+UBSan, the code
+# under test compiled again by clang into $(BUILD)/fuzz/obj (not the
+# gcc-built library). `make fuzz` runs each for FUZZ_SECONDS, FUZZ_JOBS at
+# once; `make fuzz-smoke` (part of make check) a few seconds each, and skips
+# with a message when clang's libFuzzer is not there. New inputs go to
+# scratch copies under $(BUILD)/fuzz/run/; the seeds stay as committed.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_JOBS    ?= 2
+FUZZ_TARGETS := classify flags escape options supp
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_CFLAGS   = -std=gnu11 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+                -Iinclude -I. $(PKG_CFLAGS) -MMD -MP
+FUZZ_LDFLAGS  = -fsanitize=fuzzer,address,undefined
+# clang links a libFuzzer program: checked when a recipe runs.
+FUZZ_PROBE    = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}\n' | \
+                $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c -o /dev/null - >/dev/null 2>&1
 
-# New inputs go to $(BUILD)/fuzz/corpus-supp; the seeds stay as committed.
-fuzz-supp: $(FUZZ_SUPP)
-	@mkdir -p $(BUILD)/fuzz/corpus-supp
-	$(FUZZ_SUPP) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/supp.dict \
-		$(BUILD)/fuzz/corpus-supp tests/fuzz/corpus/supp
+# What each target links besides its own file (objects of $(FUZZ_DIR)/obj).
+FUZZ_LIBSRC_classify := filters/classify.c
+FUZZ_LIBSRC_flags    := filters/flagnames.c
+FUZZ_LIBSRC_escape   := tracer/escape.c tracer/buf.c
+FUZZ_LIBSRC_supp     := tracer/plugins/leaks_supp.c tracer/plugins/leaks_frames.c tracer/buf.c \
+                        tracer/escape.c
+# The option parser takes the built-in plugins, which need the whole tracer.
+FUZZ_LIBSRC_options  := $(CORE_SRC)
+FUZZ_LIBS_options     = $(PKG_LIBS)
+
+$(FUZZ_DIR)/obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+define FUZZ_LINK_RULE
+$(FUZZ_DIR)/fuzz_$(1): $(FUZZ_DIR)/obj/tests/fuzz/fuzz_$(1).o $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIBSRC_$(1)))
+	$$(FUZZ_CC) $$(FUZZ_LDFLAGS) -o $$@ $$^ $$(FUZZ_LIBS_$(1))
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_LINK_RULE,$(t))))
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_DIR) $(FUZZ_TARGETS)
+
+fuzz-smoke:
+	@if $(FUZZ_PROBE); then \
+		$(MAKE) --no-print-directory fuzz-build && \
+		sh tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_JOBS) $(FUZZ_DIR) $(FUZZ_TARGETS); \
+	else \
+		echo "fuzz-smoke: SKIPPED: $(FUZZ_CC) cannot build a libFuzzer program" \
+		     "(-fsanitize=fuzzer); on Debian: apt-get install clang libclang-rt-dev"; \
+	fi
+
+# One target alone, e.g. the suppression parser's as before.
+fuzz-supp: $(FUZZ_DIR)/fuzz_supp
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) 1 $(FUZZ_DIR) supp
 
 HOLDER := $(BUILD)/tests/programs/explain_holder
 demo: $(BIN) $(BUILD)/tests/programs/demo $(BUILD)/tests/programs/leaky $(HOLDER)
@@ -177,4 +218,4 @@ install: $(BIN)
 clean:
 	rm -rf build build-asan
 
--include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(wildcard $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d)

@@ -27,8 +27,21 @@ if [ "$(uname -m)" = x86_64 ] && ! echo 'int main(void){return 0;}' |
 	cc -m32 -x c -o /dev/null - >/dev/null 2>&1; then
 	need="$need gcc-multilib"
 fi
+# The fuzz targets (make fuzz, and the smoke runs of make check) need clang
+# with its libFuzzer and sanitizer runtimes (libclang-rt-dev, which the clang
+# package only recommends). Optional: without them the smoke runs say so
+# and are skipped, so a user who cannot install them can still build.
+want=""
+if ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}\n' |
+	clang -fsanitize=fuzzer,address,undefined -x c -o /dev/null - >/dev/null 2>&1; then
+	want="clang libclang-rt-dev"
+fi
 
-[ -z "$need" ] && exit 0
+if [ -z "$need" ] && [ -n "$want" ] && [ "$(id -u)" != 0 ]; then
+	echo "install-deps: not root; the fuzz smoke runs will be skipped until: sudo apt-get install $want" >&2
+	exit 0
+fi
+[ -z "$need$want" ] && exit 0
 
 # LLVM's libunwind-14-dev ships its own libunwind.h and Conflicts with
 # libunwind-dev: remove it deliberately, and say so, rather than let apt
@@ -41,8 +54,11 @@ case "$need" in *libunwind-dev*)
 	fi
 esac
 
-echo "install-deps: missing Debian packages:$need" >&2
+if [ -n "$need" ]; then
+	echo "install-deps: missing Debian packages:$need" >&2
+fi
 if [ "$(id -u)" != 0 ]; then
+	[ -n "$want" ] && echo "install-deps: for the fuzz targets also: $want" >&2
 	[ -n "$conflict" ] &&
 		echo "install-deps: not root; first run: sudo apt-get remove $conflict" >&2
 	echo "install-deps: not root; run: sudo apt-get install$need" >&2
@@ -53,7 +69,15 @@ if [ -n "$conflict" ]; then
 	echo "install-deps: removing $conflict, which conflicts with libunwind-dev" >&2
 	apt-get remove -y -qq "$conflict" >&2
 fi
-echo "install-deps: running apt-get install$need" >&2
 apt-get update -qq >&2
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $need >&2
+if [ -n "$need" ]; then
+	echo "install-deps: running apt-get install$need" >&2
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $need >&2
+fi
+if [ -n "$want" ]; then
+	echo "install-deps: running apt-get install $want (for the fuzz targets)" >&2
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $want >&2 ||
+		echo "install-deps: could not install $want: the fuzz smoke runs will be skipped" >&2
+fi
