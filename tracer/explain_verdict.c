@@ -83,7 +83,7 @@ static void verdict_names(const struct xlink *l, struct pfd_buf *b)
 	case XCASE_DELETED:
 		pfd_buf_puts(b, "the link is not broken: it holds a deleted file (");
 		put_bytes(b, t->size);
-		pfd_buf_puts(b, ") that ");
+		pfd_buf_puts(b, "): ");
 		put_open(b, l);
 		put_followers_broken(b);
 		break;

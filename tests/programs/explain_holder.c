@@ -126,7 +126,7 @@ static void deleted(pid_t pid)
 		sfmt("{\"ok\":true,\"held\":true,\"opened\":\"read\",\"size\":36}"), jerr("ENOENT"),
 		jheld(m.fd, "regular"), jerr("ENOENT"), jok(), jerr("ENOENT"), jerr("ENOENT"),
 		jreadlink(m.text),
-		"^the link is not broken: it holds a deleted file \\\\(36 bytes\\\\) that open still "
+		"^the link is not broken: it holds a deleted file \\\\(36 bytes\\\\): open still "
 		"reaches it; tools that follow the text \\\\(ls, realpath\\\\) find nothing and call "
 		"it broken$", cp_remedy(pid, m.fd) });
 }
