@@ -149,6 +149,9 @@ void pfd_write_target_fields(struct pfd_writer *w, const struct pfd_target *t);
  * 0), dev 8:1, ino 12, read-only; name "/tmp/x": missing. */
 void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t);
 
+/* "MAJOR:MINOR", in a buffer the next call reuses (no allocation per event). */
+const char *pfd_dev_text(unsigned major, unsigned minor);
+
 /* Whether the description can have a name at all (not a pipe, socket...). */
 bool pfd_target_nameable(const struct pfd_target *t);
 

@@ -416,10 +416,8 @@ static void write_follow_up(struct pfd_writer *w, const struct pfd_followup *fu)
 	pfd_w_end(w);
 	pfd_w_str(w, "reached", fu_reached_name(fu->reached));
 	if (fu->have_other) {
-		char dev[32];
-		snprintf(dev, sizeof(dev), "%u:%u", fu->other_dev_major, fu->other_dev_minor);
 		pfd_w_object(w, "reached_file");
-		pfd_w_str(w, "dev", dev);
+		pfd_w_str(w, "dev", pfd_dev_text(fu->other_dev_major, fu->other_dev_minor));
 		pfd_w_uint(w, "ino", fu->other_ino);
 		pfd_w_uint(w, "size", fu->other_size);
 		pfd_w_end(w);
