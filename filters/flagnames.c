@@ -12,9 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <linux/openat2.h>
-#include <stdio.h>
+#include <stdio.h> /* RENAME_NOREPLACE... (glibc puts them there) */
 #include <string.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -243,6 +242,20 @@ static void sink_put(struct sink *s, const char *str)
 	s->len += n;
 }
 
+/* v in base 8, 10 or 16 (lowercase), without printf: these are formatted
+ * for every reported call. */
+static void sink_number(struct sink *s, uint64_t v, unsigned base)
+{
+	char d[24];
+	size_t n = sizeof(d) - 1;
+	d[n] = '\0';
+	do {
+		d[--n] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	sink_put(s, d + n);
+}
+
 /* NUL-terminates (truncating if needed) and returns the length needed. */
 static size_t sink_finish(struct sink *s)
 {
@@ -270,11 +283,10 @@ static size_t format_flags(const struct flag_name *table, size_t n,
 		rest &= ~table[i].value;
 	}
 	if (rest != 0) {
-		char hex[2 + 16 + 1];
-		snprintf(hex, sizeof(hex), "0x%" PRIx64, rest);
 		if (s.len > 0)
 			sink_put(&s, "|");
-		sink_put(&s, hex);
+		sink_put(&s, "0x");
+		sink_number(&s, rest, 16);
 	}
 	if (s.len == 0)
 		sink_put(&s, zero_name);
@@ -345,18 +357,26 @@ size_t pfd_format_access_mode(uint64_t mode, char *buf, size_t size)
 }
 
 /* Octal is already lossless, so file-type or stray high bits just show up as
- * more digits. "0%02o" gives strace's forms: 000, 0644, 04755. */
+ * more digits. printf's "0%02o", strace's forms: 000, 0644, 04755. */
 size_t pfd_format_file_mode(uint64_t mode, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "0%02" PRIo64, mode);
-	return n < 0 ? 0 : (size_t)n;
+	struct sink s = { buf, size, 0 };
+	sink_put(&s, mode < 010 ? "00" : "0");
+	sink_number(&s, mode, 8);
+	return sink_finish(&s);
 }
 
 size_t pfd_format_dirfd(int dirfd, char *buf, size_t size)
 {
-	int n = dirfd == AT_FDCWD ? snprintf(buf, size, "AT_FDCWD")
-				  : snprintf(buf, size, "%d", dirfd);
-	return n < 0 ? 0 : (size_t)n;
+	struct sink s = { buf, size, 0 };
+	if (dirfd == AT_FDCWD) {
+		sink_put(&s, "AT_FDCWD");
+	} else {
+		if (dirfd < 0)
+			sink_put(&s, "-");
+		sink_number(&s, dirfd < 0 ? (uint64_t)0 - (uint64_t)(int64_t)dirfd : (uint64_t)dirfd, 10);
+	}
+	return sink_finish(&s);
 }
 
 _Static_assert(AT_FDCWD == -100, "AT_FDCWD");

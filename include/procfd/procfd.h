@@ -148,6 +148,9 @@ void pfd_write_target_fields(struct pfd_writer *w, const struct pfd_target *t);
  * 0), dev 8:1, ino 12, read-only; name "/tmp/x": missing. */
 void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t);
 
+/* "MAJOR:MINOR", in a buffer the next call reuses (no allocation per event). */
+const char *pfd_dev_text(unsigned major, unsigned minor);
+
 /* Whether the description can have a name at all (not a pipe, socket...). */
 bool pfd_target_nameable(const struct pfd_target *t);
 
@@ -231,6 +234,70 @@ void pfd_fu_keys(const struct pfd_link_read *r,
 		 void (*fn)(const char *path, size_t len, enum pfd_fu_how how, void *arg),
 		 void *arg);
 
+/* ---- directories kept open per process (tracer/plugins/procfd_dirs.c) ---- */
+
+/* A path built without printf; overflow: it did not fit (do not use it). */
+struct pfd_path {
+	char s[PATH_MAX + 128];
+	size_t len;
+	bool overflow;
+};
+
+void pfd_path_init(struct pfd_path *p, const char *s);
+void pfd_path_put(struct pfd_path *p, const char *s, size_t n);
+void pfd_path_puts(struct pfd_path *p, const char *s);
+void pfd_path_int(struct pfd_path *p, long v);
+
+enum pfd_numbering {
+	PFD_NUMBERING_UNKNOWN = 0,
+	PFD_NUMBERING_SAME,      /* the procfs at the root's /proc numbers as ours */
+	PFD_NUMBERING_DIFFERENT,
+};
+
+/* One calling thread's root, open as an O_PATH dirfd. */
+struct pfd_dirs_root {
+	bool open;
+	int fd;
+	pid_t tid;
+	unsigned gen;                /* pfd_dirs_generation() when opened */
+	unsigned long used;          /* for choosing a slot to reuse */
+	enum pfd_numbering numbering; /* cached same-numbering fact of this root */
+};
+
+#define PFD_DIRS_ROOTS 4      /* threads of one process with a root open */
+#define PFD_DIRS_MAX_FDS 256u /* in all: the tracer's RLIMIT_NOFILE is shared */
+
+/* Zeroed: nothing open. Part of the plugin's per-process state. */
+struct pfd_dirs {
+	bool proc_open;
+	int proc_fd;              /* O_PATH on /proc/PID */
+	pid_t pid;
+	struct pfd_dirs_root roots[PFD_DIRS_ROOTS];
+	unsigned long uses;
+	/* The caller's pid namespace, a fact of the process (a task never
+	 * changes its own pid namespace; setns/unshare change its children's). */
+	bool pidns_known, in_pidns;
+	pid_t ns_pid;
+	bool linked;              /* on the list of processes with fds open */
+	struct pfd_dirs *prev, *next;
+};
+
+/* The dirfd on /proc/pid (opened now if need be), or -1: walk the path. */
+int pfd_dirs_proc_fd(struct pfd_dirs *d, pid_t pid);
+/* Thread tid's root, opened now if need be; NULL (walk /proc/TID/root) while
+ * a change of root is in flight or when it cannot be opened. */
+struct pfd_dirs_root *pfd_dirs_root(struct pfd_dirs *d, pid_t tid);
+/* Close everything (exec, exit) / one thread's root (its exit). */
+void pfd_dirs_drop(struct pfd_dirs *d);
+void pfd_dirs_drop_thread(struct pfd_dirs *d, pid_t tid);
+/* A call that may change a root or what is mounted enters / is over. */
+void pfd_dirs_change_begin(void);
+void pfd_dirs_change_end(void);
+/* Whether a fact cached at generation gen still holds. */
+bool pfd_dirs_fresh(unsigned gen);
+unsigned pfd_dirs_generation(void);
+unsigned pfd_dirs_open_fds(void); /* for tests */
+
 /* One annotated call: the call and what the plugin found about it. */
 struct pfd_annot {
 	const struct pfd_call *call;
@@ -245,6 +312,7 @@ struct pfd_annot {
 	struct pfd_followup follow;  /* a call on a link's text (link.what NONE) */
 	bool plain;                  /* --all-paths: a path call that names no link */
 	const char *tool;            /* the caller's executable, for sentences */
+	struct pfd_dirs *dirs;       /* the caller's process's, or NULL: walk paths */
 };
 
 /* Probe ev->link (pid, tid, fd, what) into ev->probe and ev->target. The
@@ -254,6 +322,10 @@ void pfd_probe_link(struct pfd_annot *ev);
 /* readlink of /proc/<tid>/cwd (dirfd < 0) or /proc/<tid>/fd/<dirfd>. Returns
  * the length, or -errno. */
 ssize_t pfd_probe_base(pid_t tid, int dirfd, char *buf, size_t size);
+
+/* The mode procfs gives an fd's link (S_IFLNK and r-x, -wx, rwx or ---),
+ * from the fd's open flags as fdinfo shows them (pure). */
+uint32_t pfd_link_mode_of_flags(uint64_t flags);
 
 /* Fill t->kind, t->anon_name from the text and st_mode (pure). */
 void pfd_target_classify(struct pfd_target *t);

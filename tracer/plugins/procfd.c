@@ -38,8 +38,23 @@ static const struct pfd_trap procfd_traps[] = {
 	TRAP("mknod"), TRAP("mknodat"), TRAP("mkdir"), TRAP("mkdirat"),
 	TRAP("unlink"), TRAP("unlinkat"), TRAP("rmdir"),
 	TRAP("rename"), TRAP("renameat"), TRAP("renameat2"), TRAP("link"),
+	/* calls that may change a root or the mounts under it: the probe's
+	 * cached root dirfds and facts must not outlive them (procfd_dirs.c) */
+	TRAP("chroot"), TRAP("pivot_root"), TRAP("setns"), TRAP("unshare"),
+	TRAP("mount"), TRAP("umount2"), TRAP("move_mount"),
 	{ 0 },
 };
+
+static bool changes_root(const struct pfd_call *c)
+{
+	static const char *const names[] = {
+		"chroot", "pivot_root", "setns", "unshare", "mount", "umount2", "move_mount",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(c->name, names[i]) == 0)
+			return true;
+	return false;
+}
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -143,15 +158,36 @@ static bool wanted(const struct pfd_annot *a)
 	return (opt.only & ONLY_FOLLOW_UP) && a->follow.active;
 }
 
-/* What the plugin keeps per process: the links it read, for follow-ups. */
+/* What the plugin keeps per process: the links it read, for follow-ups,
+ * and the /proc directories the probe keeps open. */
 struct procfd_proc {
 	struct pfd_fu_table *fu;
+	struct pfd_dirs dirs;
 };
 
 static void procfd_proc_fini(void *state)
 {
 	struct procfd_proc *p = state;
 	pfd_fu_free(p->fu);
+	pfd_dirs_drop(&p->dirs);
+}
+
+/* The new image may be another program with other credentials: what was
+ * opened for the old one is not reused (the follow-ups stay: their fds may
+ * have crossed the exec). */
+static void procfd_on_exec(struct pfd_tracee *t, const struct pfd_exec *e)
+{
+	struct procfd_proc *pp = pfd_proc_state_peek(t, &pfd_plugin_procfd);
+	if (pp && e->phase == PFD_EXEC_DONE)
+		pfd_dirs_drop(&pp->dirs);
+}
+
+static void procfd_on_exit_thread(struct pfd_tracee *t, const struct pfd_exit *e)
+{
+	struct procfd_proc *pp = pfd_proc_state_peek(t, &pfd_plugin_procfd);
+	(void)e;
+	if (pp)
+		pfd_dirs_drop_thread(&pp->dirs, pfd_tracee_tid(t));
 }
 
 static struct pfd_annot *annot_for(struct pfd_call *c)
@@ -313,8 +349,13 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 	struct pfd_path_class pc;
 	struct pfd_annot *a;
 
-	(void)t;
-	if (!p || names_no_path(c))
+	if (!p) {
+		if (!changes_root(c))
+			return PFD_PASS;
+		pfd_dirs_change_begin(); /* ended at its exit, or when the thread is gone */
+		return PFD_NEED_EXIT;
+	}
+	if (names_no_path(c))
 		return PFD_PASS;
 	if (null_path_is_dirfd(c))
 		return PFD_PASS;
@@ -327,6 +368,8 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 		return fu ? fu : plain_path(c);
 	}
 	fill_link(a, &pc);
+	struct procfd_proc *pp = pfd_proc_state(t, &pfd_plugin_procfd);
+	a->dirs = pp ? &pp->dirs : NULL;
 	pfd_pidns_caller(a);
 	pfd_pidns_link_dir(a, &a->link, &pc);
 	pfd_probe_link(a);
@@ -335,6 +378,10 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 
 static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 {
+	if (!c->path && changes_root(c)) {
+		pfd_dirs_change_end();
+		return PFD_PASS;
+	}
 	struct pfd_annot *a = pfd_call_state_peek(c, &pfd_plugin_procfd);
 	if (!a)
 		return PFD_PASS;
@@ -416,10 +463,8 @@ static void write_follow_up(struct pfd_writer *w, const struct pfd_followup *fu)
 	pfd_w_end(w);
 	pfd_w_str(w, "reached", fu_reached_name(fu->reached));
 	if (fu->have_other) {
-		char dev[32];
-		snprintf(dev, sizeof(dev), "%u:%u", fu->other_dev_major, fu->other_dev_minor);
 		pfd_w_object(w, "reached_file");
-		pfd_w_str(w, "dev", dev);
+		pfd_w_str(w, "dev", pfd_dev_text(fu->other_dev_major, fu->other_dev_minor));
 		pfd_w_uint(w, "ino", fu->other_ino);
 		pfd_w_uint(w, "size", fu->other_size);
 		pfd_w_end(w);
@@ -576,6 +621,8 @@ const struct pfd_plugin pfd_plugin_procfd = {
 	.on_enter = procfd_on_enter,
 	.on_exit = procfd_on_exit,
 	.on_report = procfd_on_report,
+	.on_exec = procfd_on_exec,
+	.on_exit_thread = procfd_on_exit_thread,
 	.on_finish = procfd_on_finish,
 	.options = procfd_options,
 	.on_option = procfd_on_option,

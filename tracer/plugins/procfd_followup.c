@@ -262,17 +262,17 @@ void pfd_fu_reached(struct pfd_followup *fu, const struct pfd_call *c, bool foll
 
 static void look_up_path(struct pfd_followup *fu, const struct pfd_call *c, bool follows)
 {
-	char path[PATH_MAX + 64];
+	struct pfd_path path;
 	struct stat st;
 	const struct pfd_path_args *p = c->path;
 
 	/* Looked up as the tracee did: from its root, an absolute path, or
 	 * from its cwd for a relative one. */
-	int n = p->path[0] == '/'
-			? snprintf(path, sizeof(path), "/proc/%d/root%s", c->tid, p->path)
-			: snprintf(path, sizeof(path), "/proc/%d/cwd/%s", c->tid, p->path);
-	if (n < 0 || (size_t)n >= sizeof(path) ||
-	    (follows ? stat(path, &st) : lstat(path, &st)) < 0) {
+	pfd_path_init(&path, "/proc/");
+	pfd_path_int(&path, c->tid);
+	pfd_path_puts(&path, p->path[0] == '/' ? "/root" : "/cwd/");
+	pfd_path_put(&path, p->path, p->path_len);
+	if (path.overflow || (follows ? stat(path.s, &st) : lstat(path.s, &st)) < 0) {
 		fu->reached = PFD_FU_UNKNOWN;
 		return;
 	}

@@ -19,13 +19,15 @@
 
 static ino_t pidns_inode(pid_t tid)
 {
-	char path[64];
+	struct pfd_path p;
 	struct stat st;
+	pfd_path_init(&p, "/proc/");
 	if (tid)
-		snprintf(path, sizeof(path), "/proc/%d/ns/pid", tid);
+		pfd_path_int(&p, tid);
 	else
-		snprintf(path, sizeof(path), "/proc/self/ns/pid");
-	return stat(path, &st) == 0 ? st.st_ino : 0;
+		pfd_path_puts(&p, "self");
+	pfd_path_puts(&p, "/ns/pid");
+	return stat(p.s, &st) == 0 ? st.st_ino : 0;
 }
 
 /* The innermost id: the one the thread has in its own namespace. */
@@ -37,29 +39,69 @@ static pid_t inner_id(pid_t tid)
 	return st.nspid[st.nspid_count - 1];
 }
 
-void pfd_pidns_caller(struct pfd_annot *ev)
+/* Whether the caller's process is in another pid namespace, and its pid
+ * there: asked once per process (a task never changes its own pid
+ * namespace), when the plugin keeps state for it. */
+static void caller_pidns(const struct pfd_annot *ev, bool *in_pidns, pid_t *ns_pid)
 {
 	static ino_t ours;
+	struct pfd_dirs *d = ev->dirs;
+	if (d && d->pidns_known) {
+		*in_pidns = d->in_pidns;
+		*ns_pid = d->ns_pid;
+		return;
+	}
 	if (!ours)
 		ours = pidns_inode(0);
 	ino_t theirs = pidns_inode(ev->call->tid);
-	ev->in_pidns = theirs && ours && theirs != ours;
-	if (ev->in_pidns) {
-		ev->ns_pid = inner_id(ev->call->pid);
-		ev->ns_tid = inner_id(ev->call->tid);
+	*in_pidns = theirs && ours && theirs != ours;
+	*ns_pid = *in_pidns ? inner_id(ev->call->pid) : 0;
+	if (d && theirs && ours) {
+		d->pidns_known = true;
+		d->in_pidns = *in_pidns;
+		d->ns_pid = *ns_pid;
 	}
 }
 
-static bool same_numbering(pid_t caller)
+void pfd_pidns_caller(struct pfd_annot *ev)
 {
-	char path[64], buf[32], mine[32];
-	snprintf(path, sizeof(path), "/proc/%d/root/proc/self", caller);
-	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	caller_pidns(ev, &ev->in_pidns, &ev->ns_pid);
+	if (ev->in_pidns)
+		ev->ns_tid = ev->call->tid == ev->call->pid ? ev->ns_pid : inner_id(ev->call->tid);
+}
+
+/* Does the procfs at the caller's /proc name us by our own pid? */
+static bool ask_same_numbering(const struct pfd_dirs_root *r, pid_t caller)
+{
+	struct pfd_path path, mine;
+	char buf[32];
+	if (r) {
+		pfd_path_init(&path, "proc/self");
+	} else {
+		pfd_path_init(&path, "/proc/");
+		pfd_path_int(&path, caller);
+		pfd_path_puts(&path, "/root/proc/self");
+	}
+	ssize_t n = readlinkat(r ? r->fd : AT_FDCWD, path.s, buf, sizeof(buf) - 1);
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
-	snprintf(mine, sizeof(mine), "%d", getpid());
-	return strcmp(buf, mine) == 0;
+	pfd_path_init(&mine, "");
+	pfd_path_int(&mine, getpid());
+	return strcmp(buf, mine.s) == 0;
+}
+
+/* The answer is kept with the caller's root dirfd: it lasts as long as the
+ * root and its mounts (procfd_dirs.c drops it when they may change). */
+static bool same_numbering(struct pfd_dirs *d, pid_t caller)
+{
+	struct pfd_dirs_root *r = pfd_dirs_root(d, caller);
+	if (r && r->numbering != PFD_NUMBERING_UNKNOWN)
+		return r->numbering == PFD_NUMBERING_SAME;
+	bool same = ask_same_numbering(r, caller);
+	if (r)
+		r->numbering = same ? PFD_NUMBERING_SAME : PFD_NUMBERING_DIFFERENT;
+	return same;
 }
 
 /* The entry of dir (/proc, or /proc/PID/task) whose task has innermost id
@@ -90,9 +132,11 @@ static pid_t global_pid(pid_t caller, pid_t ns_pid)
 /* Our tid for the thread numbered ns_tid inside our process pid. */
 static pid_t global_tid(pid_t pid, pid_t ns_tid)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	return pid ? find_by_inner_id(path, ns_tid, 0) : 0;
+	struct pfd_path path;
+	pfd_path_init(&path, "/proc/");
+	pfd_path_int(&path, pid);
+	pfd_path_puts(&path, "/task");
+	return pid ? find_by_inner_id(path.s, ns_tid, 0) : 0;
 }
 
 /* The caller's inner pid or tid: pfd_pidns_caller read them already when
@@ -106,10 +150,16 @@ static pid_t caller_inner(const struct pfd_annot *ev, pid_t id)
 
 static void set_dir(struct pfd_link *l, const char *root, pid_t pid, pid_t tid)
 {
-	if (tid)
-		snprintf(l->proc_dir, sizeof(l->proc_dir), "%s/proc/%d/task/%d", root, pid, tid);
-	else
-		snprintf(l->proc_dir, sizeof(l->proc_dir), "%s/proc/%d", root, pid);
+	struct pfd_path p;
+	pfd_path_init(&p, root);
+	pfd_path_puts(&p, "/proc/");
+	pfd_path_int(&p, pid);
+	if (tid) {
+		pfd_path_puts(&p, "/task/");
+		pfd_path_int(&p, tid);
+	}
+	memcpy(l->proc_dir, p.s, p.len + 1 < sizeof(l->proc_dir) ? p.len + 1 : sizeof(l->proc_dir));
+	l->proc_dir[sizeof(l->proc_dir) - 1] = '\0';
 }
 
 void pfd_pidns_link_dir(const struct pfd_annot *ev, struct pfd_link *l,
@@ -119,7 +169,7 @@ void pfd_pidns_link_dir(const struct pfd_annot *ev, struct pfd_link *l,
 
 	l->ns_translated = false;
 	/* self and thread-self alone always name the caller, whose ids we know. */
-	if (!numbers || same_numbering(ev->call->tid)) {
+	if (!numbers || same_numbering(ev->dirs, ev->call->tid)) {
 		set_dir(l, "", l->pid, l->tid);
 		return;
 	}
@@ -127,9 +177,11 @@ void pfd_pidns_link_dir(const struct pfd_annot *ev, struct pfd_link *l,
 	pid_t ns_tid = pc->task >= 0 ? (pid_t)pc->task
 				     : pc->owner == PFD_OWNER_THREAD_SELF ? caller_inner(ev, ev->call->tid)
 									 : 0;
-	char root[64];
-	snprintf(root, sizeof(root), "/proc/%d/root", ev->call->tid);
-	set_dir(l, root, ns_pid, ns_tid);
+	struct pfd_path root;
+	pfd_path_init(&root, "/proc/");
+	pfd_path_int(&root, ev->call->tid);
+	pfd_path_puts(&root, "/root");
+	set_dir(l, root.s, ns_pid, ns_tid);
 	l->ns_translated = true;
 	l->ns_pid = ns_pid;
 	l->ns_tid = ns_tid;

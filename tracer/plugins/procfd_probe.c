@@ -7,7 +7,6 @@
  * hard link of an inode that lives on. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -83,15 +82,43 @@ static bool names_a_path(const struct pfd_target *t)
 	}
 }
 
+/* Where a probe looks from: a directory fd (AT_FDCWD: none) and the path
+ * from there to the directory, ending in '/' when not empty ("task/7/",
+ * "/proc/7/"). For a root, the prefix comes before a text's leading '/':
+ * "." with a root dirfd, "/proc/TID/root" without. */
+struct probe_at {
+	int dirfd;
+	struct pfd_path prefix;
+};
+
+/* at's prefix followed by name (len bytes); NULL when too long. */
+static const char *at_path(const struct probe_at *at, struct pfd_path *p, const char *name,
+			   size_t len)
+{
+	pfd_path_init(p, at->prefix.s);
+	pfd_path_put(p, name, len);
+	return p->overflow ? NULL : p->s;
+}
+
+/* at's prefix, then what, then the number n ("fd/3", "fdinfo/3"). */
+static const char *at_num(const struct probe_at *at, struct pfd_path *p, const char *what, int n)
+{
+	pfd_path_init(p, at->prefix.s);
+	pfd_path_puts(p, what);
+	pfd_path_int(p, n);
+	return p->overflow ? NULL : p->s;
+}
+
 /* stat of name (len bytes) as the tracee would resolve it from its root.
  * 0 or -errno. A symlink held by O_PATH|O_NOFOLLOW is compared unfollowed. */
-static int stat_in_root(pid_t tid, const char *name, size_t len, bool nofollow, struct stat *st)
+static int stat_in_root(const struct probe_at *root, const char *name, size_t len,
+			bool nofollow, struct stat *st)
 {
-	char path[PATH_MAX + 64];
-	int n = snprintf(path, sizeof(path), "/proc/%d/root%.*s", tid, (int)len, name);
-	if (n < 0 || (size_t)n >= sizeof(path))
+	struct pfd_path p;
+	const char *path = at_path(root, &p, name, len);
+	if (!path)
 		return -ENAMETOOLONG;
-	return (nofollow ? lstat(path, st) : stat(path, st)) < 0 ? -errno : 0;
+	return fstatat(root->dirfd, path, st, nofollow ? AT_SYMLINK_NOFOLLOW : 0) < 0 ? -errno : 0;
 }
 
 static bool same_inode(const struct pfd_target *t, const struct stat *st)
@@ -109,11 +136,11 @@ static void set_name(struct pfd_target *t, size_t len, bool marked)
 }
 
 /* What name leads to, from the tracee's root, compared with the held inode. */
-static enum pfd_text_target look_up(struct pfd_target *t, pid_t tid, const char *name,
-				    size_t len)
+static enum pfd_text_target look_up(struct pfd_target *t, const struct probe_at *root,
+				    const char *name, size_t len)
 {
 	struct stat st;
-	int rc = stat_in_root(tid, name, len, t->kind == PFD_KIND_SYMLINK, &st);
+	int rc = stat_in_root(root, name, len, t->kind == PFD_KIND_SYMLINK, &st);
 	if (rc == -ENOENT || rc == -ENOTDIR)
 		return PFD_TEXT_MISSING;
 	if (rc < 0)
@@ -130,7 +157,7 @@ static enum pfd_text_target look_up(struct pfd_target *t, pid_t tid, const char 
 
 /* The text is looked up verbatim, as a tool that follows it would; the name
  * without the kernel's marker separately: see the file comment. */
-static void resolve_text(struct pfd_target *t, pid_t tid)
+static void resolve_text(struct pfd_target *t, const struct probe_at *root)
 {
 	set_name(t, t->text_len, false);
 	t->name_target = PFD_TEXT_NONE;
@@ -146,7 +173,7 @@ static void resolve_text(struct pfd_target *t, pid_t tid)
 		t->text_target = PFD_TEXT_UNKNOWN;
 		return;
 	}
-	t->text_target = look_up(t, tid, t->text, t->text_len);
+	t->text_target = look_up(t, root, t->text, t->text_len);
 	/* The marker is the kernel's only if the text does not name our inode
 	 * as it stands (a live file can be called "x (deleted)"). */
 	if (t->text_target != PFD_TEXT_SAME_FILE && ends_with_deleted(t->text, t->text_len)) {
@@ -156,19 +183,20 @@ static void resolve_text(struct pfd_target *t, pid_t tid)
 			 * keep it, and only say what the name names */
 			struct pfd_target name_only = { .kind = t->kind, .dev_major = t->dev_major,
 							.dev_minor = t->dev_minor, .ino = t->ino };
-			t->name_target = look_up(&name_only, tid, t->name, t->name_len);
+			t->name_target = look_up(&name_only, root, t->name, t->name_len);
 		} else {
-			t->name_target = look_up(t, tid, t->name, t->name_len);
+			t->name_target = look_up(t, root, t->name, t->name_len);
 		}
 	}
 }
 
-static void read_fdinfo(struct pfd_target *t, const char *dir, int fd)
+static void read_fdinfo(struct pfd_target *t, const struct probe_at *dir, int fd)
 {
-	char path[PATH_MAX + 32], buf[512];
-	snprintf(path, sizeof(path), "%s/fdinfo/%d", dir, fd);
+	struct pfd_path p;
+	char buf[512];
+	const char *path = at_num(dir, &p, "fdinfo/", fd);
 	t->have_fdinfo = false;
-	int f = open(path, O_RDONLY | O_CLOEXEC);
+	int f = path ? openat(dir->dirfd, path, O_RDONLY | O_CLOEXEC) : -1;
 	if (f < 0)
 		return;
 	ssize_t n = read(f, buf, sizeof(buf) - 1);
@@ -176,17 +204,34 @@ static void read_fdinfo(struct pfd_target *t, const char *dir, int fd)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
-	char *p = strstr(buf, "flags:");
-	if (p) {
-		t->fd_flags = strtoull(p + 6, NULL, 8);
+	char *flags = strstr(buf, "flags:");
+	if (flags) {
+		t->fd_flags = strtoull(flags + 6, NULL, 8);
 		t->have_fdinfo = true;
 	}
 }
 
-static void stat_link(struct pfd_target *t, const char *link)
+uint32_t pfd_link_mode_of_flags(uint64_t flags)
+{
+	uint32_t mode = S_IFLNK;
+	if (flags & O_PATH)
+		return mode; /* FMODE_PATH alone: neither read nor write */
+	unsigned fmode = (unsigned)((flags & O_ACCMODE) + 1) & O_ACCMODE; /* OPEN_FMODE() */
+	if (fmode & 1)
+		mode |= S_IRUSR | S_IXUSR;
+	if (fmode & 2)
+		mode |= S_IWUSR | S_IXUSR;
+	return mode;
+}
+
+/* stat through the link (the held inode). The access mode is what procfs
+ * sets the link's permission bits from, the file's f_mode, which the kernel
+ * derives from the open flags fdinfo gave: an lstat of the link is needed
+ * only when fdinfo could not be read. */
+static void stat_link(struct pfd_target *t, const struct probe_at *dir, const char *link)
 {
 	struct stat st;
-	t->have_stat = stat(link, &st) == 0;
+	t->have_stat = fstatat(dir->dirfd, link, &st, 0) == 0;
 	if (t->have_stat) {
 		t->nlink = st.st_nlink;
 		t->dev_major = major(st.st_dev);
@@ -196,7 +241,10 @@ static void stat_link(struct pfd_target *t, const char *link)
 		t->size = (uint64_t)st.st_size;
 		t->blocks = (uint64_t)st.st_blocks;
 	}
-	t->link_mode = lstat(link, &st) == 0 ? st.st_mode : 0;
+	if (t->have_fdinfo)
+		t->link_mode = pfd_link_mode_of_flags(t->fd_flags);
+	else
+		t->link_mode = fstatat(dir->dirfd, link, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_mode : 0;
 }
 
 /* Deleted: the held inode has no name left. Only files with names can be. */
@@ -229,71 +277,117 @@ static void classify_probe_error(struct pfd_annot *ev, const char *dir, int err)
 		ev->probe_errno = 0; /* the probe said what it found; no error to show */
 }
 
-static void probe_fd_dir(struct pfd_annot *ev, const char *dir)
+static void probe_fd_dir(struct pfd_annot *ev, const struct probe_at *dir)
 {
-	char path[PATH_MAX + 8];
+	struct pfd_path p;
 	struct stat st;
-	snprintf(path, sizeof(path), "%s/fd", dir);
-	if (stat(path, &st) == 0)
+	const char *path = at_path(dir, &p, "fd", 2);
+	if (path && fstatat(dir->dirfd, path, &st, 0) == 0)
 		ev->probe = PFD_PROBE_OPEN;
 	else
-		classify_probe_error(ev, dir, errno);
+		classify_probe_error(ev, ev->link.proc_dir, path ? errno : ENAMETOOLONG);
 }
 
-/* readlink, stat, lstat and fdinfo of fd in the /proc directory dir; the
- * text resolved in root_tid's root. 0 or -errno of the readlink. */
-static int probe_target(const char *dir, int fd, pid_t root_tid, struct pfd_target *t)
+/* readlink, stat and fdinfo of fd in the /proc directory dir; the text
+ * resolved in root. 0 or -errno of the readlink. */
+static int probe_target(const struct probe_at *dir, int fd, const struct probe_at *root,
+			struct pfd_target *t)
 {
-	char link[PATH_MAX + 32];
-	snprintf(link, sizeof(link), "%s/fd/%d", dir, fd);
-	ssize_t n = readlink(link, t->text, sizeof(t->text) - 1);
+	struct pfd_path p;
+	const char *link = at_num(dir, &p, "fd/", fd);
+	if (!link)
+		return -ENAMETOOLONG;
+	ssize_t n = readlinkat(dir->dirfd, link, t->text, sizeof(t->text) - 1);
 	if (n < 0)
 		return -errno;
 	t->text[n] = '\0';
 	t->text_len = (size_t)n;
-	stat_link(t, link);
 	read_fdinfo(t, dir, fd);
+	stat_link(t, dir, link);
 	pfd_target_classify(t);
 	t->deleted = is_deleted(t);
-	resolve_text(t, root_tid);
+	resolve_text(t, root);
 	return 0;
+}
+
+/* The link's /proc directory: through the caller's /proc/PID dirfd when the
+ * link is the caller's own (self, thread-self, its own pid), else by path. */
+static void link_dir_at(const struct pfd_annot *ev, struct probe_at *at)
+{
+	const struct pfd_link *l = &ev->link;
+	int fd = l->ns_translated || l->pid != ev->call->pid ? -1
+			: pfd_dirs_proc_fd(ev->dirs, ev->call->pid);
+	at->dirfd = fd >= 0 ? fd : AT_FDCWD;
+	if (fd < 0) {
+		pfd_path_init(&at->prefix, l->proc_dir);
+		pfd_path_puts(&at->prefix, "/");
+	} else if (l->tid) {
+		pfd_path_init(&at->prefix, "task/");
+		pfd_path_int(&at->prefix, l->tid);
+		pfd_path_puts(&at->prefix, "/");
+	} else {
+		pfd_path_init(&at->prefix, "");
+	}
+}
+
+/* Thread tid's root: its dirfd when kept (d may be NULL), else the path. */
+static void root_at(struct pfd_dirs *d, pid_t tid, struct probe_at *at)
+{
+	struct pfd_dirs_root *r = pfd_dirs_root(d, tid);
+	at->dirfd = r ? r->fd : AT_FDCWD;
+	if (r) {
+		pfd_path_init(&at->prefix, ".");
+		return;
+	}
+	pfd_path_init(&at->prefix, "/proc/");
+	pfd_path_int(&at->prefix, tid);
+	pfd_path_puts(&at->prefix, "/root");
 }
 
 void pfd_probe_link(struct pfd_annot *ev)
 {
-	const char *dir = ev->link.proc_dir;
+	struct probe_at dir, root;
 
+	link_dir_at(ev, &dir);
 	if (ev->link.what == PFD_LINK_FD_DIR) {
-		probe_fd_dir(ev, dir);
+		probe_fd_dir(ev, &dir);
 		return;
 	}
-	int rc = probe_target(dir, ev->link.fd, ev->call->tid, &ev->target);
+	root_at(ev->dirs, ev->call->tid, &root);
+	int rc = probe_target(&dir, ev->link.fd, &root, &ev->target);
 	if (rc < 0)
-		classify_probe_error(ev, dir, -rc);
+		classify_probe_error(ev, ev->link.proc_dir, -rc);
 	else
 		ev->probe = PFD_PROBE_OPEN;
 }
 
 int pfd_describe_fd(pid_t pid, int fd, pid_t root_tid, struct pfd_target *out)
 {
-	char dir[64];
+	struct probe_at dir = { .dirfd = AT_FDCWD }, root;
 	struct stat st;
-	snprintf(dir, sizeof(dir), "/proc/%d", pid);
+	pfd_path_init(&dir.prefix, "/proc/");
+	pfd_path_int(&dir.prefix, pid);
+	pfd_path_puts(&dir.prefix, "/");
+	root_at(NULL, root_tid ? root_tid : pid, &root);
 	memset(out, 0, sizeof(*out));
-	int rc = probe_target(dir, fd, root_tid ? root_tid : pid, out);
-	if (rc == -ENOENT && stat(dir, &st) < 0)
+	int rc = probe_target(&dir, fd, &root, out);
+	if (rc == -ENOENT && stat(dir.prefix.s, &st) < 0)
 		rc = -ESRCH;
 	return rc;
 }
 
 ssize_t pfd_probe_base(pid_t tid, int dirfd, char *buf, size_t size)
 {
-	char path[64];
-	if (dirfd < 0)
-		snprintf(path, sizeof(path), "/proc/%d/cwd", tid);
-	else
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, dirfd);
-	ssize_t n = readlink(path, buf, size - 1);
+	struct pfd_path p;
+	pfd_path_init(&p, "/proc/");
+	pfd_path_int(&p, tid);
+	if (dirfd < 0) {
+		pfd_path_puts(&p, "/cwd");
+	} else {
+		pfd_path_puts(&p, "/fd/");
+		pfd_path_int(&p, dirfd);
+	}
+	ssize_t n = readlink(p.s, buf, size - 1);
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';

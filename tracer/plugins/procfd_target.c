@@ -11,6 +11,16 @@ bool pfd_target_nameable(const struct pfd_target *t)
 	return t->text_target != PFD_TEXT_NOT_A_PATH || t->kind == PFD_KIND_MEMFD;
 }
 
+const char *pfd_dev_text(unsigned major, unsigned minor)
+{
+	static struct pfd_buf dev = PFD_BUF_INIT;
+	pfd_buf_clear(&dev);
+	pfd_buf_uint(&dev, major);
+	pfd_buf_putc(&dev, ':');
+	pfd_buf_uint(&dev, minor);
+	return pfd_buf_str(&dev);
+}
+
 void pfd_write_target(struct pfd_writer *w, const char *key, const struct pfd_target *t)
 {
 	pfd_w_object(w, key);
@@ -30,14 +40,9 @@ void pfd_write_target_fields(struct pfd_writer *w, const struct pfd_target *t)
 		pfd_w_str(w, "anon_name", t->anon_name);
 	pfd_w_bool(w, "deleted", t->deleted);
 	if (t->have_stat) {
-		struct pfd_buf dev = PFD_BUF_INIT;
-		pfd_buf_uint(&dev, t->dev_major);
-		pfd_buf_putc(&dev, ':');
-		pfd_buf_uint(&dev, t->dev_minor);
 		pfd_w_uint(w, "nlink", t->nlink);
-		pfd_w_str(w, "dev", pfd_buf_str(&dev));
+		pfd_w_str(w, "dev", pfd_dev_text(t->dev_major, t->dev_minor));
 		pfd_w_uint(w, "ino", t->ino);
-		pfd_buf_free(&dev);
 	} else {
 		pfd_w_null(w, "nlink");
 		pfd_w_null(w, "dev");
