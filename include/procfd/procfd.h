@@ -36,6 +36,10 @@ struct pfd_link {
 	int fd;     /* -1 for the fd directory */
 	const char *spelling;
 	bool trailing_slash; /* the walk must follow the final link */
+	/* With PFD_LINK_THROUGH: the path after the link, walked by the kernel
+	 * from what the fd holds (points into the call's path). */
+	const char *rest;
+	size_t rest_len;
 	/* With a numeric pid in a path the tracee resolves through a /proc of
 	 * another pid namespace: the numbers as written (pid is then ours, or 0
 	 * when no process of ours matches). */
@@ -118,6 +122,7 @@ enum pfd_resolution {
 	PFD_RES_HELD_SYMLINK,    /* ELOOP: the fd holds a symlink (O_PATH|O_NOFOLLOW) */
 	PFD_RES_FOLLOW_UP,       /* a call on the text a readlink of a link returned */
 	PFD_RES_PLAIN,           /* --all-paths: a path call that names no link */
+	PFD_RES_THROUGH,         /* the walk went through the link and on from its target */
 	PFD_RES_ERROR,
 };
 

@@ -333,7 +333,7 @@ ATTACH_PROMPT = 5.0     # procfd-trace exits after SIGINT
 
 RESOLUTIONS = {"followed", "link-itself", "directory", "no-such-fd", "no-such-process",
                "denied", "refused-nofollow", "refused-scoped", "not-reopenable",
-               "unfinished", "held-symlink", "follow-up", "plain", "error"}
+               "unfinished", "held-symlink", "follow-up", "plain", "through-link", "error"}
 TEXT_TARGETS = {"same-file", "missing", "different-file", "not-a-path", "unknown"}
 KINDS = {"regular", "directory", "pipe", "fifo", "socket", "anon-inode", "memfd",
          "char-device", "block-device", "symlink", "other"}
@@ -660,10 +660,12 @@ def validate_link(link, problems):
         req_base = ["base"]
     else:
         req_base = []
+    if link.get("what") == "through":
+        req_base = req_base + ["rest"]
     check_keys(link, ["what", "pid", "tid", "fd", "spelling", "via", "probe"] + req_base,
                opt, w, problems)
-    check_type(link, "what", lambda v: v in ("fd", "fd-directory"), "fd or fd-directory", w,
-               problems)
+    check_type(link, "what", lambda v: v in ("fd", "fd-directory", "through"),
+               "fd, fd-directory or through", w, problems)
     # null: a pid of another pid namespace with no match in procfd-trace's
     pid_ok = (lambda v: is_int(v) and v > 0) if "ns_pid" not in link else \
         (lambda v: v is None or (is_int(v) and v > 0))
@@ -684,7 +686,9 @@ def validate_link(link, problems):
             problems.append("%s: base with via %r" % (w, link.get("via")))
         check_bytes(link["base"], w + ".base", problems)
     what = link.get("what")
-    if what == "fd":
+    if "rest" in link:
+        check_bytes(link["rest"], w + ".rest", problems)
+    if what in ("fd", "through"):
         check_type(link, "fd", lambda v: is_int(v) and v >= 0, "an fd number", w, problems)
         check_type(link, "spelling", lambda v: v in FD_SPELLINGS, "an fd spelling", w,
                    problems)

@@ -191,6 +191,8 @@ static void fill_link(struct pfd_annot *a, const struct pfd_path_class *pc)
 	l->fd = pc->fd;
 	l->spelling = pc->spelling;
 	l->trailing_slash = pc->trailing_slash;
+	l->rest = pc->what == PFD_LINK_THROUGH ? a->call->path->path + pc->rest : NULL;
+	l->rest_len = l->rest ? a->call->path->path_len - pc->rest : 0;
 	switch (pc->owner) {
 	case PFD_OWNER_SELF:
 		l->pid = a->call->pid;
@@ -370,11 +372,13 @@ static void write_link(struct pfd_writer *w, const struct pfd_annot *a)
 		pfd_w_int(w, "tid", l->tid);
 	else
 		pfd_w_null(w, "tid");
-	if (l->what == PFD_LINK_FD)
+	if (l->what == PFD_LINK_FD || l->what == PFD_LINK_THROUGH)
 		pfd_w_int(w, "fd", l->fd);
 	else
 		pfd_w_null(w, "fd");
 	pfd_w_str(w, "spelling", l->spelling);
+	if (l->what == PFD_LINK_THROUGH)
+		pfd_w_bytes(w, "rest", l->rest, l->rest_len);
 	pfd_w_str(w, "via", pfd_via_name(l->via));
 	if (l->via != PFD_VIA_PATH)
 		pfd_w_bytes(w, "base", l->base, l->base_len);
@@ -430,7 +434,8 @@ static void write_follow_up(struct pfd_writer *w, const struct pfd_followup *fu)
 
 static bool has_target(const struct pfd_annot *a)
 {
-	return a->probe == PFD_PROBE_OPEN && a->link.what == PFD_LINK_FD;
+	return a->probe == PFD_PROBE_OPEN &&
+	       (a->link.what == PFD_LINK_FD || a->link.what == PFD_LINK_THROUGH);
 }
 
 static void write_fields(struct pfd_writer *w, const struct pfd_annot *a, const char *why)

@@ -18,6 +18,7 @@ const char *pfd_resolution_name(enum pfd_resolution r)
 		[PFD_RES_HELD_SYMLINK] = "held-symlink",
 		[PFD_RES_FOLLOW_UP] = "follow-up",
 		[PFD_RES_PLAIN] = "plain",
+		[PFD_RES_THROUGH] = "through-link",
 		[PFD_RES_ERROR] = "error",
 	};
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) && names[r] ? names[r] : "none";
@@ -82,6 +83,7 @@ const char *pfd_link_what_name(enum pfd_link_what w)
 	switch (w) {
 	case PFD_LINK_FD: return "fd";
 	case PFD_LINK_FD_DIR: return "fd-directory";
+	case PFD_LINK_THROUGH: return "through";
 	case PFD_LINK_NONE: break;
 	}
 	return "none";

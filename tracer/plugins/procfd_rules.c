@@ -29,7 +29,8 @@ static bool has_flag(const struct pfd_annot *ev, uint64_t flag)
 
 bool pfd_call_follows(const struct pfd_annot *ev)
 {
-	if (ev->link.trailing_slash)
+	/* An inner component is always followed, whatever the flags say. */
+	if (ev->link.trailing_slash || ev->link.what == PFD_LINK_THROUGH)
 		return true;
 	switch (ev->call->path->desc->cls) {
 	case PFD_SC_OPEN: return !has_flag(ev, O_NOFOLLOW);
@@ -174,6 +175,8 @@ enum pfd_resolution pfd_resolve(const struct pfd_annot *ev)
 		return PFD_RES_ERROR; /* the path could not be read */
 	if (ev->link.what == PFD_LINK_FD_DIR && !ev->call->err)
 		return PFD_RES_DIRECTORY;
+	if (ev->link.what == PFD_LINK_THROUGH && !ev->call->err)
+		return PFD_RES_THROUGH;
 	if (!ev->call->err)
 		return pfd_call_follows(ev) ? PFD_RES_FOLLOWED : PFD_RES_LINK_ITSELF;
 	return resolve_error(ev);
@@ -458,6 +461,47 @@ static void explain_unreadable(struct sentence *s, const struct pfd_annot *ev)
 		    errno_name(err));
 }
 
+/* "the walk went through fd 3's magic link into the held directory /tmp/d,
+ * then on to \"..\" (/tmp/d/..)": the path's rest is walked from the target. */
+static void say_through(struct sentence *s, const struct pfd_annot *ev)
+{
+	const struct pfd_link *l = &ev->link;
+	const struct pfd_target *t = &ev->target;
+
+	say(s, "the walk went through fd %d's magic link", l->fd);
+	if (ev->probe != PFD_PROBE_OPEN) {
+		say(s, " (the fd was not open at the entry probe), then on to ");
+		say_quoted(s, l->rest, l->rest_len);
+		return;
+	}
+	if (t->kind == PFD_KIND_DIRECTORY)
+		say(s, " into the held directory ");
+	else
+		say(s, " into the held %s ",
+		    t->kind == PFD_KIND_REGULAR ? "regular file" : pfd_target_kind_name(t->kind));
+	say_quoted(s, t->name, t->name_len);
+	say(s, ", then on to ");
+	say_quoted(s, l->rest, l->rest_len);
+	if (pfd_target_nameable(t) && t->name_len > 0 && t->name[0] == '/') {
+		static struct pfd_buf joined = PFD_BUF_INIT; /* reused: no allocation per call */
+		pfd_buf_clear(&joined);
+		pfd_buf_put(&joined, t->name, t->name_len);
+		pfd_buf_putc(&joined, '/');
+		pfd_buf_put(&joined, l->rest, l->rest_len);
+		say(s, " (");
+		say_quoted(s, pfd_buf_str(&joined), joined.len);
+		say(s, ")");
+	}
+}
+
+static void explain_through(struct sentence *s, const struct pfd_annot *ev)
+{
+	say(s, "%s named no fd link itself: ", ev->call->name);
+	say_through(s, ev);
+	say(s, "; the call acted on what that names, not on the held %s",
+	    ev->probe == PFD_PROBE_OPEN ? thing(&ev->target) : "file");
+}
+
 static void explain_error(struct sentence *s, const struct pfd_annot *ev)
 {
 	if (!ev->link.spelling) {
@@ -465,6 +509,14 @@ static void explain_error(struct sentence *s, const struct pfd_annot *ev)
 		return;
 	}
 	say(s, "%s failed with %s (%s)", ev->call->name, errno_name(ev->call->err), strerror(ev->call->err));
+	if (ev->link.what == PFD_LINK_THROUGH) {
+		say(s, ": ");
+		say_through(s, ev);
+		if (ev->call->err == ENOTDIR && ev->probe == PFD_PROBE_OPEN &&
+		    ev->target.kind != PFD_KIND_DIRECTORY)
+			say(s, ", but a walk can only go on from a directory");
+		return;
+	}
 	if (ev->call->err == ENOTDIR && ev->link.trailing_slash && ev->probe == PFD_PROBE_OPEN)
 		say(s, ": the path ends in a slash, but fd %d holds a %s, not a directory",
 		    ev->link.fd, pfd_target_kind_name(ev->target.kind));
@@ -745,6 +797,7 @@ void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
 		break;
 	case PFD_RES_FOLLOW_UP: explain_follow_up(&s, ev); break;
 	case PFD_RES_PLAIN: say(&s, "the path names no /proc fd link"); break;
+	case PFD_RES_THROUGH: explain_through(&s, ev); break;
 	case PFD_RES_HELD_SYMLINK:
 		say(&s, "fd %d holds a symlink itself (opened with O_PATH|O_NOFOLLOW): the magic link "
 			"leads to that symlink, and %s cannot go through it (ELOOP); readlink the "
