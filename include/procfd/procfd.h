@@ -237,6 +237,16 @@ void pfd_fu_keys(const struct pfd_link_read *r,
 		 void (*fn)(const char *path, size_t len, enum pfd_fu_how how, void *arg),
 		 void *arg);
 
+/* A successful open that followed the link, checked against the kernel's
+ * answer: the new fd's inode (stat of /proc/TID/fd/RESULT at the exit stop)
+ * against the one the probe found at entry. */
+enum pfd_verify {
+	PFD_VERIFY_NOT_DONE = 0, /* not a followed open with a probed target: null */
+	PFD_VERIFY_SAME,         /* the kernel opened the inode the probe described */
+	PFD_VERIFY_DIFFERENT,    /* another inode: the path or the /proc it names changed */
+	PFD_VERIFY_UNKNOWN,      /* the new fd could not be looked at (closed already...) */
+};
+
 /* One annotated call: the call and what the plugin found about it. */
 struct pfd_annot {
 	const struct pfd_call *call;
@@ -250,12 +260,19 @@ struct pfd_annot {
 	enum pfd_resolution resolution;
 	struct pfd_followup follow;  /* a call on a link's text (link.what NONE) */
 	bool plain;                  /* --all-paths: a path call that names no link */
+	enum pfd_verify verified;    /* a followed open against the kernel's answer */
+	unsigned got_dev_major, got_dev_minor; /* with PFD_VERIFY_DIFFERENT: the new fd's */
+	uint64_t got_ino;
 	const char *tool;            /* the caller's executable, for sentences */
 };
 
 /* Probe ev->link (pid, tid, fd, what) into ev->probe and ev->target. The
  * textual target is resolved inside the root of the caller. */
 void pfd_probe_link(struct pfd_annot *ev);
+
+/* At the exit stop of a successful open that followed ev's link: stat the new
+ * fd (/proc/<tid>/fd/<result>) and compare with the probed target. */
+void pfd_verify_open(struct pfd_annot *ev);
 
 /* readlink of /proc/<tid>/cwd (dirfd < 0) or /proc/<tid>/fd/<dirfd>. Returns
  * the length, or -errno. */

@@ -561,7 +561,7 @@ def validate_syscall(ev, problems):
                     "result", "errno", "link", "target", "text_target", "resolution",
                     "explanation"],
                ["path_error", "mode", "resolve", "pidns", "backtrace", "name_target",
-                "follow_up_of", "reached", "reached_file"], w, problems)
+                "follow_up_of", "reached", "reached_file", "verified"], w, problems)
     if "follow_up_of" in ev:
         validate_follow_up(ev, problems)
     if "backtrace" in ev:
@@ -586,6 +586,13 @@ def validate_syscall(ev, problems):
     check_type(ev, "explanation", lambda v: isinstance(v, str) and v.strip(),
                "a sentence", w, problems)
     check_type(ev, "resolution", lambda v: v in RESOLUTIONS, "a resolution", w, problems)
+    check_type(ev, "verified", lambda v: v is None or isinstance(v, bool), "a bool or null", w,
+               problems)
+    if ev.get("verified") is False and "another inode" not in str(ev.get("explanation")):
+        problems.append("%s: verified false, but the explanation does not say so" % w)
+    if ev.get("verified") is not None and ev.get("resolution") != "followed":
+        problems.append("%s: verified %r on a %r call" % (w, ev["verified"],
+                                                          ev.get("resolution")))
     check_type(ev, "text_target", lambda v: v is None or v in TEXT_TARGETS,
                "a text_target value or null", w, problems)
     check_type(ev, "name_target", lambda v: v is None or v in TEXT_TARGETS,

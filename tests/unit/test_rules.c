@@ -717,6 +717,31 @@ static void test_explain_content(void **state)
 	}
 }
 
+/* A followed open whose new fd holds another inode says so, after the
+ * usual sentence; a verified one adds nothing. */
+static void test_explain_verified(void **state)
+{
+	(void)state;
+	struct resolve_case rc = { "open", "openat", O_RDONLY, 0, 0, OPEN, R_NONE,
+				   PFD_RES_FOLLOWED };
+	struct test_event *ev = event_for(&rc);
+	ev->call.result = 7;
+	ev->a.verified = PFD_VERIFY_DIFFERENT;
+	ev->a.got_dev_major = 8;
+	ev->a.got_dev_minor = 1;
+	ev->a.got_ino = 99;
+	annotate(ev);
+	assert_non_null(strstr(ev->explanation, "openat followed the magic link"));
+	assert_non_null(strstr(ev->explanation, "new fd 7 holds another inode (dev 8:1, ino 99)"));
+	assert_non_null(strstr(ev->explanation, "TOCTOU"));
+	free(ev);
+	ev = event_for(&rc);
+	ev->a.verified = PFD_VERIFY_SAME;
+	annotate(ev);
+	assert_null(strstr(ev->explanation, "another inode"));
+	free(ev);
+}
+
 static void test_explain_deleted(void **state)
 {
 	(void)state;
@@ -945,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_cases_cover_values),
 		cmocka_unit_test(test_explain_every_case),
 		cmocka_unit_test(test_explain_content),
+		cmocka_unit_test(test_explain_verified),
 		cmocka_unit_test(test_explain_deleted),
 		cmocka_unit_test(test_explain_name_removed),
 		cmocka_unit_test(test_explain_different_file),

@@ -343,6 +343,7 @@ static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 	a->tool = pfd_tracee_exe(t);
 	if (a->follow.active)
 		pfd_fu_reached(&a->follow, c, pfd_call_follows(a));
+	pfd_verify_open(a);
 	a->resolution = a->plain ? PFD_RES_PLAIN : pfd_resolve(a);
 	remember_read(t, a);
 	if (opt.summary && !a->plain)
@@ -464,6 +465,10 @@ static void write_fields(struct pfd_writer *w, const struct pfd_annot *a, const 
 	}
 	if (a->follow.active)
 		write_follow_up(w, &a->follow);
+	if (a->verified == PFD_VERIFY_SAME || a->verified == PFD_VERIFY_DIFFERENT)
+		pfd_w_bool(w, "verified", a->verified == PFD_VERIFY_SAME);
+	else
+		pfd_w_null(w, "verified");
 	pfd_w_str(w, "resolution", pfd_resolution_name(a->resolution));
 	pfd_w_str(w, "explanation", why);
 }

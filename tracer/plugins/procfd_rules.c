@@ -777,9 +777,35 @@ static bool explain_action(struct sentence *s, const struct pfd_annot *ev)
 	}
 }
 
+/* The kernel's answer disagrees with the entry probe: say so, never let the
+ * sentence above stand alone. */
+static void say_verified(struct sentence *s, const struct pfd_annot *ev)
+{
+	if (ev->verified == PFD_VERIFY_DIFFERENT)
+		say(s, "; but the new fd %ld holds another inode (dev %u:%u, ino %llu) than the "
+		       "one fd %d held at entry (ino %llu): the path changed between procfd-trace's "
+		       "read and the kernel's (another thread rewrote it: TOCTOU), or the tracee's "
+		       "/proc is not procfd-trace's",
+		    (long)ev->call->result, ev->got_dev_major, ev->got_dev_minor,
+		    (unsigned long long)ev->got_ino, ev->link.fd,
+		    (unsigned long long)ev->target.ino);
+	else if (ev->verified == PFD_VERIFY_UNKNOWN)
+		say(s, "; the new fd %ld could not be checked against the entry probe (closed "
+		       "already by another thread)", (long)ev->call->result);
+}
+
+static void explain_call(struct sentence *s, const struct pfd_annot *ev);
+
 void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
 {
 	struct sentence s = { out };
+	explain_call(&s, ev);
+	say_verified(&s, ev);
+}
+
+static void explain_call(struct sentence *sp, const struct pfd_annot *ev)
+{
+	struct sentence s = *sp;
 	const struct pfd_link *l = &ev->link;
 	if (explain_action(&s, ev))
 		return;
