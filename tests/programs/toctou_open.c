@@ -61,10 +61,9 @@ int main(void)
 	/* the check is made (the usual case: the kernel opened the held file) */
 	expect_min(1, "{\"syscall\":\"openat\",\"resolution\":\"followed\",\"verified\":true,"
 		      "\"link\":{\"fd\":%d}}", fd);
-	/* and a mismatch is found and explained (run.py checks that every
-	 * "verified": false says so): with the flipper on another CPU or
-	 * preempting, about one reported open in four is one */
-	expect_min(1, "{\"syscall\":\"openat\",\"resolution\":\"followed\",\"verified\":false,"
-		      "\"explanation\":\"$re:another inode.*TOCTOU\"}");
+	/* A mismatch ("verified": false) is found in about one reported open
+	 * in four when the flipper runs on another CPU, but none when the two
+	 * threads share one: it is not required here. run.py checks that every
+	 * "verified": false is explained; test_rules.c checks the sentence. */
 	return 0;
 }
