@@ -123,6 +123,7 @@ enum pfd_resolution {
 	PFD_RES_FOLLOW_UP,       /* a call on the text a readlink of a link returned */
 	PFD_RES_PLAIN,           /* --all-paths: a path call that names no link */
 	PFD_RES_THROUGH,         /* the walk went through the link and on from its target */
+	PFD_RES_NOT_PROCFS,      /* the caller's /proc is another file system: an ordinary path */
 	PFD_RES_ERROR,
 };
 
@@ -134,6 +135,7 @@ enum pfd_probe {
 	PFD_PROBE_NO_PROCESS,
 	PFD_PROBE_DENIED,
 	PFD_PROBE_FAILED,    /* anything else: probe_errno */
+	PFD_PROBE_NOT_PROCFS, /* the caller's /proc is not a procfs: no magic link there */
 };
 
 #define PFD_EXPLANATION_MAX 512
@@ -261,6 +263,7 @@ struct pfd_annot {
 	struct pfd_followup follow;  /* a call on a link's text (link.what NONE) */
 	bool plain;                  /* --all-paths: a path call that names no link */
 	enum pfd_verify verified;    /* a followed open against the kernel's answer */
+	unsigned long proc_f_type;   /* with PFD_PROBE_NOT_PROCFS: what is mounted there */
 	unsigned got_dev_major, got_dev_minor; /* with PFD_VERIFY_DIFFERENT: the new fd's */
 	uint64_t got_ino;
 	const char *tool;            /* the caller's executable, for sentences */
@@ -294,6 +297,13 @@ void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out);
 
 /* Set ev->in_pidns, ns_pid, ns_tid when the caller's pid namespace is not ours. */
 void pfd_pidns_caller(struct pfd_annot *ev);
+
+/* Whether the caller's own /proc (/proc/<tid>/root/proc, in its mount
+ * namespace) is a procfs at all. False for a tmpfs or a bind mount of a
+ * directory over it: its "fd/N" names are then ordinary files. Writes the
+ * file system's magic into *f_type (0 when statfs failed: true is returned,
+ * as the kernel's answer cannot be asked). */
+bool pfd_caller_proc_is_procfs(pid_t tid, unsigned long *f_type);
 
 /* Choose the /proc directory for link (pid/tid as written by the caller)
  * and translate a numeric pid to ours when the tracee's /proc numbers

@@ -333,12 +333,13 @@ ATTACH_PROMPT = 5.0     # procfd-trace exits after SIGINT
 
 RESOLUTIONS = {"followed", "link-itself", "directory", "no-such-fd", "no-such-process",
                "denied", "refused-nofollow", "refused-scoped", "not-reopenable",
-               "unfinished", "held-symlink", "follow-up", "plain", "through-link", "error"}
+               "unfinished", "held-symlink", "follow-up", "plain", "through-link", "not-procfs",
+               "error"}
 TEXT_TARGETS = {"same-file", "missing", "different-file", "not-a-path", "unknown"}
 KINDS = {"regular", "directory", "pipe", "fifo", "socket", "anon-inode", "memfd",
          "char-device", "block-device", "symlink", "other"}
 ACCESS = {"read", "write", "read-write", "path"}
-PROBES = {"open", "no-fd", "no-process", "denied", "failed"}
+PROBES = {"open", "no-fd", "no-process", "denied", "failed", "not-procfs"}
 VIAS = {"path", "cwd", "dirfd"}
 ARCHES = {"x86_64", "i386", "x32"}
 FD_SPELLINGS = {"/proc/self/fd/N", "/proc/thread-self/fd/N", "/proc/PID/fd/N",

@@ -472,6 +472,13 @@ static const struct resolve_case resolve_cases[] = {
 	{ "through a file", "openat", O_RDONLY, 0, ENOTDIR, OPEN, R_THROUGH_FILE, PFD_RES_ERROR },
 	{ "through, NO_MAGICLINKS", "openat2", O_RDONLY, RESOLVE_NO_MAGICLINKS, ELOOP, OPEN,
 	  R_RESOLVE, PFD_RES_REFUSED_NOFOLLOW },
+	/* the caller's /proc is a tmpfs: whatever the result, no magic link */
+	{ "not procfs, open", "openat", O_WRONLY | O_CREAT, 0, 0, PFD_PROBE_NOT_PROCFS, R_NONE,
+	  PFD_RES_NOT_PROCFS },
+	{ "not procfs, ENOENT", "stat", NOFLAGS, 0, ENOENT, PFD_PROBE_NOT_PROCFS, R_NONE,
+	  PFD_RES_NOT_PROCFS },
+	{ "not procfs, unfinished", "openat", O_RDONLY, 0, 0, PFD_PROBE_NOT_PROCFS, R_UNFINISHED,
+	  PFD_RES_UNFINISHED },
 };
 
 static struct test_event *event_for(const struct resolve_case *c)

@@ -329,6 +329,10 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 		return fu ? fu : plain_path(c);
 	}
 	fill_link(a, &pc);
+	if (!pfd_caller_proc_is_procfs(c->tid, &a->proc_f_type)) {
+		a->probe = PFD_PROBE_NOT_PROCFS; /* no magic link: nothing of ours to probe */
+		return entry_want();
+	}
 	pfd_pidns_caller(a);
 	pfd_pidns_link_dir(a, &a->link, &pc);
 	pfd_probe_link(a);

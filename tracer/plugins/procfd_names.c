@@ -19,6 +19,7 @@ const char *pfd_resolution_name(enum pfd_resolution r)
 		[PFD_RES_FOLLOW_UP] = "follow-up",
 		[PFD_RES_PLAIN] = "plain",
 		[PFD_RES_THROUGH] = "through-link",
+		[PFD_RES_NOT_PROCFS] = "not-procfs",
 		[PFD_RES_ERROR] = "error",
 	};
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) && names[r] ? names[r] : "none";
@@ -63,6 +64,7 @@ const char *pfd_probe_name(enum pfd_probe p)
 	case PFD_PROBE_NO_PROCESS: return "no-process";
 	case PFD_PROBE_DENIED: return "denied";
 	case PFD_PROBE_FAILED: return "failed";
+	case PFD_PROBE_NOT_PROCFS: return "not-procfs";
 	case PFD_PROBE_NOT_DONE: break;
 	}
 	return "not-done";

@@ -173,6 +173,8 @@ enum pfd_resolution pfd_resolve(const struct pfd_annot *ev)
 		return PFD_RES_UNFINISHED;
 	if (ev->link.what == PFD_LINK_NONE)
 		return PFD_RES_ERROR; /* the path could not be read */
+	if (ev->probe == PFD_PROBE_NOT_PROCFS)
+		return PFD_RES_NOT_PROCFS;
 	if (ev->link.what == PFD_LINK_FD_DIR && !ev->call->err)
 		return PFD_RES_DIRECTORY;
 	if (ev->link.what == PFD_LINK_THROUGH && !ev->call->err)
@@ -824,6 +826,13 @@ static void explain_call(struct sentence *sp, const struct pfd_annot *ev)
 	case PFD_RES_FOLLOW_UP: explain_follow_up(&s, ev); break;
 	case PFD_RES_PLAIN: say(&s, "the path names no /proc fd link"); break;
 	case PFD_RES_THROUGH: explain_through(&s, ev); break;
+	case PFD_RES_NOT_PROCFS:
+		say(&s, "the caller's /proc is not a procfs (file system magic 0x%lx, e.g. a tmpfs or "
+			"a bind mount over /proc in its mount namespace): %s named an ordinary %s "
+			"there, no magic link, and procfd-trace's own /proc says nothing about it",
+		    ev->proc_f_type, ev->call->name,
+		    ev->call->err ? "path" : "file");
+		break;
 	case PFD_RES_HELD_SYMLINK:
 		say(&s, "fd %d holds a symlink itself (opened with O_PATH|O_NOFOLLOW): the magic link "
 			"leads to that symlink, and %s cannot go through it (ELOOP); readlink the "
