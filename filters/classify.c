@@ -56,6 +56,8 @@ struct walk {
 	size_t depth;  /* recognised steps from the root */
 	size_t opaque; /* real but unrecognised directories below them (base only) */
 	bool lost;     /* the walk left what the text alone can decide */
+	bool through;  /* lost by stepping past an fd link: the kernel follows it */
+	size_t rest;   /* with through: offset of that step in the path text */
 };
 
 /* One component of a path: bytes, not a C string. */
@@ -258,12 +260,25 @@ static bool enter_known(struct walk *w, struct name n)
 	return false;
 }
 
+/* A step past an fd link in the path text: the kernel follows the magic
+ * link (an inner component is always followed) into whatever the fd holds
+ * and walks on from there. Where it ends the text cannot say, but that it
+ * went through fd N can: remember where the rest of the path starts. */
+static void step_through(struct walk *w, struct name n, const char *path, bool trusted)
+{
+	w->lost = true;
+	if (trusted)
+		return;
+	w->through = true;
+	w->rest = (size_t)(n.p - path);
+}
+
 /* Unknown names are real directories in the trusted base, but in the path
  * text they could be symlinks, after which nothing can be decided. */
-static void walk_down(struct walk *w, struct name n, bool trusted)
+static void walk_down(struct walk *w, struct name n, const char *path, bool trusted)
 {
 	if (at_fd_link(w)) {
-		w->lost = true;
+		step_through(w, n, path, trusted);
 		return;
 	}
 	if (w->opaque == 0 && enter_known(w, n))
@@ -276,14 +291,14 @@ static void walk_down(struct walk *w, struct name n, bool trusted)
 
 /* ".." of an fd link is looked up in the link's target, not in the fd
  * directory; ".." at the root stays at the root. */
-static void walk_up(struct walk *w)
+static void walk_up(struct walk *w, struct name n, const char *path, bool trusted)
 {
 	if (w->opaque > 0) {
 		w->opaque--;
 		return;
 	}
 	if (at_fd_link(w)) {
-		w->lost = true;
+		step_through(w, n, path, trusted);
 		return;
 	}
 	if (w->depth > 0)
@@ -299,9 +314,9 @@ static void walk_text(struct walk *w, const char *path, size_t len, bool trusted
 		if (name_is(n, "."))
 			continue;
 		if (name_is(n, ".."))
-			walk_up(w);
+			walk_up(w, n, path, trusted);
 		else
-			walk_down(w, n, trusted);
+			walk_down(w, n, path, trusted);
 	}
 }
 
@@ -315,6 +330,7 @@ static void set_none(struct pfd_path_class *out)
 		.fd = -1,
 		.trailing_slash = false,
 		.spelling = NULL,
+		.rest = 0,
 	};
 }
 
@@ -365,7 +381,7 @@ static void describe(const struct walk *w, bool trailing, struct pfd_path_class 
 	size_t fd_at;
 
 	set_none(out);
-	if (w->lost || w->opaque > 0 || w->depth == 0)
+	if ((w->lost && !w->through) || w->opaque > 0 || w->depth == 0)
 		return;
 	last = &w->steps[w->depth - 1];
 	if (last->kind == STEP_FD_NUM)
@@ -376,13 +392,14 @@ static void describe(const struct walk *w, bool trailing, struct pfd_path_class 
 		return;
 
 	spelling = describe_owner(w, fd_at, out);
-	out->trailing_slash = trailing;
+	out->trailing_slash = trailing && !w->through;
 	if (last->kind == STEP_FD) {
 		out->what = PFD_LINK_FD_DIR;
 		out->spelling = spelling->dir;
 		return;
 	}
-	out->what = PFD_LINK_FD;
+	out->what = w->through ? PFD_LINK_THROUGH : PFD_LINK_FD;
+	out->rest = w->rest;
 	out->fd = (int)last->num;
 	out->spelling = last->via_dev ? spell_dev_stdio[last->num] : spelling->link;
 }
@@ -432,7 +449,9 @@ static bool is_decimal(struct name n)
 /* Without "..", the walk's last step comes from the last real component, and
  * only a number, "fd" or a /dev/std* name can leave it on an fd link or fd
  * directory. A path of only "." names the base itself, which may be an fd
- * directory (openat(dirfd_of_proc_fd, ".")), so it must say yes too. */
+ * directory (openat(dirfd_of_proc_fd, ".")), so it must say yes too. A
+ * number (or /dev/std* name) before the last component may be an fd link the
+ * walk goes through ("3/child" from a dirfd on /proc/self/fd). */
 bool pfd_relative_may_name_link(const char *path, size_t len)
 {
 	struct name n, last = { .p = NULL, .len = 0 };
@@ -446,6 +465,8 @@ bool pfd_relative_may_name_link(const char *path, size_t len)
 			return true;
 		if (name_is(n, "."))
 			continue;
+		if (any_real && (is_decimal(last) || dev_stdio_fd(last) >= 0))
+			return true;
 		last = n;
 		any_real = true;
 	}

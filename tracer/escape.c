@@ -6,6 +6,7 @@
  * no escaping are appended with one copy each, as paths are mostly such. */
 #include "tracer/escape.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* ---- UTF-8 ----------------------------------------------------------- */
@@ -60,6 +61,29 @@ static size_t utf8_seq_len(const unsigned char *p, size_t avail)
 	return len;
 }
 
+/* Code points a terminal acts on instead of showing: the C1 controls
+ * U+0080..U+009F (U+009B is CSI, which starts an escape sequence on many
+ * terminals) and the bidi embeddings, overrides and isolates U+202A..U+202E,
+ * U+2066..U+2069 (they reorder the rest of the line, "Trojan Source"). Both
+ * are valid UTF-8, so validity alone lets them through. The sequence length
+ * at p when it encodes one of them (its code point in *cp), else 0. */
+size_t pfd_utf8_terminal_unsafe(const unsigned char *p, size_t avail, uint32_t *cp)
+{
+	if (avail >= 2 && p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+		*cp = p[1];
+		return 2;
+	}
+	if (avail < 3 || p[0] != 0xE2 || (p[1] != 0x80 && p[1] != 0x81) ||
+	    (p[2] & 0xC0) != 0x80)
+		return 0;
+	uint32_t v = 0x2000u | (uint32_t)(p[1] & 0x3F) << 6 | (uint32_t)(p[2] & 0x3F);
+	if ((v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)) {
+		*cp = v;
+		return 3;
+	}
+	return 0;
+}
+
 bool pfd_utf8_valid(const char *buf, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)buf;
@@ -89,9 +113,18 @@ static bool json_plain_ascii(unsigned char c)
 	return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
 }
 
-static void json_put_escape(struct pfd_buf *out, unsigned char c)
+/* \uXXXX for a code point of the BMP. */
+static void json_put_u(struct pfd_buf *out, uint32_t cp)
 {
 	static const char hex[] = "0123456789abcdef";
+	char u[] = { '\\', 'u', hex[cp >> 12 & 0xF], hex[cp >> 8 & 0xF], hex[cp >> 4 & 0xF],
+		     hex[cp & 0xF] };
+
+	pfd_buf_put(out, u, sizeof(u));
+}
+
+static void json_put_escape(struct pfd_buf *out, unsigned char c)
+{
 	const char *s = NULL;
 
 	switch (c) {
@@ -108,13 +141,15 @@ static void json_put_escape(struct pfd_buf *out, unsigned char c)
 		pfd_buf_puts(out, s);
 		return;
 	}
-	char u[] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF] };
-	pfd_buf_put(out, u, sizeof(u));
+	json_put_u(out, c);
 }
 
 /* The inside of a JSON string. Well-formed multi-byte sequences pass through
- * unchanged (JSON text is UTF-8); a byte that starts no such sequence becomes
- * U+FFFD, one per byte, so the output is always valid UTF-8. */
+ * unchanged (JSON text is UTF-8), except those a terminal would act on (C1
+ * controls, bidi overrides), written \u0085, \u202e: the same code point
+ * for a JSON reader, nothing raw for a terminal showing the line. A byte
+ * that starts no such sequence becomes U+FFFD, one per byte, so the output
+ * is always valid UTF-8. */
 static void json_string_body(struct pfd_buf *out, const unsigned char *p, size_t len)
 {
 	size_t start = 0, i = 0;
@@ -125,7 +160,15 @@ static void json_string_body(struct pfd_buf *out, const unsigned char *p, size_t
 			continue;
 		}
 		if (p[i] >= 0x80) {
-			size_t n = utf8_seq_len(p + i, len - i);
+			uint32_t cp;
+			size_t n = pfd_utf8_terminal_unsafe(p + i, len - i, &cp);
+			if (n > 0) {
+				put_run(out, p, start, i);
+				json_put_u(out, cp);
+				start = i += n;
+				continue;
+			}
+			n = utf8_seq_len(p + i, len - i);
 			if (n > 0) {
 				i += n;
 				continue;

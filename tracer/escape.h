@@ -4,14 +4,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "procfd/writer.h"
 
 /* True when buf holds well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool pfd_utf8_valid(const char *buf, size_t len);
 
+/* The length of the UTF-8 sequence at p (avail bytes) when it encodes a C1
+ * control (U+0080..U+009F) or a bidi override or isolate (U+202A..U+202E,
+ * U+2066..U+2069), its code point in *cp; else 0. Such text is escaped in
+ * every output form, so a terminal never acts on it. */
+size_t pfd_utf8_terminal_unsafe(const unsigned char *p, size_t avail, uint32_t *cp);
+
 /* JSON value for arbitrary bytes: a JSON string when the bytes are valid UTF-8
- * (", \ and every control character escaped, so the output is one line), else
+ * (", \ and every control character escaped, so the output is one line; C1
+ * controls and bidi overrides as \u0085, \u202e), else
  * an array of the byte values [47,116,...] (lossless; the convention of
  * systemd's journal export). See docs/json-schema.md. */
 void pfd_json_bytes(struct pfd_buf *out, const char *buf, size_t len);

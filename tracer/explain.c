@@ -71,7 +71,8 @@ static int parse_arg(const char *s, struct xarg *a)
 				 : pc.owner == PFD_OWNER_THREAD_SELF ? gettid() : (pid_t)pc.pid;
 			if (pc.task >= 0)
 				a->pid = (pid_t)pc.task;
-			a->fd = pc.what == PFD_LINK_FD ? pc.fd : -1;
+			/* a path through a link ("fd/3/..") asks about the link crossed */
+			a->fd = pc.what == PFD_LINK_FD || pc.what == PFD_LINK_THROUGH ? pc.fd : -1;
 			return 0;
 		}
 	}

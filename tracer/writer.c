@@ -228,14 +228,33 @@ static bool field(struct pfd_writer *w, const char *key)
 	return true;
 }
 
+/* A UTF-8 sequence a terminal would act on (C1 control, bidi override),
+ * written as its bytes in octal, strace-style ("\342\200\256"). */
+static size_t text_put_unsafe(struct pfd_buf *b, const unsigned char *p)
+{
+	uint32_t cp;
+	size_t n = pfd_utf8_terminal_unsafe(p, strnlen((const char *)p, 3), &cp);
+
+	for (size_t i = 0; i < n; i++) {
+		char e[] = { '\\', (char)('0' + (p[i] >> 6)), (char)('0' + (p[i] >> 3 & 7)),
+			     (char)('0' + (p[i] & 7)) };
+		pfd_buf_put(b, e, sizeof(e));
+	}
+	return n;
+}
+
 /* Our own text on one line: a control character would break the layout.
  * ESC passes: a plugin's colours (tracee bytes are quoted before they get
- * here, ESC included). */
+ * here, ESC included). Explanations quote names the tracee chose, so the
+ * C1 controls and bidi overrides are escaped here too. */
 static void text_plain(struct pfd_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c == 0x1b) {
+		size_t n = c >= 0x80 ? text_put_unsafe(b, (const unsigned char *)s) : 0;
+		if (n > 0) {
+			s += n - 1;
+		} else if (c == 0x1b) {
 			pfd_buf_putc(b, (char)c);
 		} else if (c == '\n') {
 			pfd_buf_puts(b, "\\n");

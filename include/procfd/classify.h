@@ -15,6 +15,7 @@ enum pfd_link_what {
 	PFD_LINK_NONE = 0, /* the path names no fd link */
 	PFD_LINK_FD,       /* an fd link: .../fd/N */
 	PFD_LINK_FD_DIR,   /* the fd directory itself: .../fd */
+	PFD_LINK_THROUGH,  /* a walk through an fd link: .../fd/N/.., .../fd/N/x */
 };
 
 /* Whose fd table the path names, as the tracee spelled it. */
@@ -30,9 +31,13 @@ struct pfd_path_class {
 	enum pfd_owner owner;
 	long pid;            /* with PFD_OWNER_PID: the number in the path */
 	long task;           /* /task/TID/ component, or -1 */
-	int fd;              /* with PFD_LINK_FD: N, else -1 */
+	int fd;              /* with PFD_LINK_FD or _THROUGH: N, else -1 */
 	bool trailing_slash; /* "/fd/N/" or "/fd/N/.": the walk must follow */
 	const char *spelling; /* static pattern, e.g. "/proc/self/fd/N" */
+	/* With PFD_LINK_THROUGH: offset in the path text of the first component
+	 * after the link (the kernel walks it from the held directory). Where the
+	 * walk goes after that is not decided: only the first link crossed is. */
+	size_t rest;
 };
 
 

@@ -36,6 +36,10 @@ struct pfd_link {
 	int fd;     /* -1 for the fd directory */
 	const char *spelling;
 	bool trailing_slash; /* the walk must follow the final link */
+	/* With PFD_LINK_THROUGH: the path after the link, walked by the kernel
+	 * from what the fd holds (points into the call's path). */
+	const char *rest;
+	size_t rest_len;
 	/* With a numeric pid in a path the tracee resolves through a /proc of
 	 * another pid namespace: the numbers as written (pid is then ours, or 0
 	 * when no process of ours matches). */
@@ -118,6 +122,8 @@ enum pfd_resolution {
 	PFD_RES_HELD_SYMLINK,    /* ELOOP: the fd holds a symlink (O_PATH|O_NOFOLLOW) */
 	PFD_RES_FOLLOW_UP,       /* a call on the text a readlink of a link returned */
 	PFD_RES_PLAIN,           /* --all-paths: a path call that names no link */
+	PFD_RES_THROUGH,         /* the walk went through the link and on from its target */
+	PFD_RES_NOT_PROCFS,      /* the caller's /proc is another file system: an ordinary path */
 	PFD_RES_ERROR,
 };
 
@@ -129,6 +135,7 @@ enum pfd_probe {
 	PFD_PROBE_NO_PROCESS,
 	PFD_PROBE_DENIED,
 	PFD_PROBE_FAILED,    /* anything else: probe_errno */
+	PFD_PROBE_NOT_PROCFS, /* the caller's /proc is not a procfs: no magic link there */
 };
 
 
@@ -298,6 +305,16 @@ bool pfd_dirs_fresh(unsigned gen);
 unsigned pfd_dirs_generation(void);
 unsigned pfd_dirs_open_fds(void); /* for tests */
 
+/* A successful open that followed the link, checked against the kernel's
+ * answer: the new fd's inode (stat of /proc/TID/fd/RESULT at the exit stop)
+ * against the one the probe found at entry. */
+enum pfd_verify {
+	PFD_VERIFY_NOT_DONE = 0, /* not a followed open with a probed target: null */
+	PFD_VERIFY_SAME,         /* the kernel opened the inode the probe described */
+	PFD_VERIFY_DIFFERENT,    /* another inode: the path or the /proc it names changed */
+	PFD_VERIFY_UNKNOWN,      /* the new fd could not be looked at (closed already...) */
+};
+
 /* One annotated call: the call and what the plugin found about it. */
 struct pfd_annot {
 	const struct pfd_call *call;
@@ -311,6 +328,10 @@ struct pfd_annot {
 	enum pfd_resolution resolution;
 	struct pfd_followup follow;  /* a call on a link's text (link.what NONE) */
 	bool plain;                  /* --all-paths: a path call that names no link */
+	enum pfd_verify verified;    /* a followed open against the kernel's answer */
+	unsigned long proc_f_type;   /* with PFD_PROBE_NOT_PROCFS: what is mounted there */
+	unsigned got_dev_major, got_dev_minor; /* with PFD_VERIFY_DIFFERENT: the new fd's */
+	uint64_t got_ino;
 	const char *tool;            /* the caller's executable, for sentences */
 	struct pfd_dirs *dirs;       /* the caller's process's, or NULL: walk paths */
 };
@@ -318,6 +339,10 @@ struct pfd_annot {
 /* Probe ev->link (pid, tid, fd, what) into ev->probe and ev->target. The
  * textual target is resolved inside the root of the caller. */
 void pfd_probe_link(struct pfd_annot *ev);
+
+/* At the exit stop of a successful open that followed ev's link: stat the new
+ * fd (/proc/<tid>/fd/<result>) and compare with the probed target. */
+void pfd_verify_open(struct pfd_annot *ev);
 
 /* readlink of /proc/<tid>/cwd (dirfd < 0) or /proc/<tid>/fd/<dirfd>. Returns
  * the length, or -errno. */
@@ -343,6 +368,13 @@ void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out);
 
 /* Set ev->in_pidns, ns_pid, ns_tid when the caller's pid namespace is not ours. */
 void pfd_pidns_caller(struct pfd_annot *ev);
+
+/* Whether the caller's own /proc (/proc/<tid>/root/proc, in its mount
+ * namespace) is a procfs at all. False for a tmpfs or a bind mount of a
+ * directory over it: its "fd/N" names are then ordinary files. Writes the
+ * file system's magic into *f_type (0 when statfs failed: true is returned,
+ * as the kernel's answer cannot be asked). */
+bool pfd_caller_proc_is_procfs(pid_t tid, unsigned long *f_type);
 
 /* Choose the /proc directory for link (pid/tid as written by the caller)
  * and translate a numeric pid to ours when the tracee's /proc numbers

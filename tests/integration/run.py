@@ -333,12 +333,13 @@ ATTACH_PROMPT = 5.0     # procfd-trace exits after SIGINT
 
 RESOLUTIONS = {"followed", "link-itself", "directory", "no-such-fd", "no-such-process",
                "denied", "refused-nofollow", "refused-scoped", "not-reopenable",
-               "unfinished", "held-symlink", "follow-up", "plain", "error"}
+               "unfinished", "held-symlink", "follow-up", "plain", "through-link", "not-procfs",
+               "error"}
 TEXT_TARGETS = {"same-file", "missing", "different-file", "not-a-path", "unknown"}
 KINDS = {"regular", "directory", "pipe", "fifo", "socket", "anon-inode", "memfd",
          "char-device", "block-device", "symlink", "other"}
 ACCESS = {"read", "write", "read-write", "path"}
-PROBES = {"open", "no-fd", "no-process", "denied", "failed"}
+PROBES = {"open", "no-fd", "no-process", "denied", "failed", "not-procfs"}
 VIAS = {"path", "cwd", "dirfd"}
 ARCHES = {"x86_64", "i386", "x32"}
 FD_SPELLINGS = {"/proc/self/fd/N", "/proc/thread-self/fd/N", "/proc/PID/fd/N",
@@ -564,7 +565,7 @@ def validate_syscall(ev, problems):
                     "result", "errno", "link", "target", "text_target", "resolution",
                     "explanation"],
                ["path_error", "mode", "resolve", "pidns", "backtrace", "name_target",
-                "follow_up_of", "reached", "reached_file"], w, problems)
+                "follow_up_of", "reached", "reached_file", "verified"], w, problems)
     if "follow_up_of" in ev:
         validate_follow_up(ev, problems)
     if "backtrace" in ev:
@@ -589,6 +590,13 @@ def validate_syscall(ev, problems):
     check_type(ev, "explanation", lambda v: isinstance(v, str) and v.strip(),
                "a sentence", w, problems)
     check_type(ev, "resolution", lambda v: v in RESOLUTIONS, "a resolution", w, problems)
+    check_type(ev, "verified", lambda v: v is None or isinstance(v, bool), "a bool or null", w,
+               problems)
+    if ev.get("verified") is False and "another inode" not in str(ev.get("explanation")):
+        problems.append("%s: verified false, but the explanation does not say so" % w)
+    if ev.get("verified") is not None and ev.get("resolution") != "followed":
+        problems.append("%s: verified %r on a %r call" % (w, ev["verified"],
+                                                          ev.get("resolution")))
     check_type(ev, "text_target", lambda v: v is None or v in TEXT_TARGETS,
                "a text_target value or null", w, problems)
     check_type(ev, "name_target", lambda v: v is None or v in TEXT_TARGETS,
@@ -663,10 +671,12 @@ def validate_link(link, problems):
         req_base = ["base"]
     else:
         req_base = []
+    if link.get("what") == "through":
+        req_base = req_base + ["rest"]
     check_keys(link, ["what", "pid", "tid", "fd", "spelling", "via", "probe"] + req_base,
                opt, w, problems)
-    check_type(link, "what", lambda v: v in ("fd", "fd-directory"), "fd or fd-directory", w,
-               problems)
+    check_type(link, "what", lambda v: v in ("fd", "fd-directory", "through"),
+               "fd, fd-directory or through", w, problems)
     # null: a pid of another pid namespace with no match in procfd-trace's
     pid_ok = (lambda v: is_int(v) and v > 0) if "ns_pid" not in link else \
         (lambda v: v is None or (is_int(v) and v > 0))
@@ -687,7 +697,9 @@ def validate_link(link, problems):
             problems.append("%s: base with via %r" % (w, link.get("via")))
         check_bytes(link["base"], w + ".base", problems)
     what = link.get("what")
-    if what == "fd":
+    if "rest" in link:
+        check_bytes(link["rest"], w + ".rest", problems)
+    if what in ("fd", "through"):
         check_type(link, "fd", lambda v: is_int(v) and v >= 0, "an fd number", w, problems)
         check_type(link, "spelling", lambda v: v in FD_SPELLINGS, "an fd spelling", w,
                    problems)

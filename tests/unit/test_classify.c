@@ -22,13 +22,16 @@ struct expect {
 	int fd;
 	bool trailing;
 	const char *spelling;
+	const char *rest; /* PFD_LINK_THROUGH: the path text after the link */
 };
 
-#define NONE { PFD_LINK_NONE, PFD_OWNER_SELF, -1, -1, -1, false, NULL }
+#define NONE { PFD_LINK_NONE, PFD_OWNER_SELF, -1, -1, -1, false, NULL, NULL }
 #define FDLINK(owner, pid, task, fd, trailing, spelling) \
-	{ PFD_LINK_FD, owner, pid, task, fd, trailing, spelling }
+	{ PFD_LINK_FD, owner, pid, task, fd, trailing, spelling, NULL }
 #define FDDIR(owner, pid, task, trailing, spelling) \
-	{ PFD_LINK_FD_DIR, owner, pid, task, -1, trailing, spelling }
+	{ PFD_LINK_FD_DIR, owner, pid, task, -1, trailing, spelling, NULL }
+#define THROUGH(owner, pid, task, fd, spelling, rest) \
+	{ PFD_LINK_THROUGH, owner, pid, task, fd, false, spelling, rest }
 #define OWN_SELF PFD_OWNER_SELF
 #define OWN_THREAD PFD_OWNER_THREAD_SELF
 #define OWN_PID PFD_OWNER_PID
@@ -54,13 +57,18 @@ static bool same_spelling(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-static bool matches(const struct pfd_path_class *got, const struct expect *want)
+static bool matches(const struct pfd_path_class *got, const struct expect *want,
+		    const char *path, size_t len)
 {
 	if (got->what != want->what || got->fd != want->fd || got->task != want->task ||
 	    !same_spelling(got->spelling, want->spelling))
 		return false;
 	if (want->what == PFD_LINK_NONE)
 		return true;
+	if (want->what == PFD_LINK_THROUGH &&
+	    (got->rest > len || len - got->rest != strlen(want->rest) ||
+	     memcmp(path + got->rest, want->rest, len - got->rest) != 0))
+		return false;
 	return got->owner == want->owner && got->pid == want->pid &&
 	       got->trailing_slash == want->trailing;
 }
@@ -112,7 +120,7 @@ static void run_path_cases(const struct path_case *cases, size_t n)
 		struct pfd_path_class got;
 
 		classify_poisoned(cases[i].path, cases[i].len, &got);
-		if (!matches(&got, &cases[i].want)) {
+		if (!matches(&got, &cases[i].want, cases[i].path, cases[i].len)) {
 			report_mismatch(NULL, 0, cases[i].path, cases[i].len, &got, &cases[i].want);
 			failures++;
 		}
@@ -164,7 +172,7 @@ static void test_slashes_and_dots(void **state)
 		{ BYTES("/proc/self/fd/"), FDDIR(OWN_SELF, -1, -1, true, "/proc/self/fd") },
 		{ BYTES("/dev/fd/."), FDDIR(OWN_SELF, -1, -1, true, "/dev/fd") },
 		/* a name that merely starts with '.' is an ordinary (unknown) name */
-		{ BYTES("/proc/self/fd/3/.x"), NONE },
+		{ BYTES("/proc/self/fd/3/.x"), THROUGH(OWN_SELF, -1, -1, 3, "/proc/self/fd/N", ".x") },
 		{ BYTES("/proc/self/fd/.3"), NONE },
 		{ BYTES("/proc/self/fd/.../3"), NONE },
 	};
@@ -198,11 +206,23 @@ static void test_dotdot(void **state)
 		{ BYTES("/proc/thread-self/fd/../fd/3"),
 		  FDLINK(OWN_THREAD, -1, -1, 3, false, "/proc/thread-self/fd/N") },
 		{ BYTES("/proc/1234/task/1240/../../fd/9"), FDLINK(OWN_PID, 1234, -1, 9, false, "/proc/PID/fd/N") },
-		/* ".." of an fd link is taken inside its target */
-		{ BYTES("/proc/self/fd/3/.."), NONE },
-		{ BYTES("/proc/self/fd/3/../4"), NONE },
-		{ BYTES("/dev/stdin/.."), NONE },
-		{ BYTES("/dev/fd/0/../1"), NONE },
+		/* ".." of an fd link is taken inside its target: the walk goes
+		 * through the link, and where it ends is not decided by the text */
+		{ BYTES("/proc/self/fd/3/.."), THROUGH(OWN_SELF, -1, -1, 3, "/proc/self/fd/N", "..") },
+		{ BYTES("/proc/self/fd/3/../4"),
+		  THROUGH(OWN_SELF, -1, -1, 3, "/proc/self/fd/N", "../4") },
+		{ BYTES("/dev/stdin/.."), THROUGH(OWN_SELF, -1, -1, 0, "/dev/stdin", "..") },
+		{ BYTES("/dev/fd/0/../1"), THROUGH(OWN_SELF, -1, -1, 0, "/dev/fd/N", "../1") },
+		{ BYTES("/proc/self/fd/3/child"),
+		  THROUGH(OWN_SELF, -1, -1, 3, "/proc/self/fd/N", "child") },
+		{ BYTES("/dev/fd/3/x"), THROUGH(OWN_SELF, -1, -1, 3, "/dev/fd/N", "x") },
+		{ BYTES("/dev/fd/3//./x/"), THROUGH(OWN_SELF, -1, -1, 3, "/dev/fd/N", "x/") },
+		{ BYTES("/proc/42/task/43/fd/5/a/b"),
+		  THROUGH(OWN_PID, 42, 43, 5, "/proc/PID/task/TID/fd/N", "a/b") },
+		{ BYTES("/proc/thread-self/fd/1/x"),
+		  THROUGH(OWN_THREAD, -1, -1, 1, "/proc/thread-self/fd/N", "x") },
+		{ BYTES("/proc/self/fd/3/../../proc/self/fd/4"),
+		  THROUGH(OWN_SELF, -1, -1, 3, "/proc/self/fd/N", "../../proc/self/fd/4") },
 		/* an unknown name may be a symlink: what follows is undecidable */
 		{ BYTES("/foo/../proc/self/fd/3"), NONE },
 		{ BYTES("/proc/self/fdinfo/../fd/3"), NONE },
@@ -267,12 +287,12 @@ static void test_not_a_link(void **state)
 		{ BYTES("self/fd/3"), NONE },
 		{ BYTES("3"), NONE },
 		{ BYTES("./dev/stdin"), NONE },
-		/* through the link into its target */
-		{ BYTES("/proc/self/fd/3/x"), NONE },
-		{ BYTES("/proc/1234/fd/3/x/y"), NONE },
-		{ BYTES("/dev/fd/3/x"), NONE },
-		{ BYTES("/dev/stdin/x"), NONE },
-		{ BYTES("/proc/self/fd/3/fd/4"), NONE },
+		/* through the link into its target: no link named, one crossed */
+		{ BYTES("/proc/self/fd/3/x"), THROUGH(OWN_SELF, -1, -1, 3, "/proc/self/fd/N", "x") },
+		{ BYTES("/proc/1234/fd/3/x/y"), THROUGH(OWN_PID, 1234, -1, 3, "/proc/PID/fd/N", "x/y") },
+		{ BYTES("/dev/stdin/x"), THROUGH(OWN_SELF, -1, -1, 0, "/dev/stdin", "x") },
+		{ BYTES("/proc/self/fd/3/fd/4"),
+		  THROUGH(OWN_SELF, -1, -1, 3, "/proc/self/fd/N", "fd/4") },
 		/* unknown names */
 		{ BYTES("/proc/self/fdinfo/3"), NONE },
 		{ BYTES("/proc/self/fdinfo"), NONE },
@@ -336,7 +356,7 @@ static void run_relative_cases(const struct relative_case *cases, size_t n)
 		struct pfd_path_class got;
 
 		relative_poisoned(c->base, c->base_len, c->path, c->len, &got);
-		if (!matches(&got, &c->want)) {
+		if (!matches(&got, &c->want, c->path, c->len)) {
 			report_mismatch(c->base, c->base_len, c->path, c->len, &got, &c->want);
 			failures++;
 		}
@@ -376,8 +396,12 @@ static void test_relative(void **state)
 		{ BYTES("/home/user"), BYTES("3"), NONE },
 		/* but unknown names in the path text stay undecidable */
 		{ BYTES("/home/user"), BYTES("x/../../../proc/self/fd/3"), NONE },
-		{ BYTES("/proc/123/fd"), BYTES("3/x"), NONE },
-		{ BYTES("/proc/123/fd"), BYTES("3/.."), NONE },
+		/* ... except that a walk went through an fd link */
+		{ BYTES("/proc/123/fd"), BYTES("3/x"),
+		  THROUGH(OWN_PID, 123, -1, 3, "/proc/PID/fd/N", "x") },
+		{ BYTES("/proc/123/fd"), BYTES("3/.."),
+		  THROUGH(OWN_PID, 123, -1, 3, "/proc/PID/fd/N", "..") },
+		{ BYTES("/dev"), BYTES("stdout/x"), THROUGH(OWN_SELF, -1, -1, 1, "/dev/stdout", "x") },
 		{ BYTES("/proc/123/fd"), BYTES("03"), NONE },
 		{ BYTES("/proc/123/fd"), BYTES("x"), NONE },
 		{ BYTES("/proc/123/fd"), BYTES(""), NONE },
@@ -403,10 +427,11 @@ static void test_may_name_link(void **state)
 	static const char *const yes[] = {
 		"3", "0", "03", "fd", "stdin", "stdout", "stderr", "../x", "a/..", "..",
 		"fd/3/", "3/.", "3//", "self/fd/12", "x/fd", ".", "./", "./.", "a/../b",
+		"3/x", "task/1/fd/3/x", "stdin/x", "fd/3/x/y",
 	};
 	static const char *const no[] = {
 		"/proc/self/fd/3", "/", "foo.txt", "a/b", "fdinfo", "3a", "stdin2", "fd/x",
-		"3/x", "self", "task/1/fd/3/x", "...", ".x", "-1",
+		"self", "...", ".x", "-1", "x/3a/y", "03x/y",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {

@@ -379,6 +379,14 @@ static const struct out_case json_bytes_cases[] = {
 	{ B("\xe2\x82"), B("[226,130]") },
 	{ B("\xf4\x90\x80\x80"), B("[244,144,128,128]") },
 	{ B("\0\xff\n\"9"), B("[0,255,10,34,57]") },  /* one bad byte: all array */
+	/* what a terminal acts on: C1 controls and bidi overrides, escaped */
+	{ B("\xc2\x9b" "31m"), B("\"\\u009b31m\"") },    /* CSI */
+	{ B("a\xc2\x85"), B("\"a\\u0085\"") },
+	{ B("\xc2\x80\xc2\x9f\xc2\xa0"), B("\"\\u0080\\u009f\xc2\xa0\"") },  /* NBSP passes */
+	{ B("x\xe2\x80\xae" "y"), B("\"x\\u202ey\"") },  /* RLO */
+	{ B("\xe2\x80\xaa\xe2\x80\xa9\xe2\x81\xa6\xe2\x81\xa9\xe2\x81\xaa"),
+	  B("\"\\u202a\xe2\x80\xa9\\u2066\\u2069\xe2\x81\xaa\"") },
+	{ B("\xe2\x80\xae\xff"), B("[226,128,174,255]") },   /* invalid: array */
 };
 
 static void test_json_bytes_table(void **state)
@@ -408,6 +416,8 @@ static const struct out_case json_string_cases[] = {
 	{ B("\xc0\xaf"), B("\"\xef\xbf\xbd\xef\xbf\xbd\"") },
 	{ B("\xed\xa0\x80"), B("\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"") },
 	{ B("x\xe2\x82\xac\x80"), B("\"x\xe2\x82\xac\xef\xbf\xbd\"") },
+	{ B("name\xe2\x80\xaetxt.exe"), B("\"name\\u202etxt.exe\"") },
+	{ B("\xc2\x9b\xff"), B("\"\\u009b\xef\xbf\xbd\"") },
 };
 
 static void test_json_string_table(void **state)
@@ -460,6 +470,9 @@ static const struct out_case text_cases[] = {
 	{ B("caf\xc3\xa9"), B("\"caf\\303\\251\"") },
 	{ B("\xff"), B("\"\\377\"") },
 	{ B("~ !#'?"), B("\"~ !#'?\"") },
+	{ B("\xc2\x9b"), B("\"\\302\\233\"") },       /* C1: octal, never raw */
+	{ B("a\xe2\x80\xae" "b"), B("\"a\\342\\200\\256b\"") },
+	{ B("\xe2\x81\xa6"), B("\"\\342\\201\\246\"") },
 };
 
 static void test_text_quote_table(void **state)
@@ -608,6 +621,56 @@ static void test_roundtrip_every_byte(void **state)
 	roundtrip_text(all, sizeof(all));
 }
 
+/* Independent of pfd_utf8_terminal_unsafe: decode the output and look for
+ * the code points themselves. */
+static bool has_raw_terminal_unsafe(const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		uint32_t cp;
+		if (p[i] == 0xC2)
+			cp = p[i + 1];
+		else if (p[i] == 0xE2 && i + 2 < len)
+			cp = (uint32_t)(p[i + 1] & 0x3F) << 6 | (p[i + 2] & 0x3F) | 0x2000;
+		else
+			continue;
+		if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return true;
+	}
+	return false;
+}
+
+/* Every code point between two octal digits: in no output form does a C1
+ * control or bidi override appear raw, and every form still round-trips. */
+static void test_terminal_unsafe_never_raw(void **state)
+{
+	unsigned char in[8];
+	struct capture c;
+
+	(void)state;
+	for (uint32_t cp = 0x80; cp <= 0x10FFFF; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		in[0] = '1';
+		size_t n = 1 + utf8_encode(cp, in + 1);
+		in[n++] = '2';
+		pfd_json_bytes(cap_open(&c), (const char *)in, n);
+		cap_close(&c);
+		if (has_raw_terminal_unsafe((unsigned char *)c.buf, c.len))
+			fail_msg("JSON passes U+%04X raw", cp);
+		free(c.buf);
+		pfd_text_quote(cap_open(&c), (const char *)in, n);
+		cap_close(&c);
+		if (has_raw_terminal_unsafe((unsigned char *)c.buf, c.len))
+			fail_msg("text passes U+%04X raw", cp);
+		free(c.buf);
+		if (cp < 0x2100 || cp % 97 == 0) {
+			roundtrip_json_bytes(in, n);
+			roundtrip_text(in, n);
+		}
+	}
+}
+
 static void test_roundtrip_random(void **state)
 {
 	unsigned char in[64];
@@ -641,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_fixed),
 		cmocka_unit_test(test_roundtrip_every_byte),
 		cmocka_unit_test(test_roundtrip_random),
+		cmocka_unit_test(test_terminal_unsafe_never_raw),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -306,7 +306,7 @@ static void test_follow_cases_cover_table(void **state)
 /* ---- pfd_resolve ----------------------------------------------------- */
 
 enum { R_NONE = 0, R_RESOLVE, R_TRAILING, R_UNFINISHED, R_FD_DIR, R_NO_LINK, R_SYMLINK,
-       R_FOLLOW_UP };
+       R_FOLLOW_UP, R_THROUGH, R_THROUGH_FILE };
 
 struct resolve_case {
 	const char *what;
@@ -463,6 +463,22 @@ static const struct resolve_case resolve_cases[] = {
 	{ "link EXDEV", "link", NOFLAGS, 0, EXDEV, OPEN, R_NONE, PFD_RES_ERROR },
 	{ "unlink EACCES (another's fds)", "unlink", NOFLAGS, 0, EACCES, PFD_PROBE_DENIED, R_NONE,
 	  PFD_RES_DENIED },
+	/* a walk through the link: /proc/self/fd/5/.. */
+	{ "through, open", "openat", O_RDONLY, 0, 0, OPEN, R_THROUGH, PFD_RES_THROUGH },
+	{ "through, O_NOFOLLOW", "openat", O_RDONLY | O_NOFOLLOW, 0, 0, OPEN, R_THROUGH,
+	  PFD_RES_THROUGH },
+	{ "through, lstat", "lstat", NOFLAGS, 0, 0, OPEN, R_THROUGH, PFD_RES_THROUGH },
+	{ "through, no fd", "openat", O_RDONLY, 0, ENOENT, NOFD, R_THROUGH, PFD_RES_NO_SUCH_FD },
+	{ "through a file", "openat", O_RDONLY, 0, ENOTDIR, OPEN, R_THROUGH_FILE, PFD_RES_ERROR },
+	{ "through, NO_MAGICLINKS", "openat2", O_RDONLY, RESOLVE_NO_MAGICLINKS, ELOOP, OPEN,
+	  R_RESOLVE, PFD_RES_REFUSED_NOFOLLOW },
+	/* the caller's /proc is a tmpfs: whatever the result, no magic link */
+	{ "not procfs, open", "openat", O_WRONLY | O_CREAT, 0, 0, PFD_PROBE_NOT_PROCFS, R_NONE,
+	  PFD_RES_NOT_PROCFS },
+	{ "not procfs, ENOENT", "stat", NOFLAGS, 0, ENOENT, PFD_PROBE_NOT_PROCFS, R_NONE,
+	  PFD_RES_NOT_PROCFS },
+	{ "not procfs, unfinished", "openat", O_RDONLY, 0, 0, PFD_PROBE_NOT_PROCFS, R_UNFINISHED,
+	  PFD_RES_UNFINISHED },
 };
 
 static struct test_event *event_for(const struct resolve_case *c)
@@ -491,6 +507,17 @@ static struct test_event *event_for(const struct resolve_case *c)
 		ev->a.link.what = PFD_LINK_NONE;
 		ev->a.link.spelling = NULL;
 		ev->a.follow.active = true;
+		break;
+	case R_THROUGH: /* /proc/self/fd/5/.. with fd 5 on the directory /tmp/held */
+		ev->a.target.kind = PFD_KIND_DIRECTORY;
+		ev->a.target.mode = S_IFDIR | 0755;
+		/* fall through */
+	case R_THROUGH_FILE:
+		snprintf(ev->pathbuf, sizeof(ev->pathbuf), "/proc/self/fd/5/..");
+		ev->path.path_len = strlen(ev->pathbuf);
+		ev->a.link.what = PFD_LINK_THROUGH;
+		ev->a.link.rest = ev->pathbuf + strlen("/proc/self/fd/5/");
+		ev->a.link.rest_len = 2;
 		break;
 	case R_SYMLINK: /* an O_PATH|O_NOFOLLOW fd on a symlink */
 		ev->a.target.kind = PFD_KIND_SYMLINK;
@@ -666,6 +693,14 @@ static const struct explain_case explain_cases[] = {
 	  { "has no fd 5", "look at" }, { NULL } },
 	{ "unlink EACCES, another's", "unlink", NOFLAGS, 0, EACCES, PFD_PROBE_DENIED, R_NONE,
 	  { "denied", "ptrace" }, { NULL } },
+	{ "through", "openat", O_RDONLY, 0, 0, OPEN, R_THROUGH,
+	  { "through fd 5's magic link into the held directory \"/tmp/held\"",
+	    "then on to \"..\"", "(\"/tmp/held/..\")" }, { "followed the magic link to" } },
+	{ "through a file", "openat", O_RDONLY, 0, ENOTDIR, OPEN, R_THROUGH_FILE,
+	  { "openat failed with ENOTDIR", "into the held regular file \"/tmp/held\"",
+	    "only go on from a directory" }, { NULL } },
+	{ "through, no fd", "openat", O_RDONLY, 0, ENOENT, NOFD, R_THROUGH,
+	  { "has no fd 5" }, { NULL } },
 };
 
 static void test_explain_content(void **state)
@@ -687,6 +722,31 @@ static void test_explain_content(void **state)
 					 c->never[j], ev->explanation);
 		free(ev);
 	}
+}
+
+/* A followed open whose new fd holds another inode says so, after the
+ * usual sentence; a verified one adds nothing. */
+static void test_explain_verified(void **state)
+{
+	(void)state;
+	struct resolve_case rc = { "open", "openat", O_RDONLY, 0, 0, OPEN, R_NONE,
+				   PFD_RES_FOLLOWED };
+	struct test_event *ev = event_for(&rc);
+	ev->call.result = 7;
+	ev->a.verified = PFD_VERIFY_DIFFERENT;
+	ev->a.got_dev_major = 8;
+	ev->a.got_dev_minor = 1;
+	ev->a.got_ino = 99;
+	annotate(ev);
+	assert_non_null(strstr(ev->explanation, "openat followed the magic link"));
+	assert_non_null(strstr(ev->explanation, "new fd 7 holds another inode (dev 8:1, ino 99)"));
+	assert_non_null(strstr(ev->explanation, "TOCTOU"));
+	free(ev);
+	ev = event_for(&rc);
+	ev->a.verified = PFD_VERIFY_SAME;
+	annotate(ev);
+	assert_null(strstr(ev->explanation, "another inode"));
+	free(ev);
 }
 
 static void test_explain_deleted(void **state)
@@ -917,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_cases_cover_values),
 		cmocka_unit_test(test_explain_every_case),
 		cmocka_unit_test(test_explain_content),
+		cmocka_unit_test(test_explain_verified),
 		cmocka_unit_test(test_explain_deleted),
 		cmocka_unit_test(test_explain_name_removed),
 		cmocka_unit_test(test_explain_different_file),

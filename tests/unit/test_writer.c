@@ -109,6 +109,24 @@ static void test_text(void **state)
 		"    a line of text only\n");
 }
 
+/* Our own text quotes names the tracee chose: a C1 control or a bidi
+ * override in one is written in octal, never raw, in a field or a line. */
+static void test_text_terminal_unsafe(void **state)
+{
+	(void)state;
+	open_out(false);
+	struct pfd_writer *w = pfd_event_begin("x", 7);
+	pfd_w_title(w, "t");
+	pfd_w_str(w, "why", "to /tmp/a\xe2\x80\xaegnp.exe \xc2\x9b" "2J caf\xc3\xa9");
+	pfd_w_text(w, "line \xe2\x81\xa6x\xe2\x81\xa9");
+	assert_int_equal(pfd_event_end(w), 0);
+	const char *got = close_out();
+	assert_string_equal(got,
+		"[pid     7] t\n"
+		"    why: to /tmp/a\\342\\200\\256gnp.exe \\302\\2332J caf\xc3\xa9\n"
+		"    line \\342\\201\\246x\\342\\201\\251\n");
+}
+
 /* Unbalanced or misused events are dropped whole, and the writer is free
  * again afterwards; NULL writers are accepted everywhere. */
 static void test_malformed_dropped(void **state)
@@ -233,6 +251,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_terminal_unsafe),
 		cmocka_unit_test(test_malformed_dropped),
 		cmocka_unit_test(test_writer_pool),
 		cmocka_unit_test(test_text_wrap),

@@ -227,6 +227,8 @@ static void fill_link(struct pfd_annot *a, const struct pfd_path_class *pc)
 	l->fd = pc->fd;
 	l->spelling = pc->spelling;
 	l->trailing_slash = pc->trailing_slash;
+	l->rest = pc->what == PFD_LINK_THROUGH ? a->call->path->path + pc->rest : NULL;
+	l->rest_len = l->rest ? a->call->path->path_len - pc->rest : 0;
 	switch (pc->owner) {
 	case PFD_OWNER_SELF:
 		l->pid = a->call->pid;
@@ -370,6 +372,10 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 	fill_link(a, &pc);
 	struct procfd_proc *pp = pfd_proc_state(t, &pfd_plugin_procfd);
 	a->dirs = pp ? &pp->dirs : NULL;
+	if (!pfd_caller_proc_is_procfs(c->tid, &a->proc_f_type)) {
+		a->probe = PFD_PROBE_NOT_PROCFS; /* no magic link: nothing of ours to probe */
+		return entry_want();
+	}
 	pfd_pidns_caller(a);
 	pfd_pidns_link_dir(a, &a->link, &pc);
 	pfd_probe_link(a);
@@ -388,6 +394,7 @@ static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 	a->tool = pfd_tracee_exe(t);
 	if (a->follow.active)
 		pfd_fu_reached(&a->follow, c, pfd_call_follows(a));
+	pfd_verify_open(a);
 	a->resolution = a->plain ? PFD_RES_PLAIN : pfd_resolve(a);
 	remember_read(t, a);
 	if (opt.summary && !a->plain)
@@ -417,11 +424,13 @@ static void write_link(struct pfd_writer *w, const struct pfd_annot *a)
 		pfd_w_int(w, "tid", l->tid);
 	else
 		pfd_w_null(w, "tid");
-	if (l->what == PFD_LINK_FD)
+	if (l->what == PFD_LINK_FD || l->what == PFD_LINK_THROUGH)
 		pfd_w_int(w, "fd", l->fd);
 	else
 		pfd_w_null(w, "fd");
 	pfd_w_str(w, "spelling", l->spelling);
+	if (l->what == PFD_LINK_THROUGH)
+		pfd_w_bytes(w, "rest", l->rest, l->rest_len);
 	pfd_w_str(w, "via", pfd_via_name(l->via));
 	if (l->via != PFD_VIA_PATH)
 		pfd_w_bytes(w, "base", l->base, l->base_len);
@@ -475,7 +484,8 @@ static void write_follow_up(struct pfd_writer *w, const struct pfd_followup *fu)
 
 static bool has_target(const struct pfd_annot *a)
 {
-	return a->probe == PFD_PROBE_OPEN && a->link.what == PFD_LINK_FD;
+	return a->probe == PFD_PROBE_OPEN &&
+	       (a->link.what == PFD_LINK_FD || a->link.what == PFD_LINK_THROUGH);
 }
 
 static void write_fields(struct pfd_writer *w, const struct pfd_annot *a, const char *why)
@@ -504,6 +514,10 @@ static void write_fields(struct pfd_writer *w, const struct pfd_annot *a, const 
 	}
 	if (a->follow.active)
 		write_follow_up(w, &a->follow);
+	if (a->verified == PFD_VERIFY_SAME || a->verified == PFD_VERIFY_DIFFERENT)
+		pfd_w_bool(w, "verified", a->verified == PFD_VERIFY_SAME);
+	else
+		pfd_w_null(w, "verified");
 	pfd_w_str(w, "resolution", pfd_resolution_name(a->resolution));
 	pfd_w_str(w, "explanation", why);
 }

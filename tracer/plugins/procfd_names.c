@@ -18,6 +18,8 @@ const char *pfd_resolution_name(enum pfd_resolution r)
 		[PFD_RES_HELD_SYMLINK] = "held-symlink",
 		[PFD_RES_FOLLOW_UP] = "follow-up",
 		[PFD_RES_PLAIN] = "plain",
+		[PFD_RES_THROUGH] = "through-link",
+		[PFD_RES_NOT_PROCFS] = "not-procfs",
 		[PFD_RES_ERROR] = "error",
 	};
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) && names[r] ? names[r] : "none";
@@ -62,6 +64,7 @@ const char *pfd_probe_name(enum pfd_probe p)
 	case PFD_PROBE_NO_PROCESS: return "no-process";
 	case PFD_PROBE_DENIED: return "denied";
 	case PFD_PROBE_FAILED: return "failed";
+	case PFD_PROBE_NOT_PROCFS: return "not-procfs";
 	case PFD_PROBE_NOT_DONE: break;
 	}
 	return "not-done";
@@ -82,6 +85,7 @@ const char *pfd_link_what_name(enum pfd_link_what w)
 	switch (w) {
 	case PFD_LINK_FD: return "fd";
 	case PFD_LINK_FD_DIR: return "fd-directory";
+	case PFD_LINK_THROUGH: return "through";
 	case PFD_LINK_NONE: break;
 	}
 	return "none";

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "procfd/procfd.h"
@@ -62,6 +63,28 @@ static void caller_pidns(const struct pfd_annot *ev, bool *in_pidns, pid_t *ns_p
 		d->ns_pid = *ns_pid;
 	}
 }
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+/* A tracee can mount anything over its /proc (unshare -rm, then a tmpfs or
+ * a bind mount): the probe of procfd-trace's /proc would then describe a
+ * link the tracee never touched. Its /proc is asked directly, through its
+ * root, which the kernel resolves in its mount namespace. */
+bool pfd_caller_proc_is_procfs(pid_t tid, unsigned long *f_type)
+{
+	char path[64];
+	struct statfs sf;
+	snprintf(path, sizeof(path), "/proc/%d/root/proc", tid);
+	if (statfs(path, &sf) < 0) {
+		*f_type = 0;
+		return true;
+	}
+	*f_type = (unsigned long)sf.f_type;
+	return sf.f_type == PROC_SUPER_MAGIC;
+}
+
 
 void pfd_pidns_caller(struct pfd_annot *ev)
 {

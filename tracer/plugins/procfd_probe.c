@@ -376,6 +376,40 @@ int pfd_describe_fd(pid_t pid, int fd, pid_t root_tid, struct pfd_target *out)
 	return rc;
 }
 
+/* Only a followed open of a probed fd link has an answer to compare: the
+ * new fd must hold the inode the link led to at entry. */
+static bool verifiable(const struct pfd_annot *ev)
+{
+	const struct pfd_call *c = ev->call;
+	return c->finished && !c->err && c->result >= 0 && c->path->desc->cls == PFD_SC_OPEN &&
+	       ev->link.what == PFD_LINK_FD && ev->probe == PFD_PROBE_OPEN &&
+	       ev->target.have_stat && pfd_call_follows(ev);
+}
+
+void pfd_verify_open(struct pfd_annot *ev)
+{
+	struct pfd_path path;
+	struct stat st;
+
+	ev->verified = PFD_VERIFY_NOT_DONE;
+	if (!verifiable(ev))
+		return;
+	/* The tracee is stopped at the exit: the fd cannot have been closed
+	 * by this thread, but another thread of the process may have. */
+	pfd_path_init(&path, "/proc/");
+	pfd_path_int(&path, ev->call->tid);
+	pfd_path_puts(&path, "/fd/");
+	pfd_path_int(&path, (long)ev->call->result);
+	if (path.overflow || stat(path.s, &st) < 0) {
+		ev->verified = PFD_VERIFY_UNKNOWN;
+		return;
+	}
+	ev->got_dev_major = major(st.st_dev);
+	ev->got_dev_minor = minor(st.st_dev);
+	ev->got_ino = st.st_ino;
+	ev->verified = same_inode(&ev->target, &st) ? PFD_VERIFY_SAME : PFD_VERIFY_DIFFERENT;
+}
+
 ssize_t pfd_probe_base(pid_t tid, int dirfd, char *buf, size_t size)
 {
 	struct pfd_path p;

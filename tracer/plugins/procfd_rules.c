@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,7 +29,8 @@ static bool has_flag(const struct pfd_annot *ev, uint64_t flag)
 
 bool pfd_call_follows(const struct pfd_annot *ev)
 {
-	if (ev->link.trailing_slash)
+	/* An inner component is always followed, whatever the flags say. */
+	if (ev->link.trailing_slash || ev->link.what == PFD_LINK_THROUGH)
 		return true;
 	switch (ev->call->path->desc->cls) {
 	case PFD_SC_OPEN: return !has_flag(ev, O_NOFOLLOW);
@@ -171,8 +173,12 @@ enum pfd_resolution pfd_resolve(const struct pfd_annot *ev)
 		return PFD_RES_UNFINISHED;
 	if (ev->link.what == PFD_LINK_NONE)
 		return PFD_RES_ERROR; /* the path could not be read */
+	if (ev->probe == PFD_PROBE_NOT_PROCFS)
+		return PFD_RES_NOT_PROCFS;
 	if (ev->link.what == PFD_LINK_FD_DIR && !ev->call->err)
 		return PFD_RES_DIRECTORY;
+	if (ev->link.what == PFD_LINK_THROUGH && !ev->call->err)
+		return PFD_RES_THROUGH;
 	if (!ev->call->err)
 		return pfd_call_follows(ev) ? PFD_RES_FOLLOWED : PFD_RES_LINK_ITSELF;
 	return resolve_error(ev);
@@ -185,35 +191,67 @@ struct sentence {
 	struct pfd_buf *out;
 };
 
-/* One piece of a sentence. The pieces keep printf's notation, so that they
- * read as sentences and the compiler checks their arguments, but only %s,
- * %d and %llu, each appended by the buffer's own appenders: no vsnprintf,
- * which (with fmemopen before it) was most of a reported call's
- * instructions. */
+/* One conversion of say()'s format: the length modifier (none, l, ll, z)
+ * and d, u or s. Returns the characters after '%' it used, 0 when the
+ * conversion is not one of these (then '%' is written as it stands). */
+static size_t say_conversion(struct sentence *s, const char *c, va_list *ap)
+{
+	size_t mod = c[0] == 'l' ? (c[1] == 'l' ? 2 : 1) : c[0] == 'z' ? 1 : 0;
+	char conv = c[mod];
+	bool wide = mod == 2 || (mod == 1 && c[0] == 'l');
+	if (conv == 's' && mod == 0) {
+		const char *arg = va_arg(*ap, const char *);
+		pfd_buf_puts(s->out, arg ? arg : "(null)");
+	} else if (conv == 'd') {
+		pfd_buf_int(s->out, mod == 2 ? va_arg(*ap, long long)
+				   : wide ? va_arg(*ap, long) : mod ? (long long)va_arg(*ap, ssize_t)
+				   : va_arg(*ap, int));
+	} else if (conv == 'u' || conv == 'x') {
+		unsigned long long v = mod == 2 ? va_arg(*ap, unsigned long long)
+				       : wide ? va_arg(*ap, unsigned long) : mod ? va_arg(*ap, size_t)
+				       : va_arg(*ap, unsigned);
+		if (conv == 'u') {
+			pfd_buf_uint(s->out, v);
+		} else { /* the digits only: the format spells any "0x" */
+			char d[16];
+			size_t n = sizeof(d);
+			do {
+				d[--n] = "0123456789abcdef"[v & 15];
+				v >>= 4;
+			} while (v);
+			pfd_buf_put(s->out, d + n, sizeof(d) - n);
+		}
+	} else {
+		return 0;
+	}
+	return mod + 1;
+}
+
+/* The sentence is built piece by piece with the buffer's own appenders, not
+ * the printf family (most of a reported call's instructions once); the
+ * format attribute keeps the compiler checking every argument. */
 __attribute__((format(printf, 2, 3)))
 static void say(struct sentence *s, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	for (const char *p = fmt, *pct; *p; p = pct + 2) {
-		if (!(pct = strchr(p, '%'))) {
+	for (const char *p = fmt; *p;) {
+		const char *pct = strchr(p, '%');
+		if (!pct) {
 			pfd_buf_puts(s->out, p);
 			break;
 		}
 		pfd_buf_put(s->out, p, (size_t)(pct - p));
-		if (pct[1] == 's') {
-			const char *arg = va_arg(ap, const char *);
-			pfd_buf_puts(s->out, arg ? arg : "(null)");
-		} else if (pct[1] == 'd') {
-			pfd_buf_int(s->out, va_arg(ap, int));
-		} else if (pct[1] == 'l' && pct[2] == 'l' && pct[3] == 'u') {
-			pfd_buf_uint(s->out, va_arg(ap, unsigned long long));
-			pct += 2;
-		} else {
-			pfd_buf_putc(s->out, '%'); /* "%%", the only other form used */
-			if (!pct[1])
-				break;
+		size_t used = pct[1] == '%' ? 0 : say_conversion(s, pct + 1, &ap);
+		if (!used) {
+			/* "%%"; any other conversion would leave its argument
+			 * unread and every later one wrong: a bug, stop here */
+			if (pct[1] != '%')
+				abort();
+			pfd_buf_putc(s->out, '%');
+			used = 1;
 		}
+		p = pct + 1 + used;
 	}
 	va_end(ap);
 }
@@ -478,6 +516,47 @@ static void explain_unreadable(struct sentence *s, const struct pfd_annot *ev)
 		    errno_name(err));
 }
 
+/* "the walk went through fd 3's magic link into the held directory /tmp/d,
+ * then on to \"..\" (/tmp/d/..)": the path's rest is walked from the target. */
+static void say_through(struct sentence *s, const struct pfd_annot *ev)
+{
+	const struct pfd_link *l = &ev->link;
+	const struct pfd_target *t = &ev->target;
+
+	say(s, "the walk went through fd %d's magic link", l->fd);
+	if (ev->probe != PFD_PROBE_OPEN) {
+		say(s, " (the fd was not open at the entry probe), then on to ");
+		say_quoted(s, l->rest, l->rest_len);
+		return;
+	}
+	if (t->kind == PFD_KIND_DIRECTORY)
+		say(s, " into the held directory ");
+	else
+		say(s, " into the held %s ",
+		    t->kind == PFD_KIND_REGULAR ? "regular file" : pfd_target_kind_name(t->kind));
+	say_quoted(s, t->name, t->name_len);
+	say(s, ", then on to ");
+	say_quoted(s, l->rest, l->rest_len);
+	if (pfd_target_nameable(t) && t->name_len > 0 && t->name[0] == '/') {
+		static struct pfd_buf joined = PFD_BUF_INIT; /* reused: no allocation per call */
+		pfd_buf_clear(&joined);
+		pfd_buf_put(&joined, t->name, t->name_len);
+		pfd_buf_putc(&joined, '/');
+		pfd_buf_put(&joined, l->rest, l->rest_len);
+		say(s, " (");
+		say_quoted(s, pfd_buf_str(&joined), joined.len);
+		say(s, ")");
+	}
+}
+
+static void explain_through(struct sentence *s, const struct pfd_annot *ev)
+{
+	say(s, "%s named no fd link itself: ", ev->call->name);
+	say_through(s, ev);
+	say(s, "; the call acted on what that names, not on the held %s",
+	    ev->probe == PFD_PROBE_OPEN ? thing(&ev->target) : "file");
+}
+
 static void explain_error(struct sentence *s, const struct pfd_annot *ev)
 {
 	if (!ev->link.spelling) {
@@ -485,6 +564,14 @@ static void explain_error(struct sentence *s, const struct pfd_annot *ev)
 		return;
 	}
 	say(s, "%s failed with %s (%s)", ev->call->name, errno_name(ev->call->err), strerror(ev->call->err));
+	if (ev->link.what == PFD_LINK_THROUGH) {
+		say(s, ": ");
+		say_through(s, ev);
+		if (ev->call->err == ENOTDIR && ev->probe == PFD_PROBE_OPEN &&
+		    ev->target.kind != PFD_KIND_DIRECTORY)
+			say(s, ", but a walk can only go on from a directory");
+		return;
+	}
 	if (ev->call->err == ENOTDIR && ev->link.trailing_slash && ev->probe == PFD_PROBE_OPEN)
 		say(s, ": the path ends in a slash, but fd %d holds a %s, not a directory",
 		    ev->link.fd, pfd_target_kind_name(ev->target.kind));
@@ -745,9 +832,35 @@ static bool explain_action(struct sentence *s, const struct pfd_annot *ev)
 	}
 }
 
+/* The kernel's answer disagrees with the entry probe: say so, never let the
+ * sentence above stand alone. */
+static void say_verified(struct sentence *s, const struct pfd_annot *ev)
+{
+	if (ev->verified == PFD_VERIFY_DIFFERENT)
+		say(s, "; but the new fd %ld holds another inode (dev %u:%u, ino %llu) than the "
+		       "one fd %d held at entry (ino %llu): the path changed between procfd-trace's "
+		       "read and the kernel's (another thread rewrote it: TOCTOU), or the tracee's "
+		       "/proc is not procfd-trace's",
+		    (long)ev->call->result, ev->got_dev_major, ev->got_dev_minor,
+		    (unsigned long long)ev->got_ino, ev->link.fd,
+		    (unsigned long long)ev->target.ino);
+	else if (ev->verified == PFD_VERIFY_UNKNOWN)
+		say(s, "; the new fd %ld could not be checked against the entry probe (closed "
+		       "already by another thread)", (long)ev->call->result);
+}
+
+static void explain_call(struct sentence *s, const struct pfd_annot *ev);
+
 void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
 {
 	struct sentence s = { out };
+	explain_call(&s, ev);
+	say_verified(&s, ev);
+}
+
+static void explain_call(struct sentence *sp, const struct pfd_annot *ev)
+{
+	struct sentence s = *sp;
 	const struct pfd_link *l = &ev->link;
 	if (explain_action(&s, ev))
 		return;
@@ -765,6 +878,14 @@ void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
 		break;
 	case PFD_RES_FOLLOW_UP: explain_follow_up(&s, ev); break;
 	case PFD_RES_PLAIN: say(&s, "the path names no /proc fd link"); break;
+	case PFD_RES_THROUGH: explain_through(&s, ev); break;
+	case PFD_RES_NOT_PROCFS:
+		say(&s, "the caller's /proc is not a procfs (file system magic 0x%lx, e.g. a tmpfs or "
+			"a bind mount over /proc in its mount namespace): %s named an ordinary %s "
+			"there, no magic link, and procfd-trace's own /proc says nothing about it",
+		    ev->proc_f_type, ev->call->name,
+		    ev->call->err ? "path" : "file");
+		break;
 	case PFD_RES_HELD_SYMLINK:
 		say(&s, "fd %d holds a symlink itself (opened with O_PATH|O_NOFOLLOW): the magic link "
 			"leads to that symlink, and %s cannot go through it (ELOOP); readlink the "
