@@ -128,9 +128,24 @@ static enum pfd_text_target look_up(struct pfd_target *t, pid_t tid, const char 
 	return PFD_TEXT_DIFFERENT_FILE;
 }
 
+/* Without the lookup (PFD_DESCRIBE_NO_LOOKUP), the name can still be told
+ * from the text when the held inode has no link left: then no path names
+ * it, so the text cannot name it as it stands and a trailing " (deleted)"
+ * is the kernel's. With links left, only a lookup can tell a live file
+ * called "x (deleted)" from a removed hard link: true when one is needed. */
+static bool name_needs_lookup(struct pfd_target *t)
+{
+	if (!ends_with_deleted(t->text, t->text_len))
+		return false;
+	if (t->nlink > 0)
+		return true;
+	set_name(t, t->text_len - DELETED_SUFFIX_LEN, true);
+	return false;
+}
+
 /* The text is looked up verbatim, as a tool that follows it would; the name
  * without the kernel's marker separately: see the file comment. */
-static void resolve_text(struct pfd_target *t, pid_t tid)
+static void resolve_text(struct pfd_target *t, pid_t tid, unsigned flags)
 {
 	set_name(t, t->text_len, false);
 	t->name_target = PFD_TEXT_NONE;
@@ -146,6 +161,8 @@ static void resolve_text(struct pfd_target *t, pid_t tid)
 		t->text_target = PFD_TEXT_UNKNOWN;
 		return;
 	}
+	if ((flags & PFD_DESCRIBE_NO_LOOKUP) && !name_needs_lookup(t))
+		return; /* text_target stays PFD_TEXT_NONE: not looked up */
 	t->text_target = look_up(t, tid, t->text, t->text_len);
 	/* The marker is the kernel's only if the text does not name our inode
 	 * as it stands (a live file can be called "x (deleted)"). */
@@ -163,12 +180,13 @@ static void resolve_text(struct pfd_target *t, pid_t tid)
 	}
 }
 
-static void read_fdinfo(struct pfd_target *t, const char *dir, int fd)
+/* fdinfo's "flags:" line, in one openat and one read (it is the second
+ * line; 512 bytes hold the first lines of any fd's fdinfo). */
+static void read_fdinfo(struct pfd_target *t, int dirfd, const char *name)
 {
-	char path[PATH_MAX + 32], buf[512];
-	snprintf(path, sizeof(path), "%s/fdinfo/%d", dir, fd);
+	char buf[512];
 	t->have_fdinfo = false;
-	int f = open(path, O_RDONLY | O_CLOEXEC);
+	int f = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return;
 	ssize_t n = read(f, buf, sizeof(buf) - 1);
@@ -183,10 +201,21 @@ static void read_fdinfo(struct pfd_target *t, const char *dir, int fd)
 	}
 }
 
-static void stat_link(struct pfd_target *t, const char *link)
+/* The link's permission bits as the kernel sets them (fs/proc/fd.c): from
+ * the file's f_mode, which open derived from O_ACCMODE ((flags + 1) & 3:
+ * read 1, write 2); O_PATH files have neither. */
+static uint32_t link_mode_of_flags(uint64_t flags)
+{
+	unsigned f_mode = (flags & O_PATH) ? 0 : (unsigned)((flags + 1) & O_ACCMODE);
+	return S_IFLNK | ((f_mode & 1) ? 0500u : 0) | ((f_mode & 2) ? 0300u : 0);
+}
+
+/* stat of the held inode and the link's own mode (its lstat, or with
+ * PFD_DESCRIBE_ACCESS_FROM_FLAGS and fdinfo read, from the open flags). */
+static void stat_link(struct pfd_target *t, int dirfd, const char *link, unsigned flags)
 {
 	struct stat st;
-	t->have_stat = stat(link, &st) == 0;
+	t->have_stat = fstatat(dirfd, link, &st, 0) == 0;
 	if (t->have_stat) {
 		t->nlink = st.st_nlink;
 		t->dev_major = major(st.st_dev);
@@ -196,7 +225,10 @@ static void stat_link(struct pfd_target *t, const char *link)
 		t->size = (uint64_t)st.st_size;
 		t->blocks = (uint64_t)st.st_blocks;
 	}
-	t->link_mode = lstat(link, &st) == 0 ? st.st_mode : 0;
+	if ((flags & PFD_DESCRIBE_ACCESS_FROM_FLAGS) && t->have_fdinfo)
+		t->link_mode = link_mode_of_flags(t->fd_flags);
+	else
+		t->link_mode = fstatat(dirfd, link, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_mode : 0;
 }
 
 /* Deleted: the held inode has no name left. Only files with names can be. */
@@ -240,23 +272,33 @@ static void probe_fd_dir(struct pfd_annot *ev, const char *dir)
 		classify_probe_error(ev, dir, errno);
 }
 
-/* readlink, stat, lstat and fdinfo of fd in the /proc directory dir; the
- * text resolved in root_tid's root. 0 or -errno of the readlink. */
-static int probe_target(const char *dir, int fd, pid_t root_tid, struct pfd_target *t)
+/* readlink, stat, lstat and fdinfo of the link named link relative to
+ * fd_dir, its fdinfo named info relative to fdinfo_dir (AT_FDCWD and full
+ * paths, or the directories' fds and the number); the text resolved in
+ * root_tid's root unless flags say not to. 0 or -errno of the readlink. */
+static int probe_target_at(int fd_dir, const char *link, int fdinfo_dir, const char *info,
+			   pid_t root_tid, unsigned flags, struct pfd_target *t)
 {
-	char link[PATH_MAX + 32];
-	snprintf(link, sizeof(link), "%s/fd/%d", dir, fd);
-	ssize_t n = readlink(link, t->text, sizeof(t->text) - 1);
+	ssize_t n = readlinkat(fd_dir, link, t->text, sizeof(t->text) - 1);
 	if (n < 0)
 		return -errno;
 	t->text[n] = '\0';
 	t->text_len = (size_t)n;
-	stat_link(t, link);
-	read_fdinfo(t, dir, fd);
+	read_fdinfo(t, fdinfo_dir, info);
+	stat_link(t, fd_dir, link, flags);
 	pfd_target_classify(t);
 	t->deleted = is_deleted(t);
-	resolve_text(t, root_tid);
+	resolve_text(t, root_tid, flags);
 	return 0;
+}
+
+/* The same for fd in the /proc directory dir, by paths. */
+static int probe_target(const char *dir, int fd, pid_t root_tid, struct pfd_target *t)
+{
+	char link[PATH_MAX + 32], info[PATH_MAX + 32];
+	snprintf(link, sizeof(link), "%s/fd/%d", dir, fd);
+	snprintf(info, sizeof(info), "%s/fdinfo/%d", dir, fd);
+	return probe_target_at(AT_FDCWD, link, AT_FDCWD, info, root_tid, 0, t);
 }
 
 void pfd_probe_link(struct pfd_annot *ev)
@@ -284,6 +326,41 @@ int pfd_describe_fd(pid_t pid, int fd, pid_t root_tid, struct pfd_target *out)
 	if (rc == -ENOENT && stat(dir, &st) < 0)
 		rc = -ESRCH;
 	return rc;
+}
+
+int pfd_fd_dir_open(struct pfd_fd_dir *d, pid_t pid)
+{
+	char path[64];
+	d->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d->fd_dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
+	d->fdinfo_dir = d->fd_dir < 0 ? -1 : open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (d->fdinfo_dir < 0) {
+		int err = errno;
+		pfd_fd_dir_close(d);
+		return -err;
+	}
+	return 0;
+}
+
+void pfd_fd_dir_close(struct pfd_fd_dir *d)
+{
+	if (d->fd_dir >= 0)
+		close(d->fd_dir);
+	if (d->fdinfo_dir >= 0)
+		close(d->fdinfo_dir);
+	d->fd_dir = d->fdinfo_dir = -1;
+}
+
+int pfd_describe_fd_in(const struct pfd_fd_dir *d, int fd, pid_t root_tid, unsigned flags,
+		       struct pfd_target *out)
+{
+	char name[16];
+	snprintf(name, sizeof(name), "%d", fd);
+	memset(out, 0, sizeof(*out));
+	return probe_target_at(d->fd_dir, name, d->fdinfo_dir, name, root_tid ? root_tid : d->pid,
+			       flags, out);
 }
 
 ssize_t pfd_probe_base(pid_t tid, int dirfd, char *buf, size_t size)
