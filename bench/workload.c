@@ -168,9 +168,10 @@ static void fds_split(long n, long per, const char *how, const char *dir)
 			die("fork");
 		if (pid == 0) {
 			char c = 0;
+			/* the pipes stay below the fds opened: "close" closes a range */
+			open_n(k + 1 < kids ? per : n - per * (kids - 1), how, dir);
 			close(ready[0]);
 			close(go[1]);
-			open_n(k + 1 < kids ? per : n - per * (kids - 1), how, dir);
 			if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) < 0)
 				_exit(2);
 			_exit(0);

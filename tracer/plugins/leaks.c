@@ -172,9 +172,9 @@ static void identify(struct leak_rec *r, pid_t tid)
 	char path[64];
 	struct stat st;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, r->fd);
-	r->have_id = stat(path, &st) == 0;
+	r->have_id = stat(path, &st) == 0 && LEAK_DEV_FITS(major(st.st_dev), minor(st.st_dev));
 	if (r->have_id) {
-		r->dev = st.st_dev;
+		r->dev = LEAK_DEV(major(st.st_dev), minor(st.st_dev));
 		r->ino = st.st_ino;
 	}
 }
@@ -481,7 +481,8 @@ static bool record_matches(const struct leak_rec *r, const struct pfd_target *t)
 {
 	if (!r->have_id || !t->have_stat)
 		return true;
-	return r->ino == t->ino && major(r->dev) == t->dev_major && minor(r->dev) == t->dev_minor;
+	return r->ino == t->ino && LEAK_DEV_FITS(t->dev_major, t->dev_minor) &&
+	       r->dev == LEAK_DEV(t->dev_major, t->dev_minor);
 }
 
 /* What a leak shows of the target: the JSON has no text_target/name_target
