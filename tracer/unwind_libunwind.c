@@ -84,10 +84,14 @@ static struct capture {
  * single-threaded, and a hot call site is what pays. */
 #define MEMOS 8
 
+#define MEMO_PAGES 8
+
 static struct memo {
 	uint64_t uw_id; /* 0: empty */
 	size_t max, depth;
 	struct walk_log log;
+	unsigned npages;             /* the distinct pages of log.words */
+	uint64_t pages[MEMO_PAGES];
 	uint64_t ips[PFD_UNWIND_MEMO_FRAMES];
 } memos[MEMOS];
 static unsigned next_memo;
@@ -157,6 +161,30 @@ static const unsigned char *load_page(struct capture *c, uint64_t base)
 	if (slot == c->npages)
 		c->npages++;
 	return p->bytes;
+}
+
+/* The pages at bases that are not cached yet, read in one process_vm_readv
+ * (a replayed walk knows its pages: 2 reads of an 8-deep stack become 1).
+ * Only into free slots; on any failure nothing is kept, and read_word
+ * loads page by page as usual. */
+static void prefetch_pages(struct capture *c, const uint64_t *bases, unsigned n)
+{
+	struct iovec local[CACHE_PAGES], remote[CACHE_PAGES];
+	unsigned k = 0;
+	if (c->peek_only || simulated_vm_errno)
+		return;
+	for (unsigned i = 0; i < n && c->npages + k < CACHE_PAGES; i++) {
+		if (cached_page_of(c, bases[i]))
+			continue;
+		struct cached_page *p = &c->pages[c->npages + k];
+		p->base = bases[i];
+		local[k] = (struct iovec){ p->bytes, PAGE };
+		remote[k++] = (struct iovec){ (void *)(uintptr_t)bases[i], PAGE };
+	}
+	if (k == 0 || process_vm_readv(c->tid, local, k, remote, k, 0) != (ssize_t)(k * PAGE))
+		return;
+	stats.page_reads++;
+	c->npages += k;
 }
 
 /* One aligned word (libunwind reads words), from the cache or a new page. */
@@ -415,6 +443,7 @@ static int begin_capture(struct pfd_unwinder *uw, pid_t tid)
  * are read as a walk would read them (the capture's page cache). */
 static bool memo_holds(const struct memo *m)
 {
+	prefetch_pages(&cap, m->pages, m->npages);
 	for (unsigned i = 0; i < m->log.nregs; i++) {
 		unsigned long long *slot = reg_slot(&cap.regs, m->log.regs[i].reg);
 		if (!slot || *slot != m->log.regs[i].val)
@@ -456,6 +485,15 @@ static void memo_store(const struct pfd_unwinder *uw, const uint64_t *ips, size_
 	m->depth = n;
 	m->log = cap.log;
 	memcpy(m->ips, ips, n * sizeof(*ips));
+	m->npages = 0;
+	for (unsigned i = 0; i < m->log.nwords; i++) {
+		uint64_t base = m->log.words[i].addr & ~(uint64_t)(PAGE - 1);
+		unsigned j = 0;
+		while (j < m->npages && m->pages[j] != base)
+			j++;
+		if (j == m->npages && m->npages < MEMO_PAGES)
+			m->pages[m->npages++] = base;
+	}
 }
 
 static int walk(unw_cursor_t *cursor, uint64_t *ips, size_t max)
