@@ -169,9 +169,13 @@ static void json_key(struct pfd_writer *w, const char *key)
 
 static void text_indent(struct pfd_writer *w, unsigned level)
 {
+	static const char spaces[] = "                                ";
 	text_end_line(w);
-	for (unsigned i = 0; i < level * INDENT; i++)
-		pfd_buf_putc(&w->body, ' ');
+	for (unsigned n = level * INDENT; n;) {
+		unsigned k = n < sizeof(spaces) - 1 ? n : (unsigned)sizeof(spaces) - 1;
+		pfd_buf_put(&w->body, spaces, k);
+		n -= k;
+	}
 	w->line_open = true;
 }
 
@@ -231,20 +235,30 @@ static bool field(struct pfd_writer *w, const char *key)
 /* Our own text on one line: a control character would break the layout.
  * ESC passes: a plugin's colours (tracee bytes are quoted before they get
  * here, ESC included). */
+static bool plain_byte(unsigned char c)
+{
+	return c == 0x1b || (c >= 0x20 && c != 0x7f);
+}
+
 static void text_plain(struct pfd_buf *b, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == 0x1b) {
-			pfd_buf_putc(b, (char)c);
-		} else if (c == '\n') {
+	while (*s) {
+		/* a run of bytes that pass as they are, in one copy (a leak
+		 * report is hundreds of lines of them) */
+		size_t run = 0;
+		while (s[run] && plain_byte((unsigned char)s[run]))
+			run++;
+		pfd_buf_put(b, s, run);
+		s += run;
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
+		if (c == '\n') {
 			pfd_buf_puts(b, "\\n");
 		} else if (c < 0x20 || c == 0x7f) {
 			pfd_buf_puts(b, "\\x");
 			pfd_buf_putc(b, "0123456789abcdef"[c >> 4]);
 			pfd_buf_putc(b, "0123456789abcdef"[c & 15]);
-		} else {
-			pfd_buf_putc(b, (char)c);
 		}
 	}
 }

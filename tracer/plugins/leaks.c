@@ -449,7 +449,12 @@ static void report(struct leak *l, struct proc_totals *pt)
 	static struct pfd_buf title = PFD_BUF_INIT, supp = PFD_BUF_INIT;
 	struct pfd_leak_view v;
 
-	symbolize(l);
+	/* the frames, symbolized, are for suppressions, generated ones and
+	 * SARIF; the report itself symbolizes as it writes */
+	if (cfg.supp || cfg.gen_suppressions || total.sarif)
+		symbolize(l);
+	else
+		l->n_frames = 0;
 	view_of(l, &v);
 	if (cfg.supp && pfd_supp_match(cfg.supp, &v)) {
 		pt->suppressed++;
