@@ -10,6 +10,7 @@
  *
  *   make build/bench/describe_cost && build/bench/describe_cost [N [deleted]]
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,32 @@ static void fresh_fds(void)
 		unlink(file_name);
 }
 
+/* The leak report's loop: the fd directory listed, each number described;
+ * or (without --leaks=all) the numbers known from the records, unlisted. */
+static void listed_and_described(bool listed)
+{
+	fresh_fds();
+	double t0 = now();
+	if (listed) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/fd", self);
+		DIR *d = opendir(path);
+		for (struct dirent *de; d && (de = readdir(d));) {
+			int fd = atoi(de->d_name);
+			if (de->d_name[0] != '.' && fd >= first_fd)
+				describe_cheapest(fd);
+		}
+		if (d)
+			closedir(d);
+	} else {
+		for (int i = 0; i < nfds; i++)
+			describe_cheapest(first_fd + i);
+	}
+	printf("  %-44s %6.2f us/fd\n", listed ? "readdir + describe (the report's loop)"
+					     : "describe by the numbers, no readdir",
+	       (now() - t0) * 1e6 / nfds);
+}
+
 static void timed(const char *what, void (*step)(int))
 {
 	fresh_fds();
@@ -188,6 +215,8 @@ int main(int argc, char **argv)
 	timed("pfd_describe_fd_in (dirfds, lookup)", describe_full);
 	timed("pfd_describe_fd_in (dirfds, NO_LOOKUP)", describe_no_lookup);
 	timed("  + ACCESS_FROM_FLAGS (the leak report's)", describe_cheapest);
+	listed_and_described(true);
+	listed_and_described(false);
 	pfd_fd_dir_close(&dir);
 	unlink(tmpl);
 	return 0;
