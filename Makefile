@@ -124,6 +124,11 @@ $(BUILD)/bench/stack_capture: bench/stack_capture.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
+# What describing one open fd costs, step by step (the leak report at exit).
+$(BUILD)/bench/describe_cost: bench/describe_cost.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
 # The floor: a minimal seccomp+ptrace loop (bench/floor.c).
 $(BUILD)/bench/floor: bench/floor.c | $(DEPS_OK)
 	@mkdir -p $(@D)

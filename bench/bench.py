@@ -10,7 +10,8 @@ sleeping/polling forms. Ratios are of medians, all from this one run.
 
 Environment (make bench passes BENCH_BASELINE=BIN as --baseline): BENCH_SCALE (counts, default 0.25; 1 = the counts of issue 15;
 0.1 for a quick run), BENCH_RUNS (default 5), BENCH_ONLY (comma-separated
-workload keys, e.g. a,b,scale-children).
+workload keys, e.g. a,b,scale-children,scale-fds,leak-costs: the --leaks cost
+targets of issue 12).
 """
 import argparse
 import datetime
@@ -408,6 +409,150 @@ def scaling_fds(args, runs, tmp):
           "difference is not an exit cost")
 
 
+# ---- --leaks costs (issue 12, Required 5) ------------------------------------
+
+LEAK_TARGETS = {"call": 25.0, "fd": 20.0, "rss": 32.0}
+
+
+def nofile_room(n):
+    """Whether one process here may hold n fds (RLIMIT_NOFILE raised up to
+    n + 64 where allowed); else the workload splits them among children."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard >= n + 64:
+        return True
+    probe = ("import resource; resource.setrlimit(resource.RLIMIT_NOFILE, "
+             f"({n + 64}, {n + 64}))")
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0
+
+
+def per_call_costs(args, runs, tmp, n):
+    """us per open+close for each contender: (N pairs - 0 pairs) / N, so that
+    start-up drops out; --leaks against procfd-trace without it (which traps
+    open too, with one stop), the floor's two-stop against its one-stop."""
+    d = os.path.join(tmp, "leakcost")
+    os.makedirs(d, exist_ok=True)
+    allc = contenders(args, leaks_set=True)
+    keys = ["untraced", "text", "leaks"] + (["before-leaks"] if args.baseline else []) + \
+        ["valgrind", "f1p", "f2p", "f1s", "f2s"]
+    allc["before-leaks"] = Contender("before-leaks", "procfd-trace --leaks (--baseline)",
+                                     [args.baseline or "", "--leaks", "-o", "/dev/null", "--"])
+    cons = [allc[k] for k in keys if not allc[k].missing]
+    both = [Contender(c.key + "-n", c.label, c.prefix + [args.workload, "openclose", str(n), d],
+                      traced=c.traced) for c in cons] + \
+           [Contender(c.key + "-0", c.label, c.prefix + [args.workload, "openclose", "0", d],
+                      traced=c.traced) for c in cons]
+    cells = measure([], both, runs)
+    per = {}
+    print(f"\n  per fd-creating call: {n} x open+close (bench/workload openclose), minus the "
+          "same command with 0 (start-up)")
+    hdr = f"  {'contender':<34} {'wall s: median (min-max)':<28} {'start-up s':>10} " \
+          f"{'us/open+close':>13} {'+us vs 1-stop':>13}"
+    print(hdr)
+    print("  " + "-" * (len(hdr) - 2))
+    for c in cons:
+        a, z = cells[c.key + "-n"], cells[c.key + "-0"]
+        per[c.key] = (a.med() - z.med()) / n * 1e6 if a.med() and z.med() else None
+    for c in cons:
+        a, z = cells[c.key + "-n"], cells[c.key + "-0"]
+        ref = {"leaks": "text", "before-leaks": "text", "f2p": "f1p", "f2s": "f1s"}.get(c.key)
+        extra = f"{per[c.key] - per[ref]:+.1f}" if ref and per.get(ref) is not None and \
+            per[c.key] is not None else ""
+        us = f"{per[c.key]:.1f}" if per[c.key] is not None else "-"
+        zs = f"{z.med():.3f}" if z.med() else "-"
+        print(f"  {c.label:<34} {fmt_time(a):<28} {zs:>10} {us:>13} {extra:>13}")
+    return per
+
+
+def exit_costs(args, runs, tmp, sizes):
+    """At a process's end, per fd left open: the same opens kept and closed
+    before exit; the difference is the report (its /proc reads, symbolizing,
+    writing). Per fd: the growth from N=10, so that the fixed part (libc's
+    debug info, loaded for the first stack) drops out."""
+    d = os.path.join(tmp, "leakexit")
+    os.makedirs(d, exist_ok=True)
+    labels = [("leaks", "procfd-trace --leaks", args.bin)] + \
+        ([("before-leaks", "procfd-trace --leaks (--baseline)", args.baseline)]
+         if args.baseline else [])
+    print("\n  at exit: N fds open at exit (kept) vs the same opens closed before exit "
+          "(bench/workload fds N keep|close)")
+    hdr = f"  {'N':>6} {'contender':<34} {'kept: median (min-max)':<26} {'closed':>7} " \
+          f"{'at exit s':>9} {'us/fd':>6} {'us/fd vs N=10':>13} {'RSS MiB':>8}"
+    print(hdr)
+    print("  " + "-" * (len(hdr) - 2))
+    first, out = {}, {}
+    for nfd in sizes:
+        r = runs if nfd <= 10000 else min(runs, 3)
+        cons = []
+        for key, label, binary in labels:
+            pre = [binary, "--leaks", "-o", "/dev/null", "--", args.workload, "fds", str(nfd)]
+            cons += [Contender(key + "-k", label, pre + ["keep", d]),
+                     Contender(key + "-c", label, pre + ["close", d])]
+        cells = measure([], cons, r)
+        for key, label, _ in labels:
+            k, cl = cells[key + "-k"], cells[key + "-c"]
+            at_exit = k.med() - cl.med() if k.med() and cl.med() else None
+            first.setdefault(key, (nfd, at_exit))
+            n0, e0 = first[key]
+            growth = (at_exit - e0) / (nfd - n0) * 1e6 \
+                if at_exit is not None and e0 is not None and nfd > n0 else None
+            out[(key, nfd)] = (growth, k.kb / 1024 if k.kb else None)
+            ex = f"{at_exit:.3f}" if at_exit is not None else "-"
+            raw = f"{at_exit / nfd * 1e6:.1f}" if at_exit is not None else "-"
+            gs = f"{growth:.1f}" if growth is not None else "-"
+            rss = f"{k.kb / 1024:.1f}" if k.kb else "-"
+            cls = f"{cl.med():.3f}" if cl.med() else "-"
+            print(f"  {nfd:>6} {label:<34} {fmt_time(k):<26} {cls:>7} {ex:>9} {raw:>6} "
+                  f"{gs:>13} {rss:>8}")
+        if not nofile_room(nfd):
+            print(f"         (N={nfd}: more than RLIMIT_NOFILE allows one process here: "
+                  "held by children at once, so the tracer holds N live records)")
+        sys.stdout.flush()
+    return out
+
+
+def leak_costs(args, scale, runs, tmp):
+    """The figures of issue 12's cost targets, in one table."""
+    n = max(5000, int(100000 * scale))
+    print("\n### --leaks costs (issue 12, Required 5; targets: +<=25 us per fd-creating call "
+          "over a one-stop trapped call, <=20 us per fd open at exit, <=32 MiB tracer RSS "
+          "with 100k live records)")
+    per = per_call_costs(args, runs, tmp, n)
+    sizes = (10, 1000, 10000, 100000)
+    at_exit = exit_costs(args, runs, tmp, sizes)
+
+    def fmt(v, unit=""):
+        return f"{v:.1f}{unit}" if v is not None else "-"
+
+    def plus(key):
+        return per[key] - per["text"] if per.get(key) is not None and \
+            per.get("text") is not None else None
+
+    print("\n  summary (medians of this run)")
+    rows = [("leaks", "procfd-trace --leaks")] + \
+        ([("before-leaks", "procfd-trace --leaks (--baseline)")] if args.baseline else [])
+    hdr = f"  {'':<34} {'+us/call':>9} " + " ".join(f"{'us/fd N=' + str(x):>13}"
+                                                  for x in sizes[1:]) + \
+        f" {'RSS MiB 100k':>12}"
+    print(hdr)
+    for key, label in rows:
+        cells = " ".join(f"{fmt(at_exit.get((key, x), (None, None))[0]):>13}"
+                         for x in sizes[1:])
+        print(f"  {label:<34} {fmt(plus(key)):>9} {cells} "
+              f"{fmt(at_exit.get((key, 100000), (None, None))[1]):>12}")
+    print(f"  {'target':<34} {'<=25':>9} " + " ".join(f"{'<=20':>13}" for _ in sizes[1:]) +
+          f" {'<=32':>12}")
+    if per.get("f2p") is not None and per.get("f1p") is not None:
+        print(f"  the floor's exit stop alone (2-stop - 1-stop): polling "
+              f"{per['f2p'] - per['f1p']:+.1f} us, sleeping "
+              f"{fmt(per.get('f2s') - per['f1s'] if per.get('f2s') and per.get('f1s') else None)}"
+              " us")
+    if per.get("valgrind") is not None:
+        print(f"  valgrind --tool=none --track-fds=yes: {per['valgrind']:.1f} us per open+close "
+              f"(procfd-trace --leaks: {fmt(per.get('leaks'))})")
+    sys.stdout.flush()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -433,6 +578,8 @@ def main():
             scaling_children(args, scale, runs, tmp)
         if not only or "scale-fds" in only:
             scaling_fds(args, runs, tmp)
+        if not only or "leak-costs" in only:
+            leak_costs(args, scale, runs, tmp)
     la1 = loadavg()
     print(f"\nload average after: {' '.join(la1)}; bench took {time.monotonic() - t0:.0f} s")
     if max(float(la0[0]), float(la1[0])) > 0.5:

@@ -199,8 +199,9 @@ int main(int argc, char **argv)
 
 	struct pfd_unwind_stats st;
 	pfd_unwind_get_stats(&st);
-	printf("page reads per capture: %.2f, PEEKDATA words: %" PRIu64 "\n",
-	       (double)st.page_reads / (double)st.captures, st.peek_words);
+	printf("page reads per capture: %.2f, PEEKDATA words: %" PRIu64 ", replayed walks: "
+	       "%.0f%%\n", (double)st.page_reads / (double)st.captures, st.peek_words,
+	       100.0 * (double)st.memo_hits / (double)st.captures);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	pfd_stack_shutdown();

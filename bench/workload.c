@@ -7,7 +7,9 @@
  *   workload openclose N DIR     N x (open + close) of an ordinary file
  *   workload children K N DIR    K concurrent children doing "files N/K" between them
  *   workload fds N keep|close DIR  open N fds, then exit with them open (keep)
- *                                or closed (close: same trapped calls, nothing at exit)
+ *                                or closed (close: same trapped calls, nothing at exit);
+ *                                past RLIMIT_NOFILE's hard limit, in children that
+ *                                hold their shares at once
  *
  * Raw syscalls where libc could add or merge calls, so that every tracer
  * sees the same ones. */
@@ -115,14 +117,25 @@ static void children(long k, long n, const char *dir)
 	exit(rc);
 }
 
-static void fds(long n, const char *how, const char *dir)
+/* Room for n fds (what the soft limit allows now): the soft limit up to the hard one, and past the hard one
+ * where that is allowed (root: up to fs.nr_open), for 100000 fds. */
+static rlim_t raise_nofile(rlim_t n)
 {
 	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= n)
+		return n;
+	struct rlimit want = { n, n > rl.rlim_max ? n : rl.rlim_max };
+	if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+		return n;
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	return rl.rlim_cur;
+}
+
+/* Open n fds of one file and, with "close", close them again. */
+static void open_n(long n, const char *how, const char *dir)
+{
 	char name[4096];
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)n + 64) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 	make_files(dir);
 	file_name(name, sizeof(name), dir, 0);
 	int first = -1, last = -1;
@@ -136,6 +149,56 @@ static void fds(long n, const char *how, const char *dir)
 	if (strcmp(how, "close") == 0 && first >= 0)
 		for (int fd = first; fd <= last; fd++)
 			close(fd);
+}
+
+/* More fds than one process may hold (RLIMIT_NOFILE's hard limit, 20000
+ * in a container without CAP_SYS_RESOURCE): split among children that all
+ * hold their share at the same moment (a pipe barrier), so that the
+ * tracer holds n live records at once, then exit together. */
+static void fds_split(long n, long per, const char *how, const char *dir)
+{
+	int ready[2], go[2];
+	long kids = (n + per - 1) / per;
+	if (pipe(ready) < 0 || pipe(go) < 0)
+		die("pipe");
+	make_files(dir);
+	for (long k = 0; k < kids; k++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			char c = 0;
+			/* the pipes stay below the fds opened: "close" closes a range */
+			open_n(k + 1 < kids ? per : n - per * (kids - 1), how, dir);
+			close(ready[0]);
+			close(go[1]);
+			if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) < 0)
+				_exit(2);
+			_exit(0);
+		}
+	}
+	close(ready[1]);
+	close(go[0]);
+	char c;
+	for (long k = 0; k < kids; k++)
+		if (read(ready[0], &c, 1) != 1)
+			die("barrier");
+	close(go[1]);
+	int status, rc = 0;
+	while (wait(&status) > 0)
+		rc |= !WIFEXITED(status) || WEXITSTATUS(status);
+	if (rc)
+		exit(2);
+}
+
+static void fds(long n, const char *how, const char *dir)
+{
+	struct rlimit rl;
+	rlim_t room = raise_nofile((rlim_t)n + 64);
+	if (room >= (rlim_t)n + 64 || getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		open_n(n, how, dir);
+	else
+		fds_split(n, (long)rl.rlim_cur - 64, how, dir);
 }
 
 int main(int argc, char **argv)

@@ -4,8 +4,8 @@
  * offline at its link-time addresses (base 0). A process's ip becomes a
  * file address by subtracting the load bias of that process's mapping, so
  * one lookup serves every process that maps the file, whatever ASLR chose.
- * Separate debug info (libc6-dbg's /usr/lib/debug/.build-id/...) is found by
- * dwfl_standard_find_debuginfo, through the build-id or .gnu_debuglink.
+ * Separate debug info (libc6-dbg's /usr/lib/debug/.build-id/...) is found
+ * through the build-id or .gnu_debuglink (debuginfod only when configured).
  *
  * Files are opened on the first lookup, not when a process maps them: a
  * capture must stay cheap, and most captured stacks are never printed. The
@@ -106,9 +106,59 @@ const char *pfd_symfile_path(const struct pfd_symfile *f)
 
 /* ---- opening the file, once ------------------------------------------- */
 
+/* Whether a debuginfod server was configured: without one, libdwfl's last
+ * resort for a file with no local debug info (a program built without -g)
+ * still dlopens libdebuginfod, which maps libcurl, GnuTLS, libcrypto and
+ * Kerberos: 7.5 MiB of the tracer's RSS and milliseconds of start-up, for
+ * a client that has no server to ask. */
+static bool debuginfod_configured(void)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS");
+	return urls && *urls;
+}
+
+/* A .gnu_debuglink file where libdwfl's path search looks for it: next to
+ * the file, in its .debug/, or under /usr/lib/debug/ + its directory. */
+static bool debuglink_exists(const char *file_name, const char *debuglink)
+{
+	char path[4096];
+	const char *slash = file_name ? strrchr(file_name, '/') : NULL;
+	int dir_len = slash ? (int)(slash - file_name) : 0;
+	static const struct { const char *root, *sub; } places[] = {
+		{ "", "/" }, { "", "/.debug/" }, { "/usr/lib/debug", "/" },
+	};
+	struct stat st;
+
+	if (!debuglink || !*debuglink || !slash)
+		return false;
+	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+		int n = snprintf(path, sizeof(path), "%s%.*s%s%s", places[i].root, dir_len,
+				 file_name, places[i].sub, debuglink);
+		if (n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			return true;
+	}
+	return false;
+}
+
+/* dwfl_standard_find_debuginfo without its debuginfod fallback when no
+ * server is configured: by build-id (/usr/lib/debug/.build-id/, where
+ * libc6-dbg installs), then by .gnu_debuglink only when such a file exists. */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+			  GElf_Addr base, const char *file_name, const char *debuglink_file,
+			  GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	if (debuginfod_configured() || debuglink_exists(file_name, debuglink_file))
+		return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name,
+						    debuglink_file, debuglink_crc,
+						    debuginfo_file_name);
+	return dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name,
+					    debuglink_file, debuglink_crc, debuginfo_file_name);
+}
+
 static const Dwfl_Callbacks offline_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = find_debuginfo,
 	.section_address = dwfl_offline_section_address,
 };
 

@@ -37,7 +37,11 @@ struct pfd_unwind_stats {
 	uint64_t captures;   /* pfd_unwind calls that read registers */
 	uint64_t page_reads; /* process_vm_readv calls that filled the page cache */
 	uint64_t peek_words; /* PTRACE_PEEKDATA reads, after process_vm_readv failed */
+	uint64_t memo_hits;  /* captures answered by replaying a past walk */
 };
+
+/* The deepest walk kept for replay (deeper ones are walked every time). */
+#define PFD_UNWIND_MEMO_FRAMES 64
 void pfd_unwind_get_stats(struct pfd_unwind_stats *out);
 
 /* Tests only: make process_vm_readv fail with errno err (0: stop), to

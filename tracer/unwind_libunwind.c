@@ -41,11 +41,24 @@ struct pfd_unwinder {
 	unw_addr_space_t as;
 	void *upt;      /* _UPT_create context: libunwind's unwind-table reader */
 	pid_t upt_tid;  /* whose /proc/<tid>/maps it reads */
+	uint64_t id;    /* names it in the replay memos; a new one after a flush */
 };
 
 struct cached_page {
 	uint64_t base;
 	unsigned char bytes[PAGE];
+};
+
+/* What one walk read through the accessors, in order: the registers and
+ * the memory words its result depends on. */
+#define LOG_REGS 32
+#define LOG_WORDS 256
+
+struct walk_log {
+	unsigned nregs, nwords;
+	bool overflow; /* more than fits: not memoized */
+	struct { unw_regnum_t reg; uint64_t val; } regs[LOG_REGS];
+	struct { uint64_t addr, val; } words[LOG_WORDS];
 };
 
 /* The capture in progress. Static: no allocation per capture. */
@@ -56,7 +69,33 @@ static struct capture {
 	bool peek_only; /* process_vm_readv was refused during this capture */
 	unsigned npages, next_victim;
 	struct cached_page pages[CACHE_PAGES];
+	struct walk_log log;
+	bool cold; /* find_proc_info ran: libunwind also read unwind tables and CFI */
 } cap;
+
+/* Replay memos: a walk is a function of what it read (and of the image's
+ * unwind tables), so when every register and stack word a past walk of
+ * this image read holds the same value now, its ips are this walk's too
+ * (the rules for an ip are the image's, as libunwind's own cache assumes).
+ * A loop that opens files from one call site then costs a register read,
+ * the stack pages and a comparison instead of libunwind's steps (each
+ * unw_step of libunwind 1.6 also takes a mutex between two sigprocmask
+ * calls: 4-5 us of an 8-deep capture). Global and few: the tracer is
+ * single-threaded, and a hot call site is what pays. */
+#define MEMOS 8
+
+#define MEMO_PAGES 8
+
+static struct memo {
+	uint64_t uw_id; /* 0: empty */
+	size_t max, depth;
+	struct walk_log log;
+	unsigned npages;             /* the distinct pages of log.words */
+	uint64_t pages[MEMO_PAGES];
+	uint64_t ips[PFD_UNWIND_MEMO_FRAMES];
+} memos[MEMOS];
+static unsigned next_memo;
+static uint64_t last_uw_id;
 
 static struct pfd_unwind_stats stats;
 static int simulated_vm_errno;
@@ -124,6 +163,30 @@ static const unsigned char *load_page(struct capture *c, uint64_t base)
 	return p->bytes;
 }
 
+/* The pages at bases that are not cached yet, read in one process_vm_readv
+ * (a replayed walk knows its pages: 2 reads of an 8-deep stack become 1).
+ * Only into free slots; on any failure nothing is kept, and read_word
+ * loads page by page as usual. */
+static void prefetch_pages(struct capture *c, const uint64_t *bases, unsigned n)
+{
+	struct iovec local[CACHE_PAGES], remote[CACHE_PAGES];
+	unsigned k = 0;
+	if (c->peek_only || simulated_vm_errno)
+		return;
+	for (unsigned i = 0; i < n && c->npages + k < CACHE_PAGES; i++) {
+		if (cached_page_of(c, bases[i]))
+			continue;
+		struct cached_page *p = &c->pages[c->npages + k];
+		p->base = bases[i];
+		local[k] = (struct iovec){ p->bytes, PAGE };
+		remote[k++] = (struct iovec){ (void *)(uintptr_t)bases[i], PAGE };
+	}
+	if (k == 0 || process_vm_readv(c->tid, local, k, remote, k, 0) != (ssize_t)(k * PAGE))
+		return;
+	stats.page_reads++;
+	c->npages += k;
+}
+
 /* One aligned word (libunwind reads words), from the cache or a new page. */
 static int read_word(struct capture *c, uint64_t addr, uint64_t *val)
 {
@@ -146,6 +209,28 @@ static int read_word(struct capture *c, uint64_t addr, uint64_t *val)
 	return peek_word(c->tid, addr, val);
 }
 
+/* ---- the walk's log --------------------------------------------------------- */
+
+static void log_word(struct walk_log *l, uint64_t addr, uint64_t val)
+{
+	if (l->nwords == LOG_WORDS) {
+		l->overflow = true;
+		return;
+	}
+	l->words[l->nwords].addr = addr;
+	l->words[l->nwords++].val = val;
+}
+
+static void log_reg(struct walk_log *l, unw_regnum_t reg, uint64_t val)
+{
+	if (l->nregs == LOG_REGS) {
+		l->overflow = true;
+		return;
+	}
+	l->regs[l->nregs].reg = reg;
+	l->regs[l->nregs++].val = val;
+}
+
 /* ---- accessors ----------------------------------------------------------- */
 
 static struct capture *capture_of(void *arg)
@@ -165,6 +250,7 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int
 		return -UNW_EINVAL; /* we never change the tracee */
 	if (read_word(c, addr, &v) < 0)
 		return -UNW_EINVAL;
+	log_word(&c->log, addr, v);
 	*val = v;
 	return 0;
 }
@@ -205,6 +291,7 @@ static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, in
 		return -UNW_EBADREG;
 	if (write)
 		return -UNW_EREADONLYREG;
+	log_reg(&c->log, reg, *slot);
 	*val = *slot;
 	return 0;
 }
@@ -249,6 +336,7 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 	struct capture *c = capture_of(arg);
 	if (!c)
 		return -UNW_EINVAL;
+	c->cold = true;
 	int rc = _UPT_find_proc_info(as, ip, pi, need_unwind_info, c->uw->upt);
 	/* The thread the context was made for may have exited since, and its
 	 * maps file with it; retry once through the thread being unwound. */
@@ -298,15 +386,25 @@ struct pfd_unwinder *pfd_unwinder_new(pid_t tid)
 		return NULL;
 	}
 	uw->upt_tid = tid;
+	uw->id = ++last_uw_id;
 	unw_set_caching_policy(uw->as, UNW_CACHE_GLOBAL);
 	unw_set_cache_size(uw->as, RS_CACHE_SIZE, 0);
 	return uw;
+}
+
+/* The memos of an unwinder that goes or whose image changed. */
+static void memos_forget(uint64_t uw_id)
+{
+	for (unsigned i = 0; i < MEMOS; i++)
+		if (memos[i].uw_id == uw_id)
+			memos[i].uw_id = 0;
 }
 
 void pfd_unwinder_free(struct pfd_unwinder *uw)
 {
 	if (!uw)
 		return;
+	memos_forget(uw->id);
 	if (uw->as)
 		unw_destroy_addr_space(uw->as);
 	if (uw->upt)
@@ -317,6 +415,7 @@ void pfd_unwinder_free(struct pfd_unwinder *uw)
 void pfd_unwinder_flush(struct pfd_unwinder *uw, pid_t tid)
 {
 	unw_flush_cache(uw->as, 0, 0);
+	memos_forget(uw->id);
 	/* The _UPT context keeps the last ELF file it mapped, by address
 	 * range, which another file may occupy now. */
 	upt_retarget(uw, tid);
@@ -334,7 +433,67 @@ static int begin_capture(struct pfd_unwinder *uw, pid_t tid)
 	cap.peek_only = false;
 	cap.npages = 0;
 	cap.next_victim = 0;
+	cap.log.nregs = cap.log.nwords = 0;
+	cap.log.overflow = false;
+	cap.cold = false;
 	return 0;
+}
+
+/* Does everything m's walk read hold the same value now? Its stack words
+ * are read as a walk would read them (the capture's page cache). */
+static bool memo_holds(const struct memo *m)
+{
+	prefetch_pages(&cap, m->pages, m->npages);
+	for (unsigned i = 0; i < m->log.nregs; i++) {
+		unsigned long long *slot = reg_slot(&cap.regs, m->log.regs[i].reg);
+		if (!slot || *slot != m->log.regs[i].val)
+			return false;
+	}
+	for (unsigned i = 0; i < m->log.nwords; i++) {
+		uint64_t v;
+		if (read_word(&cap, m->log.words[i].addr, &v) < 0 || v != m->log.words[i].val)
+			return false;
+	}
+	return true;
+}
+
+/* The ips of a past walk that still holds, into ips: how many, or 0. */
+static int memo_replay(const struct pfd_unwinder *uw, uint64_t *ips, size_t max)
+{
+	for (unsigned k = 0; k < MEMOS; k++) {
+		const struct memo *m = &memos[(next_memo + MEMOS - 1 - k) % MEMOS]; /* newest first */
+		if (m->uw_id == uw->id && m->max == max && memo_holds(m)) {
+			memcpy(ips, m->ips, m->depth * sizeof(*ips));
+			stats.memo_hits++;
+			return (int)m->depth;
+		}
+	}
+	return 0;
+}
+
+/* Only a warm walk is kept: every ip's rules came from libunwind's cache,
+ * so all it read is what the result depends on (a cold walk also read the
+ * image's tables and CFI through the same accessor, which would only make
+ * the replay read more pages). */
+static void memo_store(const struct pfd_unwinder *uw, const uint64_t *ips, size_t n, size_t max)
+{
+	if (cap.cold || cap.log.overflow || n == 0 || n > PFD_UNWIND_MEMO_FRAMES)
+		return;
+	struct memo *m = &memos[next_memo++ % MEMOS];
+	m->uw_id = uw->id;
+	m->max = max;
+	m->depth = n;
+	m->log = cap.log;
+	memcpy(m->ips, ips, n * sizeof(*ips));
+	m->npages = 0;
+	for (unsigned i = 0; i < m->log.nwords; i++) {
+		uint64_t base = m->log.words[i].addr & ~(uint64_t)(PAGE - 1);
+		unsigned j = 0;
+		while (j < m->npages && m->pages[j] != base)
+			j++;
+		if (j == m->npages && m->npages < MEMO_PAGES)
+			m->pages[m->npages++] = base;
+	}
 }
 
 static int walk(unw_cursor_t *cursor, uint64_t *ips, size_t max)
@@ -363,8 +522,14 @@ int pfd_unwind(struct pfd_unwinder *uw, pid_t tid, uint64_t *ips, size_t max)
 	int rc = begin_capture(uw, tid);
 	if (rc < 0)
 		return rc;
+	rc = memo_replay(uw, ips, max);
+	if (rc > 0) {
+		cap.uw = NULL;
+		return rc;
+	}
 	unw_cursor_t cursor;
 	rc = unw_init_remote(&cursor, uw->as, &cap) < 0 ? 0 : walk(&cursor, ips, max);
+	memo_store(uw, ips, (size_t)rc, max);
 	if (rc == 0) {
 		/* no unwind info even for the innermost frame: the registers
 		 * still say where the thread is */

@@ -169,9 +169,13 @@ static void json_key(struct pfd_writer *w, const char *key)
 
 static void text_indent(struct pfd_writer *w, unsigned level)
 {
+	static const char spaces[] = "                                ";
 	text_end_line(w);
-	for (unsigned i = 0; i < level * INDENT; i++)
-		pfd_buf_putc(&w->body, ' ');
+	for (unsigned n = level * INDENT; n;) {
+		unsigned k = n < sizeof(spaces) - 1 ? n : (unsigned)sizeof(spaces) - 1;
+		pfd_buf_put(&w->body, spaces, k);
+		n -= k;
+	}
 	w->line_open = true;
 }
 
@@ -247,23 +251,38 @@ static size_t text_put_unsafe(struct pfd_buf *b, const unsigned char *p)
  * ESC passes: a plugin's colours (tracee bytes are quoted before they get
  * here, ESC included). Explanations quote names the tracee chose, so the
  * C1 controls and bidi overrides are escaped here too. */
+static bool plain_byte(const unsigned char *p)
+{
+	uint32_t cp;
+	if (*p >= 0x80)
+		return pfd_utf8_terminal_unsafe(p, strnlen((const char *)p, 3), &cp) == 0;
+	return *p == 0x1b || (*p >= 0x20 && *p != 0x7f);
+}
+
 static void text_plain(struct pfd_buf *b, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		size_t n = c >= 0x80 ? text_put_unsafe(b, (const unsigned char *)s) : 0;
+	while (*s) {
+		/* a run of bytes that pass as they are, in one copy (a leak
+		 * report is hundreds of lines of them) */
+		size_t run = 0;
+		while (s[run] && plain_byte((const unsigned char *)s + run))
+			run++;
+		pfd_buf_put(b, s, run);
+		s += run;
+		if (!*s)
+			break;
+		size_t n = (unsigned char)*s >= 0x80 ? text_put_unsafe(b, (const unsigned char *)s) : 0;
 		if (n > 0) {
-			s += n - 1;
-		} else if (c == 0x1b) {
-			pfd_buf_putc(b, (char)c);
-		} else if (c == '\n') {
+			s += n;
+			continue;
+		}
+		unsigned char c = (unsigned char)*s++;
+		if (c == '\n') {
 			pfd_buf_puts(b, "\\n");
-		} else if (c < 0x20 || c == 0x7f) {
+		} else {
 			pfd_buf_puts(b, "\\x");
 			pfd_buf_putc(b, "0123456789abcdef"[c >> 4]);
 			pfd_buf_putc(b, "0123456789abcdef"[c & 15]);
-		} else {
-			pfd_buf_putc(b, (char)c);
 		}
 	}
 }

@@ -146,6 +146,33 @@ enum pfd_probe {
  * 0, -ENOENT (no such fd), -ESRCH (no such process), -EACCES, or -errno. */
 int pfd_describe_fd(pid_t pid, int fd, pid_t root_tid, struct pfd_target *out);
 
+/* The fd and fdinfo directories of one process, opened once to describe
+ * many of its fds (the leak report at a process's exit): each step is then
+ * a readlinkat/fstatat/openat of the number, not a walk of /proc/PID/fd/N. */
+struct pfd_fd_dir {
+	pid_t pid;
+	int proc_dir; /* O_PATH on /proc/PID, -1 when closed */
+};
+
+/* 0, or -errno (the process is gone: -ENOENT), closed then. */
+int pfd_fd_dir_open(struct pfd_fd_dir *d, pid_t pid);
+void pfd_fd_dir_close(struct pfd_fd_dir *d);
+
+/* Do not look the text up in the root: text_target and name_target stay
+ * PFD_TEXT_NONE, and pfd_target_text says nothing of them. The name is
+ * still told from the text (a lookup is made only when the text ends in
+ * " (deleted)" and the inode has links left, where nothing else can tell). */
+#define PFD_DESCRIBE_NO_LOOKUP 1u
+/* The access mode (link_mode) from fdinfo's open flags, as the kernel sets
+ * the link's permission bits, instead of one more lstat of the link. (Every
+ * probe does so now when fdinfo could be read; kept for callers that say it.) */
+#define PFD_DESCRIBE_ACCESS_FROM_FLAGS 2u
+
+/* pfd_describe_fd for fd of d's process, with PFD_DESCRIBE_* flags. 0,
+ * -ENOENT (no such fd, or the process is gone), -EACCES, or -errno. */
+int pfd_describe_fd_in(const struct pfd_fd_dir *d, int fd, pid_t root_tid, unsigned flags,
+		       struct pfd_target *out);
+
 /* The description as the "target" object of docs/json-schema.md. */
 void pfd_write_target(struct pfd_writer *w, const char *key, const struct pfd_target *t);
 /* Its fields only, into an object the caller opened (to add fields of its own). */

@@ -270,11 +270,16 @@ static void test_same_stack_same_pointer(void **state)
 	(void)state;
 	struct child c;
 	start_child(&c, 2);
+	struct pfd_unwind_stats warm, replayed;
 	const struct pfd_stack *first = capture(&c);
 	assert_ptr_equal(capture(&c), first);
-	/* the next stop runs the same calls again: same ips, same stack */
+	/* the next stop runs the same calls again: same ips, same stack, and
+	 * the warm walk of the second capture is replayed, not walked again */
 	run_to_stop(&c, 0);
+	pfd_unwind_get_stats(&warm);
 	assert_ptr_equal(capture(&c), first);
+	pfd_unwind_get_stats(&replayed);
+	assert_int_equal(replayed.memo_hits, warm.memo_hits + 1);
 	end_child(&c);
 }
 

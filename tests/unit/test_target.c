@@ -1,16 +1,23 @@
 /* procfd-trace: unit tests for pfd_target_classify (tracer/plugins/procfd_probe.c):
- * the kind of what an fd holds, from readlink's text and the st_mode. */
+ * the kind of what an fd holds, from readlink's text and the st_mode; and
+ * pfd_describe_fd_in's cheap form (the leak report's) against the full one. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "procfd/procfd.h"
 
@@ -147,6 +154,62 @@ static void test_long_anon_name(void **state)
 	free(t);
 }
 
+/* Our own fd described both ways: the cheap form (no lookup in the root,
+ * the access mode from fdinfo's flags) must say what the full one says of
+ * every field the leak report shows. */
+static void check_cheap_matches_full(int fd)
+{
+	struct pfd_fd_dir dir;
+	struct pfd_target *full = calloc(1, sizeof(*full)), *cheap = calloc(1, sizeof(*cheap));
+	assert_non_null(full);
+	assert_non_null(cheap);
+	assert_int_equal(pfd_fd_dir_open(&dir, getpid()), 0);
+	assert_int_equal(pfd_describe_fd(getpid(), fd, 0, full), 0);
+	assert_int_equal(pfd_describe_fd_in(&dir, fd, 0,
+					    PFD_DESCRIBE_NO_LOOKUP | PFD_DESCRIBE_ACCESS_FROM_FLAGS,
+					    cheap), 0);
+	pfd_fd_dir_close(&dir);
+	assert_string_equal(cheap->text, full->text);
+	assert_string_equal(cheap->name, full->name);
+	assert_int_equal(cheap->name_marked, full->name_marked);
+	assert_int_equal(cheap->kind, full->kind);
+	assert_int_equal(cheap->deleted, full->deleted);
+	assert_int_equal(cheap->ino, full->ino);
+	assert_int_equal(cheap->size, full->size);
+	assert_int_equal(cheap->fd_flags, full->fd_flags);
+	assert_string_equal(pfd_access_name(cheap->link_mode), pfd_access_name(full->link_mode));
+	/* nothing to look up (a pipe), or not looked up */
+	assert_int_equal(cheap->text_target, full->text_target == PFD_TEXT_NOT_A_PATH
+						     ? PFD_TEXT_NOT_A_PATH : PFD_TEXT_NONE);
+	free(full);
+	free(cheap);
+}
+
+static void test_cheap_describe(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/pfd-test-target-XXXXXX";
+	int rw = mkstemp(path);
+	assert_true(rw >= 0);
+	int ro = open(path, O_RDONLY), wo = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	int opath = open(path, O_PATH), dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+	int p[2], sv[2];
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	int mfd = memfd_create("pfd-test", 0), efd = eventfd(0, EFD_CLOEXEC), ep = epoll_create1(0);
+	assert_true(mfd >= 0 && efd >= 0 && ep >= 0);
+	int fds[] = { rw, ro, wo, opath, dir, p[0], p[1], sv[0], mfd, efd, ep };
+	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
+		check_cheap_matches_full(fds[i]);
+	/* deleted: the name is told from the text without a lookup */
+	assert_int_equal(unlink(path), 0);
+	check_cheap_matches_full(rw);
+	check_cheap_matches_full(opath);
+	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
+		close(fds[i]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_kinds_covered),
 		cmocka_unit_test(test_text_len_respected),
 		cmocka_unit_test(test_long_anon_name),
+		cmocka_unit_test(test_cheap_describe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -172,9 +172,9 @@ static void identify(struct leak_rec *r, pid_t tid)
 	char path[64];
 	struct stat st;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, r->fd);
-	r->have_id = stat(path, &st) == 0;
+	r->have_id = stat(path, &st) == 0 && LEAK_DEV_FITS(major(st.st_dev), minor(st.st_dev));
 	if (r->have_id) {
-		r->dev = st.st_dev;
+		r->dev = LEAK_DEV(major(st.st_dev), minor(st.st_dev));
 		r->ino = st.st_ino;
 	}
 }
@@ -449,7 +449,12 @@ static void report(struct leak *l, struct proc_totals *pt)
 	static struct pfd_buf title = PFD_BUF_INIT, supp = PFD_BUF_INIT;
 	struct pfd_leak_view v;
 
-	symbolize(l);
+	/* the frames, symbolized, are for suppressions, generated ones and
+	 * SARIF; the report itself symbolizes as it writes */
+	if (cfg.supp || cfg.gen_suppressions || total.sarif)
+		symbolize(l);
+	else
+		l->n_frames = 0;
 	view_of(l, &v);
 	if (cfg.supp && pfd_supp_match(cfg.supp, &v)) {
 		pt->suppressed++;
@@ -481,16 +486,24 @@ static bool record_matches(const struct leak_rec *r, const struct pfd_target *t)
 {
 	if (!r->have_id || !t->have_stat)
 		return true;
-	return r->ino == t->ino && major(r->dev) == t->dev_major && minor(r->dev) == t->dev_minor;
+	return r->ino == t->ino && LEAK_DEV_FITS(t->dev_major, t->dev_minor) &&
+	       r->dev == LEAK_DEV(t->dev_major, t->dev_minor);
 }
 
-static void check_fd(struct leak *l, pid_t tid, struct proc_totals *pt)
+/* What a leak shows of the target: the JSON has no text_target/name_target
+ * and the text line omits them when not looked up, so the lookup of the
+ * text in the root (a path walk per fd) is skipped; the access mode comes
+ * from fdinfo's flags, read anyway for cloexec. */
+#define LEAK_DESCRIBE (PFD_DESCRIBE_NO_LOOKUP | PFD_DESCRIBE_ACCESS_FROM_FLAGS)
+
+static void check_fd(struct leak *l, const struct pfd_fd_dir *dir, pid_t tid,
+		     struct proc_totals *pt)
 {
 	static struct pfd_target target;
 	const struct leak_rec *r = leak_table_get(l->proc->table, l->fd);
 	if (!r && !cfg.all)
 		return;
-	if (pfd_describe_fd(tid, l->fd, tid, &target) < 0)
+	if (pfd_describe_fd_in(dir, l->fd, tid, LEAK_DESCRIBE, &target) < 0)
 		return; /* closed meanwhile by another thread of a shared table */
 	l->target = &target;
 	l->rec = r && record_matches(r, &target) ? r : NULL;
@@ -527,16 +540,21 @@ static void leak_on_exit_process(struct pfd_tracee *t, const struct pfd_exit *e)
 {
 	struct leak_proc *p = proc_of(t);
 	struct proc_totals pt = { 0 };
+	struct pfd_fd_dir fds;
 	char dir[64];
 	pid_t tid = pfd_tracee_tid(t);
 
 	total.processes++;
 	if (!p || !e->live || p->table->refs > 1)
 		return; /* gone already, or another process still has this table */
+	if (pfd_fd_dir_open(&fds, tid) < 0)
+		return;
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", tid);
 	DIR *d = opendir(dir);
-	if (!d)
+	if (!d) {
+		pfd_fd_dir_close(&fds);
 		return;
+	}
 	struct leak l = { .pid = pfd_tracee_pid(t), .exe = p->exe ? p->exe : "", .proc = p };
 	for (struct dirent *de; (de = readdir(d));) {
 		char *end;
@@ -544,9 +562,10 @@ static void leak_on_exit_process(struct pfd_tracee *t, const struct pfd_exit *e)
 		if (de->d_name[0] < '0' || de->d_name[0] > '9' || *end || fd > INT32_MAX)
 			continue;
 		l.fd = (int)fd;
-		check_fd(&l, tid, &pt);
+		check_fd(&l, &fds, tid, &pt);
 	}
 	closedir(d);
+	pfd_fd_dir_close(&fds);
 	if (pt.fds || pt.suppressed)
 		write_summary(l.pid, l.exe, &pt);
 	total.fds += pt.fds;

@@ -12,6 +12,8 @@
 
 #define MAX_FD (1 << 24) /* past the kernel's nr_open limit (1 << 20 by default) */
 
+_Static_assert(sizeof(struct leak_rec) <= 56, "struct leak_rec grew: 100k of them are live");
+
 static size_t live_records;
 
 struct leak_rec *leak_rec_new(void)

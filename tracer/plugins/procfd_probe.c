@@ -157,7 +157,22 @@ static enum pfd_text_target look_up(struct pfd_target *t, const struct probe_at 
 
 /* The text is looked up verbatim, as a tool that follows it would; the name
  * without the kernel's marker separately: see the file comment. */
-static void resolve_text(struct pfd_target *t, const struct probe_at *root)
+/* Without the lookup (PFD_DESCRIBE_NO_LOOKUP), the name can still be told
+ * from the text when the held inode has no link left: then no path names
+ * it, so the text cannot name it as it stands and a trailing " (deleted)"
+ * is the kernel's. With links left, only a lookup can tell a live file
+ * called "x (deleted)" from a removed hard link: true when one is needed. */
+static bool name_needs_lookup(struct pfd_target *t)
+{
+	if (!ends_with_deleted(t->text, t->text_len))
+		return false;
+	if (t->nlink > 0)
+		return true;
+	set_name(t, t->text_len - DELETED_SUFFIX_LEN, true);
+	return false;
+}
+
+static void resolve_text(struct pfd_target *t, const struct probe_at *root, unsigned flags)
 {
 	set_name(t, t->text_len, false);
 	t->name_target = PFD_TEXT_NONE;
@@ -173,6 +188,8 @@ static void resolve_text(struct pfd_target *t, const struct probe_at *root)
 		t->text_target = PFD_TEXT_UNKNOWN;
 		return;
 	}
+	if ((flags & PFD_DESCRIBE_NO_LOOKUP) && !name_needs_lookup(t))
+		return; /* text_target stays PFD_TEXT_NONE: not looked up */
 	t->text_target = look_up(t, root, t->text, t->text_len);
 	/* The marker is the kernel's only if the text does not name our inode
 	 * as it stands (a live file can be called "x (deleted)"). */
@@ -289,9 +306,9 @@ static void probe_fd_dir(struct pfd_annot *ev, const struct probe_at *dir)
 }
 
 /* readlink, stat and fdinfo of fd in the /proc directory dir; the text
- * resolved in root. 0 or -errno of the readlink. */
+ * resolved in root unless flags say not to. 0 or -errno of the readlink. */
 static int probe_target(const struct probe_at *dir, int fd, const struct probe_at *root,
-			struct pfd_target *t)
+			unsigned flags, struct pfd_target *t)
 {
 	struct pfd_path p;
 	const char *link = at_num(dir, &p, "fd/", fd);
@@ -306,7 +323,7 @@ static int probe_target(const struct probe_at *dir, int fd, const struct probe_a
 	stat_link(t, dir, link);
 	pfd_target_classify(t);
 	t->deleted = is_deleted(t);
-	resolve_text(t, root);
+	resolve_text(t, root, flags);
 	return 0;
 }
 
@@ -354,7 +371,7 @@ void pfd_probe_link(struct pfd_annot *ev)
 		return;
 	}
 	root_at(ev->dirs, ev->call->tid, &root);
-	int rc = probe_target(&dir, ev->link.fd, &root, &ev->target);
+	int rc = probe_target(&dir, ev->link.fd, &root, 0, &ev->target);
 	if (rc < 0)
 		classify_probe_error(ev, ev->link.proc_dir, -rc);
 	else
@@ -370,10 +387,39 @@ int pfd_describe_fd(pid_t pid, int fd, pid_t root_tid, struct pfd_target *out)
 	pfd_path_puts(&dir.prefix, "/");
 	root_at(NULL, root_tid ? root_tid : pid, &root);
 	memset(out, 0, sizeof(*out));
-	int rc = probe_target(&dir, fd, &root, out);
+	int rc = probe_target(&dir, fd, &root, 0, out);
 	if (rc == -ENOENT && stat(dir.prefix.s, &st) < 0)
 		rc = -ESRCH;
 	return rc;
+}
+
+int pfd_fd_dir_open(struct pfd_fd_dir *d, pid_t pid)
+{
+	struct pfd_path p;
+	pfd_path_init(&p, "/proc/");
+	pfd_path_int(&p, pid);
+	d->pid = pid;
+	d->proc_dir = open(p.s, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return d->proc_dir < 0 ? -errno : 0;
+}
+
+void pfd_fd_dir_close(struct pfd_fd_dir *d)
+{
+	if (d->proc_dir >= 0)
+		close(d->proc_dir);
+	d->proc_dir = -1;
+}
+
+/* Each step a readlinkat/fstatat/openat of "fd/N" and "fdinfo/N" on the
+ * process's directory: no walk of /proc/PID per step. */
+int pfd_describe_fd_in(const struct pfd_fd_dir *d, int fd, pid_t root_tid, unsigned flags,
+		       struct pfd_target *out)
+{
+	struct probe_at dir = { .dirfd = d->proc_dir }, root;
+	pfd_path_init(&dir.prefix, "");
+	root_at(NULL, root_tid ? root_tid : d->pid, &root);
+	memset(out, 0, sizeof(*out));
+	return probe_target(&dir, fd, &root, flags, out);
 }
 
 /* Only a followed open of a probed fd link has an answer to compare: the

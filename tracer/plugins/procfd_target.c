@@ -85,8 +85,8 @@ void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t)
 	}
 	pfd_buf_puts(b, ", ");
 	pfd_buf_puts(b, pfd_access_name(t->link_mode));
-	if (t->text_target == PFD_TEXT_NOT_A_PATH)
-		return;
+	if (t->text_target == PFD_TEXT_NOT_A_PATH || t->text_target == PFD_TEXT_NONE)
+		return; /* nothing to look up, or not looked up (PFD_DESCRIBE_NO_LOOKUP) */
 	if (t->name_target != PFD_TEXT_NONE) { /* the text ends in the kernel's marker */
 		pfd_buf_puts(b, "; text: ");
 		pfd_buf_puts(b, pfd_text_target_name(t->text_target));
