@@ -84,15 +84,30 @@ static int check_name(const struct trap_entry *e)
 	return seccomp_syscall_resolve_name(e->name) == __NR_SCMP_ERROR ? -EINVAL : 0;
 }
 
-/* Each number of each arch, named by libseccomp, to the entry of that name.
- * From number to name, not name to number: i386's direct socket calls
- * (socketpair is 360) resolve by name to socketcall's pseudo-numbers, but
- * the kernel reports the direct number when a program makes the direct call. */
+/* Each entry's number on each arch, from libseccomp's name->number table
+ * (a hash lookup). i386's direct socket calls are the exception: by name
+ * libseccomp gives socketcall's pseudo-numbers (socketpair: -108), while
+ * the kernel reports the direct number (360) when a program makes the
+ * direct call; for those, and only on an arch that has some, the numbers
+ * are scanned the other way, number to name (a thousand lookups, so only
+ * when needed: it was most of procfd-trace's start-up). */
 static void map_arches(void)
 {
 	for (size_t a = 0; a < sizeof(arch_info) / sizeof(arch_info[0]); a++) {
 		uint32_t base = arch_info[a].strip;
-		for (uint32_t nr = 0; nr < MAP_SIZE; nr++) {
+		bool pseudo = false;
+		for (size_t i = 0; i < n_entries; i++) {
+			int nr = seccomp_syscall_resolve_name_arch(arch_info[a].scmp, entries[i].name);
+			uint32_t idx = (uint32_t)nr & ~base;
+			if (nr >= 0 && idx < MAP_SIZE)
+				map[arch_info[a].slot][idx] = (uint8_t)(i + 1);
+			else if (nr < 0 && seccomp_syscall_resolve_name_rewrite(
+						   arch_info[a].scmp, entries[i].name) >= 0)
+				pseudo = true; /* a multiplexed call (socketcall, ipc) */
+		}
+		for (uint32_t nr = 0; pseudo && nr < MAP_SIZE; nr++) {
+			if (map[arch_info[a].slot][nr])
+				continue;
 			char *name = seccomp_syscall_resolve_num_arch(arch_info[a].scmp, (int)(base | nr));
 			const struct trap_entry *e = name ? entry_named(name) : NULL;
 			free(name);
