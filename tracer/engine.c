@@ -25,6 +25,7 @@
 #include "tracer/decode.h"
 #include "tracer/engine.h"
 #include "tracer/plugin_api.h"
+#include "tracer/priv_exec.h"
 #include "tracer/proctab.h"
 #include "tracer/stack.h"
 #include "tracer/traps.h"
@@ -525,6 +526,7 @@ static void on_exec(tcb_t *t)
 		if (pfd_plugins[i]->on_exec)
 			pfd_plugins[i]->on_exec(t, &e);
 	pfd_write_exec(t->tid, e.old_tid, pfd_tracee_exe(t));
+	pfd_tell_privileges_withheld(t->tid);
 	resume(t, 0);
 }
 
