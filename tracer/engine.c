@@ -276,7 +276,8 @@ static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t a
 		return;
 	}
 	s->plugins = who;
-	pfd_decode_entry(s, tcb_tgid(t), t->tid, e, arch, nr, args);
+	pfd_decode_entry(s, tcb_tgid(t), t->tid, t->proc && t->proc->mem_may_fault, e, arch, nr,
+			 args);
 	tell_memory_refused(t, &s->call);
 	if (who & ENGINE_MASK)
 		exec_entry(t, s);
