@@ -13,7 +13,7 @@ SANITIZE  ?=
 # Stack traces: libunwind-ptrace/-generic (x86_64) unwind, libdw symbolizes.
 STACK_PKGS = libunwind-ptrace libunwind-generic libdw
 PKG_CFLAGS = $(shell pkg-config --cflags libseccomp $(STACK_PKGS))
-PKG_LIBS   = $(shell pkg-config --libs libseccomp $(STACK_PKGS))
+PKG_LIBS   = $(shell pkg-config --libs libseccomp $(STACK_PKGS)) -pthread
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka)
 

@@ -25,11 +25,11 @@ static bool creates(uint64_t flags)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
-static void decode_path(struct call_slot *s, pid_t tid, uint64_t addr)
+static void decode_path(struct call_slot *s, const struct pfd_mem_src *m, uint64_t addr)
 {
 	struct pfd_path_args *p = &s->path;
 	bool truncated;
-	ssize_t n = pfd_read_string(tid, addr, s->path_buf, sizeof(s->path_buf), &truncated);
+	ssize_t n = pfd_read_string_from(m, addr, s->path_buf, sizeof(s->path_buf), &truncated);
 
 	p->path = s->path_buf;
 	p->path_truncated = truncated;
@@ -45,10 +45,10 @@ static void decode_path(struct call_slot *s, pid_t tid, uint64_t addr)
 
 /* openat2 passes flags and resolve in a struct; only its first 24 bytes are
  * ours to know (later kernels may extend it). */
-static void decode_how(struct pfd_path_args *ev, pid_t tid, uint64_t addr)
+static void decode_how(struct pfd_path_args *ev, const struct pfd_mem_src *m, uint64_t addr)
 {
 	struct open_how how;
-	int rc = pfd_read_mem(tid, addr, &how, sizeof(how));
+	int rc = pfd_read_mem_from(m, addr, &how, sizeof(how));
 	if (rc < 0) {
 		ev->how_errno = -rc;
 		return;
@@ -83,7 +83,7 @@ static void decode_flags_and_mode(struct pfd_path_args *ev, const uint64_t args[
 	ev->mode = args[sc->mode_arg];
 }
 
-static void decode_path_args(struct call_slot *s, pid_t tid, const struct pfd_syscall_desc *sc,
+static void decode_path_args(struct call_slot *s, const struct pfd_mem_src *m, const struct pfd_syscall_desc *sc,
 			     const uint64_t args[6])
 {
 	struct pfd_path_args *p = &s->path;
@@ -93,15 +93,17 @@ static void decode_path_args(struct call_slot *s, pid_t tid, const struct pfd_sy
 		p->has_dirfd = true;
 		p->dirfd = (int)args[sc->dirfd_arg]; /* an int in every ABI */
 	}
-	decode_path(s, tid, args[sc->path_arg]);
+	decode_path(s, m, args[sc->path_arg]);
 	decode_flags_and_mode(p, args);
 	if (sc->how_arg != PFD_NO_ARG)
-		decode_how(p, tid, args[sc->how_arg]);
+		decode_how(p, m, args[sc->how_arg]);
 }
 
-void pfd_decode_entry(struct call_slot *s, pid_t pid, pid_t tid, const struct trap_entry *e,
-		      uint32_t arch, uint64_t nr, const uint64_t args[6])
+void pfd_decode_entry(struct call_slot *s, pid_t pid, pid_t tid, bool may_fault,
+		      const struct trap_entry *e, uint32_t arch, uint64_t nr, const uint64_t args[6])
 {
+	struct pfd_mem_src m = { .tid = tid, .tgid = pid, .may_fault = may_fault };
+
 	struct pfd_call *c = &s->call;
 
 	c->pid = pid;
@@ -116,7 +118,7 @@ void pfd_decode_entry(struct call_slot *s, pid_t pid, pid_t tid, const struct tr
 	c->err = 0;
 	c->path = NULL;
 	if (e->desc) {
-		decode_path_args(s, tid, e->desc, args);
+		decode_path_args(s, &m, e->desc, args);
 		c->path = &s->path;
 	}
 }

@@ -277,7 +277,8 @@ static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t a
 		return;
 	}
 	s->plugins = who;
-	pfd_decode_entry(s, tcb_tgid(t), t->tid, e, arch, nr, args);
+	pfd_decode_entry(s, tcb_tgid(t), t->tid, t->proc && t->proc->mem_may_fault, e, arch, nr,
+			 args);
 	tell_memory_refused(t, &s->call);
 	if (who & ENGINE_MASK)
 		exec_entry(t, s);
@@ -418,6 +419,28 @@ void pfd_engine_attached(pid_t pid)
 	pfd_write_attach(pid, threads_of(pid));
 }
 
+/* A process seized with -p may have made its userfaultfd before: its
+ * registered ranges carry VmFlags um (missing), uw (write-protect) or ui
+ * (minor) in smaps. Read once per process, at attach. */
+static bool has_uffd_ranges(pid_t pid)
+{
+	char name[40], line[512];
+	snprintf(name, sizeof(name), "/proc/%d/smaps", (int)pid);
+	FILE *f = fopen(name, "re");
+	bool found = false;
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "VmFlags:", 8) != 0)
+			continue;
+		for (char *tok = strtok(line + 8, " \n"); tok; tok = strtok(NULL, " \n"))
+			if (!strcmp(tok, "um") || !strcmp(tok, "uw") || !strcmp(tok, "ui"))
+				found = true;
+	}
+	fclose(f);
+	return found;
+}
+
 int pfd_engine_add_attached(pid_t tid, pid_t tgid)
 {
 	if (pfd_tcb_find(tid))
@@ -429,6 +452,8 @@ int pfd_engine_add_attached(pid_t tid, pid_t tgid)
 		return -ENOMEM;
 	}
 	t->flags = TCB_ATTACHED;
+	if (t->proc->threads == 1 && has_uffd_ranges(tgid))
+		t->proc->mem_may_fault = true;
 	return 1;
 }
 

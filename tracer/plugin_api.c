@@ -204,13 +204,25 @@ const char *pfd_tracee_exe(struct pfd_tracee *t)
 	return t->proc->exe ? t->proc->exe : "";
 }
 
+bool pfd_tracee_may_fault(const struct pfd_tracee *t)
+{
+	return t->proc && t->proc->mem_may_fault;
+}
+
+void pfd_tracee_set_may_fault(struct pfd_tracee *t, bool on)
+{
+	if (t->proc)
+		t->proc->mem_may_fault = on;
+}
+
 int pfd_tracee_read(const struct pfd_tracee *t, uint64_t addr, void *buf, size_t len)
 {
 	if (!pfd_tracee_stopped(t))
 		return -ESRCH;
 	if (len > PFD_READ_MAX)
 		return -E2BIG;
-	return pfd_api_rc(pfd_read_mem(t->tid, addr, buf, len));
+	return pfd_api_rc(pfd_read_mem_from(&(struct pfd_mem_src){ .tid = t->tid, .tgid = t->tgid,
+			.may_fault = pfd_tracee_may_fault(t) }, addr, buf, len));
 }
 
 ssize_t pfd_tracee_read_string(const struct pfd_tracee *t, uint64_t addr, char *buf,
@@ -226,7 +238,8 @@ ssize_t pfd_tracee_read_string(const struct pfd_tracee *t, uint64_t addr, char *
 		return -ESRCH;
 	if (size > PFD_READ_MAX)
 		size = PFD_READ_MAX;
-	ssize_t n = pfd_read_string(t->tid, addr, buf, size, &cut);
+	struct pfd_mem_src m = { .tid = t->tid, .tgid = t->tgid, .may_fault = pfd_tracee_may_fault(t) };
+	ssize_t n = pfd_read_string_from(&m, addr, buf, size, &cut);
 	if (truncated)
 		*truncated = cut;
 	return n < 0 ? pfd_api_rc((int)n) : n;

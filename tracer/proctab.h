@@ -34,6 +34,7 @@ struct pfd_proc {
 	bool hidden;       /* the launched child before its execve */
 	char *exe;         /* /proc/PID/exe after the last exec, read on demand */
 	bool told_unreadable; /* "memory not readable" said on stderr once */
+	bool mem_may_fault; /* may have userfaultfd pages: time-bounded reads */
 	void *state[PFD_MAX_PLUGINS]; /* plugins' per-process storage */
 	struct pfd_proc *next;
 };

@@ -9,7 +9,13 @@
  * page at a time: a path near the end of a mapping must not make us read the
  * unmapped page after it, or a valid path would look unreadable. */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -79,10 +85,174 @@ static bool memory_refused(pid_t tid)
 	return err == EIO;
 }
 
-int pfd_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
+/* ---- reads that may block: userfaultfd ------------------------------------
+ *
+ * A page registered with userfaultfd (by a privileged process: without
+ * UFFD_USER_MODE_ONLY) that is not resident makes any read of it wait, in
+ * the kernel, for the tracee's handler to serve the fault: process_vm_readv,
+ * PEEKDATA and /proc/PID/mem alike, in an uninterruptible (killable) sleep
+ * that SIGTERM does not end. The handler may itself be stopped waiting for
+ * us. So for a process that may have such pages (it called userfaultfd(2)
+ * or opened /dev/userfaultfd, see plugins/uffd.c) a read is done on a helper
+ * thread and waited for at most GUARD_WAIT_MS; then it is given up with
+ * -ETIMEDOUT and the helper is left to finish whenever the fault is served
+ * (its own buffer, freed by whoever is last). At most GUARD_MAX helpers are
+ * in flight; with none free, or for a range a stuck helper of the same
+ * process is on, a read fails at once. A helper cannot use ptrace (only the
+ * tracing thread may), so where process_vm_readv is refused it reads
+ * /proc/TID/mem. exit() ends stuck helpers with the process (the sleep is
+ * killable). Processes not marked never come here. */
+#define GUARD_MAX 4
+#define GUARD_WAIT_MS 200
+#define GUARD_BUSY_WAIT_MS 20 /* while one of the process's reads is stuck */
+
+struct guard_job {
+	pid_t tid, tgid;
+	uint64_t addr;
+	size_t len;
+	int rc;
+	bool done;
+	unsigned refs;  /* the waiter and the helper */
+	unsigned char buf[];
+};
+
+static pthread_mutex_t guard_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t guard_cond;
+static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
+static struct guard_job *guard_jobs[GUARD_MAX]; /* in flight (also keeps them reachable) */
+
+static void guard_init(void)
 {
+	pthread_condattr_t a;
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&guard_cond, &a);
+	pthread_condattr_destroy(&a);
+}
+
+static int procmem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	char name[40];
+	snprintf(name, sizeof(name), "/proc/%d/mem", (int)tid);
+	int fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -EPERM;
+	ssize_t n = pread(fd, buf, len, (off_t)addr);
+	int err = errno;
+	close(fd);
+	if (n == (ssize_t)len)
+		return 0;
+	return n >= 0 || err == EIO || err == EFAULT ? -EFAULT : -err;
+}
+
+/* Called with guard_lock held: drop one reference. */
+static void guard_put(struct guard_job *j)
+{
+	if (--j->refs > 0)
+		return;
+	for (int i = 0; i < GUARD_MAX; i++)
+		if (guard_jobs[i] == j)
+			guard_jobs[i] = NULL;
+	free(j);
+}
+
+static void *guard_helper(void *arg)
+{
+	struct guard_job *j = arg;
+	int rc = vm_read(j->tid, j->addr, j->buf, j->len);
+	if (rc == -EPERM || rc == -ENOSYS)
+		rc = procmem_read(j->tid, j->addr, j->buf, j->len);
+	pthread_mutex_lock(&guard_lock);
+	j->rc = rc;
+	j->done = true;
+	pthread_cond_broadcast(&guard_cond);
+	guard_put(j);
+	pthread_mutex_unlock(&guard_lock);
+	return NULL;
+}
+
+static bool overlaps(const struct guard_job *j, pid_t tgid, uint64_t addr, size_t len)
+{
+	uint64_t a0 = j->addr & ~(uint64_t)(PAGE - 1), a1 = j->addr + j->len;
+	return j->tgid == tgid && addr < a1 && addr + len > a0;
+}
+
+static int guarded_read(pid_t tid, pid_t tgid, uint64_t addr, void *buf, size_t len)
+{
+	int slot = -1, wait_ms = GUARD_WAIT_MS;
+
+	pthread_once(&guard_once, guard_init);
+	pthread_mutex_lock(&guard_lock);
+	for (int i = 0; i < GUARD_MAX; i++) {
+		struct guard_job *o = guard_jobs[i];
+		if (!o) {
+			if (slot < 0)
+				slot = i;
+		} else if (overlaps(o, tgid, addr, len)) {
+			slot = -2;
+			break;
+		} else if (o->tgid == tgid) {
+			wait_ms = GUARD_BUSY_WAIT_MS;
+		}
+	}
+	if (slot < 0) {
+		pthread_mutex_unlock(&guard_lock);
+		return -ETIMEDOUT;
+	}
+	struct guard_job *j = calloc(1, sizeof(*j) + len);
+	if (!j) {
+		pthread_mutex_unlock(&guard_lock);
+		return -ENOMEM;
+	}
+	*j = (struct guard_job){ .tid = tid, .tgid = tgid, .addr = addr, .len = len, .refs = 2 };
+	guard_jobs[slot] = j;
+
+	/* The helper takes no signal: SIGTERM and SIGINT stay ours. */
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t th;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int err = pthread_create(&th, &attr, guard_helper, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		guard_jobs[slot] = NULL;
+		pthread_mutex_unlock(&guard_lock);
+		free(j);
+		return -ENOMEM;
+	}
+
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += (long)wait_ms * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	while (!j->done)
+		if (pthread_cond_timedwait(&guard_cond, &guard_lock, &until) == ETIMEDOUT)
+			break;
+	int rc = j->done ? j->rc : -ETIMEDOUT;
+	if (j->done && rc == 0)
+		memcpy(buf, j->buf, len);
+	guard_put(j);
+	pthread_mutex_unlock(&guard_lock);
+	return rc;
+}
+
+int pfd_read_mem_from(const struct pfd_mem_src *src, uint64_t addr, void *buf, size_t len)
+{
+	pid_t tid = src->tid;
 	if (addr == 0)
 		return -EFAULT;
+	if (src->may_fault) {
+		int g = guarded_read(tid, src->tgid, addr, buf, len);
+		if (g == -EPERM && !memory_refused(tid))
+			return -EFAULT;
+		return g;
+	}
 	int rc = vm_read(tid, addr, buf, len);
 	if (rc != -EPERM && rc != -ENOSYS)
 		return rc;
@@ -92,7 +262,20 @@ int pfd_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return peeked;
 }
 
+int pfd_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct pfd_mem_src src = { .tid = tid };
+	return pfd_read_mem_from(&src, addr, buf, len);
+}
+
 ssize_t pfd_read_string(pid_t tid, uint64_t addr, char *buf, size_t size, bool *truncated)
+{
+	struct pfd_mem_src src = { .tid = tid };
+	return pfd_read_string_from(&src, addr, buf, size, truncated);
+}
+
+ssize_t pfd_read_string_from(const struct pfd_mem_src *src, uint64_t addr, char *buf,
+			     size_t size, bool *truncated)
 {
 	size_t got = 0;
 
@@ -104,7 +287,7 @@ ssize_t pfd_read_string(pid_t tid, uint64_t addr, char *buf, size_t size, bool *
 		size_t chunk = PAGE - (size_t)(at % PAGE);
 		if (chunk > size - got)
 			chunk = size - got;
-		int rc = pfd_read_mem(tid, at, buf + got, chunk);
+		int rc = pfd_read_mem_from(src, at, buf + got, chunk);
 		if (rc < 0) {
 			buf[got] = '\0';
 			return rc;

@@ -69,8 +69,19 @@ bool pfd_tracee_filtered(const struct pfd_tracee *t);
 /* /proc/PID/exe of its process as of its last exec ("" when unreadable). */
 const char *pfd_tracee_exe(struct pfd_tracee *t);
 
+/* Whether reading its process's memory may block until the tracee itself
+ * acts: it may have userfaultfd-registered pages (the uffd plugin marks a
+ * process that creates a userfaultfd; threads share the mark, a forked
+ * child gets it in on_fork, exec clears it). For a marked process every read
+ * (the engine's path reads and pfd_tracee_read*) runs on a helper thread and
+ * is given up after about 200 ms with -ETIMEDOUT; unmarked processes are
+ * read directly. */
+bool pfd_tracee_may_fault(const struct pfd_tracee *t);
+void pfd_tracee_set_may_fault(struct pfd_tracee *t, bool on);
+
 /* Copy len bytes at addr (len <= PFD_READ_MAX). 0 or -errno: -EFAULT when
- * not mapped, -ESRCH when the thread is gone, -EPERM when not readable. */
+ * not mapped, -ESRCH when the thread is gone, -EPERM when not readable,
+ * -ETIMEDOUT when a page did not come in time (pfd_tracee_may_fault). */
 #define PFD_READ_MAX (1u << 20)
 int pfd_tracee_read(const struct pfd_tracee *t, uint64_t addr, void *buf, size_t len);
 /* The NUL-terminated string at addr into buf (always terminated): its
@@ -238,5 +249,6 @@ struct pfd_plugin {
 extern const struct pfd_plugin pfd_plugin_procfd;
 extern const struct pfd_plugin pfd_plugin_leaks;  /* opt-in: --leaks */
 extern const struct pfd_plugin pfd_plugin_untraced; /* warns of CLONE_UNTRACED children */
+extern const struct pfd_plugin pfd_plugin_uffd; /* marks userfaultfd users: pfd_tracee_may_fault */
 
 #endif

@@ -511,6 +511,10 @@ static void explain_unreadable(struct sentence *s, const struct pfd_annot *ev)
 	else if (err == EFAULT)
 		say(s, "the path argument could not be read from the tracee (EFAULT), so the "
 		       "kernel fails the call too");
+	else if (err == ETIMEDOUT)
+		say(s, "path unreadable: its page is not resident and the tracee's userfaultfd "
+		       "handler did not serve the fault within 200 ms, so procfd-trace gave up "
+		       "reading it (ETIMEDOUT); the call ran as usual, its result says how");
 	else
 		say(s, "path unreadable: procfd-trace could not read it from the tracee (%s)",
 		    errno_name(err));
