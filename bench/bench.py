@@ -25,9 +25,15 @@ import threading
 import time
 
 # procfd-trace's native (x86-64) path-call traps (tracer/plugins/procfd.c),
-# which strace and the floor trap too.
+# which strace and the floor trap too (fchmodat2 is left out: strace 6.1
+# does not know it, and nothing in the workloads calls it).
 PATH_CALLS = ("open,openat,openat2,creat,stat,lstat,newfstatat,statx,readlink,readlinkat,"
-              "access,faccessat,faccessat2,linkat,execve,execveat,chdir,truncate,statfs")
+              "access,faccessat,faccessat2,linkat,execve,execveat,chdir,truncate,statfs,"
+              "chmod,fchmodat,chown,lchown,fchownat,utime,utimes,futimesat,utimensat,"
+              "setxattr,lsetxattr,getxattr,lgetxattr,listxattr,llistxattr,removexattr,"
+              "lremovexattr,inotify_add_watch,name_to_handle_at,mknod,mknodat,mkdir,mkdirat,"
+              "unlink,unlinkat,rmdir,rename,renameat,renameat2,link,chroot,pivot_root,setns,"
+              "unshare,mount,umount2,move_mount")
 
 
 # ---- running one command -------------------------------------------------

@@ -29,7 +29,13 @@
 static const char *const path_calls[] = {
 	"open", "openat", "openat2", "creat", "stat", "lstat", "newfstatat", "statx",
 	"readlink", "readlinkat", "access", "faccessat", "faccessat2", "linkat",
-	"execve", "execveat", "chdir", "truncate", "statfs", NULL,
+	"execve", "execveat", "chdir", "truncate", "statfs",
+	"chmod", "fchmodat", "chown", "lchown", "fchownat", "utime", "utimes", "futimesat",
+	"utimensat", "setxattr", "lsetxattr", "getxattr", "lgetxattr", "listxattr",
+	"llistxattr", "removexattr", "lremovexattr", "inotify_add_watch", "name_to_handle_at",
+	"mknod", "mknodat", "mkdir", "mkdirat", "unlink", "unlinkat", "rmdir", "rename",
+	"renameat", "renameat2", "link", "chroot", "pivot_root", "setns", "unshare", "mount",
+	"umount2", "move_mount", NULL,
 };
 
 /* tracer/plugins/leaks.c's traps, unconditional here (fcntl included). */
