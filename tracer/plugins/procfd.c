@@ -319,30 +319,27 @@ static void remember_read(struct pfd_tracee *t, const struct pfd_annot *a)
 	pfd_fu_record(&pp->fu, &r);
 }
 
-/* utimensat(fd, NULL, times, 0) and futimesat(fd, NULL, ...) act on fd
- * itself: no path, so no link (not an unreadable path). */
-static bool null_path_is_dirfd(const struct pfd_call *c)
-{
-	const struct pfd_path_args *p = c->path;
-	return p->desc->null_path_is_dirfd && c->args[p->desc->path_arg] == 0;
-}
-
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
 
-/* statx/fstatat(fd, NULL, AT_EMPTY_PATH) acts on fd itself: Linux 6.11+
- * accepts the NULL (older kernels fail it with EFAULT). Such a call names no
- * path, hence no link; reporting it as an unreadable path would say the
- * kernel fails it, which is false on current kernels. (AT_EMPTY_PATH is
- * checked only on calls whose flags are AT_*: 0x1000 is O_DSYNC for open.) */
-static bool names_no_path(const struct pfd_call *c)
+/* A NULL path that makes the call act on its dirfd itself names no path,
+ * hence no link, and is not an unreadable path either:
+ * - utimensat(fd, NULL, times, 0) and futimesat(fd, NULL, ...) always;
+ * - statx/fstatat(fd, NULL, AT_EMPTY_PATH): Linux 6.11+ accepts the NULL
+ *   (older kernels fail it with EFAULT); reporting it unreadable would say the
+ *   kernel fails it, which is false on current kernels. AT_EMPTY_PATH is
+ *   checked only on calls whose flags are AT_*: 0x1000 is O_DSYNC for open. */
+static bool acts_on_dirfd_alone(const struct pfd_call *c)
 {
 	const struct pfd_path_args *p = c->path;
+	if (c->args[p->desc->path_arg] != 0)
+		return false;
+	if (p->desc->null_path_is_dirfd)
+		return true;
 	bool at_flags = p->desc->flags_kind == PFD_FLAGS_AT ||
 			p->desc->flags_kind == PFD_FLAGS_ACCESS_AT;
-	return c->args[p->desc->path_arg] == 0 && at_flags && p->has_flags &&
-	       (p->flags & AT_EMPTY_PATH);
+	return at_flags && p->has_flags && (p->flags & AT_EMPTY_PATH);
 }
 
 static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
@@ -357,9 +354,7 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 		pfd_dirs_change_begin(); /* ended at its exit, or when the thread is gone */
 		return PFD_NEED_EXIT;
 	}
-	if (names_no_path(c))
-		return PFD_PASS;
-	if (null_path_is_dirfd(c))
+	if (acts_on_dirfd_alone(c))
 		return PFD_PASS;
 	if (p->path_errno)
 		return annot_for(c) ? entry_want() : PFD_PASS; /* unreadable: reported as such */
