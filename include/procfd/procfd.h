@@ -163,10 +163,6 @@ void pfd_fd_dir_close(struct pfd_fd_dir *d);
  * still told from the text (a lookup is made only when the text ends in
  * " (deleted)" and the inode has links left, where nothing else can tell). */
 #define PFD_DESCRIBE_NO_LOOKUP 1u
-/* The access mode (link_mode) from fdinfo's open flags, as the kernel sets
- * the link's permission bits, instead of one more lstat of the link. (Every
- * probe does so now when fdinfo could be read; kept for callers that say it.) */
-#define PFD_DESCRIBE_ACCESS_FROM_FLAGS 2u
 
 /* pfd_describe_fd for fd of d's process, with PFD_DESCRIBE_* flags. 0,
  * -ENOENT (no such fd, or the process is gone), -EACCES, or -errno. */

@@ -165,9 +165,7 @@ static void check_cheap_matches_full(int fd)
 	assert_non_null(cheap);
 	assert_int_equal(pfd_fd_dir_open(&dir, getpid()), 0);
 	assert_int_equal(pfd_describe_fd(getpid(), fd, 0, full), 0);
-	assert_int_equal(pfd_describe_fd_in(&dir, fd, 0,
-					    PFD_DESCRIBE_NO_LOOKUP | PFD_DESCRIBE_ACCESS_FROM_FLAGS,
-					    cheap), 0);
+	assert_int_equal(pfd_describe_fd_in(&dir, fd, 0, PFD_DESCRIBE_NO_LOOKUP, cheap), 0);
 	pfd_fd_dir_close(&dir);
 	assert_string_equal(cheap->text, full->text);
 	assert_string_equal(cheap->name, full->name);

@@ -494,7 +494,7 @@ static bool record_matches(const struct leak_rec *r, const struct pfd_target *t)
  * and the text line omits them when not looked up, so the lookup of the
  * text in the root (a path walk per fd) is skipped; the access mode comes
  * from fdinfo's flags, read anyway for cloexec. */
-#define LEAK_DESCRIBE (PFD_DESCRIBE_NO_LOOKUP | PFD_DESCRIBE_ACCESS_FROM_FLAGS)
+#define LEAK_DESCRIBE PFD_DESCRIBE_NO_LOOKUP
 
 static void check_fd(struct leak *l, const struct pfd_fd_dir *dir, pid_t tid,
 		     struct proc_totals *pt)
