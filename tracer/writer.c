@@ -108,20 +108,22 @@ static void text_end_line(struct pfd_writer *w)
 	}
 }
 
+static unsigned decimal_digits(unsigned v)
+{
+	unsigned n = 1;
+	for (; v >= 10; v /= 10)
+		n++;
+	return n;
+}
+
 static void text_headline(struct pfd_writer *w, struct pfd_buf *out)
 {
 	if (w->text_id) {
-		char pid[16];
-		size_t n = sizeof(pid);
 		unsigned v = (unsigned)w->text_id;
-		do {
-			pid[--n] = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
 		pfd_buf_puts(out, "[pid ");
-		for (size_t pad = sizeof(pid) - n; pad < 5; pad++)
-			pfd_buf_putc(out, ' ');
-		pfd_buf_put(out, pid + n, sizeof(pid) - n);
+		for (unsigned n = decimal_digits(v); n < 5; n++)
+			pfd_buf_putc(out, ' '); /* right-aligned in 5, as strace's "[pid  NNN]" */
+		pfd_buf_uint(out, v);
 		pfd_buf_puts(out, "] ");
 	}
 	pfd_buf_puts(out, w->title.len ? pfd_buf_str(&w->title) : w->kind_name);
