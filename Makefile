@@ -53,7 +53,7 @@ DEPS_OK  := $(BUILD)/.deps-ok
 EXAMPLE_SRC := $(wildcard tests/plugins/*.c)
 EXAMPLE_BIN := $(BUILD)/tests/procfd-trace-example
 
-.PHONY: all deps check check-unit check-integration check-asan demo install clean bench \
+.PHONY: all deps check check-unit check-integration check-asan demo install clean bench bench-programs \
         programs-m32 fuzz fuzz-build fuzz-smoke fuzz-supp
 all: $(BIN)
 
@@ -112,7 +112,13 @@ check-integration: $(BIN) $(EXAMPLE_BIN) $(PROG_BIN)
 check-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan SANITIZE=1 check-unit check-integration
 
-check: check-unit check-integration check-asan fuzz-smoke
+# Built (not run: timing is make bench's) so that they cannot rot unseen
+# against the library's headers.
+BENCH_PROGRAMS = $(BUILD)/bench/workload $(BUILD)/bench/floor \
+		 $(BUILD)/bench/stack_capture $(BUILD)/bench/describe_cost
+bench-programs: $(BENCH_PROGRAMS)
+
+check: check-unit check-integration check-asan fuzz-smoke bench-programs
 	@echo "make check: all tests passed"
 
 $(BUILD)/bench/workload: bench/workload.c | $(DEPS_OK)
