@@ -309,9 +309,34 @@ static void put_logical_location(struct json_out *j, const char *function)
 
 /* ---- results ----------------------------------------------------------- */
 
+/* The rules of the driver; a result names its rule by id and by index in
+ * this array, and takes its level from it. */
+struct sarif_rule {
+	const char *id, *name, *short_text, *full_text, *level;
+};
+
+static const struct sarif_rule rules[] = {
+	{ "fd-leak", "FdLeak", "File descriptor open at exit",
+	  "A file descriptor the program created was still open when its process "
+	  "exited: nothing closed it. A long-running program that leaks descriptors "
+	  "runs out of them (EMFILE), and a child it starts inherits them.",
+	  "warning" },
+	{ "fd-leak-deleted", "FdLeakDeletedFile",
+	  "File descriptor open at exit holds a deleted file",
+	  "A file descriptor still open at the exit of its process refers to a file "
+	  "that was deleted: the file's disk space stays in use, invisible to du and "
+	  "ls, until the descriptor is closed.",
+	  "error" },
+};
+
+static size_t rule_index(const struct pfd_leak_view *leak)
+{
+	return leak->deleted ? 1 : 0;
+}
+
 static const char *rule_id(const struct pfd_leak_view *leak)
 {
-	return leak->deleted ? "fd-leak-deleted" : "fd-leak";
+	return rules[rule_index(leak)].id;
 }
 
 static const char *syscall_name(const struct pfd_leak_view *leak)
@@ -489,8 +514,8 @@ void pfd_sarif_add(struct pfd_sarif *s, const struct pfd_leak_view *leak, const 
 		default_message(&text, leak);
 	json_object(j, NULL);
 	json_str(j, "ruleId", rule_id(leak));
-	json_uint(j, "ruleIndex", leak->deleted ? 1 : 0);
-	json_str(j, "level", leak->deleted ? "error" : "warning");
+	json_uint(j, "ruleIndex", rule_index(leak));
+	json_str(j, "level", rules[rule_index(leak)].level);
 	json_text(j, "message", pfd_buf_str(&text));
 	put_locations(j, s, leak, where);
 	put_fingerprint(j, s, leak, where);
@@ -503,37 +528,20 @@ void pfd_sarif_add(struct pfd_sarif *s, const struct pfd_leak_view *leak, const 
 
 /* ---- the document ------------------------------------------------------ */
 
-/* In the order of ruleIndex above. */
 static void put_rules(struct json_out *j)
 {
 	json_array(j, "rules");
-
-	json_object(j, NULL);
-	json_str(j, "id", "fd-leak");
-	json_str(j, "name", "FdLeak");
-	json_text(j, "shortDescription", "File descriptor open at exit");
-	json_text(j, "fullDescription",
-		  "A file descriptor the program created was still open when its process "
-		  "exited: nothing closed it. A long-running program that leaks descriptors "
-		  "runs out of them (EMFILE), and a child it starts inherits them.");
-	json_object(j, "defaultConfiguration");
-	json_str(j, "level", "warning");
-	json_end_object(j);
-	json_end_object(j);
-
-	json_object(j, NULL);
-	json_str(j, "id", "fd-leak-deleted");
-	json_str(j, "name", "FdLeakDeletedFile");
-	json_text(j, "shortDescription", "File descriptor open at exit holds a deleted file");
-	json_text(j, "fullDescription",
-		  "A file descriptor still open at the exit of its process refers to a file "
-		  "that was deleted: the file's disk space stays in use, invisible to du and "
-		  "ls, until the descriptor is closed.");
-	json_object(j, "defaultConfiguration");
-	json_str(j, "level", "error");
-	json_end_object(j);
-	json_end_object(j);
-
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		json_object(j, NULL);
+		json_str(j, "id", rules[i].id);
+		json_str(j, "name", rules[i].name);
+		json_text(j, "shortDescription", rules[i].short_text);
+		json_text(j, "fullDescription", rules[i].full_text);
+		json_object(j, "defaultConfiguration");
+		json_str(j, "level", rules[i].level);
+		json_end_object(j);
+		json_end_object(j);
+	}
 	json_end_array(j);
 }
 
