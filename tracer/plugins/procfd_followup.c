@@ -8,7 +8,9 @@
  *
  * The table is bounded (the last READS reads of the process) and looked up
  * by a hash of the path: a trapped call that matches nothing costs a hash
- * and no /proc read. */
+ * and no /proc read. Each read owns a fixed block of key slots, so that
+ * recording one (every readlink of a link) costs its own keys only, not a
+ * pass over the whole table. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +21,23 @@
 #include "procfd/procfd.h"
 
 #define READS 32u            /* remembered reads per process */
-#define KEYS 1024u           /* key paths, all reads together */
-#define BUCKETS 256u         /* power of two */
 #define MAX_PREFIXES 16u     /* leading parts of one text */
+/* The most keys pfd_fu_keys gives for one read: verbatim, stripped, relative
+ * and the prefixes (relative and prefixes never both, but the block need not
+ * be tight). add_key drops what would not fit, as when the whole table was
+ * full before; with this count nothing is dropped. */
+#define READ_KEYS (1u + 1u + 1u + MAX_PREFIXES)
+#define KEYS (READS * READ_KEYS) /* key paths, all reads together */
+#define BUCKETS 256u         /* power of two */
 #define WALK_BUDGET 64u      /* trapped calls of the reading thread that may walk */
 #define DELETED_SUFFIX " (deleted)"
 
+_Static_assert(KEYS <= INT16_MAX, "key indexes are int16_t (chains, buckets)");
+_Static_assert(READ_KEYS <= UINT8_MAX, "a read's key count is a uint8_t");
+
+/* Slot j of read r's block is keys[r * READ_KEYS + j]; the first nkeys[r]
+ * are in use. */
 struct key {
-	bool used;
 	uint8_t how;
 	uint16_t read;
 	int16_t next;        /* bucket chain, -1 ends */
@@ -40,6 +51,7 @@ struct pfd_fu_table {
 	bool read_used[READS];
 	unsigned seq[READS];       /* when each was recorded: the latest wins */
 	unsigned next_read;
+	uint8_t nkeys[READS];      /* used slots at the start of each read's block */
 	struct key keys[KEYS];
 	int16_t bucket[BUCKETS];
 };
@@ -52,33 +64,30 @@ static uint32_t hash_bytes(const char *p, size_t len)
 	return h;
 }
 
-static void rebuild_chains(struct pfd_fu_table *t)
+/* Take key i out of its bucket's chain: chains are short (a few keys of
+ * 256 buckets), so walking to the predecessor is cheaper than keeping a
+ * back link in every key. */
+static void unlink_key(struct pfd_fu_table *t, int16_t i)
 {
-	for (unsigned b = 0; b < BUCKETS; b++)
-		t->bucket[b] = -1;
-	for (unsigned i = 0; i < KEYS; i++) {
-		if (!t->keys[i].used)
-			continue;
-		unsigned b = t->keys[i].hash & (BUCKETS - 1);
-		t->keys[i].next = t->bucket[b];
-		t->bucket[b] = (int16_t)i;
-	}
+	int16_t *p = &t->bucket[t->keys[i].hash & (BUCKETS - 1)];
+	while (*p != i)
+		p = &t->keys[*p].next;
+	*p = t->keys[i].next;
 }
 
 static void forget_read(struct pfd_fu_table *t, unsigned r)
 {
 	if (!t->read_used[r])
 		return;
-	for (unsigned i = 0; i < KEYS; i++) {
-		if (t->keys[i].used && t->keys[i].read == r) {
-			free(t->keys[i].path);
-			t->keys[i].used = false;
-		}
+	for (unsigned j = 0; j < t->nkeys[r]; j++) {
+		int16_t i = (int16_t)(r * READ_KEYS + j);
+		unlink_key(t, i);
+		free(t->keys[i].path);
 	}
+	t->nkeys[r] = 0;
 	free(t->reads[r].link_path);
 	free(t->reads[r].text);
 	t->read_used[r] = false;
-	rebuild_chains(t);
 }
 
 static char *copy(const char *p, size_t len)
@@ -101,18 +110,16 @@ static void add_key(struct pfd_fu_table *t, unsigned r, const char *path, size_t
 		if (t->keys[i].hash == h && t->keys[i].len == len &&
 		    memcmp(t->keys[i].path, path, len) == 0 && t->keys[i].read == r)
 			return;
-	for (unsigned i = 0; i < KEYS; i++) {
-		if (t->keys[i].used)
-			continue;
-		char *p = copy(path, len);
-		if (!p)
-			return;
-		unsigned b = h & (BUCKETS - 1);
-		t->keys[i] = (struct key){ .used = true, .how = (uint8_t)how, .read = (uint16_t)r,
-					   .next = t->bucket[b], .hash = h, .path = p, .len = len };
-		t->bucket[b] = (int16_t)i;
+	if (t->nkeys[r] == READ_KEYS)
+		return; /* cannot happen: READ_KEYS counts what pfd_fu_keys gives */
+	char *p = copy(path, len);
+	if (!p)
 		return;
-	}
+	int16_t i = (int16_t)(r * READ_KEYS + t->nkeys[r]++);
+	unsigned b = h & (BUCKETS - 1);
+	t->keys[i] = (struct key){ .how = (uint8_t)how, .read = (uint16_t)r,
+				   .next = t->bucket[b], .hash = h, .path = p, .len = len };
+	t->bucket[b] = i;
 }
 
 static bool ends_with_deleted(const char *s, size_t len)
@@ -178,7 +185,8 @@ void pfd_fu_record(struct pfd_fu_table **tp, const struct pfd_link_read *r)
 		*tp = calloc(1, sizeof(**tp));
 		if (!*tp)
 			return;
-		rebuild_chains(*tp);
+		for (unsigned b = 0; b < BUCKETS; b++)
+			(*tp)->bucket[b] = -1; /* empty: calloc's 0 would be key 0 */
 	}
 	struct pfd_fu_table *t = *tp;
 	unsigned slot = t->next_read++ % READS;
@@ -293,13 +301,13 @@ void pfd_fu_free(struct pfd_fu_table *t)
 {
 	if (!t)
 		return;
-	for (unsigned r = 0; r < READS; r++)
+	for (unsigned r = 0; r < READS; r++) {
 		if (t->read_used[r]) {
 			free(t->reads[r].link_path);
 			free(t->reads[r].text);
 		}
-	for (unsigned i = 0; i < KEYS; i++)
-		if (t->keys[i].used)
-			free(t->keys[i].path);
+		for (unsigned j = 0; j < t->nkeys[r]; j++)
+			free(t->keys[r * READ_KEYS + j].path);
+	}
 	free(t);
 }
