@@ -117,6 +117,7 @@ def contenders(args, leaks_set=False):
         "f2p": Contender("f2p", "floor 2-stop polling", fl + ["-2", "-p", "--"]),
         "f1c": Contender("f1c", "floor 1-stop pinned 1 CPU", fl + ["-c", "--"]),
         "f2c": Contender("f2c", "floor 2-stop pinned 1 CPU", fl + ["-2", "-c", "--"]),
+        "fsec": Contender("fsec", "seccomp allow-all, no tracer", fl + ["-s", "--"]),
     }
 
 
@@ -304,10 +305,10 @@ def main_workloads(args, scale, runs, tmp, only):
               "N a deleted file (every call reported)",
          [wl, "fdlink", str(n(100000)), files_dir], base + same2 + one, True, False, None),
         ("c", f"(c) {n(500000)} x getppid (not trapped)",
-         [wl, "getppid", str(n(500000))], base + ["leaks"] + ["f1p", "f1s"], False, False,
+         [wl, "getppid", str(n(500000))], base + ["leaks"] + ["f1p", "f1s", "fsec"], False, False,
          None),
         ("s", "(s) start-up only: the workload doing nothing (0 x getppid)",
-         [wl, "getppid", "0"], base + ["leaks", "valgrind", "f1p", "f1s"], False, False,
+         [wl, "getppid", "0"], base + ["leaks", "valgrind", "f1p", "f1s", "fsec"], False, False,
          None),
         ("d", "(d) ls -lR of a generated 5000-file tree",
          ["ls", "-lR", tree], base + ["leaks"] + same1 + one, False, False, None),

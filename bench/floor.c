@@ -1,6 +1,6 @@
 /* The floor: the least a seccomp+ptrace tracer can do per trapped call.
  *
- *   floor [-2] [-p] [-c] [-l] [-n FILE] -- COMMAND [ARGS...]
+ *   floor [-2] [-p] [-c] [-l] [-s] [-n FILE] -- COMMAND [ARGS...]
  *
  * Traps procfd-trace's path syscalls (-l: also the leak tracker's fd
  * creators) with a libseccomp filter, follows forks, and does nothing at a
@@ -10,8 +10,11 @@
  * in a blocking wait4, or (-p) polls wait4(WNOHANG) without end: the two
  * extremes procfd-trace's engine chooses between. -c: the floor and COMMAND
  * pinned to one CPU (the floor of procfd-trace --same-cpu). -n FILE: write the number
- * of seccomp stops there (the trapped calls of the run). Exits with the
- * command's status. Native arch only: the workloads are x86-64. */
+ * of seccomp stops there (the trapped calls of the run). -s: no tracer at
+ * all, COMMAND under a filter that allows every call: what the kernel
+ * charges any seccomp-filtered process per syscall, trapped or not (the
+ * floor of an untrapped workload). Exits with the command's status. Native
+ * arch only: the workloads are x86-64. */
 #include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -49,7 +52,7 @@ static const char *const leak_calls[] = {
 };
 
 static struct {
-	bool two_stop, poll, leaks, pin;
+	bool two_stop, poll, leaks, pin, seccomp_only;
 	const char *count_file;
 } opt;
 
@@ -62,9 +65,22 @@ static void add_traps(scmp_filter_ctx ctx, const char *const *names)
 	}
 }
 
+/* -s: the filter alone, with nothing to trap and nobody tracing. */
+static void seccomp_only(char **argv)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (!ctx || seccomp_load(ctx) < 0)
+		_exit(127);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
 /* In the child: stop for the parent's options, then filter and exec. */
 static void child(char **argv)
 {
+	if (opt.seccomp_only)
+		seccomp_only(argv);
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx || ptrace(PTRACE_TRACEME, 0, 0L, 0L) < 0)
 		_exit(127);
@@ -110,12 +126,13 @@ static void on_stop(pid_t tid, int status, unsigned long *trapped)
 static int parse(int argc, char **argv)
 {
 	int c;
-	while ((c = getopt(argc, argv, "+2pcln:")) != -1) {
+	while ((c = getopt(argc, argv, "+2pclsn:")) != -1) {
 		switch (c) {
 		case '2': opt.two_stop = true; break;
 		case 'p': opt.poll = true; break;
 		case 'l': opt.leaks = true; break;
 		case 'c': opt.pin = true; break;
+		case 's': opt.seccomp_only = true; break;
 		case 'n': opt.count_file = optarg; break;
 		default: return -1;
 		}
@@ -128,7 +145,7 @@ int main(int argc, char **argv)
 	int first = parse(argc, argv), status, main_status = 0;
 	unsigned long trapped = 0;
 	if (first < 0) {
-		fprintf(stderr, "usage: floor [-2] [-p] [-c] [-l] [-n FILE] -- COMMAND [ARGS...]\n");
+		fprintf(stderr, "usage: floor [-2] [-p] [-c] [-l] [-s] [-n FILE] -- COMMAND [ARGS...]\n");
 		return 2;
 	}
 	if (opt.pin) { /* the child inherits the mask */
@@ -140,6 +157,11 @@ int main(int argc, char **argv)
 	pid_t pid = fork();
 	if (pid == 0)
 		child(argv + first);
+	if (pid > 0 && opt.seccomp_only) {
+		if (waitpid(pid, &status, 0) != pid)
+			return 127;
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
 		return 127;
 	ptrace(PTRACE_SETOPTIONS, pid, 0L,

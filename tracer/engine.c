@@ -871,14 +871,28 @@ static pid_t poll_wait(int *status, uint64_t *polled_since)
 	return 0;
 }
 
+/* Every thread we know of has reported this round, and a stopped thread
+ * reports nothing more until resumed: the drain's next wait4 could only say
+ * "nothing" (1 us a stop; a single-threaded command's every stop). A child
+ * we have not met yet (its clone event is in this round) is not counted: its
+ * stop waits for the next round's wait4, as it would if it came a moment
+ * later. */
+static bool round_complete(int n)
+{
+	return (size_t)n >= pfd_tcb_count();
+}
+
 /* Returns how many stops were collected; 0 when no tracee is left; -1 on error. */
 static int collect_stops(struct stop *round)
 {
 	int n = 0;
 	uint64_t polled_since;
 	pid_t first = poll_wait(&round[0].status, &polled_since);
-	if (first > 0)
+	if (first > 0) {
 		wp.last_tid = round[n++].tid = first;
+		if (round_complete(n))
+			return n;
+	}
 	for (;;) {
 		pid_t tid = wait4(-1, &round[n].status, __WALL | (n ? WNOHANG : 0), NULL);
 		if (tid > 0) {
@@ -887,7 +901,7 @@ static int collect_stops(struct stop *round)
 			if (n == 0)
 				wp.last_tid = tid;
 			round[n++].tid = tid;
-			if (n == ROUND_MAX)
+			if (n == ROUND_MAX || round_complete(n))
 				return n;
 			continue;
 		}

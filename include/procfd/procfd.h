@@ -292,9 +292,22 @@ struct pfd_dirs_root {
 	unsigned gen;                /* pfd_dirs_generation() when opened */
 	unsigned long used;          /* for choosing a slot to reuse */
 	enum pfd_numbering numbering; /* cached same-numbering fact of this root */
+	bool proc_f_type_known;      /* cached statfs f_type of the root's /proc */
+	unsigned long proc_f_type;
+};
+
+/* One kept /proc/PID/fdinfo/N (or task/TID/fdinfo/N): procfs resolves the
+ * number at each read, so a pread at 0 gives the fd's flags now. */
+struct pfd_dirs_fdinfo {
+	bool open;
+	int fd;
+	pid_t task;                  /* 0: the process's own fdinfo directory */
+	int num;                     /* the tracee's fd number */
+	unsigned long used;
 };
 
 #define PFD_DIRS_ROOTS 4      /* threads of one process with a root open */
+#define PFD_DIRS_FDINFOS 4    /* fdinfo files of one process kept open */
 #define PFD_DIRS_MAX_FDS 256u /* in all: the tracer's RLIMIT_NOFILE is shared */
 
 /* Zeroed: nothing open. Part of the plugin's per-process state. */
@@ -303,6 +316,7 @@ struct pfd_dirs {
 	int proc_fd;              /* O_PATH on /proc/PID */
 	pid_t pid;
 	struct pfd_dirs_root roots[PFD_DIRS_ROOTS];
+	struct pfd_dirs_fdinfo fdinfos[PFD_DIRS_FDINFOS];
 	unsigned long uses;
 	/* The caller's pid namespace, a fact of the process (a task never
 	 * changes its own pid namespace; setns/unshare change its children's). */
@@ -317,7 +331,12 @@ int pfd_dirs_proc_fd(struct pfd_dirs *d, pid_t pid);
 /* Thread tid's root, opened now if need be; NULL (walk /proc/TID/root) while
  * a change of root is in flight or when it cannot be opened. */
 struct pfd_dirs_root *pfd_dirs_root(struct pfd_dirs *d, pid_t tid);
-/* Close everything (exec, exit) / one thread's root (its exit). */
+/* A kept fd on fdinfo of fd num, of thread task (0: of the process),
+ * opened now through the /proc/PID dirfd if need be; -1 when there is no
+ * such dirfd or it cannot be opened (the caller opens the path). Read it
+ * with pread at offset 0. */
+int pfd_dirs_fdinfo(struct pfd_dirs *d, pid_t task, int num);
+/* Close everything (exec, exit) / one thread's root and fdinfo (its exit). */
 void pfd_dirs_drop(struct pfd_dirs *d);
 void pfd_dirs_drop_thread(struct pfd_dirs *d, pid_t tid);
 /* A call that may change a root or what is mounted enters / is over. */
@@ -396,8 +415,9 @@ void pfd_pidns_caller(struct pfd_annot *ev);
  * namespace) is a procfs at all. False for a tmpfs or a bind mount of a
  * directory over it: its "fd/N" names are then ordinary files. Writes the
  * file system's magic into *f_type (0 when statfs failed: true is returned,
- * as the kernel's answer cannot be asked). */
-bool pfd_caller_proc_is_procfs(pid_t tid, unsigned long *f_type);
+ * as the kernel's answer cannot be asked). The answer is kept with tid's
+ * root in d (which may be NULL) until a root or mount may have changed. */
+bool pfd_caller_proc_is_procfs(struct pfd_dirs *d, pid_t tid, unsigned long *f_type);
 
 /* Choose the /proc directory for link (pid/tid as written by the caller)
  * and translate a numeric pid to ours when the tracee's /proc numbers

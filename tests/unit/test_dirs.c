@@ -114,6 +114,60 @@ static void test_fds_bounded_and_cloexec(void **state)
 	free(d);
 }
 
+/* The flags fdinfo shows, read from a kept fdinfo file; -1 when the read
+ * fails (no file holds the number). */
+static long kept_flags(struct pfd_dirs *d, pid_t task, int num)
+{
+	char buf[512];
+	int f = pfd_dirs_fdinfo(d, task, num);
+	ssize_t n = f >= 0 ? pread(f, buf, sizeof(buf) - 1, 0) : -1;
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *flags = strstr(buf, "flags:");
+	return flags ? strtol(flags + 6, NULL, 8) : -1;
+}
+
+/* A kept fdinfo file says what holds the number now: after a dup2 put
+ * another file there, after a close (no file), after a reopen. One is kept
+ * per (task, number), a bounded few per process, and a thread's go with it. */
+static void test_fdinfo_kept_and_fresh(void **state)
+{
+	(void)state;
+	struct pfd_dirs d = { 0 };
+	assert_true(pfd_dirs_proc_fd(&d, getpid()) >= 0);
+	int num = open("/dev/null", O_RDONLY);
+	int other = open("/dev/null", O_WRONLY | O_APPEND);
+	assert_true(num >= 0 && other >= 0);
+	assert_int_equal(kept_flags(&d, 0, num) & (O_ACCMODE | O_APPEND), O_RDONLY);
+	assert_int_equal(kept_flags(&d, 0, other) & (O_ACCMODE | O_APPEND), O_WRONLY | O_APPEND);
+	assert_int_equal(kept_flags(&d, 0, num) & (O_ACCMODE | O_APPEND), O_RDONLY);
+	int kept = pfd_dirs_fdinfo(&d, 0, num);
+	assert_true(dup2(other, num) == num);
+	assert_int_equal(pfd_dirs_fdinfo(&d, 0, num), kept); /* the same file, read again */
+	assert_int_equal(kept_flags(&d, 0, num) & (O_ACCMODE | O_APPEND), O_WRONLY | O_APPEND);
+	close(num);
+	assert_int_equal(kept_flags(&d, 0, num), -1);
+	assert_true(open("/dev/null", O_RDWR) == num);
+	assert_int_equal(kept_flags(&d, 0, num) & O_ACCMODE, O_RDWR);
+	assert_int_equal(fcntl(kept, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+
+	/* more numbers than slots: the least recently read gives its slot up */
+	unsigned before = pfd_dirs_open_fds();
+	for (int i = 0; i <= PFD_DIRS_FDINFOS; i++)
+		assert_true(kept_flags(&d, 0, i % 3) >= 0);
+	assert_true(kept_flags(&d, getpid(), num) >= 0); /* task/TID/fdinfo: its own slot */
+	assert_true(pfd_dirs_open_fds() <= 1 + PFD_DIRS_FDINFOS);
+	assert_true(pfd_dirs_open_fds() >= before);
+	unsigned with_task = pfd_dirs_open_fds();
+	pfd_dirs_drop_thread(&d, getpid());
+	assert_int_equal(pfd_dirs_open_fds(), with_task - 1);
+	pfd_dirs_drop(&d);
+	assert_int_equal(pfd_dirs_open_fds(), 0);
+	close(num);
+	close(other);
+}
+
 static void test_path_builder(void **state)
 {
 	(void)state;
@@ -138,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_link_mode_of_flags),
 		cmocka_unit_test(test_root_dropped_around_a_change),
 		cmocka_unit_test(test_root_per_thread),
+		cmocka_unit_test(test_fdinfo_kept_and_fresh),
 		cmocka_unit_test(test_fds_bounded_and_cloexec),
 		cmocka_unit_test(test_path_builder),
 	};

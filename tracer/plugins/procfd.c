@@ -41,14 +41,14 @@ static const struct pfd_trap procfd_traps[] = {
 	/* calls that may change a root or the mounts under it: the probe's
 	 * cached root dirfds and facts must not outlive them (procfd_dirs.c) */
 	TRAP("chroot"), TRAP("pivot_root"), TRAP("setns"), TRAP("unshare"),
-	TRAP("mount"), TRAP("umount2"), TRAP("move_mount"),
+	TRAP("mount"), TRAP("umount"), TRAP("umount2"), TRAP("move_mount"),
 	{ 0 },
 };
 
 static bool changes_root(const struct pfd_call *c)
 {
 	static const char *const names[] = {
-		"chroot", "pivot_root", "setns", "unshare", "mount", "umount2", "move_mount",
+		"chroot", "pivot_root", "setns", "unshare", "mount", "umount", "umount2", "move_mount",
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(c->name, names[i]) == 0)
@@ -367,7 +367,7 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 	fill_link(a, &pc);
 	struct procfd_proc *pp = pfd_proc_state(t, &pfd_plugin_procfd);
 	a->dirs = pp ? &pp->dirs : NULL;
-	if (!pfd_caller_proc_is_procfs(c->tid, &a->proc_f_type)) {
+	if (!pfd_caller_proc_is_procfs(a->dirs, c->tid, &a->proc_f_type)) {
 		a->probe = PFD_PROBE_NOT_PROCFS; /* no magic link: nothing of ours to probe */
 		return entry_want();
 	}

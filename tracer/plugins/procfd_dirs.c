@@ -8,12 +8,19 @@
  *
  * A root dirfd pins the root the thread had when it was opened, so it must
  * not outlive a change of root: every call that can change one (chroot,
- * pivot_root, setns, unshare; mounts, for the cached "same numbering" fact,
- * which depends on what is mounted at the root's /proc) is trapped, and
+ * pivot_root, setns, unshare; mounts, for the facts cached with a root, what
+ * is mounted at its /proc and whether that procfs numbers as ours) is
+ * trapped, and
  * while one is in flight nothing cached is used; when it is over, every
  * process's cache is stale (pivot_root changes other processes' roots, a
  * chroot every thread sharing the fs). Exec and exit close the process's
- * fds (procfd.c). The fds are the tracer's own, O_CLOEXEC, and bounded in
+ * fds (procfd.c).
+ *
+ * The fdinfo files of the fds last probed are kept open too (open, read and
+ * close were three of a probe's syscalls): procfs looks the number up again
+ * at each read, so a pread at offset 0 of a kept one reads the fd's flags as
+ * they are now, whatever file holds the number by then (ENOENT while none
+ * does). The fds are the tracer's own, O_CLOEXEC, and bounded in
  * number: past PFD_DIRS_MAX_FDS the least recently used process's are
  * closed. */
 #include <fcntl.h>
@@ -91,11 +98,20 @@ static void drop_root(struct pfd_dirs_root *r)
 	close_fd(&r->open, r->fd);
 	r->tid = 0;
 	r->numbering = PFD_NUMBERING_UNKNOWN;
+	r->proc_f_type_known = false;
+}
+
+static void drop_fdinfos(struct pfd_dirs *d, bool all, pid_t task)
+{
+	for (size_t i = 0; i < PFD_DIRS_FDINFOS; i++)
+		if (all || d->fdinfos[i].task == task)
+			close_fd(&d->fdinfos[i].open, d->fdinfos[i].fd);
 }
 
 void pfd_dirs_drop(struct pfd_dirs *d)
 {
 	close_fd(&d->proc_open, d->proc_fd);
+	drop_fdinfos(d, true, 0);
 	for (size_t i = 0; i < PFD_DIRS_ROOTS; i++)
 		drop_root(&d->roots[i]);
 	d->pidns_known = false;
@@ -107,6 +123,7 @@ void pfd_dirs_drop_thread(struct pfd_dirs *d, pid_t tid)
 	for (size_t i = 0; i < PFD_DIRS_ROOTS; i++)
 		if (d->roots[i].tid == tid)
 			drop_root(&d->roots[i]);
+	drop_fdinfos(d, false, tid); /* the process's own (task 0) stay */
 }
 
 /* Room for one more fd: the least recently used other process gives its up. */
@@ -138,8 +155,10 @@ int pfd_dirs_proc_fd(struct pfd_dirs *d, pid_t pid)
 {
 	if (!d)
 		return -1;
-	if (d->proc_open && d->pid != pid)
+	if (d->proc_open && d->pid != pid) {
 		close_fd(&d->proc_open, d->proc_fd);
+		drop_fdinfos(d, true, 0); /* they were another process's */
+	}
 	if (!d->proc_open) {
 		struct pfd_path p;
 		pfd_path_init(&p, "/proc/");
@@ -191,6 +210,53 @@ struct pfd_dirs_root *pfd_dirs_root(struct pfd_dirs *d, pid_t tid)
 	r->used = ++d->uses;
 	lru_touch(d);
 	return r;
+}
+
+/* The slot kept for (task, num), or the least recently used one, emptied. */
+static struct pfd_dirs_fdinfo *fdinfo_slot(struct pfd_dirs *d, pid_t task, int num)
+{
+	struct pfd_dirs_fdinfo *oldest = &d->fdinfos[0];
+	for (size_t i = 0; i < PFD_DIRS_FDINFOS; i++) {
+		struct pfd_dirs_fdinfo *f = &d->fdinfos[i];
+		if (f->open && f->task == task && f->num == num)
+			return f;
+		if (!f->open || (oldest->open && f->used < oldest->used))
+			oldest = f;
+	}
+	close_fd(&oldest->open, oldest->fd);
+	return oldest;
+}
+
+static int open_fdinfo(struct pfd_dirs *d, struct pfd_dirs_fdinfo *f, pid_t task, int num)
+{
+	struct pfd_path p;
+	pfd_path_init(&p, "");
+	if (task) {
+		pfd_path_puts(&p, "task/");
+		pfd_path_int(&p, task);
+		pfd_path_puts(&p, "/");
+	}
+	pfd_path_puts(&p, "fdinfo/");
+	pfd_path_int(&p, num);
+	make_room(d);
+	int fd = openat(d->proc_fd, p.s, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	*f = (struct pfd_dirs_fdinfo){ .open = true, .fd = fd, .task = task, .num = num };
+	open_fds++;
+	return 0;
+}
+
+int pfd_dirs_fdinfo(struct pfd_dirs *d, pid_t task, int num)
+{
+	if (!d || !d->proc_open)
+		return -1;
+	struct pfd_dirs_fdinfo *f = fdinfo_slot(d, task, num);
+	if (!f->open && open_fdinfo(d, f, task, num) < 0)
+		return -1;
+	f->used = ++d->uses;
+	lru_touch(d);
+	return f->fd;
 }
 
 /* ---- path building, without printf ------------------------------------- */

@@ -71,18 +71,32 @@ static void caller_pidns(const struct pfd_annot *ev, bool *in_pidns, pid_t *ns_p
 /* A tracee can mount anything over its /proc (unshare -rm, then a tmpfs or
  * a bind mount): the probe of procfd-trace's /proc would then describe a
  * link the tracee never touched. Its /proc is asked directly, through its
- * root, which the kernel resolves in its mount namespace. */
-bool pfd_caller_proc_is_procfs(pid_t tid, unsigned long *f_type)
+ * root, which the kernel resolves in its mount namespace. The answer is kept
+ * with the root's dirfd, as the numbering fact is: every call that can
+ * change what is mounted there is trapped and makes it stale
+ * (procfd_dirs.c), so the statfs is paid once per thread, not per call. */
+bool pfd_caller_proc_is_procfs(struct pfd_dirs *d, pid_t tid, unsigned long *f_type)
 {
-	char path[64];
+	struct pfd_dirs_root *r = pfd_dirs_root(d, tid);
+	if (r && r->proc_f_type_known) {
+		*f_type = r->proc_f_type;
+		return *f_type == PROC_SUPER_MAGIC;
+	}
+	struct pfd_path path;
 	struct statfs sf;
-	snprintf(path, sizeof(path), "/proc/%d/root/proc", tid);
-	if (statfs(path, &sf) < 0) {
+	pfd_path_init(&path, "/proc/");
+	pfd_path_int(&path, tid);
+	pfd_path_puts(&path, "/root/proc");
+	if (statfs(path.s, &sf) < 0) {
 		*f_type = 0;
-		return true;
+		return true; /* not known: probe as before, the probe says what it finds */
 	}
 	*f_type = (unsigned long)sf.f_type;
-	return sf.f_type == PROC_SUPER_MAGIC;
+	if (r) {
+		r->proc_f_type = *f_type;
+		r->proc_f_type_known = true;
+	}
+	return *f_type == PROC_SUPER_MAGIC;
 }
 
 

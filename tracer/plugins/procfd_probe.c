@@ -89,6 +89,8 @@ static bool names_a_path(const struct pfd_target *t)
 struct probe_at {
 	int dirfd;
 	struct pfd_path prefix;
+	struct pfd_dirs *kept;  /* dirfd is kept's /proc/PID: its fdinfo files too */
+	pid_t task;             /* with kept: the prefix's task/TID, or 0 */
 };
 
 /* at's prefix followed by name (len bytes); NULL when too long. */
@@ -207,17 +209,27 @@ static void resolve_text(struct pfd_target *t, const struct probe_at *root, unsi
 	}
 }
 
+/* fdinfo's text into buf: a pread of the kept file when dir has one, else
+ * an open, read and close of the path. */
+static ssize_t fdinfo_text(const struct probe_at *dir, int fd, char *buf, size_t size)
+{
+	int f = dir->kept ? pfd_dirs_fdinfo(dir->kept, dir->task, fd) : -1;
+	if (f >= 0)
+		return pread(f, buf, size, 0);
+	struct pfd_path p;
+	const char *path = at_num(dir, &p, "fdinfo/", fd);
+	if (!path || (f = openat(dir->dirfd, path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	ssize_t n = read(f, buf, size);
+	close(f);
+	return n;
+}
+
 static void read_fdinfo(struct pfd_target *t, const struct probe_at *dir, int fd)
 {
-	struct pfd_path p;
 	char buf[512];
-	const char *path = at_num(dir, &p, "fdinfo/", fd);
 	t->have_fdinfo = false;
-	int f = path ? openat(dir->dirfd, path, O_RDONLY | O_CLOEXEC) : -1;
-	if (f < 0)
-		return;
-	ssize_t n = read(f, buf, sizeof(buf) - 1);
-	close(f);
+	ssize_t n = fdinfo_text(dir, fd, buf, sizeof(buf) - 1);
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
@@ -335,6 +347,8 @@ static void link_dir_at(const struct pfd_annot *ev, struct probe_at *at)
 	int fd = l->ns_translated || l->pid != ev->call->pid ? -1
 			: pfd_dirs_proc_fd(ev->dirs, ev->call->pid);
 	at->dirfd = fd >= 0 ? fd : AT_FDCWD;
+	at->kept = fd >= 0 ? ev->dirs : NULL;
+	at->task = fd >= 0 ? l->tid : 0;
 	if (fd < 0) {
 		pfd_path_init(&at->prefix, l->proc_dir);
 		pfd_path_puts(&at->prefix, "/");
@@ -352,6 +366,8 @@ static void root_at(struct pfd_dirs *d, pid_t tid, struct probe_at *at)
 {
 	struct pfd_dirs_root *r = pfd_dirs_root(d, tid);
 	at->dirfd = r ? r->fd : AT_FDCWD;
+	at->kept = NULL;
+	at->task = 0;
 	if (r) {
 		pfd_path_init(&at->prefix, ".");
 		return;
