@@ -115,7 +115,8 @@ check-asan:
 # Built (not run: timing is make bench's) so that they cannot rot unseen
 # against the library's headers.
 BENCH_PROGRAMS = $(BUILD)/bench/workload $(BUILD)/bench/floor \
-		 $(BUILD)/bench/stack_capture $(BUILD)/bench/describe_cost
+		 $(BUILD)/bench/stack_capture $(BUILD)/bench/describe_cost \
+		 $(BUILD)/bench/stop_cost
 bench-programs: $(BENCH_PROGRAMS)
 
 check: check-unit check-integration check-asan fuzz-smoke bench-programs
@@ -135,15 +136,21 @@ $(BUILD)/bench/describe_cost: bench/describe_cost.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
+# A reported call's tracer syscalls timed one by one, and its two stops.
+$(BUILD)/bench/stop_cost: bench/stop_cost.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libseccomp)
+
 # The floor: a minimal seccomp+ptrace loop (bench/floor.c).
 $(BUILD)/bench/floor: bench/floor.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libseccomp)
 
 # Timing lives here, never in the tests. BENCH_SCALE=0.1 for a quick run.
-bench: $(BIN) $(BUILD)/bench/workload $(BUILD)/bench/floor
+bench: $(BIN) $(BUILD)/bench/workload $(BUILD)/bench/floor $(BUILD)/bench/stop_cost
 	python3 bench/bench.py --bin $(BIN) --workload $(BUILD)/bench/workload \
-		--floor $(BUILD)/bench/floor $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
+		--floor $(BUILD)/bench/floor --stop-cost $(BUILD)/bench/stop_cost \
+		$(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): clang with ASan+UBSan, the code
 # under test compiled again by clang into $(BUILD)/fuzz/obj (not the

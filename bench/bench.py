@@ -11,7 +11,8 @@ sleeping/polling forms. Ratios are of medians, all from this one run.
 Environment (make bench passes BENCH_BASELINE=BIN as --baseline): BENCH_SCALE (counts, default 0.25; 1 = the counts of issue 15;
 0.1 for a quick run), BENCH_RUNS (default 5), BENCH_ONLY (comma-separated
 workload keys, e.g. a,b,scale-children,scale-fds,leak-costs: the --leaks cost
-targets of issue 12).
+targets of issue 12, stop-costs: bench/stop_cost, a reported call's tracer
+syscalls timed one by one, unpinned and pinned to one CPU).
 """
 import argparse
 import datetime
@@ -560,16 +561,39 @@ def leak_costs(args, scale, runs, tmp):
     sys.stdout.flush()
 
 
+# ---- a reported call, syscall by syscall (bench/stop_cost.c) ------------------
+
+def stop_costs(args):
+    """bench/stop_cost's tables, verbatim: each tracer syscall of a reported
+    call timed against a caller held at its seccomp stop, the two-stop round
+    trip with and without that work; once unpinned, once pinned (-c)."""
+    print("\n### a reported call's tracer syscalls, one by one")
+    if not args.stop_cost:
+        print("    skipped: no --stop-cost program given")
+        return
+    for extra in ([], ["-c"]):
+        p = subprocess.run([args.stop_cost] + extra, stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True)
+        sys.stdout.write(p.stdout)
+        if p.returncode != 0:
+            print(f"    stop_cost {' '.join(extra)} failed (exit {p.returncode}): "
+                  f"{p.stderr.strip()[-200:]}")
+        if not extra:
+            print()
+        sys.stdout.flush()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True)
     ap.add_argument("--workload", required=True)
     ap.add_argument("--floor", required=True)
+    ap.add_argument("--stop-cost", help="bench/stop_cost (the stop-costs section)")
     ap.add_argument("--baseline", help="another procfd-trace binary, run beside --bin "
                     "(before/after a change)")
     args = ap.parse_args()
-    for a in ("bin", "workload", "floor", "baseline"):
+    for a in ("bin", "workload", "floor", "baseline", "stop_cost"):
         if getattr(args, a):
             setattr(args, a, os.path.abspath(getattr(args, a)))
     scale = float(os.environ.get("BENCH_SCALE", "0.25"))
@@ -587,6 +611,8 @@ def main():
             scaling_fds(args, runs, tmp)
         if not only or "leak-costs" in only:
             leak_costs(args, scale, runs, tmp)
+        if not only or "stop-costs" in only:
+            stop_costs(args)
     la1 = loadavg()
     print(f"\nload average after: {' '.join(la1)}; bench took {time.monotonic() - t0:.0f} s")
     if max(float(la0[0]), float(la1[0])) > 0.5:
