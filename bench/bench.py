@@ -11,8 +11,10 @@ sleeping/polling forms. Ratios are of medians, all from this one run.
 Environment (make bench passes BENCH_BASELINE=BIN as --baseline): BENCH_SCALE (counts, default 0.25; 1 = the counts of issue 15;
 0.1 for a quick run), BENCH_RUNS (default 5), BENCH_ONLY (comma-separated
 workload keys, e.g. a,b,scale-children,scale-fds,leak-costs: the --leaks cost
-targets of issue 12, stop-costs: bench/stop_cost, a reported call's tracer
-syscalls timed one by one, unpinned and pinned to one CPU).
+targets of issue 12, placements: the waiting against both floors with the
+tracer and the command split, on one CPU and under load, stop-costs:
+bench/stop_cost, a reported call's tracer syscalls timed one by one,
+unpinned and pinned to one CPU).
 """
 import argparse
 import datetime
@@ -118,6 +120,9 @@ def contenders(args, leaks_set=False):
         "f2p": Contender("f2p", "floor 2-stop polling", fl + ["-2", "-p", "--"]),
         "f1c": Contender("f1c", "floor 1-stop pinned 1 CPU", fl + ["-c", "--"]),
         "f2c": Contender("f2c", "floor 2-stop pinned 1 CPU", fl + ["-2", "-c", "--"]),
+        "f1pr": Contender("f1pr", "floor 1-stop polling + reads", fl + ["-p", "-r", "--"]),
+        "f1cr": Contender("f1cr", "floor 1-stop pinned + reads", fl + ["-c", "-r", "--"]),
+        "f2pr": Contender("f2pr", "floor 2-stop polling + reads", fl + ["-2", "-p", "-r", "--"]),
         "fsec": Contender("fsec", "seccomp allow-all, no tracer", fl + ["-s", "--"]),
     }
 
@@ -203,6 +208,12 @@ def print_workload(title, cmd_text, cells, cons, floor_key, trapped):
     if "same-cpu" in cells and pinned in cells:
         print(f"    --same-cpu / the pinned floor ({pinned}): "
               f"{fmt_ratio(cells['same-cpu'].med(), cells[pinned].med())}")
+    # the floors that also read each call's registers and path (floor -r):
+    # what knowing the path costs any tracer, apart from what we do with it
+    for ours, fl in (("text", "f1pr"), ("same-cpu", "f1cr")):
+        if ours in cells and fl in cells:
+            print(f"    {ours} / the floor that reads each call ({fl}): "
+                  f"{fmt_ratio(cells[ours].med(), cells[fl].med())}")
 
 
 def loadavg():
@@ -296,11 +307,12 @@ def main_workloads(args, scale, runs, tmp, only):
     base = ["untraced", "strace", "text"] + (["before"] if args.baseline else []) + ["json"]
     one = ["f1p", "f1s", "f2p", "f2s"]
     same = ["same-cpu"] if has_same_cpu(args.bin) else []
-    same1, same2 = (same + ["f1c"], same + ["f2c"]) if same else ([], [])
+    same1, same2 = (same + ["f1c", "f1cr"], same + ["f2c"]) if same else ([], [])
+    one_r = one + ["f1pr"]  # unreported calls: also the floor that reads each call
     # key, title, command, contender keys, reported (2-stop floor), leaks set, cwd
     table = [
         ("a", f"(a) {n(200000)} x stat+open+close of ordinary files",
-         [wl, "files", str(n(200000)), files_dir], base + ["leaks"] + same1 + one,
+         [wl, "files", str(n(200000)), files_dir], base + ["leaks"] + same1 + one_r,
          False, False, None),
         ("b", f"(b) {n(100000)} x readlink+stat+open(+close) of /proc/self/fd/N, "
               "N a deleted file (every call reported)",
@@ -312,7 +324,7 @@ def main_workloads(args, scale, runs, tmp, only):
          [wl, "getppid", "0"], base + ["leaks", "valgrind", "f1p", "f1s", "fsec"], False, False,
          None),
         ("d", "(d) ls -lR of a generated 5000-file tree",
-         ["ls", "-lR", tree], base + ["leaks"] + same1 + one, False, False, None),
+         ["ls", "-lR", tree], base + ["leaks"] + same1 + one_r, False, False, None),
         ("e", "(e) make -B -j2 of 7 generated C files",
          ["make", "-s", "-B", "-j2"], base + ["leaks"] + ["f1p", "f1s"], False, False, proj),
         ("f", f"(f) {n(100000)} x open+close, fd tracking (--leaks; valgrind --track-fds)",
@@ -561,6 +573,70 @@ def leak_costs(args, scale, runs, tmp):
     sys.stdout.flush()
 
 
+# ---- placements: where the tracer and the tracee run --------------------------
+
+class Burners:
+    """As many busy loops as CPUs, at normal priority: a loaded machine."""
+
+    def __enter__(self):
+        self.procs = [subprocess.Popen(["sh", "-c", "while :; do :; done"])
+                      for _ in range(os.cpu_count() or 1)]
+        return self
+
+    def __exit__(self, *exc):
+        for p in self.procs:
+            p.kill()
+            p.wait()
+
+
+def placed(con, tracer_cpu, tracee_cpu):
+    """con with the tracer (or the untraced command) on tracer_cpu and the
+    command, through taskset inside the trace, on tracee_cpu (None: anywhere).
+    The bench sets the affinities; procfd-trace never does unless told."""
+    pre = (["taskset", "-c", str(tracer_cpu)] if tracer_cpu is not None else []) + con.prefix
+    inner = ["taskset", "-c", str(tracee_cpu)] if tracee_cpu is not None else []
+    return Contender(con.key, con.label, pre + inner, traced=con.traced)
+
+
+def placements(args, scale, runs, tmp):
+    """Issue 15's item 2: the engine's waiting against the better of the two
+    floors, polling and sleeping, in each placement."""
+    wl = args.workload
+    d = os.path.join(tmp, "place")
+    os.makedirs(d, exist_ok=True)
+    n = str(max(1, int(100000 * scale)))
+    allc = contenders(args)
+    rows = [("quiet, anywhere", None, None, False), ("split: tracer CPU 0, command CPU 1", 0, 1, False),
+            ("both on CPU 0", 0, 0, False), ("loaded: a busy loop per CPU", None, None, True)]
+    for wkey, title, cmd, floors, reads in (
+            ("a", f"(a) {n} x stat+open+close, unreported", [wl, "files", n, d],
+             ("f1p", "f1s"), "f1pr"),
+            ("b", f"(b) {n} x /proc/self/fd/N, reported", [wl, "fdlink", n, d],
+             ("f2p", "f2s"), "f2pr")):
+        print(f"\n### placements: {title}")
+        print("    procfd-trace against the better of the polling and the sleeping floor, and "
+              "against the polling floor that also reads each call's registers and path "
+              "(floor -r); median wall s (min-max)")
+        hdr = f"  {'placement':<36} {'procfd-trace':<20} {'floor polling':<20} " \
+              f"{'floor sleeping':<20} {'polling + reads':<20} {'/ better':>8} {'/ +reads':>8}"
+        print(hdr)
+        print("  " + "-" * (len(hdr) - 2))
+        keys = ("text",) + floors + (reads,)
+        for label, tcpu, ccpu, loaded in rows:
+            cons = [placed(allc[k], tcpu, ccpu) for k in keys]
+            if loaded:
+                with Burners():
+                    cells = measure(cmd, cons, runs)
+            else:
+                cells = measure(cmd, cons, runs)
+            best = min(filter(None, (cells[f].med() for f in floors)), default=None)
+            cols = " ".join(f"{fmt_time(cells[k]):<20}" for k in keys)
+            ours = cells["text"].med()
+            print(f"  {label:<36} {cols} {fmt_ratio(ours, best):>8} "
+                  f"{fmt_ratio(ours, cells[reads].med()):>8}")
+            sys.stdout.flush()
+
+
 # ---- a reported call, syscall by syscall (bench/stop_cost.c) ------------------
 
 def stop_costs(args):
@@ -611,6 +687,8 @@ def main():
             scaling_fds(args, runs, tmp)
         if not only or "leak-costs" in only:
             leak_costs(args, scale, runs, tmp)
+        if not only or "placements" in only:
+            placements(args, scale, runs, tmp)
         if not only or "stop-costs" in only:
             stop_costs(args)
     la1 = loadavg()

@@ -1,6 +1,6 @@
 /* The floor: the least a seccomp+ptrace tracer can do per trapped call.
  *
- *   floor [-2] [-p] [-c] [-l] [-s] [-n FILE] -- COMMAND [ARGS...]
+ *   floor [-2] [-p] [-c] [-l] [-r] [-s] [-n FILE] -- COMMAND [ARGS...]
  *
  * Traps procfd-trace's path syscalls (-l: also the leak tracker's fd
  * creators) with a libseccomp filter, follows forks, and does nothing at a
@@ -10,7 +10,9 @@
  * in a blocking wait4, or (-p) polls wait4(WNOHANG) without end: the two
  * extremes procfd-trace's engine chooses between. -c: the floor and COMMAND
  * pinned to one CPU (the floor of procfd-trace --same-cpu). -n FILE: write the number
- * of seccomp stops there (the trapped calls of the run). -s: no tracer at
+ * of seccomp stops there (the trapped calls of the run). -r: at each
+ * seccomp stop read the call's registers and its path string, the least a
+ * tracer that looks at paths does (procfd-trace's unreported call). -s: no tracer at
  * all, COMMAND under a filter that allows every call: what the kernel
  * charges any seccomp-filtered process per syscall, trapped or not (the
  * floor of an untrapped workload). Exits with the command's status. Native
@@ -23,7 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,7 +57,7 @@ static const char *const leak_calls[] = {
 };
 
 static struct {
-	bool two_stop, poll, leaks, pin, seccomp_only;
+	bool two_stop, poll, leaks, pin, seccomp_only, read_call;
 	const char *count_file;
 } opt;
 
@@ -106,6 +111,25 @@ static pid_t wait_any(int *status)
 	}
 }
 
+/* -r: what any tracer that looks at a path must do at a seccomp stop: the
+ * call's registers, then the string its path argument points to (the
+ * second argument of the *at calls, else the first; to the end of its
+ * page), discarded. */
+static void read_call(pid_t tid)
+{
+	struct __ptrace_syscall_info info;
+	char buf[4096];
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(info), &info) <= 0)
+		return;
+	long nr = (long)info.seccomp.nr;
+	bool at = nr == SYS_openat || nr == SYS_newfstatat || nr == SYS_readlinkat ||
+		  nr == SYS_faccessat || nr == SYS_statx || nr == SYS_unlinkat;
+	uint64_t addr = info.seccomp.args[at ? 1 : 0];
+	size_t len = sizeof(buf) - (addr & (sizeof(buf) - 1));
+	struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)addr, len };
+	process_vm_readv(tid, &local, 1, &remote, 1, 0);
+}
+
 /* Resume a stopped tracee; nothing else happens per stop. */
 static void on_stop(pid_t tid, int status, unsigned long *trapped)
 {
@@ -113,6 +137,8 @@ static void on_stop(pid_t tid, int status, unsigned long *trapped)
 	int event = (unsigned)status >> 16;
 	if (event == PTRACE_EVENT_SECCOMP) {
 		++*trapped;
+		if (opt.read_call)
+			read_call(tid);
 		ptrace(opt.two_stop ? PTRACE_SYSCALL : PTRACE_CONT, tid, 0L, 0L);
 		return;
 	}
@@ -126,13 +152,14 @@ static void on_stop(pid_t tid, int status, unsigned long *trapped)
 static int parse(int argc, char **argv)
 {
 	int c;
-	while ((c = getopt(argc, argv, "+2pclsn:")) != -1) {
+	while ((c = getopt(argc, argv, "+2pclrsn:")) != -1) {
 		switch (c) {
 		case '2': opt.two_stop = true; break;
 		case 'p': opt.poll = true; break;
 		case 'l': opt.leaks = true; break;
 		case 'c': opt.pin = true; break;
 		case 's': opt.seccomp_only = true; break;
+		case 'r': opt.read_call = true; break;
 		case 'n': opt.count_file = optarg; break;
 		default: return -1;
 		}
@@ -145,7 +172,7 @@ int main(int argc, char **argv)
 	int first = parse(argc, argv), status, main_status = 0;
 	unsigned long trapped = 0;
 	if (first < 0) {
-		fprintf(stderr, "usage: floor [-2] [-p] [-c] [-l] [-s] [-n FILE] -- COMMAND [ARGS...]\n");
+		fprintf(stderr, "usage: floor [-2] [-p] [-c] [-l] [-r] [-s] [-n FILE] -- COMMAND [ARGS...]\n");
 		return 2;
 	}
 	if (opt.pin) { /* the child inherits the mask */

@@ -29,6 +29,7 @@
 #include "tracer/proctab.h"
 #include "tracer/stack.h"
 #include "tracer/traps.h"
+#include "tracer/waiting.h"
 
 #define ENGINE_MASK (1u << PFD_ENGINE_BIT)
 #define FOR_EACH_PLUGIN(i, mask) \
@@ -756,121 +757,6 @@ struct stop {
 	int status;
 };
 
-/* Waiting that fits the placement. Most of a stop's cost here is the
- * scheduler waking a sleeping tracer on the other CPU (../shared/DESIGN.md),
- * so polling wait4(WNOHANG) for a while before sleeping pays when the next
- * stop comes soon, and is pure loss when it does not or when tracer and
- * tracee share a CPU (the poll then only delays the tracee: 7-12 us a stop).
- * So the tracer polls only while the stops it polled for arrived quickly
- * (a smoothed resume-to-stop latency, from polls only: a sleep's latency
- * includes the wake-up it tries to avoid), for a window fitted to that
- * latency, never on a single allowed CPU, and not while the tracee last ran
- * on the tracer's CPU. A poll is retried now and then to notice a change of
- * phase. Nothing the tracee sees changes (no pinning). */
-#define POLL_MAX_NS 60000u    /* 60 us without back-off beat 30 us with one */
-#define POLL_MIN_NS 10000u
-#define POLL_RETRY 32u        /* rounds of sleeping before a poll is tried again */
-#define CPU_CHECK_ROUNDS 64u  /* rounds between looks at the tracee's CPU */
-
-static struct {
-	uint64_t ewma_ns;     /* resume to stop when polling, smoothed by 1/8 */
-	unsigned slept;       /* rounds slept since the last poll */
-	unsigned until_check; /* rounds until the next look at the tracee's CPU */
-	bool shared_cpu;      /* the tracee last ran on our CPU */
-	pid_t last_tid;       /* the first tracee of the last round */
-} wp = { .ewma_ns = POLL_MAX_NS / 2 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static bool spinning_helps(void)
-{
-	static int cpus = -1;
-	if (cpus < 0) {
-		cpu_set_t set;
-		cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
-	}
-	return cpus > 1;
-}
-
-/* The CPU tid last ran on (/proc/TID/stat field 39), or -1. ~10 us, so it
- * is looked at once every CPU_CHECK_ROUNDS rounds. */
-static int tracee_cpu(pid_t tid)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
-	for (int field = 2; p && field < 39; field++)
-		p = strchr(p + 1, ' ');
-	return p ? atoi(p + 1) : -1;
-}
-
-static bool sharing_cpu(void)
-{
-	if (wp.until_check--)
-		return wp.shared_cpu;
-	wp.until_check = CPU_CHECK_ROUNDS;
-	int cpu = wp.last_tid > 0 ? tracee_cpu(wp.last_tid) : -1;
-	wp.shared_cpu = cpu >= 0 && cpu == sched_getcpu();
-	return wp.shared_cpu;
-}
-
-/* How long to poll before sleeping this round, 0 for not at all. */
-static uint64_t poll_window(void)
-{
-	if (!spinning_helps() || sharing_cpu())
-		return 0;
-	if (wp.ewma_ns > POLL_MAX_NS && ++wp.slept < POLL_RETRY)
-		return 0;
-	wp.slept = 0;
-	uint64_t w = 2 * wp.ewma_ns;
-	return w < POLL_MIN_NS ? POLL_MIN_NS : w > POLL_MAX_NS ? POLL_MAX_NS : w;
-}
-
-/* Capped, so that one stop that came late (the tracee did real work, or
- * blocked) does not stop polling for many rounds. */
-static void note_latency(uint64_t ns)
-{
-	if (ns > 2 * POLL_MAX_NS)
-		ns = 2 * POLL_MAX_NS;
-	wp.ewma_ns = wp.ewma_ns - wp.ewma_ns / 8 + ns / 8;
-}
-
-/* A stop that arrives within the poll window, or 0 (then the caller sleeps
- * in wait4, and the latency is noted when it wakes: *polled_since says from
- * when, 0 when there was no poll). */
-static pid_t poll_wait(int *status, uint64_t *polled_since)
-{
-	uint64_t window = poll_window();
-	*polled_since = 0;
-	if (!window)
-		return 0;
-	uint64_t start = now_ns(), t = start;
-	do {
-		pid_t tid = wait4(-1, status, __WALL | WNOHANG, NULL);
-		if (tid != 0) {
-			if (tid > 0)
-				note_latency(now_ns() - start);
-			return tid > 0 ? tid : 0; /* an error is seen by the blocking wait */
-		}
-		t = now_ns();
-	} while (t - start < window);
-	*polled_since = start;
-	return 0;
-}
-
 /* Every thread we know of has reported this round, and a stopped thread
  * reports nothing more until resumed: the drain's next wait4 could only say
  * "nothing" (1 us a stop; a single-threaded command's every stop). A child
@@ -886,20 +772,18 @@ static bool round_complete(int n)
 static int collect_stops(struct stop *round)
 {
 	int n = 0;
-	uint64_t polled_since;
-	pid_t first = poll_wait(&round[0].status, &polled_since);
+	struct pfd_wait w;
+	pid_t first = pfd_wait_poll(&round[0].status, &w);
 	if (first > 0) {
-		wp.last_tid = round[n++].tid = first;
+		round[n++].tid = first;
 		if (round_complete(n))
 			return n;
 	}
 	for (;;) {
 		pid_t tid = wait4(-1, &round[n].status, __WALL | (n ? WNOHANG : 0), NULL);
 		if (tid > 0) {
-			if (n == 0 && polled_since) /* a missed poll: the stop came late */
-				note_latency(now_ns() - polled_since);
 			if (n == 0)
-				wp.last_tid = tid;
+				pfd_wait_arrived(&w);
 			round[n++].tid = tid;
 			if (n == ROUND_MAX || round_complete(n))
 				return n;

@@ -14,6 +14,7 @@
 
 #include "filters/seccomp_filter.h"
 #include "procfd/plugin.h"
+#include "tracer/waiting.h"
 #include "tracer/attach.h"
 #include "tracer/run.h"
 #include "tracer/engine.h"
@@ -115,6 +116,7 @@ static void pin_to_one_cpu(void)
 				"running unpinned\n", strerror(errno));
 		return;
 	}
+	pfd_wait_never_poll(); /* a poll would only keep the command off its CPU */
 	fprintf(stderr, "procfd-trace: --same-cpu: procfd-trace and the command run on "
 			"CPU %d only (the command sees 1 CPU)\n", cpu);
 }

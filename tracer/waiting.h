@@ -1,0 +1,29 @@
+/* procfd-trace: how the engine waits for the next stop (tracer/waiting.c). */
+#ifndef PROCFD_WAITING_H
+#define PROCFD_WAITING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* One round's wait, from its start to its first stop. */
+struct pfd_wait {
+	uint64_t began;  /* CLOCK_MONOTONIC ns */
+	bool polled;     /* the poll window ran out: the stop came late */
+};
+
+/* Begin a round: poll wait4(WNOHANG) for as long as the policy says. The
+ * stopped tid with *status filled, or 0: block in wait4 and then call
+ * pfd_wait_arrived. */
+pid_t pfd_wait_poll(int *status, struct pfd_wait *w);
+
+/* The round's first stop came after the blocking wait4. */
+void pfd_wait_arrived(const struct pfd_wait *w);
+
+/* Tracer and tracee are known to share one CPU (--same-cpu): never poll. */
+void pfd_wait_never_poll(void);
+
+/* Which way the rounds of the current epoch wait, for tests and bench. */
+bool pfd_wait_polling_chosen(void);
+
+#endif
