@@ -36,8 +36,8 @@
 #define TRIAL_ROUNDS 32u     /* rounds of each way per trial */
 #define TRIAL_SETTLE 8u      /* a block's first rounds, not counted: the placement settles */
 #define TRIM 2u             /* of a block's counted rounds, the longest left out */
-#define EPOCH_MIN 512u
-#define EPOCH_MAX 65536u
+#define EPOCH_MIN PFD_WAIT_EPOCH_MIN
+#define EPOCH_MAX PFD_WAIT_EPOCH_MAX
 
 enum way { SLEEP = 0, POLL = 1 };
 
@@ -94,15 +94,28 @@ static uint64_t trimmed_mean(uint64_t *v, unsigned n)
 	return sum / keep;
 }
 
+bool pfd_wait_verdict(uint64_t *sleep_ns, unsigned n_sleep, uint64_t *poll_ns,
+		      unsigned n_poll, bool was_poll, unsigned *epoch)
+{
+	if (!n_sleep || !n_poll)
+		return was_poll;
+	bool poll = trimmed_mean(poll_ns, n_poll) < trimmed_mean(sleep_ns, n_sleep);
+	if (poll != was_poll || *epoch < EPOCH_MIN)
+		*epoch = EPOCH_MIN;
+	else if (*epoch < EPOCH_MAX)
+		*epoch *= 2;
+	return poll;
+}
+
 /* The trial is over: the way with the shorter rounds wins the epoch. */
 static void decide(void)
 {
 	if (wp.n[SLEEP] && wp.n[POLL]) {
-		enum way w = trimmed_mean(wp.lat[POLL], wp.n[POLL]) < trimmed_mean(wp.lat[SLEEP], wp.n[SLEEP])
-				     ? POLL : SLEEP;
-		bool same = wp.decided && w == wp.chosen;
-		wp.epoch = same ? (wp.epoch < EPOCH_MAX ? 2 * wp.epoch : EPOCH_MAX) : EPOCH_MIN;
-		wp.chosen = w;
+		unsigned epoch = wp.decided ? wp.epoch : 0;
+		bool poll = pfd_wait_verdict(wp.lat[SLEEP], wp.n[SLEEP], wp.lat[POLL], wp.n[POLL],
+					     wp.chosen == POLL, &epoch);
+		wp.chosen = poll ? POLL : SLEEP;
+		wp.epoch = epoch;
 		wp.decided = true;
 	}
 	wp.n[SLEEP] = wp.n[POLL] = 0;

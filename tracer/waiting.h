@@ -26,4 +26,14 @@ void pfd_wait_never_poll(void);
 /* Which way the rounds of the current epoch wait, for tests and bench. */
 bool pfd_wait_polling_chosen(void);
 
+/* A trial's verdict (pure, for tests): whether polling wins, from the
+ * cycles of its sleeping and polling rounds (sorted in place; the longest
+ * few of each left out); *epoch becomes the next epoch's length: doubled
+ * (to a cap) when the verdict confirms was_poll, the shortest when it
+ * changes or *epoch was 0 (no verdict before). */
+bool pfd_wait_verdict(uint64_t *sleep_ns, unsigned n_sleep, uint64_t *poll_ns,
+		      unsigned n_poll, bool was_poll, unsigned *epoch);
+#define PFD_WAIT_EPOCH_MIN 512u
+#define PFD_WAIT_EPOCH_MAX 65536u
+
 #endif
