@@ -687,12 +687,13 @@ def main():
             scaling_fds(args, runs, tmp)
         if not only or "leak-costs" in only:
             leak_costs(args, scale, runs, tmp)
+        la1 = loadavg()  # before the placements' own load
         if not only or "placements" in only:
             placements(args, scale, runs, tmp)
         if not only or "stop-costs" in only:
             stop_costs(args)
-    la1 = loadavg()
-    print(f"\nload average after: {' '.join(la1)}; bench took {time.monotonic() - t0:.0f} s")
+    print(f"\nload average after (before the placements' busy loops): {' '.join(la1)}; "
+          f"now {' '.join(loadavg())}; bench took {time.monotonic() - t0:.0f} s")
     if max(float(la0[0]), float(la1[0])) > 0.5:
         print("NOTE: the 1-minute load average was above 0.5: the machine was busy "
               "(other work shares the 2 CPUs); absolute times and polling figures are "
