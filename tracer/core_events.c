@@ -36,7 +36,9 @@ static bool put_path_arg(struct pfd_buf *b, const struct pfd_call *c, int i)
 		pfd_format_dirfd(p->dirfd, tmp, sizeof(tmp));
 		pfd_buf_puts(b, tmp);
 	} else if (i == sc->path_arg) {
-		if (p->path_errno)
+		if (p->no_path)
+			pfd_buf_puts(b, "NULL");
+		else if (p->path_errno)
 			pfd_buf_hex(b, c->args[i]);
 		else
 			pfd_buf_quote(b, p->path, p->path_len);
@@ -112,7 +114,9 @@ static void write_path_args(struct pfd_writer *w, const struct pfd_path_args *p)
 		pfd_w_int(w, "dirfd", p->dirfd);
 	else
 		pfd_w_null(w, "dirfd");
-	if (p->path_errno) {
+	if (p->no_path) {
+		pfd_w_null(w, "path"); /* NULL, acting on dirfd: no path_error */
+	} else if (p->path_errno) {
 		pfd_w_null(w, "path");
 		pfd_w_str(w, "path_error", pfd_errno_name(p->path_errno));
 	} else {

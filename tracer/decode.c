@@ -43,6 +43,30 @@ static void decode_path(struct call_slot *s, const struct pfd_mem_src *m, uint64
 	}
 }
 
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+/* A NULL path that makes the call act on its dirfd itself names no path and
+ * is not an unreadable one either, so it is not read:
+ * - utimensat(fd, NULL, times, 0) and futimesat(fd, NULL, ...) always (glibc's
+ *   futimens is the first);
+ * - statx/fstatat(fd, NULL, AT_EMPTY_PATH): Linux 6.11+ accepts the NULL
+ *   (older kernels fail it with EFAULT, which result then says); calling it
+ *   unreadable would say the kernel fails it, which is false on current
+ *   kernels. AT_EMPTY_PATH is checked only on calls whose flags are AT_*:
+ *   0x1000 is O_DSYNC for open. */
+static bool acts_on_dirfd_alone(const struct pfd_path_args *p, uint64_t path)
+{
+	if (path != 0)
+		return false;
+	if (p->desc->null_path_is_dirfd)
+		return true;
+	bool at_flags = p->desc->flags_kind == PFD_FLAGS_AT ||
+			p->desc->flags_kind == PFD_FLAGS_ACCESS_AT;
+	return at_flags && p->has_flags && (p->flags & AT_EMPTY_PATH);
+}
+
 /* openat2 passes flags and resolve in a struct; only its first 24 bytes are
  * ours to know (later kernels may extend it). */
 static void decode_how(struct pfd_path_args *ev, const struct pfd_mem_src *m, uint64_t addr)
@@ -93,8 +117,11 @@ static void decode_path_args(struct call_slot *s, const struct pfd_mem_src *m, c
 		p->has_dirfd = true;
 		p->dirfd = (int)args[sc->dirfd_arg]; /* an int in every ABI */
 	}
-	decode_path(s, m, args[sc->path_arg]);
 	decode_flags_and_mode(p, args);
+	if (acts_on_dirfd_alone(p, args[sc->path_arg]))
+		p->no_path = true; /* path stays "": nothing to read */
+	else
+		decode_path(s, m, args[sc->path_arg]);
 	if (sc->how_arg != PFD_NO_ARG)
 		decode_how(p, m, args[sc->how_arg]);
 }

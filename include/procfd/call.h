@@ -22,6 +22,9 @@ struct pfd_path_args {
 	const char *path;    /* the bytes as passed, NUL-terminated; "" when unreadable */
 	size_t path_len;
 	int path_errno;      /* 0, or why the path could not be read (EFAULT...) */
+	bool no_path;        /* a NULL path that makes the call act on its dirfd
+				(utimensat(fd, NULL, ...), AT_EMPTY_PATH): not read,
+				path is "", and it names nothing */
 	bool path_truncated; /* no NUL within PATH_MAX bytes (the kernel: ENAMETOOLONG) */
 	bool has_flags;
 	uint64_t flags;      /* O_*, AT_* or access flags, per desc->flags_kind */

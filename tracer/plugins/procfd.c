@@ -319,29 +319,6 @@ static void remember_read(struct pfd_tracee *t, const struct pfd_annot *a)
 	pfd_fu_record(&pp->fu, &r);
 }
 
-#ifndef AT_EMPTY_PATH
-#define AT_EMPTY_PATH 0x1000
-#endif
-
-/* A NULL path that makes the call act on its dirfd itself names no path,
- * hence no link, and is not an unreadable path either:
- * - utimensat(fd, NULL, times, 0) and futimesat(fd, NULL, ...) always;
- * - statx/fstatat(fd, NULL, AT_EMPTY_PATH): Linux 6.11+ accepts the NULL
- *   (older kernels fail it with EFAULT); reporting it unreadable would say the
- *   kernel fails it, which is false on current kernels. AT_EMPTY_PATH is
- *   checked only on calls whose flags are AT_*: 0x1000 is O_DSYNC for open. */
-static bool acts_on_dirfd_alone(const struct pfd_call *c)
-{
-	const struct pfd_path_args *p = c->path;
-	if (c->args[p->desc->path_arg] != 0)
-		return false;
-	if (p->desc->null_path_is_dirfd)
-		return true;
-	bool at_flags = p->desc->flags_kind == PFD_FLAGS_AT ||
-			p->desc->flags_kind == PFD_FLAGS_ACCESS_AT;
-	return at_flags && p->has_flags && (p->flags & AT_EMPTY_PATH);
-}
-
 static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 {
 	const struct pfd_path_args *p = c->path;
@@ -354,8 +331,8 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 		pfd_dirs_change_begin(); /* ended at its exit, or when the thread is gone */
 		return PFD_NEED_EXIT;
 	}
-	if (acts_on_dirfd_alone(c))
-		return PFD_PASS;
+	if (p->no_path)
+		return plain_path(c); /* names no link: --all-paths shows it, as strace does */
 	if (p->path_errno)
 		return annot_for(c) ? entry_want() : PFD_PASS; /* unreadable: reported as such */
 	if (p->path_truncated || p->path_len == 0)
@@ -609,7 +586,9 @@ static void procfd_on_report(const struct pfd_call *c, struct pfd_writer *w)
 		return; /* reported for another plugin: nothing of ours to say */
 	if (a->plain) {
 		pfd_w_json_only(w, true);
-		write_fields(w, a, "the path names no /proc fd link");
+		write_fields(w, a, c->path->no_path ? "no path: a NULL path makes the call act on its "
+							"dirfd itself"
+						    : "the path names no /proc fd link");
 		pfd_w_json_only(w, false);
 		return;
 	}
