@@ -15,10 +15,17 @@
 #define US(...) { __VA_ARGS__ }
 #define N 24
 
-static void to_ns(uint64_t *v, const unsigned *us)
+/* The verdict on N rounds of each way given in us, as a first trial. */
+static bool first_verdict(const unsigned *sleep_us, const unsigned *poll_us, bool was_poll,
+			  unsigned *epoch)
 {
-	for (unsigned i = 0; i < N; i++)
-		v[i] = (uint64_t)us[i] * 1000u;
+	uint64_t s[N], p[N];
+	for (unsigned i = 0; i < N; i++) {
+		s[i] = (uint64_t)sleep_us[i] * 1000u;
+		p[i] = (uint64_t)poll_us[i] * 1000u;
+	}
+	*epoch = 0;
+	return pfd_wait_verdict(s, N, p, N, was_poll, epoch);
 }
 
 /* Both on one CPU: a poll usually finds the stop at once (the tracee took
@@ -31,11 +38,8 @@ static void test_shared_cpu_tail_makes_sleep_win(void **state)
 					       12, 11, 13, 11, 12, 11, 13, 38, 15, 12, 13, 11);
 	static const unsigned poll_us[N] = US(11, 10, 11, 25, 11, 26, 11, 10, 27, 10, 11, 26,
 					      11, 10, 27, 11, 11, 26, 11, 27, 11, 10, 11, 25);
-	uint64_t s[N], p[N];
-	to_ns(s, sleep_us);
-	to_ns(p, poll_us);
-	unsigned epoch = 0;
-	assert_false(pfd_wait_verdict(s, N, p, N, true, &epoch));
+	unsigned epoch;
+	assert_false(first_verdict(sleep_us, poll_us, true, &epoch));
 	assert_int_equal(epoch, PFD_WAIT_EPOCH_MIN);
 }
 
@@ -48,11 +52,8 @@ static void test_split_polls(void **state)
 					       55, 49, 51, 75, 64, 50, 61, 59, 63, 52, 48, 57);
 	static const unsigned poll_us[N] = US(20, 19, 21, 20, 18, 2000, 20, 19, 22, 20, 21, 19,
 					      20, 19, 21, 20, 18, 20, 20, 19, 22, 20, 21, 19);
-	uint64_t s[N], p[N];
-	to_ns(s, sleep_us);
-	to_ns(p, poll_us);
-	unsigned epoch = 0;
-	assert_true(pfd_wait_verdict(s, N, p, N, false, &epoch));
+	unsigned epoch;
+	assert_true(first_verdict(sleep_us, poll_us, false, &epoch));
 	assert_int_equal(epoch, PFD_WAIT_EPOCH_MIN);
 }
 
