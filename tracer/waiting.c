@@ -70,11 +70,6 @@ void pfd_wait_never_poll(void)
 	wp.never = true;
 }
 
-bool pfd_wait_polling_chosen(void)
-{
-	return !wp.never && wp.chosen == POLL;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

@@ -23,9 +23,6 @@ void pfd_wait_arrived(const struct pfd_wait *w);
 /* Tracer and tracee are known to share one CPU (--same-cpu): never poll. */
 void pfd_wait_never_poll(void);
 
-/* Which way the rounds of the current epoch wait, for tests and bench. */
-bool pfd_wait_polling_chosen(void);
-
 /* A trial's verdict (pure, for tests): whether polling wins, from the
  * cycles of its sleeping and polling rounds (sorted in place; the longest
  * few of each left out); *epoch becomes the next epoch's length: doubled
