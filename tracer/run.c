@@ -222,6 +222,7 @@ static void candidates(const struct pfd_plugin *const *extra, const struct pfd_p
 	out[n++] = &pfd_plugin_leaks;
 	out[n++] = &pfd_plugin_untraced;
 	out[n++] = &pfd_plugin_uffd;
+	out[n++] = &pfd_plugin_own_filter;
 	for (; extra && *extra && n < PFD_RUN_MAX_PLUGINS; extra++)
 		out[n++] = *extra;
 	out[n] = NULL;

@@ -250,5 +250,6 @@ extern const struct pfd_plugin pfd_plugin_procfd;
 extern const struct pfd_plugin pfd_plugin_leaks;  /* opt-in: --leaks */
 extern const struct pfd_plugin pfd_plugin_untraced; /* warns of CLONE_UNTRACED children */
 extern const struct pfd_plugin pfd_plugin_uffd; /* marks userfaultfd users: pfd_tracee_may_fault */
+extern const struct pfd_plugin pfd_plugin_own_filter; /* warns of a tracee's own seccomp filter */
 
 #endif

@@ -1,0 +1,92 @@
+/* procfd-trace: the own_filter plugin. A tracee may install a seccomp
+ * filter of its own (sandboxes, browsers, systemd services). The kernel
+ * runs every filter of a thread and acts on the answer of highest
+ * precedence, so a call the tracee's filter fails, traps or kills
+ * (RET_ERRNO, RET_TRAP, RET_KILL) never reaches our RET_TRACE: under the
+ * filter mode procfd-trace does not stop for it, and it is missing from the
+ * trace without a word (README, Limits). So a filter the tracee installs is
+ * said on stderr, once per process, with what to do about it. Without our
+ * filter (--no-seccomp, -p) the entry stop comes before any filter runs and
+ * nothing is missed: nothing is said.
+ *
+ * Filters come from seccomp(SECCOMP_SET_MODE_FILTER) and
+ * prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER); strict mode (the other value
+ * of both) allows only read, write, exit and sigreturn, and is said too.
+ * Only the calls with those operations are trapped; each is kept to its
+ * exit, since only a filter that was installed matters. */
+#include <stdio.h>
+
+#include "procfd/plugin.h"
+
+#define SECCOMP_SET_MODE_STRICT_ 0u
+#define SECCOMP_SET_MODE_FILTER_ 1u
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER_ (1u << 3)
+#define PR_SET_SECCOMP_ 22u
+#define SECCOMP_MODE_STRICT_ 1u
+#define SECCOMP_MODE_FILTER_ 2u
+
+static const struct pfd_trap own_filter_traps[] = {
+	{ .syscall = "seccomp", .op = PFD_ARG_IN, .arg = 0, .n_values = 2,
+	  .values = { SECCOMP_SET_MODE_STRICT_, SECCOMP_SET_MODE_FILTER_ } },
+	{ .syscall = "prctl", .op = PFD_ARG_IN, .arg = 0, .n_values = 1,
+	  .values = { PR_SET_SECCOMP_ } },
+	{ 0 },
+};
+
+struct own_filter_proc {
+	bool told;
+};
+
+static bool is_strict(const struct pfd_call *c)
+{
+	if (c->name[0] == 'p')
+		return (uint32_t)c->args[1] == SECCOMP_MODE_STRICT_;
+	return (uint32_t)c->args[0] == SECCOMP_SET_MODE_STRICT_;
+}
+
+/* Installed: 0, or with SECCOMP_FILTER_FLAG_NEW_LISTENER the listener's fd.
+ * With TSYNC a positive result is the thread that could not be synced: an
+ * error, nothing installed. */
+static bool installed(const struct pfd_call *c)
+{
+	if (!c->finished || c->err || c->result < 0)
+		return false;
+	bool listener = c->name[0] == 's' && (c->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER_);
+	return c->result == 0 || listener;
+}
+
+static unsigned own_filter_on_enter(struct pfd_tracee *t, struct pfd_call *c)
+{
+	(void)c;
+	if (!pfd_tracee_filtered(t))
+		return PFD_PASS; /* every call stops at its entry: none can be hidden */
+	struct own_filter_proc *st = pfd_proc_state(t, &pfd_plugin_own_filter);
+	return st && st->told ? PFD_PASS : PFD_NEED_EXIT;
+}
+
+static unsigned own_filter_on_exit(struct pfd_tracee *t, struct pfd_call *c)
+{
+	struct own_filter_proc *st = pfd_proc_state(t, &pfd_plugin_own_filter);
+	if (!installed(c) || (st && st->told))
+		return PFD_PASS;
+	if (st)
+		st->told = true;
+	if (is_strict(c))
+		fprintf(stderr, "procfd-trace: pid %d entered seccomp strict mode: it may only read, "
+				"write and exit now, and is killed for any other call\n", c->pid);
+	else
+		fprintf(stderr, "procfd-trace: pid %d installed a seccomp filter of its own (%s): "
+				"a call that filter fails, traps or kills is not seen by procfd-trace's "
+				"filter and is missing from the trace; --no-seccomp sees every call\n",
+			c->pid, c->name);
+	return PFD_PASS;
+}
+
+const struct pfd_plugin pfd_plugin_own_filter = {
+	.name = "own_filter",
+	.api = PFD_PLUGIN_API,
+	.traps = own_filter_traps,
+	.proc_state = { .size = sizeof(struct own_filter_proc) },
+	.on_enter = own_filter_on_enter,
+	.on_exit = own_filter_on_exit,
+};
