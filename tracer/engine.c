@@ -5,7 +5,6 @@
  * trapped call costs one stop unless a plugin keeps it at entry; only then is
  * the tracee resumed with PTRACE_SYSCALL to take the exit stop. */
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/kcmp.h>
 #include <signal.h>
@@ -13,10 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sched.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "procfd/procfs.h"
