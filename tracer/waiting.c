@@ -33,8 +33,8 @@
 #define POLL_MAX_NS 60000u   /* 60 us without back-off beat 30 us with one */
 #define POLL_MIN_NS 10000u
 #define POLL_RETRY 32u       /* rounds of late stops before a poll is tried again */
-#define TRIAL_ROUNDS 32u     /* rounds of each way per trial */
-#define TRIAL_SETTLE 8u      /* a block's first rounds, not counted: the placement settles */
+#define TRIAL_ROUNDS 16u     /* rounds of each way per trial */
+#define TRIAL_SETTLE 4u      /* a block's first rounds, not counted: the placement settles */
 #define TRIM 2u             /* of a block's counted rounds, the longest left out */
 #define EPOCH_MIN PFD_WAIT_EPOCH_MIN
 #define EPOCH_MAX PFD_WAIT_EPOCH_MAX

@@ -30,7 +30,7 @@ void pfd_wait_never_poll(void);
  * changes or *epoch was 0 (no verdict before). */
 bool pfd_wait_verdict(uint64_t *sleep_ns, unsigned n_sleep, uint64_t *poll_ns,
 		      unsigned n_poll, bool was_poll, unsigned *epoch);
-#define PFD_WAIT_EPOCH_MIN 512u
+#define PFD_WAIT_EPOCH_MIN 2048u
 #define PFD_WAIT_EPOCH_MAX 65536u
 
 #endif
