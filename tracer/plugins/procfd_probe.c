@@ -339,6 +339,27 @@ static int probe_target(const struct probe_at *dir, int fd, const struct probe_a
 	return 0;
 }
 
+/* A /proc directory to probe from: fd, the caller's kept /proc/PID dirfd,
+ * with task's "task/TID/" (0: the process's own) when fd >= 0; else the path
+ * dir, walked. */
+static void proc_dir_at(int fd, struct pfd_dirs *kept, pid_t task, const char *dir,
+			struct probe_at *at)
+{
+	at->dirfd = fd >= 0 ? fd : AT_FDCWD;
+	at->kept = fd >= 0 ? kept : NULL;
+	at->task = fd >= 0 ? task : 0;
+	if (fd < 0) {
+		pfd_path_init(&at->prefix, dir);
+		pfd_path_puts(&at->prefix, "/");
+	} else if (task) {
+		pfd_path_init(&at->prefix, "task/");
+		pfd_path_int(&at->prefix, task);
+		pfd_path_puts(&at->prefix, "/");
+	} else {
+		pfd_path_init(&at->prefix, "");
+	}
+}
+
 /* The link's /proc directory: through the caller's /proc/PID dirfd when the
  * link is the caller's own (self, thread-self, its own pid), else by path. */
 static void link_dir_at(const struct pfd_annot *ev, struct probe_at *at)
@@ -346,19 +367,7 @@ static void link_dir_at(const struct pfd_annot *ev, struct probe_at *at)
 	const struct pfd_link *l = &ev->link;
 	int fd = l->ns_translated || l->pid != ev->call->pid ? -1
 			: pfd_dirs_proc_fd(ev->dirs, ev->call->pid);
-	at->dirfd = fd >= 0 ? fd : AT_FDCWD;
-	at->kept = fd >= 0 ? ev->dirs : NULL;
-	at->task = fd >= 0 ? l->tid : 0;
-	if (fd < 0) {
-		pfd_path_init(&at->prefix, l->proc_dir);
-		pfd_path_puts(&at->prefix, "/");
-	} else if (l->tid) {
-		pfd_path_init(&at->prefix, "task/");
-		pfd_path_int(&at->prefix, l->tid);
-		pfd_path_puts(&at->prefix, "/");
-	} else {
-		pfd_path_init(&at->prefix, "");
-	}
+	proc_dir_at(fd, ev->dirs, l->tid, l->proc_dir, at);
 }
 
 /* Thread tid's root: its dirfd when kept (d may be NULL), else the path. */
@@ -450,19 +459,23 @@ static bool verifiable(const struct pfd_annot *ev)
 
 void pfd_verify_open(struct pfd_annot *ev)
 {
-	struct pfd_path path;
 	struct stat st;
 
 	ev->verified = PFD_VERIFY_NOT_DONE;
 	if (!verifiable(ev))
 		return;
 	/* The tracee is stopped at the exit: the fd cannot have been closed
-	 * by this thread, but another thread of the process may have. */
-	pfd_path_init(&path, "/proc/");
-	pfd_path_int(&path, ev->call->tid);
-	pfd_path_puts(&path, "/fd/");
-	pfd_path_int(&path, (long)ev->call->result);
-	if (path.overflow || stat(path.s, &st) < 0) {
+	 * by this thread, but another thread of the process may have. The
+	 * thread's fd table, through the process's kept dirfd as the probe's. */
+	const struct pfd_call *c = ev->call;
+	struct probe_at at;
+	struct pfd_path tid_dir, p;
+	pfd_path_init(&tid_dir, "/proc/");
+	pfd_path_int(&tid_dir, c->tid);
+	proc_dir_at(pfd_dirs_proc_fd(ev->dirs, c->pid), ev->dirs, c->tid == c->pid ? 0 : c->tid,
+		    tid_dir.s, &at);
+	const char *path = at_num(&at, &p, "fd/", (int)c->result);
+	if (!path || fstatat(at.dirfd, path, &st, 0) < 0) {
 		ev->verified = PFD_VERIFY_UNKNOWN;
 		return;
 	}
