@@ -1,5 +1,6 @@
 /* procfd-trace: /proc/<tid>/status, read once and parsed for every field the
- * engine, the attach code and the pid namespace translation need. */
+ * engine, the attach code, the pid namespace translation and the check of a
+ * privileged exec (tracer/priv_exec.c) need. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,6 +14,17 @@ static long field(const char *buf, const char *name, long missing)
 {
 	const char *p = strstr(buf, name);
 	return p ? strtol(p + strlen(name), NULL, 10) : missing;
+}
+
+/* The second number of "Key:\treal\teffective...": the effective id. */
+static long second_field(const char *buf, const char *name)
+{
+	const char *p = strstr(buf, name);
+	if (!p)
+		return -1;
+	char *end;
+	strtol(p + strlen(name), &end, 10);
+	return end == p + strlen(name) ? -1 : strtol(end, NULL, 10);
 }
 
 static int parse_list(const char *buf, const char *name, pid_t *ids, int max)
@@ -50,6 +62,9 @@ int pfd_read_proc_status(pid_t tid, struct pfd_proc_status *st)
 	st->ppid = (pid_t)field(buf, "\nPPid:", 0);
 	st->tracer_pid = (pid_t)field(buf, "\nTracerPid:", 0);
 	st->uid = field(buf, "\nUid:", -1);
+	st->euid = second_field(buf, "\nUid:");
+	st->egid = second_field(buf, "\nGid:");
+	st->no_new_privs = field(buf, "\nNoNewPrivs:", -1);
 	st->nspid_count = parse_list(buf, "\nNSpid:", st->nspid, PFD_NSPID_MAX);
 	return 0;
 }

@@ -9,6 +9,8 @@
 struct pfd_proc_status {
 	pid_t tgid, ppid, tracer_pid;
 	long uid;                  /* real uid; -1 when unknown */
+	long euid, egid;           /* effective ids; -1 when unknown */
+	long no_new_privs;         /* NoNewPrivs: 0 or 1; -1 when unknown */
 	pid_t nspid[PFD_NSPID_MAX]; /* from the reader's namespace inward */
 	int nspid_count;
 };
