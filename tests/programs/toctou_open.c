@@ -10,6 +10,7 @@
 #include "expect.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 
 #define OPENS 2000
@@ -17,13 +18,27 @@
 static char path[64];
 static char names[2][64];
 static atomic_bool stop;
+static atomic_uint flips;
 
 static void *flipper(void *arg)
 {
 	(void)arg;
-	for (unsigned i = 0; !atomic_load_explicit(&stop, memory_order_relaxed); i++)
+	for (unsigned i = 0; !atomic_load_explicit(&stop, memory_order_relaxed); i++) {
 		memcpy(path, names[i & 1], sizeof(path));
+		atomic_store_explicit(&flips, i + 1, memory_order_relaxed);
+	}
 	return NULL;
+}
+
+/* Until the flipper has copied again since seen: on a loaded machine it can
+ * sit in a run queue through all the opens, leaving one name in the buffer
+ * (a CI run saw every open read the other file), and then nothing races. */
+static unsigned flipped_since(unsigned seen)
+{
+	unsigned now;
+	while ((now = atomic_load_explicit(&flips, memory_order_relaxed)) == seen)
+		sched_yield();
+	return now;
 }
 
 int main(void)
@@ -45,7 +60,10 @@ int main(void)
 	pthread_t t;
 	CHECK(pthread_create(&t, NULL, flipper, NULL) == 0, "pthread_create");
 	int opened = 0;
+	unsigned seen = 0;
 	for (int i = 0; i < OPENS; i++) {
+		if (i % 64 == 0) /* a wait can take a scheduler slice: not every time */
+			seen = flipped_since(seen);
 		long r = sys_openat(AT_FDCWD, path, O_RDONLY, 0);
 		if (r >= 0) {
 			opened++;
