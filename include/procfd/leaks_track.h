@@ -62,6 +62,13 @@ size_t leak_records_live(void);
 
 /* ---- which fds a finished call created (leaks_newfds.c) ---------------- */
 
+/* The traps of every call that may install an fd (ends with syscall NULL). */
+extern const struct pfd_trap leak_traps[];
+
+/* A dup-family call (dup, dup2, dup3, fcntl F_DUPFD*): the new fd shares
+ * the description of *source (the fd it copies). */
+bool leak_call_dups(const struct pfd_call *c, int *source);
+
 #define LEAK_MAX_NEW_FDS 253 /* SCM_RIGHTS carries at most 253 */
 
 /* Is the call one that may create fds, and is its exit worth a stop?

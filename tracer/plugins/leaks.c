@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/net.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,31 +24,6 @@
 #ifndef PFD_VERSION
 #define PFD_VERSION "0.1"
 #endif
-
-#define CREATES(name) { .syscall = name }
-
-static const struct pfd_trap leak_traps[] = {
-	CREATES("open"), CREATES("openat"), CREATES("openat2"), CREATES("creat"),
-	CREATES("open_by_handle_at"), CREATES("open_tree"),
-	CREATES("dup"), CREATES("dup2"), CREATES("dup3"),
-	{ .syscall = "fcntl", .op = PFD_ARG_IN, .arg = 1, .n_values = 2,
-	  .values = { F_DUPFD, F_DUPFD_CLOEXEC } },
-	{ .syscall = "fcntl64", .op = PFD_ARG_IN, .arg = 1, .n_values = 2,
-	  .values = { F_DUPFD, F_DUPFD_CLOEXEC } },
-	CREATES("pipe"), CREATES("pipe2"),
-	CREATES("socket"), CREATES("socketpair"), CREATES("accept"), CREATES("accept4"),
-	CREATES("recvmsg"), CREATES("recvmmsg"), CREATES("recvmmsg_time64"),
-	{ .syscall = "socketcall", .op = PFD_ARG_IN, .arg = 0, .n_values = 6,
-	  .values = { SYS_SOCKET, SYS_ACCEPT, SYS_SOCKETPAIR, SYS_RECVMSG, SYS_ACCEPT4,
-		      SYS_RECVMMSG } },
-	CREATES("eventfd"), CREATES("eventfd2"), CREATES("signalfd"), CREATES("signalfd4"),
-	CREATES("timerfd_create"), CREATES("epoll_create"), CREATES("epoll_create1"),
-	CREATES("inotify_init"), CREATES("inotify_init1"), CREATES("fanotify_init"),
-	CREATES("memfd_create"), CREATES("memfd_secret"), CREATES("pidfd_open"),
-	CREATES("pidfd_getfd"), CREATES("userfaultfd"), CREATES("perf_event_open"),
-	CREATES("io_uring_setup"), CREATES("fsopen"), CREATES("fsmount"), CREATES("fspick"),
-	{ 0 },
-};
 
 /* ---- options -------------------------------------------------------------------- */
 

@@ -5,12 +5,40 @@
  * SCM_RIGHTS control messages, whose layout differs between 64-bit and
  * 32-bit (i386, x32) callers; i386 programs may reach sockets through
  * socketcall(2), whose arguments are an array in memory. */
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/net.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "procfd/leaks_track.h"
+
+/* Every call that may put a new fd into the caller's table. */
+#define CREATES(name) { .syscall = name }
+
+const struct pfd_trap leak_traps[] = {
+	CREATES("open"), CREATES("openat"), CREATES("openat2"), CREATES("creat"),
+	CREATES("open_by_handle_at"), CREATES("open_tree"),
+	CREATES("dup"), CREATES("dup2"), CREATES("dup3"),
+	{ .syscall = "fcntl", .op = PFD_ARG_IN, .arg = 1, .n_values = 2,
+	  .values = { F_DUPFD, F_DUPFD_CLOEXEC } },
+	{ .syscall = "fcntl64", .op = PFD_ARG_IN, .arg = 1, .n_values = 2,
+	  .values = { F_DUPFD, F_DUPFD_CLOEXEC } },
+	CREATES("pipe"), CREATES("pipe2"),
+	CREATES("socket"), CREATES("socketpair"), CREATES("accept"), CREATES("accept4"),
+	CREATES("recvmsg"), CREATES("recvmmsg"), CREATES("recvmmsg_time64"),
+	{ .syscall = "socketcall", .op = PFD_ARG_IN, .arg = 0, .n_values = 6,
+	  .values = { SYS_SOCKET, SYS_ACCEPT, SYS_SOCKETPAIR, SYS_RECVMSG, SYS_ACCEPT4,
+		      SYS_RECVMMSG } },
+	CREATES("eventfd"), CREATES("eventfd2"), CREATES("signalfd"), CREATES("signalfd4"),
+	CREATES("timerfd_create"), CREATES("epoll_create"), CREATES("epoll_create1"),
+	CREATES("inotify_init"), CREATES("inotify_init1"), CREATES("fanotify_init"),
+	CREATES("memfd_create"), CREATES("memfd_secret"), CREATES("pidfd_open"),
+	CREATES("pidfd_getfd"), CREATES("userfaultfd"), CREATES("perf_event_open"),
+	CREATES("io_uring_setup"), CREATES("fsopen"), CREATES("fsmount"), CREATES("fspick"),
+	{ 0 },
+};
+
 
 /* The layouts the kernel reads, by the caller's word size. */
 struct abi {
@@ -190,4 +218,13 @@ const char *leak_creator_name(const struct pfd_call *c)
 	case SYS_RECVMMSG: return "recvmmsg";
 	default: return c->name;
 	}
+}
+
+bool leak_call_dups(const struct pfd_call *c, int *source)
+{
+	bool dup = is(c, "dup") || is(c, "dup2") || is(c, "dup3") || is(c, "fcntl") ||
+		   is(c, "fcntl64");
+	if (dup)
+		*source = (int)c->args[0];
+	return dup;
 }
