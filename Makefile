@@ -28,7 +28,10 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I. $(PKG_CFLA
 
 CORE_SRC := $(wildcard filters/*.c) $(filter-out tracer/main.c,$(wildcard tracer/*.c)) \
             $(wildcard tracer/plugins/*.c)
-CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+# The default suppressions of --leaks, built in as a C string.
+DEFAULT_SUPP     := tracer/plugins/leaks_default.supp
+DEFAULT_SUPP_C   := $(BUILD)/gen/leaks_default_supp.c
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/leaks_default_supp.o
 MAIN_OBJ := $(BUILD)/tracer/main.o
 BIN      := $(BUILD)/procfd-trace
 LIB      := $(BUILD)/libprocfd.a
@@ -64,6 +67,17 @@ $(DEPS_OK): scripts/install-deps.sh
 
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(DEFAULT_SUPP_C): $(DEFAULT_SUPP)
+	@mkdir -p $(@D)
+	{ echo '/* Generated from $< by the Makefile. */'; \
+	  echo 'extern const char pfd_default_suppressions[];'; \
+	  echo 'const char pfd_default_suppressions[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+$(BUILD)/gen/leaks_default_supp.o: $(DEFAULT_SUPP_C)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(CORE_OBJ)

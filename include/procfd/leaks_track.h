@@ -1,6 +1,16 @@
 /* procfd-trace: the leak tracker's bookkeeping (tracer/plugins/leaks_fds.c,
- * leaks_newfds.c): who created each fd, per fd table, and which fds a
- * finished call created. Shared by the plugin's files and its unit tests. */
+ * leaks_newfds.c): which open file description each fd of each fd table
+ * refers to, who made that description and who put it at that number, and
+ * which fds a finished call created. Shared by the plugin's files and its
+ * unit tests.
+ *
+ * A leak is an open file description, not an fd number: dup, fork and exec
+ * give one description several fds in several processes. So a description
+ * (struct leak_desc) is recorded once, where it was made; every fd that
+ * refers to it is a struct leak_rec in an fd table. At a process's exit
+ * each fd it still holds makes that process a holder of the description;
+ * the description is reported once, when no table refers to it any more
+ * (its last possible holder has exited), or at the end of the trace. */
 #ifndef PROCFD_LEAKS_TRACK_H
 #define PROCFD_LEAKS_TRACK_H
 
@@ -11,37 +21,106 @@
 
 #include "procfd/plugin.h"
 
-/* How an fd came to be: immutable once made, shared by every table that
- * holds the fd (a forked child's copy of its parent's table). One per fd
- * the trace created and still knows of: 56 bytes, laid out without holes
- * (100k live records are ~6 MiB of the tracer's RSS). */
-struct leak_rec {
-	unsigned refs : 31;
-	unsigned have_id : 1;         /* dev/ino were read when it was made */
-	int fd;
-	pid_t pid, tid;               /* the creator */
-	unsigned image;               /* the creator process's exec count then */
-	uint32_t dev;                 /* LEAK_DEV(major, minor): the kernel's 12+20 bits */
-	uint64_t ino;
-	const char *syscall;          /* static: the trap table's name */
+enum leak_origin {
+	LEAK_MADE,      /* a traced call made it */
+	LEAK_INHERITED, /* open before the trace: the command's, or at attach */
+	LEAK_UNKNOWN,   /* no traced call made it, yet it was not there at the start */
+};
+
+/* A call that made a description or put it at an fd number. */
+struct leak_site {
+	const char *syscall;          /* static: the trap table's name; NULL: none */
+	pid_t pid, tid;
+	const char *exe;              /* interned: the caller's image */
 	const struct pfd_stack *stack; /* NULL when none could be taken */
-	const char *exe;              /* interned: the creator's image */
+	/* A child between fork/vfork/clone and its exec: the parent's stack at
+	 * the spawning call (posix_spawn's child only shows __spawni_child). */
+	const struct pfd_stack *spawn;
+};
+
+/* One process that held the description when it exited. */
+struct leak_holder {
+	pid_t pid;
+	int fd;
+	const char *exe;        /* interned, as of its last exec */
+	const char *crossed_from; /* interned: the image it crossed execve from
+				     without O_CLOEXEC; NULL when it did not */
+	int8_t cloexec;         /* 1, 0, -1 unknown */
+};
+
+struct pfd_target;
+
+/* What the report of a description will say: kept only once it has a
+ * holder, so a description nobody leaked costs no more than its origin. */
+struct leak_report {
+	struct leak_holder *holders;
+	unsigned n_holders, cap_holders;
+	/* The holder the report is about (its pid, fd and description), and
+	 * how its fd got that number when a dup put it there. */
+	unsigned primary;
+	struct pfd_target *target; /* described at the primary holder's exit */
+	struct leak_site installed;
+	struct leak_desc *prev, *next; /* the pending list */
+};
+
+/* An open file description the trace knows of. Made by leak_desc_new with
+ * one reference; every leak_rec holds one. */
+struct leak_desc {
+	unsigned refs;
+	uint8_t origin;         /* enum leak_origin */
+	bool have_id;           /* dev/ino were read when it was first seen */
+	uint32_t dev;           /* LEAK_DEV(major, minor) */
+	uint64_t ino;
+	struct leak_site made;  /* LEAK_MADE only */
+	struct leak_report *report; /* NULL until its first holder */
+};
+
+/* One fd of a table: its number and the description it refers to.
+ * Immutable once made; shared by the tables that copied it at fork. */
+struct leak_rec {
+	unsigned refs;
+	int fd;
+	unsigned image;         /* the process's exec count when the fd was put here */
+	struct leak_desc *desc;
+	struct leak_site *installed; /* the dup that put it here; NULL when made here */
 };
 
 /* A device number as the kernel keeps it (MINORBITS 20, majors below 4096). */
 #define LEAK_DEV(major, minor) ((uint32_t)(major) << 20 | ((uint32_t)(minor) & 0xfffffu))
 #define LEAK_DEV_FITS(major, minor) ((major) < 4096u && (minor) < (1u << 20))
 
-/* One fd table: fd -> the record of its creation. Shared by the threads of
- * a process and by CLONE_FILES processes (refs); copied at fork. */
+struct leak_desc *leak_desc_new(enum leak_origin origin);
+void leak_desc_get(struct leak_desc *d);
+/* Drop a reference. A description nobody refers to any more is freed, or,
+ * when it has holders, handed to the drain (leak_descs_drain). */
+void leak_desc_put(struct leak_desc *d);
+/* Add a holder (copied). The first holder is the primary one, unless a
+ * later one is the process that made the description. 1 when h became the
+ * primary holder (the caller then sets report->target and ->installed), 0,
+ * or -ENOMEM. */
+int leak_desc_add_holder(struct leak_desc *d, const struct leak_holder *h);
+/* Descriptions ready to report: nobody refers to them any more (all = false),
+ * or every description that has holders (all = true, the end of the trace).
+ * Each is passed to fn once, in the order their last reference went, then
+ * freed. */
+void leak_descs_drain(bool all, void (*fn)(struct leak_desc *d, void *arg), void *arg);
+/* Descriptions alive now (tests, the bench's RSS figure). */
+size_t leak_descs_live(void);
+
+/* A record of fd referring to d (takes a reference on d). NULL when out of
+ * memory. installed is copied (NULL: the fd was made at this number). */
+struct leak_rec *leak_rec_new(int fd, struct leak_desc *d, const struct leak_site *installed,
+			      unsigned image);
+void leak_rec_put(struct leak_rec *r);
+
+/* One fd table: fd -> record. Shared by the threads of a process and by
+ * CLONE_FILES processes (refs); copied at fork. A hash of the fds the trace
+ * knows, so its size follows the live records, not the highest fd number. */
 struct leak_table {
 	unsigned refs;
 	struct leak_rec **slot;
-	size_t cap;
+	size_t cap, used;
 };
-
-struct leak_rec *leak_rec_new(void);
-void leak_rec_put(struct leak_rec *r);
 
 struct leak_table *leak_table_new(void);
 /* A table of its own for a forked child: the same records, referenced again. */

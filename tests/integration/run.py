@@ -404,11 +404,10 @@ PLUGIN_EVENTS = {
     "dupcount": (["event", "pid", "last_tid", "dups", "cloexec", "inherited", "parent",
                   "files", "execs", "live", "exe"], []),
     # --leaks (tracer/plugins/leaks.c, docs/json-schema.md)
-    "leak": (["event", "pid", "fd", "exe", "inherited", "target", "opened_by", "cloexec",
-              "crossed_exec"], ["suppression"]),
-    "leak_summary": (["event", "pid", "exe", "fds", "deleted", "bytes_pinned", "suppressed"],
-                     []),
-    "leak_total": (["event", "processes", "fds", "deleted", "bytes_pinned", "suppressed"], []),
+    "leak": (["event", "pid", "fd", "exe", "origin", "inherited", "target", "opened_by",
+              "installed_by", "held_by", "cloexec", "crossed_exec"], ["suppression"]),
+    "leak_total": (["event", "processes", "leaks", "fds", "deleted", "bytes_pinned",
+                    "suppressed"], []),
     # -p: attach and detach (tracer/core_events.c)
     "attach": (["event", "pid", "threads"], []),
     "detach": (["event", "pid", "tid", "last"], []),
@@ -524,15 +523,36 @@ def validate_leak(ev, problems):
         for k in ("kind", "deleted", "size", "bytes_pinned"):
             if k not in t:
                 problems.append("%s.target: missing %r" % (w, k))
+    origin = ev.get("origin")
+    if origin not in ("trace", "inherited", "unknown"):
+        problems.append("%s.origin: trace, inherited or unknown, got %r" % (w, origin))
+    if ev.get("inherited") is not (origin == "inherited"):
+        problems.append("%s: inherited must be true exactly when origin is inherited" % w)
     ob = ev.get("opened_by")
-    if (ob is None) != (ev.get("inherited") is True):
-        problems.append("%s: opened_by must be null exactly when inherited" % w)
-    if isinstance(ob, dict):
-        check_keys(ob, ["syscall", "pid", "tid", "backtrace"], [], w + ".opened_by", problems)
-        validate_backtrace(ob.get("backtrace"), w + ".opened_by.backtrace", problems)
-    ce = ev.get("crossed_exec")
-    if ce is not None and not (isinstance(ce, dict) and set(ce) == {"from", "to"}):
-        problems.append("%s.crossed_exec: null or {from, to}, got %r" % (w, ce))
+    if (ob is None) != (origin != "trace"):
+        problems.append("%s: opened_by must be null exactly when origin is not trace" % w)
+    for key, extra in (("opened_by", []), ("installed_by", ["fd"])):
+        site = ev.get(key)
+        if isinstance(site, dict):
+            check_keys(site, ["syscall", "pid", "tid", "exe", "backtrace", "spawned_at"] + extra,
+                       [], "%s.%s" % (w, key), problems)
+            validate_backtrace(site.get("backtrace"), "%s.%s.backtrace" % (w, key), problems)
+            validate_backtrace(site.get("spawned_at"), "%s.%s.spawned_at" % (w, key), problems)
+        elif site is not None:
+            problems.append("%s.%s: null or an object, got %r" % (w, key, site))
+    held = ev.get("held_by")
+    if not (isinstance(held, list) and held):
+        problems.append("%s.held_by: a non-empty array, got %r" % (w, held))
+        held = []
+    for i, h in enumerate(held):
+        check_keys(h, ["pid", "exe", "fd", "cloexec", "crossed_exec"], [],
+                   "%s.held_by[%d]" % (w, i), problems)
+    if not any(h.get("pid") == ev.get("pid") and h.get("fd") == ev.get("fd") for h in held):
+        problems.append("%s: the event's pid and fd are not among held_by" % w)
+    for where, ce in [("", ev.get("crossed_exec"))] + [
+            (".held_by[%d]" % i, h.get("crossed_exec")) for i, h in enumerate(held)]:
+        if ce is not None and not (isinstance(ce, dict) and set(ce) == {"from", "to"}):
+            problems.append("%s%s.crossed_exec: null or {from, to}, got %r" % (w, where, ce))
 
 
 def validate_plain_call(ev, problems):

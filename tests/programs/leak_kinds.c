@@ -1,7 +1,9 @@
 /* --leaks: every kind of fd a program can leave open, each made by a named
  * call, and what must not be reported (fds from before the trace, fds
- * closed with close_range, an fd whose number dup2 reused: its creator is
- * dup2). Run with --error-exitcode=9: it leaks, so procfd-trace exits 9. */
+ * closed with close_range, a file whose only fd dup2 reused). A dup is the
+ * same description: one leak, held at several fds; a description left
+ * only at the dup's number is reported with the dup as the call that put
+ * it there. Run with --error-exitcode=9: it leaks, so procfd-trace exits 9. */
 #include "leakexp.h"
 
 #include <sys/epoll.h>
@@ -52,7 +54,7 @@ int main(void)
 
 	int d = (int)syscall(SYS_dup, p[0]);
 	CHECK(d >= 0, "dup");
-	expect_leak(d, "dup", "\"target\":{\"kind\":\"pipe\"}");
+	expect_held(p[0], d, "");
 	CHECK(syscall(SYS_dup2, p[1], 60) == 60, "dup2");
 	CHECK(syscall(SYS_dup3, p[1], 61, O_CLOEXEC) == 61, "dup3");
 	int f = (int)syscall(SYS_fcntl, p[0], F_DUPFD, 70);
@@ -60,12 +62,24 @@ int main(void)
 	int fc = (int)syscall(SYS_fcntl, p[0], F_DUPFD_CLOEXEC, 80);
 	CHECK(fc >= 80, "F_DUPFD_CLOEXEC");
 
-	/* fd 90: a file, then replaced by dup2: dup2 is what left it open */
+	/* fd 90: a file, then replaced by dup2: the file is gone, fd 90 is
+	 * one more fd of the socket */
 	int r = (int)syscall(SYS_openat, AT_FDCWD, "/etc/hostname", O_RDONLY, 0);
 	CHECK(r >= 0, "open /etc/hostname");
 	CHECK(syscall(SYS_dup2, r, 90) == 90, "dup2 to 90");
 	CHECK(close(r) == 0, "close");
 	CHECK(syscall(SYS_dup2, sv[0], 90) == 90, "dup2 over 90");
+	expect_none("{\"event\":\"leak\",\"target\":{\"name\":\"/etc/hostname\"}}");
+
+	/* fd 95: a file left only at the number dup2 gave it */
+	int moved = (int)syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY, 0); int mline = __LINE__;
+	CHECK(moved >= 0, "open /etc/passwd");
+	CHECK(syscall(SYS_dup2, moved, 95) == 95, "dup2 to 95"); int dline = __LINE__;
+	CHECK(close(moved) == 0, "close");
+	expect_leak(95, "openat", "\"target\":{\"name\":\"/etc/passwd\"},\"held_by\":[{\"fd\":95}],"
+		    "\"opened_by\":{\"backtrace\":%s},"
+		    "\"installed_by\":{\"syscall\":\"dup2\",\"fd\":95,\"pid\":%d,\"backtrace\":%s}",
+		    jframes("main", mline, NULL), (int)getpid(), jframes("main", dline, NULL));
 
 	/* fds 100, 101: gone with close_range, never reported */
 	CHECK(syscall(SYS_dup2, p[0], 100) == 100 && syscall(SYS_dup2, p[0], 101) == 101, "dup2s");
@@ -80,11 +94,12 @@ int main(void)
 	int t = (int)syscall(SYS_openat, AT_FDCWD, tmp_path(""), O_TMPFILE | O_RDWR, 0600);
 	CHECK(t >= 0, "O_TMPFILE");
 
-	expect_leak(60, "dup2", "\"cloexec\":false");
-	expect_leak(61, "dup3", "\"cloexec\":true");
-	expect_leak(f, "fcntl", "\"target\":{\"kind\":\"pipe\"}");
-	expect_leak(fc, "fcntl", "\"cloexec\":true");
-	expect_leak(90, "dup2", "\"target\":{\"kind\":\"socket\"}");
+	expect_held(p[1], 60, ",\"cloexec\":false");
+	expect_held(p[1], 61, ",\"cloexec\":true");
+	expect_held(p[0], f, "");
+	expect_held(p[0], fc, ",\"cloexec\":true");
+	expect_held(sv[0], 90, "");
+	expect_none("{\"event\":\"leak\",\"fd\":60}");
 	expect_no_leak(100);
 	expect_no_leak(101);
 	expect_leak(m, "memfd_create", "\"target\":{\"kind\":\"memfd\"}");
@@ -92,11 +107,10 @@ int main(void)
 	expect_leak(ep, "epoll_create1", "\"target\":{\"kind\":\"anon-inode\",\"anon_name\":\"[eventpoll]\"}");
 	expect_leak(t, "openat", "\"target\":{\"kind\":\"regular\",\"deleted\":true}");
 	(void)a;
-	/* a (1) + pipe (2) + socketpair (2) + socket + dup + 60 + 61 + f + fc + 90
-	 * + memfd + eventfd + epoll + tmpfile: 16 */
-	expect("{\"event\":\"leak_summary\",\"pid\":%d,\"fds\":16,\"deleted\":2,\"suppressed\":0}",
-	       (int)getpid());
-	expect("{\"event\":\"leak_total\",\"processes\":1,\"fds\":16,\"suppressed\":0}");
+	/* leaks: a, the pipe's 2 ends, socketpair's 2, socket, 95, memfd,
+	 * eventfd, epoll, tmpfile: 11; fds: those + dup, 60, 61, f, fc, 90: 17 */
+	expect("{\"event\":\"leak_total\",\"processes\":1,\"leaks\":11,\"fds\":17,"
+	       "\"deleted\":2,\"suppressed\":0}");
 	fflush(stdout);
 	return 0;
 }

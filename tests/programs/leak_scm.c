@@ -35,6 +35,6 @@ int main(void)
 	CHECK(recv(sv[1], &data, 1, 0) == 1, "recv");
 	CHECK(close(sv[0]) == 0 && close(sv[1]) == 0, "close pair");
 	expect_leak(got, "recvmsg", "\"target\":{\"kind\":\"regular\",\"name\":\"/etc/hostname\"}");
-	expect("{\"event\":\"leak_summary\",\"pid\":%d,\"fds\":1}", (int)getpid());
+	expect("{\"event\":\"leak_total\",\"leaks\":1,\"fds\":1}");
 	return 0;
 }

@@ -25,6 +25,6 @@ int main(void)
 		CHECK(pthread_create(&th[i], NULL, worker, NULL) == 0, "pthread_create");
 		CHECK(pthread_join(th[i], NULL) == 0, "pthread_join");
 	}
-	expect_count(1, "{\"event\":\"leak_summary\",\"pid\":%d,\"fds\":3}", (int)getpid());
+	expect_count(1, "{\"event\":\"leak_total\",\"leaks\":3,\"fds\":3}");
 	return 0;
 }

@@ -61,6 +61,16 @@ void expect_leak(int fd, const char *syscall, const char *fmt, ...)
 		     (int)getpid(), fd, fields);
 }
 
+/* The leak reported about fd of this process lists this process as holding
+ * it at fd `also` too (a dup: one description, one leak, two fds), with
+ * what else the holder entry says ("" or ",\"cloexec\":true"). */
+static inline void expect_held(int fd, int also, const char *more)
+{
+	expect_count(1, "{\"event\":\"leak\",\"pid\":%d,\"fd\":%d,"
+		     "\"held_by\":[\"$seq\",{\"pid\":%d,\"fd\":%d%s}]}",
+		     (int)getpid(), fd, (int)getpid(), also, more);
+}
+
 /* No leak of fd in this process. */
 static inline void expect_no_leak(int fd)
 {

@@ -1,9 +1,11 @@
-/* procfd-trace: creation records of fds, per fd table.
+/* procfd-trace: open file descriptions, and the fd tables that refer to them.
  *
- * A table is an array indexed by fd: fds are small and dense (the kernel
- * hands out the lowest free number), so a slot per number is the cheapest
- * map, and it grows to the highest fd used. A forked child gets a copy that
- * shares the records; a CLONE_FILES child shares the table itself. */
+ * A table maps fd numbers to records, each naming a description. It is an
+ * open-addressing hash of the fds the trace has seen made: a process that
+ * holds fd 19999 costs one slot, not twenty thousand, and a fork copies
+ * the records it has, not a range of numbers. Slots are never emptied (the
+ * tracker does not trap close: the table at exit is read from /proc), so
+ * linear probing needs no tombstones. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,17 +14,168 @@
 
 #define MAX_FD (1 << 24) /* past the kernel's nr_open limit (1 << 20 by default) */
 
-_Static_assert(sizeof(struct leak_rec) <= 56, "struct leak_rec grew: 100k of them are live");
+_Static_assert(sizeof(struct leak_rec) <= 32, "struct leak_rec grew: 100k of them are live");
 
-static size_t live_records;
+static size_t live_records, live_descs;
 
-struct leak_rec *leak_rec_new(void)
+/* ---- descriptions ---------------------------------------------------- */
+
+/* Descriptions with holders, not reported yet, oldest first. */
+static struct leak_desc *pending_head, *pending_tail;
+
+struct leak_desc *leak_desc_new(enum leak_origin origin)
+{
+	struct leak_desc *d = calloc(1, sizeof(*d));
+	if (d) {
+		d->refs = 1;
+		d->origin = (uint8_t)origin;
+		live_descs++;
+	}
+	return d;
+}
+
+void leak_desc_get(struct leak_desc *d)
+{
+	d->refs++;
+}
+
+static void desc_free(struct leak_desc *d)
+{
+	if (d->report) {
+		free(d->report->holders);
+		free(d->report->target);
+		free(d->report);
+	}
+	live_descs--;
+	free(d);
+}
+
+static void pending_unlink(struct leak_desc *d)
+{
+	struct leak_report *r = d->report;
+	if (r->prev)
+		r->prev->report->next = r->next;
+	else
+		pending_head = r->next;
+	if (r->next)
+		r->next->report->prev = r->prev;
+	else
+		pending_tail = r->prev;
+	r->prev = r->next = NULL;
+}
+
+/* Ready descriptions wait here for leak_descs_drain: a description's last
+ * reference may go in the middle of a table's release, where no report can
+ * be written yet. */
+static struct leak_desc *ready_head, *ready_tail;
+
+void leak_desc_put(struct leak_desc *d)
+{
+	if (!d || --d->refs)
+		return;
+	if (!d->report || !d->report->n_holders) {
+		desc_free(d);
+		return;
+	}
+	pending_unlink(d);
+	d->report->next = NULL;
+	d->report->prev = ready_tail;
+	if (ready_tail)
+		ready_tail->report->next = d;
+	else
+		ready_head = d;
+	ready_tail = d;
+}
+
+static int grow_holders(struct leak_report *r)
+{
+	unsigned cap = r->cap_holders ? r->cap_holders * 2 : 2;
+	struct leak_holder *h = realloc(r->holders, cap * sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	r->holders = h;
+	r->cap_holders = cap;
+	return 0;
+}
+
+static void pending_append(struct leak_desc *d)
+{
+	d->report->prev = pending_tail;
+	if (pending_tail)
+		pending_tail->report->next = d;
+	else
+		pending_head = d;
+	pending_tail = d;
+}
+
+static bool better_primary(const struct leak_desc *d, const struct leak_holder *h)
+{
+	const struct leak_holder *p = &d->report->holders[d->report->primary];
+	return d->origin == LEAK_MADE && h->pid == d->made.pid && p->pid != d->made.pid;
+}
+
+int leak_desc_add_holder(struct leak_desc *d, const struct leak_holder *h)
+{
+	if (!d->report && !(d->report = calloc(1, sizeof(*d->report))))
+		return -ENOMEM;
+	struct leak_report *r = d->report;
+	if (r->n_holders == r->cap_holders && grow_holders(r) < 0)
+		return -ENOMEM;
+	if (r->n_holders == 0 && d->refs)
+		pending_append(d);
+	r->holders[r->n_holders++] = *h;
+	if (r->n_holders == 1 || better_primary(d, h)) {
+		r->primary = r->n_holders - 1;
+		return 1;
+	}
+	return 0;
+}
+
+void leak_descs_drain(bool all, void (*fn)(struct leak_desc *d, void *arg), void *arg)
+{
+	if (all) { /* the end: what is still referred to goes now, oldest first */
+		while (pending_head) {
+			struct leak_desc *d = pending_head;
+			pending_unlink(d);
+			fn(d, arg);
+			d->report->n_holders = 0; /* reported: freed with its last reference */
+		}
+	}
+	while (ready_head) {
+		struct leak_desc *d = ready_head;
+		ready_head = d->report->next;
+		if (!ready_head)
+			ready_tail = NULL;
+		fn(d, arg);
+		desc_free(d);
+	}
+}
+
+size_t leak_descs_live(void)
+{
+	return live_descs;
+}
+
+/* ---- records ----------------------------------------------------------- */
+
+struct leak_rec *leak_rec_new(int fd, struct leak_desc *d, const struct leak_site *installed,
+			      unsigned image)
 {
 	struct leak_rec *r = calloc(1, sizeof(*r));
-	if (r) {
-		r->refs = 1;
-		live_records++;
+	if (!r)
+		return NULL;
+	if (installed && !(r->installed = malloc(sizeof(*r->installed)))) {
+		free(r);
+		return NULL;
 	}
+	if (installed)
+		*r->installed = *installed;
+	r->refs = 1;
+	r->fd = fd;
+	r->image = image;
+	r->desc = d;
+	leak_desc_get(d);
+	live_records++;
 	return r;
 }
 
@@ -30,6 +183,8 @@ void leak_rec_put(struct leak_rec *r)
 {
 	if (r && --r->refs == 0) {
 		live_records--;
+		leak_desc_put(r->desc);
+		free(r->installed);
 		free(r);
 	}
 }
@@ -39,12 +194,45 @@ size_t leak_records_live(void)
 	return live_records;
 }
 
+/* ---- tables ------------------------------------------------------------ */
+
 struct leak_table *leak_table_new(void)
 {
 	struct leak_table *t = calloc(1, sizeof(*t));
 	if (t)
 		t->refs = 1;
 	return t;
+}
+
+static size_t home_of(int fd, size_t cap)
+{
+	return ((uint32_t)fd * 2654435761u) & (cap - 1); /* Knuth's multiplicative hash */
+}
+
+/* The slot of fd, or the empty slot where it would go. */
+static struct leak_rec **probe(const struct leak_table *t, int fd)
+{
+	size_t i = home_of(fd, t->cap);
+	while (t->slot[i] && t->slot[i]->fd != fd)
+		i = (i + 1) & (t->cap - 1);
+	return &t->slot[i];
+}
+
+static int rehash(struct leak_table *t, size_t cap)
+{
+	struct leak_rec **old = t->slot;
+	size_t old_cap = t->cap;
+	t->slot = calloc(cap, sizeof(*t->slot));
+	if (!t->slot) {
+		t->slot = old;
+		return -ENOMEM;
+	}
+	t->cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i])
+			*probe(t, old[i]->fd) = old[i];
+	free(old);
+	return 0;
 }
 
 struct leak_table *leak_table_copy(const struct leak_table *src)
@@ -57,12 +245,12 @@ struct leak_table *leak_table_copy(const struct leak_table *src)
 		free(t);
 		return NULL;
 	}
+	memcpy(t->slot, src->slot, src->cap * sizeof(*t->slot));
 	t->cap = src->cap;
-	for (size_t i = 0; i < t->cap; i++) {
-		t->slot[i] = src->slot[i];
+	t->used = src->used;
+	for (size_t i = 0; i < t->cap; i++)
 		if (t->slot[i])
 			t->slot[i]->refs++;
-	}
 	return t;
 }
 
@@ -76,39 +264,29 @@ void leak_table_put(struct leak_table *t)
 	free(t);
 }
 
-static int grow(struct leak_table *t, size_t need)
-{
-	size_t cap = t->cap ? t->cap : 64;
-	while (cap < need)
-		cap *= 2;
-	struct leak_rec **s = realloc(t->slot, cap * sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	memset(s + t->cap, 0, (cap - t->cap) * sizeof(*s));
-	t->slot = s;
-	t->cap = cap;
-	return 0;
-}
-
 int leak_table_set(struct leak_table *t, struct leak_rec *r)
 {
-	int fd = r->fd;
-	int rc = fd < 0 || fd >= MAX_FD ? -EINVAL
-		 : (size_t)fd >= t->cap ? grow(t, (size_t)fd + 1) : 0;
+	int rc = r->fd < 0 || r->fd >= MAX_FD ? -EINVAL : 0;
+	if (!rc && (t->used + 1) * 2 > t->cap) /* at most half full */
+		rc = rehash(t, t->cap ? t->cap * 2 : 16);
 	if (rc < 0) {
 		leak_rec_put(r);
 		return rc;
 	}
-	leak_rec_put(t->slot[fd]);
-	t->slot[fd] = r;
+	struct leak_rec **s = probe(t, r->fd);
+	if (*s)
+		leak_rec_put(*s);
+	else
+		t->used++;
+	*s = r;
 	return 0;
 }
 
 struct leak_rec *leak_table_get(const struct leak_table *t, int fd)
 {
-	if (!t || fd < 0 || (size_t)fd >= t->cap)
+	if (!t || !t->cap || fd < 0)
 		return NULL;
-	return t->slot[fd];
+	return *probe(t, fd);
 }
 
 /* ---- interned strings --------------------------------------------------- */
