@@ -71,6 +71,7 @@ static struct capture {
 	struct cached_page pages[CACHE_PAGES];
 	struct walk_log log;
 	bool cold; /* find_proc_info ran: libunwind also read unwind tables and CFI */
+	uint64_t leaf; /* the innermost ip of a frameless stub (frameless_leaf), or 0 */
 } cap;
 
 /* Replay memos: a walk is a function of what it read (and of the image's
@@ -496,6 +497,38 @@ static void memo_store(const struct pfd_unwinder *uw, const uint64_t *ips, size_
 	}
 }
 
+/* A thread stopped inside a syscall stub that has no unwind info for the
+ * instruction after its `syscall`: glibc's clone3 and clone end their FDE
+ * before it (the child's state would be wrong), and what follows starts an
+ * FDE of its own for the child, so a parent stopped at its fork event
+ * showed one frame and a bogus caller. Such a stub pushed nothing: its
+ * return address is the word at the stack pointer. Taken only when the
+ * innermost ip has no unwind info or starts its FDE, and the popped one
+ * has unwind info: then the walk goes on from the caller. */
+static bool frameless_leaf(const struct pfd_unwinder *uw, unw_cursor_t *cursor)
+{
+	unw_proc_info_t pi;
+	uint64_t ret;
+	if (unw_init_remote(cursor, uw->as, &cap) < 0)
+		return false;
+	/* at a syscall stop the ip follows a syscall instruction: it cannot
+	 * be the first instruction of a function, only of an FDE that starts
+	 * there because the one before ended early */
+	if (unw_get_proc_info(cursor, &pi) == 0 && pi.start_ip != cap.regs.rip)
+		return false;
+	if (read_word(&cap, cap.regs.rsp, &ret) < 0)
+		return false;
+	struct user_regs_struct saved = cap.regs;
+	cap.regs.rip = ret;
+	cap.regs.rsp += 8;
+	if (unw_init_remote(cursor, uw->as, &cap) == 0 && unw_get_proc_info(cursor, &pi) == 0) {
+		cap.leaf = saved.rip;
+		return true;
+	}
+	cap.regs = saved;
+	return false;
+}
+
 static int walk(unw_cursor_t *cursor, uint64_t *ips, size_t max)
 {
 	size_t n = 0;
@@ -528,8 +561,16 @@ int pfd_unwind(struct pfd_unwinder *uw, pid_t tid, uint64_t *ips, size_t max)
 		return rc;
 	}
 	unw_cursor_t cursor;
+	cap.leaf = 0;
 	rc = unw_init_remote(&cursor, uw->as, &cap) < 0 ? 0 : walk(&cursor, ips, max);
-	memo_store(uw, ips, (size_t)rc, max);
+	/* a walk that ends at once may have started in a frameless stub (a
+	 * full one reaches main and the loader's frames) */
+	if (rc <= 2 && max > 1 && frameless_leaf(uw, &cursor)) {
+		ips[0] = cap.leaf;
+		rc = 1 + walk(&cursor, ips + 1, max - 1);
+	}
+	if (!cap.leaf)
+		memo_store(uw, ips, (size_t)rc, max);
 	if (rc == 0) {
 		/* no unwind info even for the innermost frame: the registers
 		 * still say where the thread is */
