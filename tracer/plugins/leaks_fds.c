@@ -131,17 +131,64 @@ int leak_desc_add_holder(struct leak_desc *d, const struct leak_holder *h)
 	return 0;
 }
 
+/* Reports come in the order of their holders: by pid, then fd (a batch's
+ * last references go in a table's hash order). */
+static int by_holder(const void *a, const void *b)
+{
+	const struct leak_report *x = (*(struct leak_desc *const *)a)->report;
+	const struct leak_report *y = (*(struct leak_desc *const *)b)->report;
+	const struct leak_holder *hx = &x->holders[x->primary], *hy = &y->holders[y->primary];
+	if (hx->pid != hy->pid)
+		return hx->pid < hy->pid ? -1 : 1;
+	return (hx->fd > hy->fd) - (hx->fd < hy->fd);
+}
+
+/* The descriptions of a list, sorted; NULL (and *n 0) when there are none
+ * or no memory: then the list's own order is used. */
+static struct leak_desc **sorted(struct leak_desc *head, size_t *n)
+{
+	size_t count = 0;
+	for (struct leak_desc *d = head; d; d = d->report->next)
+		count++;
+	struct leak_desc **v = count ? malloc(count * sizeof(*v)) : NULL;
+	*n = 0;
+	for (struct leak_desc *d = head; v && d; d = d->report->next)
+		v[(*n)++] = d;
+	if (v)
+		qsort(v, *n, sizeof(*v), by_holder);
+	return v;
+}
+
+/* A description still referred to, reported at the end: freed with its
+ * last reference, as one with no holders. */
+static void report_pending(struct leak_desc *d, void (*fn)(struct leak_desc *, void *), void *arg)
+{
+	pending_unlink(d);
+	fn(d, arg);
+	d->report->n_holders = 0;
+}
+
 void leak_descs_drain(bool all, void (*fn)(struct leak_desc *d, void *arg), void *arg)
 {
-	if (all) { /* the end: what is still referred to goes now, oldest first */
-		while (pending_head) {
-			struct leak_desc *d = pending_head;
-			pending_unlink(d);
-			fn(d, arg);
-			d->report->n_holders = 0; /* reported: freed with its last reference */
-		}
+	size_t n;
+	struct leak_desc **v;
+	if (all) { /* the end: what is still referred to goes now */
+		v = sorted(pending_head, &n);
+		for (size_t i = 0; i < n; i++)
+			report_pending(v[i], fn, arg);
+		while (pending_head) /* no memory to sort them: in list order */
+			report_pending(pending_head, fn, arg);
+		free(v);
 	}
-	while (ready_head) {
+	v = sorted(ready_head, &n);
+	if (v)
+		ready_head = ready_tail = NULL;
+	for (size_t i = 0; i < n; i++) {
+		fn(v[i], arg);
+		desc_free(v[i]);
+	}
+	free(v);
+	while (ready_head) { /* no memory to sort them */
 		struct leak_desc *d = ready_head;
 		ready_head = d->report->next;
 		if (!ready_head)
