@@ -251,9 +251,11 @@ struct leak_table *leak_table_new(void)
 	return t;
 }
 
+/* Knuth's multiplicative hash: the product's high bits (its low bits
+ * would keep fds that differ by a multiple of cap in one chain). */
 static size_t home_of(int fd, size_t cap)
 {
-	return ((uint32_t)fd * 2654435761u) & (cap - 1); /* Knuth's multiplicative hash */
+	return ((uint32_t)fd * 2654435761u) >> (32 - __builtin_ctzl(cap));
 }
 
 /* The slot of fd, or the empty slot where it would go. */
