@@ -271,6 +271,7 @@ static void leak_on_fork(const struct pfd_fork *f)
 	}
 	child->image = parent->image;
 	child->exe = parent->exe;
+	child->prev_exe = parent->prev_exe;
 	/* What the child makes before its exec, it makes for this caller. */
 	child->spawn = pfd_tracee_stack(f->parent, NULL);
 }
@@ -286,6 +287,7 @@ static void leak_on_exec(struct pfd_tracee *t, const struct pfd_exec *e)
 	/* First the image, so that a first sight (the command's own exec)
 	 * records its inherited fds as already in this image. */
 	p->image++;
+	p->prev_exe = p->exe;
 	p->exe = leak_intern(pfd_tracee_exe(t));
 	p->spawn = NULL;
 	if (!proc_of(t) || p->table->refs == 1)
@@ -326,15 +328,13 @@ static int8_t cloexec_of(const struct pfd_target *t)
 	return t->have_fdinfo ? (t->fd_flags & O_CLOEXEC) != 0 : -1;
 }
 
-/* The image an fd lived in before it crossed this process's last exec. */
-static const char *crossed_from(const struct leak_proc *p, const struct leak_rec *r,
-				const struct leak_desc *d)
+/* The image an fd lived in before it crossed this process's last exec
+ * (NULL: it did not cross one). */
+static const char *crossed_from(const struct leak_proc *p, const struct leak_rec *r)
 {
 	if (!r || r->image >= p->image)
 		return NULL;
-	if (r->installed)
-		return r->installed->exe;
-	return d->origin == LEAK_MADE ? d->made.exe : "";
+	return p->prev_exe ? p->prev_exe : "";
 }
 
 /* The process holds d at fd: one more holder; the primary one keeps the
@@ -343,7 +343,7 @@ static void hold(struct leak_desc *d, const struct leak_proc *p, pid_t pid, int 
 		 const struct leak_rec *r, const struct pfd_target *target)
 {
 	struct leak_holder h = { .pid = pid, .fd = fd, .exe = p->exe,
-				 .crossed_from = crossed_from(p, r, d),
+				 .crossed_from = crossed_from(p, r),
 				 .cloexec = cloexec_of(target) };
 	if (leak_desc_add_holder(d, &h) <= 0)
 		return;

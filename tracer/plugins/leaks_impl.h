@@ -29,6 +29,7 @@ struct leak_proc {
 	struct leak_table *table;
 	unsigned image;      /* execs so far: a record of an older image crossed one */
 	const char *exe;     /* interned, as of the last exec */
+	const char *prev_exe; /* interned: the image before the last exec ("" if none) */
 	/* Between fork/clone and exec: the parent's stack at the spawning call. */
 	const struct pfd_stack *spawn;
 };

@@ -356,11 +356,17 @@ static void write_text(struct pfd_writer *w, const struct leak *l, const char *s
 	pfd_buf_clear(&line);
 	pfd_target_text(&line, l->target);
 	pfd_w_text(w, pfd_buf_str(&line));
-	for (unsigned i = 0; i < l->n; i++) {
-		if (l->holders[i] == l->shown && !l->shown->crossed_from && l->n == 1)
-			continue; /* the title says it all */
+	if (l->n > 1 || l->shown->crossed_from) { /* else the title says it all */
 		pfd_buf_clear(&line);
-		pfd_buf_puts(&line, l->holders[i] == l->shown ? "held by " : "also held by ");
+		pfd_buf_puts(&line, "held by ");
+		holder_phrase(&line, l->shown);
+		pfd_w_text(w, pfd_buf_str(&line));
+	}
+	for (unsigned i = 0; i < l->n; i++) {
+		if (l->holders[i] == l->shown)
+			continue;
+		pfd_buf_clear(&line);
+		pfd_buf_puts(&line, "also held by ");
 		holder_phrase(&line, l->holders[i]);
 		pfd_w_text(w, pfd_buf_str(&line));
 	}
