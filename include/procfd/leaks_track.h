@@ -46,6 +46,10 @@ struct leak_holder {
 	const char *crossed_from; /* interned: the image it crossed execve from
 				     without O_CLOEXEC; NULL when it did not */
 	int8_t cloexec;         /* 1, 0, -1 unknown */
+	/* The process installs fds no traced call makes (io_uring, fanotify's
+	 * event fds): an fd matched with a record by (dev, ino) may be a later
+	 * one of the same file, so the record may be stale. */
+	bool uncertain;
 };
 
 struct pfd_target;
@@ -147,6 +151,11 @@ extern const struct pfd_trap leak_traps[];
 /* A dup-family call (dup, dup2, dup3, fcntl F_DUPFD*): the new fd shares
  * the description of *source (the fd it copies). */
 bool leak_call_dups(const struct pfd_call *c, int *source);
+
+/* The call gives its process a way to install fds without a syscall of
+ * their own (io_uring_setup: the ring's openat and accept; fanotify_init:
+ * an event's fd, installed by read). */
+bool leak_call_installs_untraced(const struct pfd_call *c);
 
 #define LEAK_MAX_NEW_FDS 253 /* SCM_RIGHTS carries at most 253 */
 

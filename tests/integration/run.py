@@ -404,7 +404,7 @@ PLUGIN_EVENTS = {
     "dupcount": (["event", "pid", "last_tid", "dups", "cloexec", "inherited", "parent",
                   "files", "execs", "live", "exe"], []),
     # --leaks (tracer/plugins/leaks.c, docs/json-schema.md)
-    "leak": (["event", "pid", "fd", "exe", "origin", "inherited", "target", "opened_by",
+    "leak": (["event", "pid", "fd", "exe", "origin", "certain", "inherited", "target", "opened_by",
               "installed_by", "held_by", "cloexec", "crossed_exec"], ["suppression"]),
     "leak_total": (["event", "processes", "leaks", "fds", "deleted", "bytes_pinned",
                     "suppressed"], []),

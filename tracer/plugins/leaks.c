@@ -250,6 +250,7 @@ static unsigned leak_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 		install(p, fds[i], d, dup ? &site : NULL);
 		leak_desc_put(d);
 	}
+	p->untraced_installs |= leak_call_installs_untraced(c);
 	return PFD_PASS;
 }
 
@@ -272,6 +273,7 @@ static void leak_on_fork(const struct pfd_fork *f)
 	child->image = parent->image;
 	child->exe = parent->exe;
 	child->prev_exe = parent->prev_exe;
+	child->untraced_installs = parent->untraced_installs;
 	/* What the child makes before its exec, it makes for this caller. */
 	child->spawn = pfd_tracee_stack(f->parent, NULL);
 }
@@ -344,7 +346,8 @@ static void hold(struct leak_desc *d, const struct leak_proc *p, pid_t pid, int 
 {
 	struct leak_holder h = { .pid = pid, .fd = fd, .exe = p->exe,
 				 .crossed_from = crossed_from(p, r),
-				 .cloexec = cloexec_of(target) };
+				 .cloexec = cloexec_of(target),
+				 .uncertain = p->untraced_installs && r && r->desc == d };
 	if (leak_desc_add_holder(d, &h) <= 0)
 		return;
 	struct leak_report *rep = d->report;

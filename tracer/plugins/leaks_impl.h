@@ -30,6 +30,9 @@ struct leak_proc {
 	unsigned image;      /* execs so far: a record of an older image crossed one */
 	const char *exe;     /* interned, as of the last exec */
 	const char *prev_exe; /* interned: the image before the last exec ("" if none) */
+	/* It has (or its parent had, before the fork) an io_uring or a
+	 * fanotify group: fds may come without a traced call. */
+	bool untraced_installs;
 	/* Between fork/clone and exec: the parent's stack at the spawning call. */
 	const struct pfd_stack *spawn;
 };

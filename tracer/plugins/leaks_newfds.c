@@ -228,3 +228,8 @@ bool leak_call_dups(const struct pfd_call *c, int *source)
 		*source = (int)c->args[0];
 	return dup;
 }
+
+bool leak_call_installs_untraced(const struct pfd_call *c)
+{
+	return is(c, "io_uring_setup") || is(c, "fanotify_init");
+}

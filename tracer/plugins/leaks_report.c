@@ -268,12 +268,22 @@ static void write_holders(struct pfd_writer *w, const struct leak *l)
 	pfd_w_end(w);
 }
 
+/* No holder's fd may be a later one of the same file than its record's. */
+static bool certain(const struct leak *l)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->holders[i]->uncertain)
+			return false;
+	return true;
+}
+
 static void write_structured(struct pfd_writer *w, const struct leak *l, const char *supp)
 {
 	const struct leak_desc *d = l->d;
 	pfd_w_int(w, "fd", l->shown->fd);
 	pfd_w_bytes(w, "exe", l->shown->exe, strlen(l->shown->exe));
 	pfd_w_str(w, "origin", origin_name(d->origin));
+	pfd_w_bool(w, "certain", certain(l));
 	pfd_w_bool(w, "inherited", d->origin == LEAK_INHERITED);
 	pfd_w_object(w, "target");
 	pfd_write_target_fields(w, l->target);
@@ -370,6 +380,10 @@ static void write_text(struct pfd_writer *w, const struct leak *l, const char *s
 		holder_phrase(&line, l->holders[i]);
 		pfd_w_text(w, pfd_buf_str(&line));
 	}
+	if (!certain(l))
+		pfd_w_text(w, "uncertain: this process used io_uring or fanotify, which install fds "
+			      "without a traced call: the fd may be a later one of the same file "
+			      "than the one made below");
 	if (d->origin == LEAK_MADE)
 		text_site(w, &line, "opened", &d->made, -1);
 	else
