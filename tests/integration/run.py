@@ -407,7 +407,7 @@ PLUGIN_EVENTS = {
     "leak": (["event", "pid", "fd", "exe", "origin", "certain", "inherited", "target", "opened_by",
               "installed_by", "held_by", "cloexec", "crossed_exec"], ["suppression"]),
     "leak_total": (["event", "processes", "leaks", "fds", "deleted", "bytes_pinned",
-                    "suppressed"], []),
+                    "suppressed", "lost"], []),
     # -p: attach and detach (tracer/core_events.c)
     "attach": (["event", "pid", "threads"], []),
     "detach": (["event", "pid", "tid", "last"], []),

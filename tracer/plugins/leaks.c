@@ -155,8 +155,8 @@ static void install(struct leak_proc *p, int fd, struct leak_desc *d,
 		    const struct leak_site *installed)
 {
 	struct leak_rec *r = leak_rec_new(fd, d, installed, p->image);
-	if (r)
-		leak_table_set(p->table, r);
+	if (!r || leak_table_set(p->table, r) < 0)
+		leak_report_lost(1);
 }
 
 /* The fds a process has when the trace first sees it without a parent
@@ -174,10 +174,12 @@ static struct leak_table *inherited_table(struct leak_proc *p, pid_t tid)
 		if (de->d_name[0] < '0' || de->d_name[0] > '9' || *end || fd > INT32_MAX)
 			continue;
 		struct leak_desc *desc = desc_of_fd(LEAK_INHERITED, tid, (int)fd);
-		if (desc) {
-			install(p, (int)fd, desc, NULL);
-			leak_desc_put(desc);
+		if (!desc) {
+			leak_report_lost(1);
+			continue;
 		}
+		install(p, (int)fd, desc, NULL);
+		leak_desc_put(desc);
 	}
 	if (d)
 		closedir(d);
@@ -235,16 +237,22 @@ static unsigned leak_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 	int fds[LEAK_MAX_NEW_FDS], source;
 	struct leak_proc *p;
 	size_t n = leak_created_fds(t, c, fds, LEAK_MAX_NEW_FDS);
-	if (n == 0 || !(p = proc_of(t)))
+	if (n == 0)
 		return PFD_PASS;
+	if (!(p = proc_of(t))) {
+		leak_report_lost((unsigned)n);
+		return PFD_PASS;
+	}
 	pid_t tid = pfd_tracee_tid(t);
 	struct leak_site site = site_of(p, c, pfd_tracee_stack(t, NULL));
 	bool dup = leak_call_dups(c, &source);
 	for (size_t i = 0; i < n; i++) {
 		struct leak_desc *d = dup ? dup_source(p, tid, source, fds[i])
 					  : desc_of_fd(LEAK_MADE, tid, fds[i]);
-		if (!d)
+		if (!d) {
+			leak_report_lost(1);
 			continue;
+		}
 		if (!dup)
 			d->made = site;
 		install(p, fds[i], d, dup ? &site : NULL);
@@ -269,6 +277,8 @@ static void leak_on_fork(const struct pfd_fork *f)
 		parent->table->refs++;
 	} else {
 		child->table = leak_table_copy(parent->table);
+		if (!child->table) /* its fds will look inherited: say it */
+			leak_report_lost((unsigned)parent->table->used);
 	}
 	child->image = parent->image;
 	child->exe = parent->exe;
@@ -348,13 +358,17 @@ static void hold(struct leak_desc *d, const struct leak_proc *p, pid_t pid, int 
 				 .crossed_from = crossed_from(p, r),
 				 .cloexec = cloexec_of(target),
 				 .uncertain = p->untraced_installs && r && r->desc == d };
-	if (leak_desc_add_holder(d, &h) <= 0)
+	int rc = leak_desc_add_holder(d, &h);
+	if (rc < 0)
+		leak_report_lost(1);
+	if (rc <= 0)
 		return;
 	struct leak_report *rep = d->report;
-	if (!rep->target)
-		rep->target = malloc(sizeof(*rep->target));
-	if (rep->target)
-		memcpy(rep->target, target, sizeof(*target));
+	if (!rep->target && !(rep->target = malloc(sizeof(*rep->target)))) {
+		leak_report_lost(1);
+		return;
+	}
+	memcpy(rep->target, target, sizeof(*target));
 	rep->installed = r && r->installed && r->desc == d ? *r->installed
 							       : (struct leak_site){ 0 };
 }
@@ -376,8 +390,10 @@ static void check_fd(const struct pfd_fd_dir *dir, const struct leak_proc *p, pi
 	if (pfd_describe_fd_in(dir, fd, tid, LEAK_DESCRIBE, &target) < 0)
 		return; /* closed meanwhile by another thread of a shared table */
 	struct leak_desc *d = desc_at_exit(r, &target);
-	if (!d)
+	if (!d) {
+		leak_report_lost(1);
 		return;
+	}
 	if (leak_cfg.all || d->origin != LEAK_INHERITED)
 		hold(d, p, pid, fd, r, &target);
 	leak_desc_put(d);

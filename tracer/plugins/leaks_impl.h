@@ -47,6 +47,9 @@ void leak_report_ready(bool all);
 void leak_report_finish(void);
 /* Start: SARIF's document, the default suppressions. 0 or -errno. */
 int leak_report_init(void);
+/* n fds or reports memory ran out for: said at the end, and the exit
+ * status is then not 0. */
+void leak_report_lost(unsigned n);
 /* Processes seen at their end, for the total. */
 void leak_report_count_process(void);
 

@@ -23,6 +23,7 @@
 
 static struct {
 	unsigned processes, leaks, fds, deleted, suppressed;
+	unsigned lost; /* fds or reports memory ran out for */
 	uint64_t pinned;
 	struct pfd_sarif *sarif;
 	char **argv;
@@ -31,6 +32,11 @@ static struct {
 void leak_report_count_process(void)
 {
 	total.processes++;
+}
+
+void leak_report_lost(unsigned n)
+{
+	total.lost += n;
 }
 
 bool leak_exe_selected(const char *exe)
@@ -449,11 +455,13 @@ static void report_desc(struct leak_desc *d, void *arg)
 	static unsigned cap;
 	const struct leak_report *r = d->report;
 	if (!r->target)
-		return; /* out of memory when its primary holder ended */
+		return; /* out of memory when its primary holder ended: counted lost */
 	if (r->n_holders > cap) {
 		const struct leak_holder **h = realloc(holders, r->n_holders * sizeof(*h));
-		if (!h)
+		if (!h) {
+			total.lost++;
 			return;
+		}
 		holders = h;
 		cap = r->n_holders;
 	}
@@ -556,6 +564,12 @@ void leak_report_finish(void)
 	if (total.suppressed)
 		snprintf(title + strlen(title), sizeof(title) - strlen(title), ", %u suppressed",
 			 total.suppressed);
+	if (total.lost) {
+		fprintf(stderr, "procfd-trace: --leaks: out of memory: %u fd record%s or report%s "
+			"could not be kept; the leak report is incomplete\n", total.lost,
+			total.lost == 1 ? "" : "s", total.lost == 1 ? "" : "s");
+		pfd_request_exit_code(leak_cfg.error_exitcode ? leak_cfg.error_exitcode : 1);
+	}
 	struct pfd_writer *w = pfd_event_begin("leak_total", 0);
 	pfd_w_title(w, title);
 	pfd_w_json_only(w, true);
@@ -565,6 +579,7 @@ void leak_report_finish(void)
 	pfd_w_uint(w, "deleted", total.deleted);
 	pfd_w_uint(w, "bytes_pinned", total.pinned);
 	pfd_w_uint(w, "suppressed", total.suppressed);
+	pfd_w_uint(w, "lost", total.lost);
 	pfd_w_json_only(w, false);
 	if (leak_cfg.supp)
 		pfd_supp_foreach_used(leak_cfg.supp, print_used, w);
