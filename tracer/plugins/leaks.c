@@ -415,7 +415,7 @@ static void write_text(struct pfd_writer *w, const struct leak *l, const char *s
 		pfd_w_text(w, pfd_buf_str(&line));
 	}
 	if (supp)
-		pfd_w_text(w, supp);
+		pfd_w_text_block(w, supp);
 }
 
 static void report(struct leak *l, struct proc_totals *pt)
