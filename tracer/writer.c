@@ -519,38 +519,45 @@ static bool below_main(const struct pfd_frame *f)
 	return false;
 }
 
-void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s)
+void pfd_w_frames(struct pfd_writer *w, const char *key, const struct pfd_frame *frames,
+		  size_t n)
 {
-	if (!s) {
-		pfd_w_null(w, key);
-		return;
-	}
 	if (!w || w->overflow || skipping(w))
 		return;
-	size_t depth = pfd_stack_depth(s);
 	if (w->json) {
 		pfd_w_array(w, key);
-		for (size_t i = 0; i < depth; i++) {
-			struct pfd_frame f;
-			if (pfd_stack_frame(s, i, &f) == 0)
-				json_frame(w, &f);
-		}
+		for (size_t i = 0; i < n; i++)
+			json_frame(w, &frames[i]);
 		pfd_w_end(w);
 		return;
 	}
 	/* Text: the key on the current line, then a line per frame under it. */
 	unsigned level = w->kind[w->depth] == C_EVENT ? 2 : 3;
 	text_key(w, key);
-	for (size_t i = 0; i < depth; i++) {
-		struct pfd_frame f;
-		if (pfd_stack_frame(s, i, &f) != 0)
-			continue;
-		if (i > 0 && below_main(&f))
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && below_main(&frames[i]))
 			break;
 		text_indent(w, level);
-		text_frame(&w->body, &f, i == 0);
+		text_frame(&w->body, &frames[i], i == 0);
 	}
 	text_end_line(w);
+}
+
+void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s)
+{
+	struct pfd_frame frames[PFD_STACK_MAX_FRAMES];
+	size_t n = 0;
+
+	if (!s) {
+		pfd_w_null(w, key);
+		return;
+	}
+	if (!w || w->overflow || skipping(w))
+		return; /* symbolize nothing that is not written */
+	for (size_t i = 0; i < pfd_stack_depth(s) && n < PFD_STACK_MAX_FRAMES; i++)
+		if (pfd_stack_frame(s, i, &frames[n]) == 0)
+			n++;
+	pfd_w_frames(w, key, frames, n);
 }
 
 /* ---- presentation ------------------------------------------------------------ */
