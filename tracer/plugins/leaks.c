@@ -614,8 +614,13 @@ static void leak_on_finish(void)
 	if (total.sarif) {
 		int rc = pfd_sarif_write(total.sarif, cfg.sarif_path);
 		total.sarif = NULL;
-		if (rc < 0)
-			fprintf(stderr, "procfd-trace: --sarif %s: %s\n", cfg.sarif_path, strerror(-rc));
+		if (rc < 0) {
+			fprintf(stderr, "procfd-trace: --sarif %s: %s: no report was written\n",
+				cfg.sarif_path, strerror(-rc));
+			/* status 1, as a trace that -o could not write whole
+			 * (PFD_EXIT_OUTPUT): CI must not take this for a clean run */
+			pfd_request_exit_code(1);
+		}
 	}
 	pfd_supp_free(cfg.supp);
 	cfg.supp = NULL;
