@@ -22,6 +22,10 @@ suppressions: --gen-suppressions entries paste back. leak_kinds (16 leaks
     (--error-exitcode=9 exits 0, `leak_total` says 0 fds and as many
     suppressed as there were entries).
 
+escapes: a (stripped) module whose path holds terminal escapes (ESC, BEL, a C1 CSI)
+    shows them escaped (\\033) on the text report's frame lines, never raw
+    (issue 23 row 7, the frames' part).
+
 Exit status 0 when all pass, 1 otherwise; 77 (skip) when elfutils' or
 binutils' tools are missing."""
 
@@ -204,6 +208,28 @@ def test_suppressions(args, tmp):
     return problems
 
 
+def test_escapes(args, tmp):
+    evil = os.path.join(tmp.encode(), b"evil\x1b]0;pwned\x07\xc2\x9bname")
+    # stripped, so that frames name the module rather than a source file
+    run([b"strip", b"-o", evil, os.path.join(args.programs, "leak_supp").encode()]).check_returncode()
+    text = os.path.join(tmp, "trace.txt")
+    r = run([args.bin.encode(), b"--leaks", b"-o", text.encode(), b"--", evil])
+    if r.returncode != 0:
+        return ["procfd-trace exited %d" % r.returncode]
+    with open(text, "rb") as fh:
+        frames = [l for l in fh.read().split(b"\n") if re.match(rb"^\s+(at|by) ", l)]
+    mine = [l for l in frames if b"evil" in l]
+    problems = []
+    if not mine:
+        problems.append("no frame line names the module: %r" % frames[:6])
+    for line in mine:
+        if re.search(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]", line):
+            problems.append("a raw control byte on a frame line: %r" % line)
+        elif b"evil\\033]0;pwned\\007\\302\\233name" not in line:
+            problems.append("the module is not escaped as expected: %r" % line)
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bin", required=True)
@@ -217,7 +243,8 @@ def main():
         print("SKIP after_run: missing %s (elfutils, binutils)" % ", ".join(missing))
         return 77
     failed = 0
-    for name, test in (("symbolize", test_symbolize), ("suppressions", test_suppressions)):
+    for name, test in (("symbolize", test_symbolize), ("suppressions", test_suppressions),
+                       ("escapes", test_escapes)):
         with tempfile.TemporaryDirectory(prefix="pfdtest.after_run.") as tmp:
             problems = test(args, tmp)
         print("%s after_run.%s" % ("FAIL" if problems else "PASS", name))
