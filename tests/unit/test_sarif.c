@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "procfd/leaks.h"
@@ -267,12 +270,75 @@ static void test_write_errors(void **state)
 	rmdir(dir);
 }
 
+/* pfd_sarif_write to path in a child whose files may not grow past 256
+ * bytes (RLIMIT_FSIZE, SIGXFSZ ignored: writes fail with EFBIG, as on a
+ * full disk); its result. */
+static int write_on_small_disk(const char *path)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit lim = { 256, 256 };
+		char *argv[] = { "procfd-trace", NULL };
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+			_exit(100);
+		_exit(-pfd_sarif_write(pfd_sarif_new("1", argv), path));
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return -WEXITSTATUS(status);
+}
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A report that cannot be written leaves no earlier report in its place:
+ * the stale PATH and PATH.tmp are removed; a regular file reached through
+ * a symlink is emptied, and the symlink stays. */
+static void test_failed_write_leaves_no_stale_report(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/pfd-sarif-full-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64], tmp[64], target[64], link[64];
+	snprintf(path, sizeof(path), "%s/r.sarif", dir);
+	snprintf(tmp, sizeof(tmp), "%s/r.sarif.tmp", dir);
+	snprintf(target, sizeof(target), "%s/target", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	struct stat st;
+
+	put_file(path, "{\"an earlier run's report\": true}\n");
+	assert_int_equal(write_on_small_disk(path), -EFBIG);
+	assert_int_equal(lstat(path, &st), -1);
+	assert_int_equal(lstat(tmp, &st), -1);
+
+	put_file(target, "{\"an earlier run's report\": true}\n");
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(write_on_small_disk(link), -EFBIG);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_size, 0);
+
+	unlink(link);
+	unlink(target);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_empty_report),
 		cmocka_unit_test(test_write_errors),
+		cmocka_unit_test(test_failed_write_leaves_no_stale_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
