@@ -22,6 +22,9 @@ command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v file >/dev/null 2>&1 || need="$need file"
 command -v find >/dev/null 2>&1 || need="$need findutils"
 command -v tar >/dev/null 2>&1 || need="$need tar"
+# Symbolizing a stripped binary's frames after the run (tests/integration/after_run.py).
+command -v eu-addr2line >/dev/null 2>&1 || need="$need elfutils"
+command -v objcopy >/dev/null 2>&1 || need="$need binutils"
 # i386 test programs (issue: 32-bit tracees) need a 32-bit libc.
 if [ "$(uname -m)" = x86_64 ] && ! echo 'int main(void){return 0;}' |
 	cc -m32 -x c -o /dev/null - >/dev/null 2>&1; then

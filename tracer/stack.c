@@ -494,6 +494,7 @@ int pfd_stack_frame(const struct pfd_stack *s, size_t i, struct pfd_frame *out)
 		return 0;
 	}
 	out->module_offset = ip - module_bias(m);
+	out->build_id = pfd_symfile_build_id(m->file);
 	unsigned adjust;
 	const struct pfd_sym *sym = frame_sym(m, ip, i == 0 || after_signal_frame(s, i), &adjust);
 	if (sym->function) {

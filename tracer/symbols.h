@@ -34,6 +34,12 @@ const char *pfd_symfile_path(const struct pfd_symfile *f);
  * non-PIE executables). */
 uint64_t pfd_symfile_bias(struct pfd_symfile *f, uint64_t start, uint64_t offset);
 
+/* The file's GNU build-id as lowercase hex ("8f1c...", 40 digits for
+ * SHA-1), read from the file on disk once (it is the mapped one: dev and
+ * ino are checked); NULL when it has none or cannot be read. What a later
+ * symbolizer finds the debug info by (/usr/lib/debug/.build-id/xx/...). */
+const char *pfd_symfile_build_id(struct pfd_symfile *f);
+
 /* Function, offset, file and line of file address addr, looked up once and
  * cached. Never NULL: an unknown address gives an all-NULL record. */
 const struct pfd_sym *pfd_symfile_lookup(struct pfd_symfile *f, uint64_t addr);

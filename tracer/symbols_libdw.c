@@ -51,6 +51,7 @@ struct pfd_symfile {
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
 	uint64_t dwfl_bias; /* libdwfl's address of file address 0 */
+	char *build_id;     /* hex, NULL when none */
 	struct load_segment loads[MAX_LOADS];
 	size_t nloads;
 	struct sym_entry **buckets; /* address -> what it is */
@@ -197,6 +198,26 @@ static void record_loads(struct pfd_symfile *f, Elf *elf)
 	}
 }
 
+/* The module's NT_GNU_BUILD_ID note as hex, NULL when it has none. */
+static char *build_id_hex(Dwfl_Module *mod)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *bits;
+	GElf_Addr vaddr;
+	int len = dwfl_module_build_id(mod, &bits, &vaddr);
+	if (len <= 0)
+		return NULL;
+	char *hex = malloc(2 * (size_t)len + 1);
+	if (!hex)
+		return NULL;
+	for (int i = 0; i < len; i++) {
+		hex[2 * i] = digits[bits[i] >> 4];
+		hex[2 * i + 1] = digits[bits[i] & 15];
+	}
+	hex[2 * len] = '\0';
+	return hex;
+}
+
 static void report_module(struct pfd_symfile *f, int fd)
 {
 	f->dwfl = dwfl_begin(&offline_callbacks);
@@ -220,6 +241,7 @@ static void report_module(struct pfd_symfile *f, int fd)
 	}
 	f->dwfl_bias = bias;
 	record_loads(f, elf);
+	f->build_id = build_id_hex(f->mod);
 	f->state = OPENED;
 }
 
@@ -247,6 +269,11 @@ uint64_t pfd_symfile_bias(struct pfd_symfile *f, uint64_t start, uint64_t offset
 		}
 	}
 	return start - offset;
+}
+
+const char *pfd_symfile_build_id(struct pfd_symfile *f)
+{
+	return symfile_open(f) ? f->build_id : NULL;
 }
 
 /* ---- lookups, cached per address --------------------------------------- */
@@ -371,6 +398,7 @@ static void symfile_free(struct pfd_symfile *f)
 	free(f->buckets);
 	if (f->dwfl)
 		dwfl_end(f->dwfl);
+	free(f->build_id);
 	free(f->path);
 	free(f);
 }

@@ -413,6 +413,11 @@ void pfd_w_end(struct pfd_writer *w)
 
 /* ---- stacks ------------------------------------------------------------------ */
 
+/* Frames keep their module's name and file offset even where nothing
+ * symbolizes them now (a stripped binary): `module_offset` with the
+ * module's build-id is what eu-addr2line, or a debuginfod server, needs
+ * later. The module's path is the tracee's bytes, so JSON writes it as
+ * bytes (lossless). */
 static void json_frame(struct pfd_writer *w, const struct pfd_frame *f)
 {
 	pfd_w_object(w, NULL);
@@ -422,7 +427,14 @@ static void json_frame(struct pfd_writer *w, const struct pfd_frame *f)
 		pfd_w_uint(w, "offset", f->offset);
 	else
 		pfd_w_null(w, "offset");
-	pfd_w_str(w, "module", f->module);
+	if (f->module) {
+		pfd_w_bytes(w, "module", f->module, strlen(f->module));
+		pfd_w_uint(w, "module_offset", f->module_offset);
+	} else {
+		pfd_w_null(w, "module");
+		pfd_w_null(w, "module_offset");
+	}
+	pfd_w_str(w, "build_id", f->build_id);
 	pfd_w_str(w, "file", f->file);
 	if (f->line)
 		pfd_w_uint(w, "line", f->line);
@@ -431,63 +443,121 @@ static void json_frame(struct pfd_writer *w, const struct pfd_frame *f)
 	pfd_w_end(w);
 }
 
-/* "at main (leaky.c:42)", "by f+0x1f (/lib/x86_64-linux-gnu/libc.so.6)". */
+/* The byte length of the well-formed UTF-8 sequence at p that a terminal
+ * shows as a character (not a C1 control or bidi override), else 0. */
+static size_t printable_utf8(const unsigned char *p)
+{
+	size_t n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 0;
+	uint32_t cp;
+	if (n == 0 || strnlen((const char *)p, n) < n || !pfd_utf8_valid((const char *)p, n))
+		return 0;
+	return pfd_utf8_terminal_unsafe(p, n, &cp) ? 0 : n;
+}
+
+static void put_octal(struct pfd_buf *b, unsigned char c)
+{
+	char e[] = { '\\', (char)('0' + (c >> 6)), (char)('0' + (c >> 3 & 7)), (char)('0' + (c & 7)) };
+	pfd_buf_put(b, e, sizeof(e));
+}
+
+/* A name from the tracee's files (module path, symbol, source file) on a
+ * frame line: printable text as it is, every other byte (ESC, BEL, C1,
+ * invalid UTF-8) and the backslash in octal as strace quotes them, so a
+ * hostile name cannot drive the terminal. Unquoted: frames are names. */
+static void text_tracee_name(struct pfd_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = *p >= 0x80 ? printable_utf8(p) : (*p >= 0x20 && *p != 0x7f && *p != '\\');
+		if (n > 0) {
+			pfd_buf_put(b, p, n);
+			p += n;
+		} else {
+			put_octal(b, *p++);
+		}
+	}
+}
+
+/* "at main (leaky.c:42)"; without file:line "by f+0x1f (/lib/.../libc.so.6)",
+ * or, with no symbol, the module offset: "by 0x1abe (/usr/bin/git)", which
+ * `eu-addr2line -e /usr/bin/git 0x1abe` resolves later. */
 static void text_frame(struct pfd_buf *b, const struct pfd_frame *f, bool innermost)
 {
 	pfd_buf_puts(b, innermost ? "at " : "by ");
 	if (f->function) {
-		pfd_buf_puts(b, f->function);
+		text_tracee_name(b, f->function);
 		if (!f->file && f->offset) {
 			pfd_buf_putc(b, '+');
 			pfd_buf_hex(b, f->offset);
 		}
 	} else {
-		pfd_buf_hex(b, f->ip);
+		pfd_buf_hex(b, f->module ? f->module_offset : f->ip);
 	}
 	if (f->file) {
 		const char *base = strrchr(f->file, '/');
 		pfd_buf_puts(b, " (");
-		pfd_buf_puts(b, base ? base + 1 : f->file);
+		text_tracee_name(b, base ? base + 1 : f->file);
 		pfd_buf_putc(b, ':');
 		pfd_buf_uint(b, f->line);
 		pfd_buf_putc(b, ')');
 	} else if (f->module) {
 		pfd_buf_puts(b, " (");
-		pfd_buf_puts(b, f->module);
+		text_tracee_name(b, f->module);
 		pfd_buf_putc(b, ')');
 	}
 }
 
-void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s)
+/* glibc's frames between _start and main: the same in every program, so
+ * the text leaves them out from the first one on, as valgrind does
+ * (--show-below-main=no); JSON keeps every frame. */
+static bool below_main(const struct pfd_frame *f)
 {
-	if (!s) {
-		pfd_w_null(w, key);
-		return;
-	}
+	static const char *const names[] = { "__libc_start_call_main", "__libc_start_main",
+					      "_start" };
+	for (size_t i = 0; f->function && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(f->function, names[i]) == 0)
+			return true;
+	return false;
+}
+
+void pfd_w_frames(struct pfd_writer *w, const char *key, const struct pfd_frame *frames,
+		  size_t n)
+{
 	if (!w || w->overflow || skipping(w))
 		return;
-	size_t depth = pfd_stack_depth(s);
 	if (w->json) {
 		pfd_w_array(w, key);
-		for (size_t i = 0; i < depth; i++) {
-			struct pfd_frame f;
-			if (pfd_stack_frame(s, i, &f) == 0)
-				json_frame(w, &f);
-		}
+		for (size_t i = 0; i < n; i++)
+			json_frame(w, &frames[i]);
 		pfd_w_end(w);
 		return;
 	}
 	/* Text: the key on the current line, then a line per frame under it. */
 	unsigned level = w->kind[w->depth] == C_EVENT ? 2 : 3;
 	text_key(w, key);
-	for (size_t i = 0; i < depth; i++) {
-		struct pfd_frame f;
-		if (pfd_stack_frame(s, i, &f) != 0)
-			continue;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && below_main(&frames[i]))
+			break;
 		text_indent(w, level);
-		text_frame(&w->body, &f, i == 0);
+		text_frame(&w->body, &frames[i], i == 0);
 	}
 	text_end_line(w);
+}
+
+void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s)
+{
+	struct pfd_frame frames[PFD_STACK_MAX_FRAMES];
+	size_t n = 0;
+
+	if (!s) {
+		pfd_w_null(w, key);
+		return;
+	}
+	if (!w || w->overflow || skipping(w))
+		return; /* symbolize nothing that is not written */
+	for (size_t i = 0; i < pfd_stack_depth(s) && n < PFD_STACK_MAX_FRAMES; i++)
+		if (pfd_stack_frame(s, i, &frames[n]) == 0)
+			n++;
+	pfd_w_frames(w, key, frames, n);
 }
 
 /* ---- presentation ------------------------------------------------------------ */
@@ -555,6 +625,30 @@ void pfd_w_text(struct pfd_writer *w, const char *line)
 		line += cut ? cut + 1 : n;
 		first = false;
 	}
+}
+
+/* Verbatim: only what a terminal would act on is escaped (the generator of
+ * suppressions never writes such bytes: they are not in any entry). */
+void pfd_w_text_block(struct pfd_writer *w, const char *text)
+{
+	if (!w || w->json || w->overflow || skipping(w) || !text)
+		return;
+	text_end_line(w);
+	const unsigned char *p = (const unsigned char *)text;
+	while (*p) {
+		size_t n = *p >= 0x80 ? printable_utf8(p) : (*p >= 0x20 && *p != 0x7f) || *p == '\t';
+		if (*p == '\n') {
+			pfd_buf_putc(&w->body, '\n');
+			p++;
+		} else if (n > 0) {
+			pfd_buf_put(&w->body, p, n);
+			p += n;
+		} else {
+			put_octal(&w->body, *p++);
+		}
+	}
+	if (p != (const unsigned char *)text && p[-1] != '\n')
+		pfd_buf_putc(&w->body, '\n');
 }
 
 void pfd_w_json_only(struct pfd_writer *w, bool on)

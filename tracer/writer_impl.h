@@ -3,6 +3,7 @@
 #define PROCFD_WRITER_IMPL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "procfd/writer.h"
@@ -15,5 +16,11 @@ void pfd_writer_set_format(bool json);
 struct pfd_writer *pfd_writer_begin(const char *kind, pid_t json_pid, pid_t text_id);
 
 bool pfd_writer_is_json(const struct pfd_writer *w);
+
+/* pfd_w_stack's layout for frames already symbolized, innermost first (the
+ * unit tests give frames no live process could). */
+struct pfd_frame;
+void pfd_w_frames(struct pfd_writer *w, const char *key, const struct pfd_frame *frames,
+		  size_t n);
 
 #endif

@@ -71,16 +71,18 @@ struct pfd_sarif;
 /* Start a report for a run of procfd-trace (version) on argv. NULL when out
  * of memory. */
 struct pfd_sarif *pfd_sarif_new(const char *tool_version, char *const *argv);
-/* One result per leak, located at its innermost frame with file:line in the
- * traced program rather than in a system library (fallback: the innermost
- * frame with any file:line; else no physical location, the stack as a
- * code flow/stack only). In practice (docs/sarif.md): without file:line the
- * result keeps the function as a logical location, and the stack always
- * goes along as a SARIF stack; message NULL or "" gives a default one. */
+/* One result per leak, located at its innermost frame with file:line in
+ * the traced program rather than in a system library; without one, at a
+ * logical location: the program's innermost frame's module, offset and
+ * function when known (else the innermost frame's), never a system
+ * library's source line (docs/sarif.md). The stack always goes along as a
+ * SARIF stack; message NULL or "" gives a default one. */
 void pfd_sarif_add(struct pfd_sarif *s, const struct pfd_leak_view *leak, const char *message);
 /* Write the whole document to path (0 or -errno) and free s: through
  * PATH.tmp and a rename, or in place when path is a device, FIFO or
- * symlink. A NULL s (pfd_sarif_new failed) gives -ENOMEM. */
+ * symlink. On failure no earlier report is left at PATH (it is removed; a
+ * symlink's target is emptied). A NULL s (pfd_sarif_new failed) gives
+ * -ENOMEM. */
 int pfd_sarif_write(struct pfd_sarif *s, const char *path);
 
 #endif

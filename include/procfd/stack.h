@@ -26,7 +26,11 @@ struct pfd_frame {
 	const char *function; /* demangled where the name is C++ */
 	uint64_t offset;      /* ip - the function's start (with function) */
 	const char *module;   /* the mapped file: "/usr/lib/x86_64-linux-gnu/libc.so.6" */
-	uint64_t module_offset; /* ip - the module's load bias (with module) */
+	/* ip - the module's load bias: the address in the module's own ELF
+	 * address space, what `eu-addr2line -e MODULE` takes (with module).
+	 * Beyond frame 0 it is a return address: the call is just before. */
+	uint64_t module_offset;
+	const char *build_id; /* the module's GNU build-id in hex; NULL: none known */
 	const char *file;     /* source file, from DWARF line info */
 	unsigned line;
 };

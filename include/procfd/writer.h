@@ -50,8 +50,10 @@ void pfd_w_str(struct pfd_writer *w, const char *key, const char *s);
 /* Bytes from the tracee (paths, link texts): a JSON string when they are
  * valid UTF-8, else an array of byte values; quoted C-style in text. */
 void pfd_w_bytes(struct pfd_writer *w, const char *key, const char *buf, size_t len);
-/* A stack as an array of frames {ip, function, offset, module, file, line},
- * symbolized now; in text one "at"/"by" line per frame, as valgrind does. */
+/* A stack as an array of frames {ip, function, offset, module,
+ * module_offset, build_id, file, line} (docs/json-schema.md), symbolized
+ * now; in text one "at"/"by" line per frame, as valgrind does, without
+ * glibc's frames below main. */
 void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s);
 
 void pfd_w_object(struct pfd_writer *w, const char *key);
@@ -68,6 +70,13 @@ void pfd_w_title(struct pfd_writer *w, const char *title);
 void pfd_w_text(struct pfd_writer *w, const char *line);
 /* The same, never wrapped: a row of a table. */
 void pfd_w_text_row(struct pfd_writer *w, const char *line);
+/* A block of text shown as it is (text sink only): each of its lines from
+ * column 0, never wrapped nor indented, so that it can be copied out whole
+ * (a generated suppression entry, ready to paste). Only bytes a terminal
+ * would act on (control bytes other than tab and newline, C1 controls,
+ * bidi overrides, invalid UTF-8) are written escaped, in octal ("\033").
+ * It ends with a newline, given or not. */
+void pfd_w_text_block(struct pfd_writer *w, const char *text);
 /* While on, fields are written to JSON only: for a plugin that shows them
  * in text through its own lines. */
 void pfd_w_json_only(struct pfd_writer *w, bool on);

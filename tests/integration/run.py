@@ -416,7 +416,8 @@ PLUGIN_EVENTS = {
 }
 SUMMARY_ROW_KEYS = ["pid", "fd", "kind", "deleted", "nlink", "size", "calls", "programs",
                     "problem", "verdict"]
-FRAME_KEYS = ["ip", "function", "offset", "module", "file", "line"]
+FRAME_KEYS = ["ip", "function", "offset", "module", "module_offset", "build_id", "file", "line"]
+BUILD_ID_RE = re.compile(r"^[0-9a-f]{2,128}$")
 
 # --explain (tracer/explain*.c, docs/json-schema.md)
 EXPLAIN_KEYS = ["event", "pid", "path", "link", "fd", "self", "probe", "probe_errno", "case",
@@ -514,6 +515,14 @@ def validate_backtrace(bt, where, problems):
         check_type(f, "ip", lambda v: is_int(v) and v >= 0, "an address", where, problems)
         check_type(f, "line", lambda v: v is None or (is_int(v) and v > 0), "a line or null",
                    where, problems)
+        check_type(f, "build_id", lambda v: v is None or (isinstance(v, str) and
+                                                          BUILD_ID_RE.match(v)),
+                   "hex or null", where, problems)
+        if (f.get("module") is None) != (f.get("module_offset") is None):
+            problems.append("%s[%d]: module_offset must be null exactly when module is" % (
+                where, i))
+        if f.get("module") is not None:
+            check_bytes(f["module"], "%s[%d].module" % (where, i), problems)
 
 
 def validate_leak(ev, problems):

@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "procfd/leaks.h"
@@ -46,12 +49,12 @@ static const char checker[] =
 	"base = run['originalUriBaseIds']['SRCROOT']['uri']\n"
 	"check(base.startswith('file:///') and base.endswith('/'), 'SRCROOT ' + base)\n"
 	"res = run['results']\n"
-	"check(len(res) == 5, 'five results')\n"
+	"check(len(res) == 7, 'seven results')\n"
 	"for i, r in enumerate(res):\n"
 	"    check(drv['rules'][r['ruleIndex']]['id'] == r['ruleId'], 'ruleIndex %d' % i)\n"
 	"    check(r['message']['text'], 'message %d' % i)\n"
 	"    check(len(r['partialFingerprints']['procfdLeak/v1']) == 16, 'fingerprint %d' % i)\n"
-	"a, b, c, d, e = res\n"
+	"a, b, c, d, e, f, g = res\n"
 	"for r, line in ((a, 12), (b, 13)):\n"
 	"    check(r['ruleId'] == 'fd-leak' and r['level'] == 'warning', 'rule of a/b')\n"
 	"    loc = r['locations'][0]\n"
@@ -74,16 +77,29 @@ static const char checker[] =
 	"cl = c['locations'][0]['physicalLocation']\n"
 	"check(cl['artifactLocation'] == {'uri': 'file:///opt/src/other%20dir/x%25y.c'}, 'uri of c ' + str(cl))\n"
 	"check(cl['region']['startLine'] == 7, 'line of c')\n"
-	"fps = {r['partialFingerprints']['procfdLeak/v1'] for r in (a, c, d, e)}\n"
-	"check(len(fps) == 4, 'different leaks, different fingerprints')\n"
+	"fps = {r['partialFingerprints']['procfdLeak/v1'] for r in (a, c, d, e, f, g)}\n"
+	"check(len(fps) == 6, 'different leaks, different fingerprints')\n"
 	"check(d['properties']['path'] == '/tmp/\\ufffd\\ufffdx\"\\\\\\n', 'invalid utf-8 path ' + repr(d['properties']['path']))\n"
 	"check(d['locations'][0]['logicalLocations'][0]['name'] == 'q\"uote\\\\d', 'escaped function')\n"
 	"check(d['locations'][0]['physicalLocation']['artifactLocation'] == {'uri': 'gen/%FF%3A.c', 'uriBaseId': 'SRCROOT'}, 'relative dwarf name')\n"
 	"check(d['properties']['syscall'] == 'inherited', 'inherited')\n"
 	"check('inherited' in d['message']['text'], 'message of d')\n"
-	"el = e['locations'][0]['physicalLocation']\n"
-	"check(el['artifactLocation']['uri'] == 'file:///build/glibc/open64.c', 'fallback to libc ' + str(el))\n"
-	"check('stacks' in e, 'stack of e')\n";
+	"for r in (e, f, g):\n"
+	"    check('physicalLocation' not in r['locations'][0], 'no libc source as the location ' + str(r['locations']))\n"
+	"    check('stacks' in r, 'stack of e/f/g')\n"
+	"el = e['locations'][0]\n"
+	"check(el['logicalLocations'] == [{'name': 'stripped', 'fullyQualifiedName': '/opt/bin/stripped', 'kind': 'module'}], 'module of e ' + str(el))\n"
+	"check(el['message']['text'] == '/opt/bin/stripped+0x1200', 'module offset of e ' + el['message']['text'])\n"
+	"check(el['properties'] == {'moduleOffset': 0x1200, 'buildId': 'abcd0123'}, 'properties of e')\n"
+	"ef = e['stacks'][0]['frames'][1]\n"
+	"check(ef['location']['message']['text'] == '0x1200 in /opt/bin/stripped', 'stack frame text of e ' + ef['location']['message']['text'])\n"
+	"check(ef['properties'] == {'moduleOffset': 0x1200, 'buildId': 'abcd0123'}, 'stack frame properties of e')\n"
+	"fl = f['locations'][0]\n"
+	"check(fl['logicalLocations'][0] == {'name': 'cmd_main', 'fullyQualifiedName': 'git!cmd_main', 'kind': 'function'}, 'function of f ' + str(fl))\n"
+	"check(fl['logicalLocations'][1]['fullyQualifiedName'] == '/usr/bin/git', 'module of f')\n"
+	"check(fl['message']['text'] == 'cmd_main+0x1f at /usr/bin/git+0x1abe', 'text of f ' + fl['message']['text'])\n"
+	"gl = g['locations'][0]\n"
+	"check(gl['logicalLocations'][0]['name'] == 'open64' and gl['logicalLocations'][1]['kind'] == 'module', 'only libc: its function ' + str(gl))\n";
 
 static const char *cwd(void)
 {
@@ -135,12 +151,25 @@ static void test_report(void **state)
 		{ .ip = 0x2, .function = "q\"uote\\d", .module = "/opt/x", .file = "./gen/\xff:.c",
 		  .line = 3 },
 	};
-	struct pfd_frame only_libc[] = {
+	/* A stripped program: libc has source, the program only an offset. */
+	struct pfd_frame stripped[] = {
 		{ .ip = 0x7f0000001000, .function = "open64",
 		  .module = "/usr/lib/x86_64-linux-gnu/libc.so.6", .file = "/build/glibc/open64.c",
 		  .line = 41 },
-		{ .ip = 0x401200, .module = "/opt/bin/stripped" },
+		{ .ip = 0x55e000001200, .module = "/opt/bin/stripped", .module_offset = 0x1200,
+		  .build_id = "abcd0123" },
+		{ .ip = 0x7f0000002000, .function = "__libc_start_call_main",
+		  .module = "/usr/lib/x86_64-linux-gnu/libc.so.6", .file = "/build/glibc/x.h",
+		  .line = 58 },
 	};
+	/* Its dynamic symbol table names the function, still no source. */
+	struct pfd_frame exported[] = {
+		stripped[0],
+		{ .ip = 0x55e000001abe, .function = "cmd_main", .offset = 0x1f,
+		  .module = "/usr/bin/git", .module_offset = 0x1abe },
+	};
+	/* Nothing outside libc at all. */
+	struct pfd_frame only_libc[] = { stripped[0] };
 	struct pfd_leak_view a = { .pid = 10, .fd = 3, .exe = exe, .syscall = "openat",
 				   .kind = "regular", .path = "/tmp/a", .frames = frames,
 				   .n_frames = 3 };
@@ -155,7 +184,13 @@ static void test_report(void **state)
 	struct pfd_leak_view d = { .pid = 13, .fd = 6, .kind = "regular",
 				   .path = "/tmp/\xff\xfex\"\\\n", .frames = odd, .n_frames = 1 };
 	struct pfd_leak_view e = { .pid = 14, .fd = 7, .syscall = "socket", .kind = "socket",
-				   .path = "", .frames = only_libc, .n_frames = 2 };
+				   .path = "", .frames = stripped, .n_frames = 3 };
+	struct pfd_leak_view f = e;
+	f.frames = exported;
+	f.n_frames = 2;
+	struct pfd_leak_view g = e;
+	g.frames = only_libc;
+	g.n_frames = 1;
 
 	char *argv[] = { "procfd-trace", "--leaks", "--", "./a b", "it's", NULL };
 	struct pfd_sarif *s = pfd_sarif_new("9.8.7", argv);
@@ -167,6 +202,8 @@ static void test_report(void **state)
 	pfd_sarif_add(s, &c, NULL);
 	pfd_sarif_add(s, &d, "");
 	pfd_sarif_add(s, &e, NULL);
+	pfd_sarif_add(s, &f, NULL);
+	pfd_sarif_add(s, &g, NULL);
 
 	char path[] = "/tmp/pfd-sarif-XXXXXX";
 	int fd = mkstemp(path);
@@ -233,12 +270,75 @@ static void test_write_errors(void **state)
 	rmdir(dir);
 }
 
+/* pfd_sarif_write to path in a child whose files may not grow past 256
+ * bytes (RLIMIT_FSIZE, SIGXFSZ ignored: writes fail with EFBIG, as on a
+ * full disk); its result. */
+static int write_on_small_disk(const char *path)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit lim = { 256, 256 };
+		char *argv[] = { "procfd-trace", NULL };
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+			_exit(100);
+		_exit(-pfd_sarif_write(pfd_sarif_new("1", argv), path));
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return -WEXITSTATUS(status);
+}
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A report that cannot be written leaves no earlier report in its place:
+ * the stale PATH and PATH.tmp are removed; a regular file reached through
+ * a symlink is emptied, and the symlink stays. */
+static void test_failed_write_leaves_no_stale_report(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/pfd-sarif-full-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64], tmp[64], target[64], link[64];
+	snprintf(path, sizeof(path), "%s/r.sarif", dir);
+	snprintf(tmp, sizeof(tmp), "%s/r.sarif.tmp", dir);
+	snprintf(target, sizeof(target), "%s/target", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	struct stat st;
+
+	put_file(path, "{\"an earlier run's report\": true}\n");
+	assert_int_equal(write_on_small_disk(path), -EFBIG);
+	assert_int_equal(lstat(path, &st), -1);
+	assert_int_equal(lstat(tmp, &st), -1);
+
+	put_file(target, "{\"an earlier run's report\": true}\n");
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(write_on_small_disk(link), -EFBIG);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_size, 0);
+
+	unlink(link);
+	unlink(target);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_empty_report),
 		cmocka_unit_test(test_write_errors),
+		cmocka_unit_test(test_failed_write_leaves_no_stale_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

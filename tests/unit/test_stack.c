@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <limits.h>
 #include <link.h>
@@ -225,6 +226,32 @@ static size_t check_frame(const struct pfd_stack *s, const char *fn, const void 
 	return i;
 }
 
+/* This binary's GNU build-id, from its own PT_NOTE segment, in hex. */
+static int own_build_id(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	char *hex = arg;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_NOTE)
+			continue;
+		const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
+		while (p + sizeof(ElfW(Nhdr)) <= end) {
+			const ElfW(Nhdr) *n = (const void *)p;
+			const unsigned char *desc = (const unsigned char *)p + sizeof(*n) +
+						    ((n->n_namesz + 3) & ~3u);
+			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+			    memcmp(p + sizeof(*n), "GNU", 4) == 0) {
+				for (unsigned k = 0; k < n->n_descsz; k++)
+					sprintf(hex + 2 * k, "%02x", desc[k]);
+				return 1;
+			}
+			p = (const char *)desc + ((n->n_descsz + 3) & ~3u);
+		}
+	}
+	return 1; /* the first object is the program itself */
+}
+
 /* frames include inner_fn, outer_fn, main, in that order */
 static void check_known_stack(const struct pfd_stack *s, const struct call_lines *lines)
 {
@@ -260,7 +287,15 @@ static void test_capture_symbolizes_known_frames(void **state)
 	const struct pfd_stack *s = capture(&c);
 	check_known_stack(s, &c.lines);
 
+	/* the frames of this binary carry its build-id, for symbolizing later */
+	char build_id[129] = "";
+	dl_iterate_phdr(own_build_id, build_id);
+	assert_true(strlen(build_id) >= 16);
 	struct pfd_frame f;
+	assert_true(find_frame(s, "inner_fn", 0, &f) != NOT_FOUND);
+	assert_non_null(f.build_id);
+	assert_string_equal(f.build_id, build_id);
+
 	assert_int_equal(pfd_stack_frame(s, pfd_stack_depth(s), &f), -EINVAL);
 	end_child(&c);
 }

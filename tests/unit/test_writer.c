@@ -14,8 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procfd/stack.h"
 #include "procfd/writer.h"
 #include "tracer/output.h"
+#include "tracer/writer_impl.h"
 
 static char path[] = "/tmp/pfd-writer-XXXXXX";
 
@@ -217,6 +219,109 @@ static void test_text_wrap(void **state)
 	assert_true(lines >= 4);
 }
 
+/* A stack from a program built with -g, a stripped one, and glibc's start
+ * code; the stripped program's path is hostile. */
+static const struct pfd_frame sample_frames[] = {
+	{ .ip = 0x7f0000029d29, .function = "syscall", .offset = 0x19,
+	  .module = "/usr/lib/x86_64-linux-gnu/libc.so.6", .module_offset = 0x101829,
+	  .build_id = "93ac61ec5a8eb1396f9fbd350e3169a558528a40",
+	  .file = "../sysdeps/unix/sysv/linux/x86_64/syscall.S", .line = 38 },
+	{ .ip = 0x55e000001260, .module = "/tmp/\033]0;pwned\007\\x", .module_offset = 0x1260 },
+	{ .ip = 0x55e000001300, .function = "f\033[2J", .offset = 0x1f, .module = "/opt/p",
+	  .module_offset = 0x1300 },
+	{ .ip = 0x7f0000029d90, .function = "__libc_start_call_main", .offset = 0x80,
+	  .module = "/usr/lib/x86_64-linux-gnu/libc.so.6", .module_offset = 0x27d90 },
+	{ .ip = 0x55e000001cb3, .module = "/opt/p", .module_offset = 0x1cb3 },
+	{ .ip = 0x42 },
+};
+#define N_SAMPLE_FRAMES (sizeof(sample_frames) / sizeof(sample_frames[0]))
+
+/* JSON keeps every frame, each with its module offset and build-id (null
+ * where unknown), so a frame can be symbolized after the run. */
+static void test_frames_json(void **state)
+{
+	(void)state;
+	open_out(true);
+	struct pfd_writer *w = pfd_event_begin("s", 1);
+	pfd_w_frames(w, "backtrace", sample_frames, N_SAMPLE_FRAMES);
+	assert_int_equal(pfd_event_end(w), 0);
+	assert_string_equal(close_out(),
+		"{\"event\":\"s\",\"pid\":1,\"backtrace\":["
+		"{\"ip\":139637976898857,\"function\":\"syscall\",\"offset\":25,"
+		"\"module\":\"/usr/lib/x86_64-linux-gnu/libc.so.6\",\"module_offset\":1054761,"
+		"\"build_id\":\"93ac61ec5a8eb1396f9fbd350e3169a558528a40\","
+		"\"file\":\"../sysdeps/unix/sysv/linux/x86_64/syscall.S\",\"line\":38},"
+		"{\"ip\":94420561039968,\"function\":null,\"offset\":null,"
+		"\"module\":\"/tmp/\\u001b]0;pwned\\u0007\\\\x\",\"module_offset\":4704,"
+		"\"build_id\":null,\"file\":null,\"line\":null},"
+		"{\"ip\":94420561040128,\"function\":\"f\\u001b[2J\",\"offset\":31,"
+		"\"module\":\"/opt/p\",\"module_offset\":4864,\"build_id\":null,\"file\":null,"
+		"\"line\":null},"
+		"{\"ip\":139637976898960,\"function\":\"__libc_start_call_main\",\"offset\":128,"
+		"\"module\":\"/usr/lib/x86_64-linux-gnu/libc.so.6\",\"module_offset\":163216,"
+		"\"build_id\":null,\"file\":null,\"line\":null},"
+		"{\"ip\":94420561042611,\"function\":null,\"offset\":null,\"module\":\"/opt/p\","
+		"\"module_offset\":7347,\"build_id\":null,\"file\":null,\"line\":null},"
+		"{\"ip\":66,\"function\":null,\"offset\":null,\"module\":null,"
+		"\"module_offset\":null,\"build_id\":null,\"file\":null,\"line\":null}]}\n");
+}
+
+/* Text: function (file:line), else function+0xoff (module), else the
+ * module offset eu-addr2line takes: 0xoff (module); nothing from glibc's
+ * start code on; the tracee's names escaped, never raw ESC or BEL. */
+static void test_frames_text(void **state)
+{
+	(void)state;
+	open_out(false);
+	struct pfd_writer *w = pfd_event_begin("s", 1);
+	pfd_w_frames(w, "backtrace", sample_frames, N_SAMPLE_FRAMES);
+	/* below-main names only count past frame 0 */
+	pfd_w_frames(w, "odd", &sample_frames[3], 2);
+	assert_int_equal(pfd_event_end(w), 0);
+	assert_string_equal(close_out(),
+		"[pid     1] s\n"
+		"    backtrace:\n"
+		"        at syscall (syscall.S:38)\n"
+		"        by 0x1260 (/tmp/\\033]0;pwned\\007\\134x)\n"
+		"        by f\\033[2J+0x1f (/opt/p)\n"
+		"    odd:\n"
+		"        at __libc_start_call_main+0x80 (/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
+		"        by 0x1cb3 (/opt/p)\n");
+}
+
+/* A block is written as it is, from column 0, never wrapped (a generated
+ * suppression must paste back as it was made); only what a terminal
+ * would act on is escaped. */
+static void test_text_block(void **state)
+{
+	(void)state;
+	static const char entry[] =
+		"{\n   leak-openat-regular-a_very_long_function_name_that_goes_on_and_on_and_on_"
+		"and_on_and_on_and_on_and_on\n   syscall: openat\n   # path: /tmp/a b\\*c\n"
+		"   fun: caf\xc3\xa9\n   obj: /x\033[2J\xc2\x9b\tz\n}\n";
+	open_out(false);
+	struct pfd_writer *w = pfd_event_begin("leak", 3);
+	pfd_w_text(w, "before");
+	pfd_w_text_block(w, entry);
+	pfd_w_text_block(w, "no newline");
+	pfd_w_text(w, "after");
+	assert_int_equal(pfd_event_end(w), 0);
+	assert_string_equal(close_out(),
+		"[pid     3] leak\n"
+		"    before\n"
+		"{\n   leak-openat-regular-a_very_long_function_name_that_goes_on_and_on_and_on_"
+		"and_on_and_on_and_on_and_on\n   syscall: openat\n   # path: /tmp/a b\\*c\n"
+		"   fun: caf\xc3\xa9\n   obj: /x\\033[2J\\302\\233\tz\n}\n"
+		"no newline\n"
+		"    after\n");
+	/* JSON has no text lines */
+	open_out(true);
+	w = pfd_event_begin("leak", 3);
+	pfd_w_text_block(w, entry);
+	assert_int_equal(pfd_event_end(w), 0);
+	assert_string_equal(close_out(), "{\"event\":\"leak\",\"pid\":3}\n");
+}
+
 static void test_buf_numbers(void **state)
 {
 	(void)state;
@@ -255,6 +360,9 @@ int main(void)
 		cmocka_unit_test(test_malformed_dropped),
 		cmocka_unit_test(test_writer_pool),
 		cmocka_unit_test(test_text_wrap),
+		cmocka_unit_test(test_frames_json),
+		cmocka_unit_test(test_frames_text),
+		cmocka_unit_test(test_text_block),
 		cmocka_unit_test(test_buf_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -397,7 +397,7 @@ static void write_text(struct pfd_writer *w, const struct leak *l, const char *s
 	if (l->show_installed && d->report->installed.syscall)
 		text_site(w, &line, "installed", &d->report->installed, l->shown->fd);
 	if (supp)
-		pfd_w_text(w, supp);
+		pfd_w_text_block(w, supp);
 }
 
 static void count(const struct leak *l)
@@ -587,9 +587,13 @@ void leak_report_finish(void)
 	if (total.sarif) {
 		int rc = pfd_sarif_write(total.sarif, leak_cfg.sarif_path);
 		total.sarif = NULL;
-		if (rc < 0)
-			fprintf(stderr, "procfd-trace: --sarif %s: %s\n", leak_cfg.sarif_path,
-				strerror(-rc));
+		if (rc < 0) {
+			fprintf(stderr, "procfd-trace: --sarif %s: %s: no report was written\n",
+				leak_cfg.sarif_path, strerror(-rc));
+			/* status 1, as a trace that -o could not write whole
+			 * (PFD_EXIT_OUTPUT): CI must not take this for a clean run */
+			pfd_request_exit_code(1);
+		}
 	}
 	pfd_supp_free(leak_cfg.supp);
 	leak_cfg.supp = NULL;

@@ -3,9 +3,13 @@
  *
  * One run, two rules (fd-leak; fd-leak-deleted, an error because the file's
  * disk space stays in use), one result per leak. A result is located at
- * the innermost frame with file:line in the traced program itself: frame 0
- * is libc's syscall wrapper, which is never where the fix goes. Its whole
- * stack goes along as a SARIF stack.
+ * the innermost frame with file:line in the traced program itself (outside
+ * the system libraries): frame 0 is libc's syscall wrapper, which is never
+ * where the fix goes. Without such a frame (a stripped program) the
+ * location is logical: the program's innermost frame as module, offset in
+ * it and function when known, never a libc source line. Its whole stack
+ * goes along as a SARIF stack, each frame with its module offset and
+ * build-id, so that it can be symbolized later.
  *
  * Artifact URIs: a source file under the current directory (at
  * pfd_sarif_new) is a relative URI against the base id SRCROOT, which
@@ -209,15 +213,31 @@ static bool has_source(const struct pfd_frame *fr)
 	return fr->file && fr->file[0] && fr->line > 0;
 }
 
-/* The result's location (leaks.h): the innermost frame with file:line
- * outside the system libraries, else the innermost with file:line. */
+/* The result's physical location (leaks.h): the innermost frame with
+ * file:line outside the system libraries, else none. A system library's
+ * source (../sysdeps/unix/syscall-template.S) is never where the fix goes,
+ * and would pin every leak of a stripped program on one libc line. */
 static const struct pfd_frame *location_frame(const struct pfd_leak_view *leak)
+{
+	for (size_t i = 0; leak->frames && i < leak->n_frames; i++) {
+		const struct pfd_frame *fr = &leak->frames[i];
+		if (has_source(fr) && !pfd_leak_module_is_system(fr->module))
+			return fr;
+	}
+	return NULL;
+}
+
+/* Where a result without a physical location is: the innermost frame in a
+ * module of the program (a stripped executable: module and offset, the
+ * function when its symbol table has one), else the innermost frame in any
+ * module; NULL when no frame has one. */
+static const struct pfd_frame *logical_frame(const struct pfd_leak_view *leak)
 {
 	const struct pfd_frame *fallback = NULL;
 
 	for (size_t i = 0; leak->frames && i < leak->n_frames; i++) {
 		const struct pfd_frame *fr = &leak->frames[i];
-		if (!has_source(fr))
+		if (!fr->module || !fr->module[0])
 			continue;
 		if (!pfd_leak_module_is_system(fr->module))
 			return fr;
@@ -307,6 +327,69 @@ static void put_logical_location(struct json_out *j, const char *function)
 	json_end_array(j);
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* "/usr/bin/git+0x1abe": the frame's module and its offset in it, what
+ * eu-addr2line -e takes. */
+static void module_and_offset(struct pfd_buf *b, const struct pfd_frame *fr)
+{
+	pfd_buf_puts(b, fr->module);
+	pfd_buf_putc(b, '+');
+	pfd_buf_hex(b, fr->module_offset);
+}
+
+/* What symbolizes the frame later: its module offset and build-id. */
+static void put_frame_properties(struct json_out *j, const struct pfd_frame *fr)
+{
+	if (!fr->module)
+		return;
+	json_object(j, "properties");
+	json_uint(j, "moduleOffset", fr->module_offset);
+	if (fr->build_id)
+		json_str(j, "buildId", fr->build_id);
+	json_end_object(j);
+}
+
+/* A location with no source: the function (when known) and the module,
+ * as logical locations, the module offset in the message and properties. */
+static void put_module_location(struct json_out *j, const struct pfd_frame *fr)
+{
+	struct pfd_buf b = PFD_BUF_INIT;
+
+	json_array(j, "logicalLocations");
+	if (fr->function) {
+		json_object(j, NULL);
+		json_str(j, "name", fr->function);
+		pfd_buf_puts(&b, base_name(fr->module));
+		pfd_buf_putc(&b, '!');
+		pfd_buf_puts(&b, fr->function);
+		json_str(j, "fullyQualifiedName", pfd_buf_str(&b));
+		json_str(j, "kind", "function");
+		json_end_object(j);
+	}
+	json_object(j, NULL);
+	json_str(j, "name", base_name(fr->module));
+	json_str(j, "fullyQualifiedName", fr->module);
+	json_str(j, "kind", "module");
+	json_end_object(j);
+	json_end_array(j);
+	pfd_buf_clear(&b);
+	if (fr->function) {
+		pfd_buf_puts(&b, fr->function);
+		pfd_buf_putc(&b, '+');
+		pfd_buf_hex(&b, fr->offset);
+		pfd_buf_puts(&b, " at ");
+	}
+	module_and_offset(&b, fr);
+	json_text(j, "message", pfd_buf_str(&b));
+	put_frame_properties(j, fr);
+	pfd_buf_free(&b);
+}
+
 /* ---- results ----------------------------------------------------------- */
 
 /* The rules of the driver; a result names its rule by id and by index in
@@ -363,12 +446,15 @@ static uint64_t fnv1a(uint64_t h, const char *s)
 
 /* The same leak in the next run has the same hash: rule, the program's
  * function, its file (as written in the report), call and kind, but no
- * line, fd, pid or path, which move for reasons unrelated to the leak. */
+ * line, fd, pid or path, which move for reasons unrelated to the leak.
+ * With no function of the program known (stripped), its module's name and
+ * offset stand in, or every leak of a stripped program would be one. */
 static void put_fingerprint(struct json_out *j, const struct pfd_sarif *s,
 			    const struct pfd_leak_view *leak, const struct pfd_frame *where)
 {
 	struct pfd_buf file = PFD_BUF_INIT, hex = PFD_BUF_INIT;
 	uint64_t h = 0xcbf29ce484222325ULL;
+	const struct pfd_frame *logical = logical_frame(leak);
 
 	if (where)
 		file_uri(s, where->file, &file);
@@ -377,6 +463,12 @@ static void put_fingerprint(struct json_out *j, const struct pfd_sarif *s,
 	h = fnv1a(h, pfd_buf_str(&file));
 	h = fnv1a(h, syscall_name(leak));
 	h = fnv1a(h, or_empty(leak->kind));
+	if (!program_function(leak) && logical) {
+		pfd_buf_puts(&hex, base_name(logical->module));
+		pfd_buf_hex(&hex, logical->module_offset);
+		h = fnv1a(h, pfd_buf_str(&hex));
+		pfd_buf_clear(&hex);
+	}
 	for (int shift = 60; shift >= 0; shift -= 4)
 		pfd_buf_putc(&hex, "0123456789abcdef"[(h >> shift) & 15]);
 	json_object(j, "partialFingerprints");
@@ -414,24 +506,31 @@ static void default_message(struct pfd_buf *m, const struct pfd_leak_view *leak)
 	}
 }
 
+/* Physical where the program has a source line; else logical: module,
+ * offset and function of the program's innermost frame (docs/sarif.md). */
 static void put_locations(struct json_out *j, const struct pfd_sarif *s,
 			  const struct pfd_leak_view *leak, const struct pfd_frame *where)
 {
-	const char *function = where && where->function ? where->function : program_function(leak);
+	const struct pfd_frame *logical = where ? NULL : logical_frame(leak);
 
-	if (!where && !function)
+	if (!where && !logical)
 		return;
 	json_array(j, "locations");
 	json_object(j, NULL);
-	if (where)
+	if (where) {
 		put_physical_location(j, s, where);
-	if (function)
-		put_logical_location(j, function);
+		const char *function = where->function ? where->function : program_function(leak);
+		if (function)
+			put_logical_location(j, function);
+	} else {
+		put_module_location(j, logical);
+	}
 	json_end_object(j);
 	json_end_array(j);
 }
 
-/* A frame's text as the text sink shows it: "f+0x1a in /lib/libc.so.6". */
+/* A frame's text as the text sink shows it: "f+0x1a in /lib/libc.so.6",
+ * "0x1abe in /usr/bin/git" (the module offset) without a symbol. */
 static void frame_text(struct pfd_buf *t, const struct pfd_frame *fr)
 {
 	if (fr->function) {
@@ -439,7 +538,7 @@ static void frame_text(struct pfd_buf *t, const struct pfd_frame *fr)
 		pfd_buf_puts(t, "+");
 		pfd_buf_hex(t, fr->offset);
 	} else {
-		pfd_buf_hex(t, fr->ip);
+		pfd_buf_hex(t, fr->module ? fr->module_offset : fr->ip);
 	}
 	if (fr->module) {
 		pfd_buf_puts(t, " in ");
@@ -463,6 +562,7 @@ static void put_stack_frame(struct json_out *j, const struct pfd_sarif *s,
 	json_end_object(j);
 	if (fr->module)
 		json_str(j, "module", fr->module);
+	put_frame_properties(j, fr);
 	json_end_object(j);
 	pfd_buf_free(&text);
 }
@@ -696,25 +796,28 @@ static int finish_file(int fd, const char *data, size_t len, bool sync)
 	return rc;
 }
 
-/* Through PATH.tmp and a rename, so a reader never sees half a report and
- * a failed write leaves the previous one. O_NOFOLLOW: a symlink planted at
- * PATH.tmp (say in /tmp) is not followed. */
+/* Through PATH.tmp and a rename, so a reader never sees half a report.
+ * On failure PATH goes too: a report of an earlier run left there would
+ * pass for this run's (the exit status says the write failed, but a CI
+ * step that uploads the file reads the file). O_NOFOLLOW: a symlink
+ * planted at PATH.tmp (say in /tmp) is not followed. */
 static int write_replacing(const char *path, const char *data, size_t len)
 {
 	struct pfd_buf tmp = PFD_BUF_INIT;
 
 	pfd_buf_puts(&tmp, path);
 	pfd_buf_puts(&tmp, ".tmp");
-	if (tmp.failed) {
-		pfd_buf_free(&tmp);
-		return -ENOMEM;
-	}
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	int rc = fd < 0 ? -errno : finish_file(fd, data, len, true);
+	int rc = tmp.failed ? -ENOMEM : 0;
+	int fd = rc < 0 ? -1 : open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+				    0644);
+	if (rc == 0)
+		rc = fd < 0 ? -errno : finish_file(fd, data, len, true);
 	if (rc == 0 && rename(tmp.data, path) < 0)
 		rc = -errno;
 	if (rc < 0 && fd >= 0)
 		unlink(tmp.data);
+	if (rc < 0)
+		unlink(path);
 	pfd_buf_free(&tmp);
 	return rc;
 }
@@ -727,14 +830,28 @@ static bool replaceable(const char *path)
 	return lstat(path, &st) < 0 ? errno == ENOENT : S_ISREG(st.st_mode);
 }
 
-static int write_file(const char *path, const char *data, size_t len)
+/* Through a device, FIFO or symlink. A write that fails into a regular
+ * file (a symlink's target) leaves it empty rather than holding the start
+ * of a document. */
+static int write_through(const char *path, const char *data, size_t len)
 {
-	if (replaceable(path))
-		return write_replacing(path, data, len);
+	struct stat st;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	return finish_file(fd, data, len, false);
+	int rc = write_all(fd, data, len);
+	if (rc < 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) {
+		/* nothing more to do: the write's error is the one to tell */
+	}
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	return replaceable(path) ? write_replacing(path, data, len)
+				 : write_through(path, data, len);
 }
 
 int pfd_sarif_write(struct pfd_sarif *s, const char *path)

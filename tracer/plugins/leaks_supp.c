@@ -699,51 +699,88 @@ static void put_name(struct pfd_buf *out, const struct pfd_leak_view *leak)
 	}
 }
 
+/* The length of the well-formed UTF-8 sequence at p (avail bytes) when it
+ * is a character a terminal shows as one: not a C1 control (U+0080..9F)
+ * nor a bidi override or isolate (U+202A..E, U+2066..9); else 0. */
+static size_t shown_utf8_len(const unsigned char *p, size_t avail)
+{
+	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (n == 0 || n > avail || p[0] > 0xf4)
+		return 0;
+	uint32_t cp = p[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return n;
+}
+
 /* s as a glob that matches exactly s: the metacharacters and '#' behind a
  * backslash, a leading or trailing space too (the parser drops unescaped
- * ones); control bytes, which no line can hold as they are (a newline, a
- * '\r' before it), become '?'. Past GEN_MAX_GLOB bytes the rest is '*'. */
+ * ones). A byte no line of a pasted entry can hold as it is becomes '?',
+ * which matches it: control bytes (a newline, a '\r' before it), and what
+ * the text output would have to escape to keep a terminal safe (C1
+ * controls, bidi overrides, invalid UTF-8), so that the entry printed in
+ * text is the entry itself. Past GEN_MAX_GLOB bytes the rest is '*'. */
 static void put_literal_glob(struct pfd_buf *out, const char *s)
 {
 	size_t len = strlen(s), written = 0;
 
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)s[i];
-		if (written + 3 > GEN_MAX_GLOB) {
+		size_t n = c >= 0x80 ? shown_utf8_len((const unsigned char *)s + i, len - i) : 1;
+		if (written + n + 2 > GEN_MAX_GLOB) {
 			pfd_buf_putc(out, '*');
 			return;
 		}
-		if (c < 0x20 || c == 0x7F) {
+		if (c < 0x20 || c == 0x7F || n == 0) {
 			pfd_buf_putc(out, '?');
 			written++;
+			i++;
 			continue;
 		}
 		if (strchr("*?[]\\#", c) || (c == ' ' && (i == 0 || i == len - 1))) {
 			pfd_buf_putc(out, '\\');
 			written++;
 		}
-		pfd_buf_putc(out, (char)c);
-		written++;
+		pfd_buf_put(out, s + i, n);
+		written += n;
+		i += n;
 	}
 }
 
-static void put_line(struct pfd_buf *out, const char *keyword, const char *value)
+/* "   keyword: glob", without the end of the line. */
+static void put_item(struct pfd_buf *out, const char *keyword, const char *value)
 {
 	pfd_buf_puts(out, "   ");
 	pfd_buf_puts(out, keyword);
 	pfd_buf_puts(out, ": ");
 	put_literal_glob(out, value);
+}
+
+static void put_line(struct pfd_buf *out, const char *keyword, const char *value)
+{
+	put_item(out, keyword, value);
 	pfd_buf_putc(out, '\n');
 }
 
-/* One frame line: the function when known, else the module; a frame with
- * neither is "fun: *" (any one frame), its address left as a comment. */
+/* One frame line: the function when known, else the module, with the
+ * module offset as a comment (where a later eu-addr2line looks); a frame
+ * with neither is "fun: *" (any one frame), its address left as a comment. */
 static void put_frame(struct pfd_buf *out, const struct pfd_frame *fr)
 {
 	if (fr->function && fr->function[0]) {
 		put_line(out, "fun", fr->function);
 	} else if (fr->module && fr->module[0]) {
-		put_line(out, "obj", fr->module);
+		put_item(out, "obj", fr->module);
+		pfd_buf_puts(out, "   # +");
+		pfd_buf_hex(out, fr->module_offset);
+		pfd_buf_putc(out, '\n');
 	} else {
 		pfd_buf_puts(out, "   fun: *   # ");
 		pfd_buf_hex(out, fr->ip);
