@@ -124,6 +124,16 @@ static void note_write_error(int err)
 			out_name, strerror(err));
 }
 
+void pfd_output_drop(int err)
+{
+	lost_events++;
+	if (write_error)
+		return;
+	write_error = err;
+	fprintf(stderr, "procfd-trace: an event could not be built (%s): it is not in the trace; "
+			"the command goes on\n", strerror(err));
+}
+
 int pfd_output_write(const char *data, size_t len)
 {
 	size_t done = 0;

@@ -25,6 +25,10 @@ int pfd_output_write(const char *data, size_t len);
 
 /* How many events could not be written, and the output's name for messages. */
 unsigned long pfd_output_lost(void);
+/* An event that could not be built whole (out of memory) is not written:
+ * counted with the lost ones, said on stderr the first time, and
+ * pfd_output_close then fails with err. */
+void pfd_output_drop(int err);
 const char *pfd_output_name(void);
 
 /* 0, or -errno when a write failed (ENOSPC, EIO, EPIPE...). */

@@ -16,6 +16,11 @@
 #include <dlfcn.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
+#include <error.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <stdbool.h>
@@ -24,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "procfd/plugin.h"
 #include "tracer/symbols.h"
 
 #define MAX_LOADS 16        /* PT_LOAD headers kept per file (ld.so makes 4) */
@@ -218,6 +224,94 @@ static char *build_id_hex(Dwfl_Module *mod)
 	return hex;
 }
 
+/* ---- libdw running out of memory ------------------------------------------ */
+
+/* libdw does not return ENOMEM: its allocator calls error(EXIT_FAILURE,
+ * ENOMEM, "libdw"), which would end procfd-trace and, through
+ * PTRACE_O_EXITKILL, the traced command with it; and some of its paths do
+ * not check an allocation at all (dwarf_getsrclines dereferences NULL when
+ * memory is short: seen under a 12 MiB address-space limit). So every call
+ * into libdw runs under a guard: an out-of-memory exit (this error(), which
+ * takes the place of glibc's for the whole process: the executable's
+ * definition comes first in symbol lookup) or a SIGSEGV inside it returns
+ * to the guard, and libdw, whose state may be half-built, is not called
+ * again: frames then keep their module, offset and build-id. Outside a
+ * guard, error() does what glibc's does and SIGSEGV is left alone. */
+static sigjmp_buf *libdw_guard;
+static bool libdw_out_of_memory;
+
+static void libdw_gave_up(void)
+{
+	libdw_guard = NULL;
+	libdw_out_of_memory = true;
+	fprintf(stderr, "procfd-trace: libdw ran out of memory: stack frames from now on have "
+			"their module, offset and build-id but no function or line\n");
+	pfd_request_exit_code(1);
+}
+
+static void libdw_fault(int sig)
+{
+	(void)sig;
+	siglongjmp(*libdw_guard, 1); /* installed only while a guard is set */
+}
+
+/* The handler's own stack: memory short enough to fail libdw can also stop
+ * the stack from growing (RLIMIT_AS counts it), and a fault there could not
+ * run a handler on the stack that faulted. */
+static void libdw_fault_stack(void)
+{
+	static char stack[64 * 1024];
+	static bool done;
+	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack) }, old;
+	if (done)
+		return;
+	done = true;
+	/* one set up already (a sanitizer's) serves as well */
+	if (sigaltstack(NULL, &old) == 0 && (old.ss_flags & SS_DISABLE))
+		sigaltstack(&ss, NULL);
+}
+
+/* Run fn(f, arg) in libdw under a guard: false when libdw failed (then it
+ * is never called again). */
+static bool libdw_call(void (*fn)(struct pfd_symfile *, void *), struct pfd_symfile *f, void *arg)
+{
+	sigjmp_buf guard;
+	struct sigaction fault = { .sa_handler = libdw_fault, .sa_flags = SA_ONSTACK }, old;
+	if (libdw_out_of_memory)
+		return false;
+	libdw_fault_stack();
+	sigemptyset(&fault.sa_mask);
+	sigaction(SIGSEGV, &fault, &old);
+	if (sigsetjmp(guard, 1)) {
+		sigaction(SIGSEGV, &old, NULL);
+		libdw_gave_up();
+		return false;
+	}
+	libdw_guard = &guard;
+	fn(f, arg);
+	libdw_guard = NULL;
+	sigaction(SIGSEGV, &old, NULL);
+	return true;
+}
+
+__attribute__((visibility("default"))) void error(int status, int errnum, const char *format, ...)
+{
+	if (libdw_guard && status && errnum == ENOMEM)
+		siglongjmp(*libdw_guard, 1);
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "%s: ", program_invocation_name);
+	va_start(ap, format);
+	vfprintf(stderr, format, ap);
+	va_end(ap);
+	if (errnum)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+	if (status)
+		exit(status);
+}
+
+
 static void report_module(struct pfd_symfile *f, int fd)
 {
 	f->dwfl = dwfl_begin(&offline_callbacks);
@@ -245,13 +339,20 @@ static void report_module(struct pfd_symfile *f, int fd)
 	f->state = OPENED;
 }
 
+static void report_module_call(struct pfd_symfile *f, void *fd)
+{
+	report_module(f, *(int *)fd);
+}
+
 static bool symfile_open(struct pfd_symfile *f)
 {
 	if (f->state == NOT_OPENED) {
 		f->state = UNREADABLE;
 		int fd = open_mapped_file(f);
-		if (fd >= 0)
-			report_module(f, fd);
+		if (fd >= 0 && !libdw_call(report_module_call, f, &fd)) {
+			f->mod = NULL;
+			f->state = UNREADABLE;
+		}
 	}
 	return f->state == OPENED;
 }
@@ -315,10 +416,8 @@ static char *without_version(const char *name)
 	return at && at != name ? strndup(name, (size_t)(at - name)) : NULL;
 }
 
-static void describe(struct pfd_symfile *f, struct sym_entry *e)
+static void describe_with_libdw(struct pfd_symfile *f, struct sym_entry *e)
 {
-	if (!symfile_open(f))
-		return;
 	Dwarf_Addr at = e->addr + f->dwfl_bias;
 	GElf_Off off = 0;
 	GElf_Sym sym;
@@ -338,6 +437,17 @@ static void describe(struct pfd_symfile *f, struct sym_entry *e)
 		e->sym.file = dwfl_lineinfo(line, &line_addr, &lineno, NULL, NULL, NULL);
 		e->sym.line = lineno > 0 ? (unsigned)lineno : 0;
 	}
+}
+
+static void describe_call(struct pfd_symfile *f, void *e)
+{
+	describe_with_libdw(f, e);
+}
+
+static void describe(struct pfd_symfile *f, struct sym_entry *e)
+{
+	if (symfile_open(f))
+		libdw_call(describe_call, f, e);
 }
 
 static int cache_grow(struct pfd_symfile *f)

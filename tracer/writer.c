@@ -147,8 +147,10 @@ int pfd_event_end(struct pfd_writer *w)
 		text_headline(w, &out);
 		pfd_buf_put(&out, pfd_buf_str(&w->body), w->body.len);
 	}
-	if (out.failed || w->body.failed)
+	if (out.failed || w->body.failed) {
+		pfd_output_drop(ENOMEM);
 		return -ENOMEM;
+	}
 	return pfd_output_write(out.data, out.len);
 }
 
