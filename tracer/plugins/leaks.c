@@ -185,10 +185,27 @@ static unsigned leak_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 
 /* ---- process events ------------------------------------------------------------------ */
 
+/* A CLONE_PIDFD pidfd is in the parent's table at the fork event
+ * (leak_fork_pidfd): recorded with the parent as its creator, after the
+ * child's copy of the table, which does not hold it. */
+static void record_fork_pidfd(const struct pfd_fork *f)
+{
+	int fd;
+	const char *creator;
+	struct leak_proc *p;
+	if (!leak_fork_pidfd(f, &fd, &creator) || !(p = proc_of(f->parent)))
+		return;
+	struct pfd_call c = { .pid = pfd_tracee_pid(f->parent), .tid = pfd_tracee_tid(f->parent),
+			      .name = creator };
+	record(p, f->parent, &c, pfd_tracee_stack(f->parent, NULL), fd);
+}
+
 static void leak_on_fork(const struct pfd_fork *f)
 {
-	if (f->kind == PFD_CLONE_THREAD)
+	if (f->kind == PFD_CLONE_THREAD) {
+		record_fork_pidfd(f);
 		return;
+	}
 	struct leak_proc *parent = proc_of(f->parent);
 	struct leak_proc *child = pfd_proc_state(f->child, &pfd_plugin_leaks);
 	if (!parent || !child)
@@ -201,6 +218,7 @@ static void leak_on_fork(const struct pfd_fork *f)
 	}
 	child->image = parent->image;
 	child->exe = parent->exe;
+	record_fork_pidfd(f);
 }
 
 /* After an exec the O_CLOEXEC fds are gone and the rest crossed into the
