@@ -21,6 +21,7 @@
 #include <linux/seccomp.h>
 #include <mqueue.h>
 #include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/fanotify.h>
 #include <sys/ioctl.h>
@@ -200,6 +201,33 @@ static void reap(long pid)
 	CHECK(waitpid((pid_t)pid, &status, 0) == pid && WIFEXITED(status), "child exit");
 }
 
+static volatile int thread_ran;
+
+/* A bare thread (no libc state of its own): it only says it ran. */
+static int bare_thread(void *arg)
+{
+	(void)arg;
+	thread_ran = 1;
+	return 0;
+}
+
+/* CLONE_PIDFD with CLONE_THREAD (Linux 6.9): a thread's pidfd, in the table
+ * the thread shares. */
+static void thread_pidfd(void)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	int pidfd = -1;
+	long tid = clone(bare_thread, stack + sizeof(stack),
+			 CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+				 CLONE_SYSVSEM | CLONE_PIDFD_,
+			 NULL, &pidfd);
+	if (!ran(tid, "clone(CLONE_THREAD|CLONE_PIDFD)", EINVAL, 0))
+		return;
+	while (!thread_ran)
+		sched_yield();
+	leaked(pidfd, "clone");
+}
+
 static void pidfds(void)
 {
 	long self = syscall(SYS_pidfd_open, getpid(), 0);
@@ -216,6 +244,14 @@ static void pidfds(void)
 	if (pid == 0)
 		syscall(SYS_exit_group, 0);
 	if (ran(pid, "clone(CLONE_PIDFD)", EINVAL, 0)) {
+		reap(pid);
+		leaked(pidfd, "clone");
+	}
+	/* the same at a vfork event (the child has its own copy of memory) */
+	pid = syscall(SYS_clone, CLONE_VFORK | CLONE_PIDFD_ | SIGCHLD, NULL, &pidfd, NULL, NULL);
+	if (pid == 0)
+		syscall(SYS_exit_group, 0);
+	if (ran(pid, "clone(CLONE_VFORK|CLONE_PIDFD)", EINVAL, 0)) {
 		reap(pid);
 		leaked(pidfd, "clone");
 	}
@@ -526,6 +562,7 @@ int main(void)
 	pipes_and_sockets();
 	anon_inodes();
 	pidfds();
+	thread_pidfd();
 	mounts();
 	handle();
 	landlock();
