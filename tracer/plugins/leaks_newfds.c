@@ -410,11 +410,12 @@ static bool clone_pidfd_arg(struct pfd_tracee *t, const struct pfd_regs *r, uint
 			    uint64_t *flags, uint64_t *where, const char **creator)
 {
 	bool i386 = arch == SCMP_ARCH_X86;
-	uint64_t arg0 = i386 ? (uint32_t)r->raw.rbx : r->raw.rdi;
+	uint64_t word = i386 ? UINT32_MAX : UINT64_MAX; /* an i386 register's bits */
+	uint64_t arg0 = (i386 ? r->raw.rbx : r->raw.rdi) & word;
 	if (is_call(arch, r->raw.orig_rax, "clone")) {
 		/* parent_tid is the third argument: rdx (edx) on both ABIs */
 		*flags = arg0;
-		*where = i386 ? (uint32_t)r->raw.rdx : r->raw.rdx;
+		*where = r->raw.rdx & word;
 		*creator = "clone";
 		return true;
 	}
