@@ -160,16 +160,25 @@ bool leak_call_installs_untraced(const struct pfd_call *c);
 #define LEAK_MAX_NEW_FDS 253 /* SCM_RIGHTS carries at most 253 */
 
 /* Is the call one that may create fds, and is its exit worth a stop?
- * (recvmsg without a control buffer cannot receive any.) */
+ * (recvmsg without a control buffer cannot receive any; getsockopt only
+ * at the levels of its fd-making options; seccomp only when installing a
+ * filter; landlock_create_ruleset's version queries make none.) */
 bool leak_call_may_create(struct pfd_tracee *t, const struct pfd_call *c);
 
 /* The fds the successful call c created, into fds (at most max): how many.
- * Reads the tracee's memory for pipe's pair, socketpair's, and the
- * SCM_RIGHTS of recvmsg/recvmmsg (64- and 32-bit layouts). */
+ * Reads the tracee's memory for pipe's pair, socketpair's, the SCM_RIGHTS
+ * and SCM_PIDFD of recvmsg/recvmmsg (64- and 32-bit layouts), and the fd
+ * getsockopt (SO_PEERPIDFD, SCTP peel-off) or KVM_CREATE_DEVICE wrote. */
 size_t leak_created_fds(struct pfd_tracee *t, const struct pfd_call *c, int *fds, size_t max);
 
 /* The name to give as the fds' creator: the call's, or for i386's
  * socketcall(2) the socket operation it carried ("recvmsg"). */
 const char *leak_creator_name(const struct pfd_call *c);
+
+/* At the parent's fork event (on_fork): the pidfd a clone or clone3 with
+ * CLONE_PIDFD installed in the parent's table, and the call's name
+ * ("clone", "clone3"). false when the call made none (fork, vfork, no
+ * CLONE_PIDFD) or it could not be read. */
+bool leak_fork_pidfd(const struct pfd_fork *f, int *pidfd, const char **creator);
 
 #endif

@@ -212,6 +212,19 @@ static struct leak_site site_of(const struct leak_proc *p, const struct pfd_call
 				   .spawn = p->spawn };
 }
 
+/* fd, as thread tid sees it, is a new description that site made. */
+static void make(struct leak_proc *p, pid_t tid, int fd, const struct leak_site *site)
+{
+	struct leak_desc *d = desc_of_fd(LEAK_MADE, tid, fd);
+	if (!d) {
+		leak_report_lost(1);
+		return;
+	}
+	d->made = *site;
+	install(p, fd, d, NULL);
+	leak_desc_put(d);
+}
+
 /* The description the dup's new fd shares: the source fd's, when its
  * record still describes the same file; else one of unknown origin (the
  * source came by a way nobody traps). A new reference. */
@@ -247,15 +260,16 @@ static unsigned leak_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 	struct leak_site site = site_of(p, c, pfd_tracee_stack(t, NULL));
 	bool dup = leak_call_dups(c, &source);
 	for (size_t i = 0; i < n; i++) {
-		struct leak_desc *d = dup ? dup_source(p, tid, source, fds[i])
-					  : desc_of_fd(LEAK_MADE, tid, fds[i]);
+		if (!dup) {
+			make(p, tid, fds[i], &site);
+			continue;
+		}
+		struct leak_desc *d = dup_source(p, tid, source, fds[i]);
 		if (!d) {
 			leak_report_lost(1);
 			continue;
 		}
-		if (!dup)
-			d->made = site;
-		install(p, fds[i], d, dup ? &site : NULL);
+		install(p, fds[i], d, &site);
 		leak_desc_put(d);
 	}
 	p->untraced_installs |= leak_call_installs_untraced(c);
@@ -264,10 +278,32 @@ static unsigned leak_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 
 /* ---- process events ------------------------------------------------------------------ */
 
+/* A CLONE_PIDFD pidfd is in the parent's table at the fork event
+ * (leak_fork_pidfd): recorded with the parent as its creator, after the
+ * child's copy of the table, which does not hold it. */
+/* stack: the parent's, when the caller has it already (NULL: taken here,
+ * only if there is a pidfd). */
+static void record_fork_pidfd(const struct pfd_fork *f, const struct pfd_stack *stack)
+{
+	int fd;
+	const char *creator;
+	struct leak_proc *p;
+	if (!leak_fork_pidfd(f, &fd, &creator) || !(p = proc_of(f->parent)))
+		return;
+	struct leak_site site = { .syscall = creator, .pid = pfd_tracee_pid(f->parent),
+				  .tid = pfd_tracee_tid(f->parent), .exe = p->exe,
+				  .stack = stack ? stack : pfd_tracee_stack(f->parent, NULL),
+				  .spawn = p->spawn };
+	make(p, site.tid, fd, &site);
+}
+
 static void leak_on_fork(const struct pfd_fork *f)
 {
-	if (f->kind == PFD_CLONE_THREAD)
+	if (f->kind == PFD_CLONE_THREAD) {
+		record_fork_pidfd(f, NULL);
 		return;
+	}
+	const struct pfd_stack *stack = pfd_tracee_stack(f->parent, NULL);
 	struct leak_proc *parent = proc_of(f->parent);
 	struct leak_proc *child = pfd_proc_state(f->child, &pfd_plugin_leaks);
 	if (!parent || !child)
@@ -285,7 +321,8 @@ static void leak_on_fork(const struct pfd_fork *f)
 	child->prev_exe = parent->prev_exe;
 	child->untraced_installs = parent->untraced_installs;
 	/* What the child makes before its exec, it makes for this caller. */
-	child->spawn = pfd_tracee_stack(f->parent, NULL);
+	child->spawn = stack;
+	record_fork_pidfd(f, stack);
 }
 
 /* After an exec the O_CLOEXEC fds are gone and the rest crossed into the
