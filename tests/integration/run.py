@@ -1407,6 +1407,7 @@ class Runner:
         self.print_lock = threading.Lock()
         self._m32_ok = None
         self._m32_lock = threading.Lock()
+        self._tracee_tmps = {}  # case tmp -> its TMPDIR (_make_tracee_tmp)
 
     def program_path(self, prog, m32):
         """PROGRAMS/PROG, or PROGRAMS32/PROG for an m32 variant when PROG has
@@ -1469,11 +1470,14 @@ class Runner:
         if skip is not None:
             return case, None, ["+skip-mode: " + skip], 0.0, "SKIP"
         tmp = tempfile.mkdtemp(prefix="pfdrun.%s." % case.name)
+        tracee_tmp = self._make_tracee_tmp(tmp)
         try:
             problems, log = self._run(case, tmp)
         except Exception as e:  # a harness bug must not hide the others
             problems, log = ["harness error: %r" % e], []
         finally:
+            self._tracee_tmps.pop(tmp, None)
+            shutil.rmtree(tracee_tmp, ignore_errors=True)  # --keep or not: never left
             if not self.args.keep:
                 shutil.rmtree(tmp, ignore_errors=True)
         status = "SKIP" if problems is None else "FAIL" if problems else "PASS"
@@ -1537,7 +1541,7 @@ class Runner:
 
         stdin_values = case.values("stdin")
         stdin_data = unescape(stdin_values[0]).encode() if stdin_values else None
-        env = dict(os.environ, PFDTEST_EXPECT="1", LC_ALL="C")
+        env = self._env(tmp)
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin_data is not None
                                 else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
@@ -1607,9 +1611,27 @@ class Runner:
                     log.append("--- trace (%d events):\n%s" % (len(events), self._head(trace)))
         return problems, log + self._outputs(stdout, stderr)
 
+    def _make_tracee_tmp(self, tmp):
+        """The case's TMPDIR: the programs' temp directories (expect.h's
+        tmpdir_create) go there, and the harness removes it after the case,
+        so a program killed before its atexit cleanup leaves nothing behind.
+        Short (a path inside it must fit a unix socket's 108 bytes) and
+        world-writable with the sticky bit, as /tmp is, for the programs
+        that drop to nobody."""
+        d = tempfile.mkdtemp(prefix="pfdt.")
+        os.chmod(d, 0o1777)
+        self._tracee_tmps[tmp] = d
+        return d
+
+    def _env(self, tmp):
+        env = dict(os.environ, PFDTEST_EXPECT="1", LC_ALL="C")
+        if tmp in self._tracee_tmps:
+            env["TMPDIR"] = self._tracee_tmps[tmp]
+        return env
+
     def _popen(self, argv, tmp, log, background=False):
         log.append("$ " + " ".join(shlex.quote(a) for a in argv) + (" &" if background else ""))
-        env = dict(os.environ, PFDTEST_EXPECT="1", LC_ALL="C")
+        env = self._env(tmp)
         return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=env, cwd=tmp,
                                 start_new_session=True)
