@@ -193,6 +193,9 @@ const char *pfd_via_name(enum pfd_via v);
 const char *pfd_link_what_name(enum pfd_link_what w);
 /* The fd's access mode from the link's permission bits (lstat of the link). */
 const char *pfd_access_name(uint32_t link_mode);
+/* The base name of an executable's path for a text line: as it is when
+ * printable ASCII, else quoted with every other byte escaped ("\033[2J"). */
+void pfd_put_program_name(struct pfd_buf *b, const char *exe);
 
 
 /* ---- the plugin's own parts ------------------------------------------------- */

@@ -1601,7 +1601,7 @@ class Runner:
             if not os.path.exists(trace):
                 problems.append("no trace file was written")
             elif case.has("text"):
-                problems += self._check_text(trace, exps)
+                problems += self._check_text(trace, exps, options)
                 log.append("--- text trace:\n" + self._head(trace))
             else:
                 events, tprobs = read_trace(trace)
@@ -1857,7 +1857,7 @@ class Runner:
                 log.append("--- trace (%d events):\n%s" % (len(events), self._head(trace)))
         return problems, log
 
-    def _check_text(self, trace, exps):
+    def _check_text(self, trace, exps, options=()):
         """+text: the text trace, block by block (see text_blocks): every
         `expect` of a syscall event must match a block after the previous
         match, on every field the text sink prints (text_block_wants)."""
@@ -1889,7 +1889,23 @@ class Runner:
             problems.append("\n".join(msg))
         if not text.strip():
             problems.append("text trace is empty")
+        problems += self._text_controls(text, options)
         return problems
+
+    @staticmethod
+    def _text_controls(text, options):
+        """A text trace holds no control byte but the newline: bytes the
+        tracee chose (names, paths) are escaped, so they cannot move the
+        cursor, ring the bell or retitle a terminal. ESC only with --color
+        (the plugins' own colours)."""
+        allowed = "\n" + ("\x1b" if any(o.startswith("--color") for o in options) else "")
+        for i, line in enumerate(text.split("\n")):
+            bad = [c for c in line if (ord(c) < 0x20 or ord(c) == 0x7f or
+                                       0xdc80 <= ord(c) <= 0xdc9f) and c not in allowed]
+            if bad:
+                return ["text line %d holds raw control bytes %s: %r" % (
+                    i + 1, " ".join("%02x" % (ord(c) & 0xff) for c in bad[:4]), line[:200])]
+        return []
 
     @staticmethod
     def _head(path, limit=60):

@@ -1,4 +1,6 @@
 /* procfd-trace: the names of the procfd annotation's enums, as JSON and text print them. */
+#include <string.h>
+
 #include "procfd/procfd.h"
 
 const char *pfd_resolution_name(enum pfd_resolution r)
@@ -102,4 +104,25 @@ const char *pfd_access_name(uint32_t link_mode)
 	case 0000: return "path";
 	default: return "unknown";
 	}
+}
+
+/* Plain printable ASCII passes as it is; anything else (ESC, BEL, a
+ * newline, UTF-8) makes the name quoted and escaped as strace does, so a
+ * name the tracee chose cannot drive the terminal or break a line. */
+static bool name_is_plain(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+void pfd_put_program_name(struct pfd_buf *b, const char *exe)
+{
+	const char *slash = exe ? strrchr(exe, '/') : NULL;
+	const char *base = slash && slash[1] ? slash + 1 : exe && *exe ? exe : "the program";
+	if (name_is_plain(base))
+		pfd_buf_puts(b, base);
+	else
+		pfd_buf_quote(b, base, strlen(base));
 }

@@ -581,11 +581,14 @@ static void explain_error(struct sentence *s, const struct pfd_annot *ev)
 		    ev->link.fd, pfd_target_kind_name(ev->target.kind));
 }
 
+/* The caller's program by its base name, escaped: the tracee chose it, and
+ * the text output passes the sentence as it is (reused buffer). */
 static const char *tool_name(const struct pfd_annot *ev)
 {
-	const char *t = ev->tool && *ev->tool ? ev->tool : "the program";
-	const char *slash = strrchr(t, '/');
-	return slash && slash[1] ? slash + 1 : t;
+	static struct pfd_buf name = PFD_BUF_INIT;
+	pfd_buf_clear(&name);
+	pfd_put_program_name(&name, ev->tool);
+	return pfd_buf_str(&name);
 }
 
 /* What the held fd still gives, against what the text gave. */
