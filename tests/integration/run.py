@@ -334,12 +334,12 @@ ATTACH_PROMPT = 5.0     # procfd-trace exits after SIGINT
 RESOLUTIONS = {"followed", "link-itself", "directory", "no-such-fd", "no-such-process",
                "denied", "refused-nofollow", "refused-scoped", "not-reopenable",
                "unfinished", "held-symlink", "follow-up", "plain", "through-link", "not-procfs",
-               "error"}
+               "no-such-thread", "unconfirmed", "raced", "error"}
 TEXT_TARGETS = {"same-file", "missing", "different-file", "not-a-path", "unknown"}
 KINDS = {"regular", "directory", "pipe", "fifo", "socket", "anon-inode", "memfd",
          "char-device", "block-device", "symlink", "other"}
 ACCESS = {"read", "write", "read-write", "path"}
-PROBES = {"open", "no-fd", "no-process", "denied", "failed", "not-procfs"}
+PROBES = {"open", "no-fd", "no-process", "no-thread", "denied", "failed", "not-procfs"}
 VIAS = {"path", "cwd", "dirfd"}
 ARCHES = {"x86_64", "i386", "x32"}
 FD_SPELLINGS = {"/proc/self/fd/N", "/proc/thread-self/fd/N", "/proc/PID/fd/N",
@@ -592,11 +592,18 @@ def validate_syscall(ev, problems):
     check_type(ev, "resolution", lambda v: v in RESOLUTIONS, "a resolution", w, problems)
     check_type(ev, "verified", lambda v: v is None or isinstance(v, bool), "a bool or null", w,
                problems)
-    if ev.get("verified") is False and "another inode" not in str(ev.get("explanation")):
+    if ev.get("verified") is False and not any(
+            w_ in str(ev.get("explanation")) for w_ in ("another inode", "has no fd")):
         problems.append("%s: verified false, but the explanation does not say so" % w)
-    if ev.get("verified") is not None and ev.get("resolution") != "followed":
+    # a verification that failed changes the resolution: never a silent "followed"
+    want = {True: "followed", False: "unconfirmed"}.get(ev.get("verified"))
+    if want and ev.get("resolution") != want:
         problems.append("%s: verified %r on a %r call" % (w, ev["verified"],
                                                           ev.get("resolution")))
+    if ev.get("resolution") == "unconfirmed" and ev.get("verified") is True:
+        problems.append("%s: unconfirmed, yet verified true" % w)
+    if ev.get("resolution") == "raced" and ev.get("errno") != "ENOENT":
+        problems.append("%s: raced with errno %r (ENOENT only)" % (w, ev.get("errno")))
     check_type(ev, "text_target", lambda v: v is None or v in TEXT_TARGETS,
                "a text_target value or null", w, problems)
     check_type(ev, "name_target", lambda v: v is None or v in TEXT_TARGETS,
@@ -686,7 +693,9 @@ def validate_link(link, problems):
     check_type(link, "ns_pid", lambda v: is_int(v) and v > 0, "a positive int", w, problems)
     check_type(link, "ns_tid", lambda v: v is None or (is_int(v) and v > 0), "int or null", w,
                problems)
-    check_type(link, "tid", lambda v: v is None or (is_int(v) and v > 0), "int or null", w,
+    # 0 only as written in "task/0", which names no thread (probe no-thread)
+    check_type(link, "tid", lambda v: v is None or (is_int(v) and (
+        v > 0 or (v == 0 and link.get("probe") == "no-thread"))), "int or null", w,
                problems)
     check_type(link, "via", lambda v: v in VIAS, "path, cwd or dirfd", w, problems)
     check_type(link, "probe", lambda v: v in PROBES, "a probe value", w, problems)

@@ -4,7 +4,9 @@
  * entry, the kernel reads it again after: the two can differ. Every open
  * reported as having followed the link must then have been checked against
  * the kernel's answer (the new fd's inode): "verified" true, or false with
- * the explanation saying so; never null, never a silent "followed".
+ * the resolution "unconfirmed" and the explanation saying so; never null,
+ * never a silent "followed". A torn copy that names nothing fails with
+ * ENOENT although the probe found the fd open: resolution "raced".
  * Opens procfd-trace did not report (it read the other name) are a limit
  * the README states. */
 #include "expect.h"
@@ -74,8 +76,14 @@ int main(void)
 	pthread_join(t, NULL);
 	printf("opened %d of %d\n", opened, OPENS);
 
-	/* never a followed open of the link that was not checked */
+	/* never a followed open of the link that was not checked, nor one
+	 * whose check failed (that is "unconfirmed") */
 	expect_none("{\"syscall\":\"openat\",\"resolution\":\"followed\",\"verified\":null}");
+	expect_none("{\"syscall\":\"openat\",\"resolution\":\"followed\",\"verified\":false}");
+	/* a torn copy names nothing: ENOENT although the probe found fd open
+	 * must be flagged (raced), never a plain error */
+	expect_none("{\"syscall\":\"openat\",\"errno\":\"ENOENT\",\"link\":{\"probe\":\"open\"},"
+		    "\"resolution\":\"error\"}");
 	/* the check is made (the usual case: the kernel opened the held file) */
 	expect_min(1, "{\"syscall\":\"openat\",\"resolution\":\"followed\",\"verified\":true,"
 		      "\"link\":{\"fd\":%d}}", fd);

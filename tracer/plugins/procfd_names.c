@@ -22,6 +22,9 @@ const char *pfd_resolution_name(enum pfd_resolution r)
 		[PFD_RES_PLAIN] = "plain",
 		[PFD_RES_THROUGH] = "through-link",
 		[PFD_RES_NOT_PROCFS] = "not-procfs",
+		[PFD_RES_NO_SUCH_THREAD] = "no-such-thread",
+		[PFD_RES_UNCONFIRMED] = "unconfirmed",
+		[PFD_RES_RACED] = "raced",
 		[PFD_RES_ERROR] = "error",
 	};
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) && names[r] ? names[r] : "none";
@@ -67,6 +70,7 @@ const char *pfd_probe_name(enum pfd_probe p)
 	case PFD_PROBE_DENIED: return "denied";
 	case PFD_PROBE_FAILED: return "failed";
 	case PFD_PROBE_NOT_PROCFS: return "not-procfs";
+	case PFD_PROBE_NO_THREAD: return "no-thread";
 	case PFD_PROBE_NOT_DONE: break;
 	}
 	return "not-done";
