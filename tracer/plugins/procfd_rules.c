@@ -528,8 +528,9 @@ static void explain_unreadable(struct sentence *s, const struct pfd_annot *ev)
 		       "kernel fails the call too");
 	else if (err == ETIMEDOUT)
 		say(s, "path unreadable: its page is not resident and the tracee's userfaultfd "
-		       "handler did not serve the fault within 200 ms, so procfd-trace gave up "
-		       "reading it (ETIMEDOUT); the call ran as usual, its result says how");
+		       "handler did not serve the fault while procfd-trace's read waited 200 ms "
+		       "for it, so procfd-trace gave up reading it (ETIMEDOUT); the call ran as "
+		       "usual, its result says how");
 	else
 		say(s, "path unreadable: procfd-trace could not read it from the tracee (%s)",
 		    errno_name(err));
