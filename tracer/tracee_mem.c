@@ -94,9 +94,14 @@ static bool memory_refused(pid_t tid)
  * that SIGTERM does not end. The handler may itself be stopped waiting for
  * us. So for a process that may have such pages (it called userfaultfd(2)
  * or opened /dev/userfaultfd, see plugins/uffd.c) a read is done on a helper
- * thread and waited for at most GUARD_WAIT_MS; then it is given up with
- * -ETIMEDOUT and the helper is left to finish whenever the fault is served
- * (its own buffer, freed by whoever is last). At most GUARD_MAX helpers are
+ * thread, given up with -ETIMEDOUT once the helper has slept GUARD_WAIT_MS in
+ * all, and the helper is left to finish whenever the fault is served (its
+ * own buffer, freed by whoever is last). Only sleep counts: a helper that is
+ * running, or runnable and waiting for a CPU, is making progress, and on a
+ * loaded machine (a sanitizer build under two busy loops) it can wait for a
+ * CPU longer than any fixed bound. The helper's state is read from
+ * /proc/self/task/TID/stat every GUARD_SLICE_MS: a fault wait is 'S' or 'D'.
+ * At most GUARD_MAX helpers are
  * in flight; with none free, or for a range a stuck helper of the same
  * process is on, a read fails at once. A helper cannot use ptrace (only the
  * tracing thread may), so where process_vm_readv is refused it reads
@@ -105,6 +110,8 @@ static bool memory_refused(pid_t tid)
 #define GUARD_MAX 4
 #define GUARD_WAIT_MS 200
 #define GUARD_BUSY_WAIT_MS 20 /* while one of the process's reads is stuck */
+#define GUARD_SLICE_MS 5      /* how often the helper's state is looked at */
+#define GUARD_CAP_MS 30000    /* a helper that never sleeps is still given up */
 
 struct guard_job {
 	pid_t tid, tgid;
@@ -113,6 +120,7 @@ struct guard_job {
 	int rc;
 	bool done;
 	unsigned refs;  /* the waiter and the helper */
+	pid_t helper;   /* its tid, once it runs (0 before) */
 	unsigned char buf[];
 };
 
@@ -121,8 +129,15 @@ static pthread_cond_t guard_cond;
 static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
 static struct guard_job *guard_jobs[GUARD_MAX]; /* in flight (also keeps them reachable) */
 
+/* Test hook (tests/integration/cases.txt, uffd_path_slow_helper): each
+ * helper spins this long, runnable, before it reads, as a helper starved of
+ * CPU would wait. 0 unless PFD_TEST_SLOW_HELPER_MS is set. */
+static long guard_test_spin_ms;
+
 static void guard_init(void)
 {
+	const char *spin = getenv("PFD_TEST_SLOW_HELPER_MS");
+	guard_test_spin_ms = spin ? strtol(spin, NULL, 10) : 0;
 	pthread_condattr_t a;
 	pthread_condattr_init(&a);
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
@@ -156,9 +171,23 @@ static void guard_put(struct guard_job *j)
 	free(j);
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000L + (now.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
 static void *guard_helper(void *arg)
 {
 	struct guard_job *j = arg;
+	__atomic_store_n(&j->helper, gettid(), __ATOMIC_RELEASE);
+	if (guard_test_spin_ms > 0) {
+		struct timespec t0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (ms_since(&t0) < guard_test_spin_ms)
+			;
+	}
 	int rc = vm_read(j->tid, j->addr, j->buf, j->len);
 	if (rc == -EPERM || rc == -ENOSYS)
 		rc = procmem_read(j->tid, j->addr, j->buf, j->len);
@@ -169,6 +198,52 @@ static void *guard_helper(void *arg)
 	guard_put(j);
 	pthread_mutex_unlock(&guard_lock);
 	return NULL;
+}
+
+/* Whether the helper sleeps now (state S or D in its stat): waiting for
+ * something, as for a fault to be served, not for a CPU. Not started yet,
+ * or not readable: false (no sign of a wait). */
+static bool helper_sleeps(pid_t helper)
+{
+	char name[64], buf[256];
+	if (!helper)
+		return false;
+	snprintf(name, sizeof(name), "/proc/self/task/%d/stat", (int)helper);
+	int fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *paren = strrchr(buf, ')'); /* the comm may hold spaces and ')' */
+	return paren && paren[1] == ' ' && (paren[2] == 'S' || paren[2] == 'D');
+}
+
+static void slice_deadline(struct timespec *until, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, until);
+	until->tv_nsec += ms * 1000000L;
+	until->tv_sec += until->tv_nsec / 1000000000L;
+	until->tv_nsec %= 1000000000L;
+}
+
+/* Called with guard_lock held: wait for j until its helper has slept
+ * wait_ms in all (GUARD_CAP_MS at most, whatever it does). */
+static void guard_wait(struct guard_job *j, int wait_ms)
+{
+	struct timespec start, until;
+	long slept = 0;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (!j->done && slept < wait_ms && ms_since(&start) < GUARD_CAP_MS) {
+		slice_deadline(&until, GUARD_SLICE_MS);
+		while (!j->done)
+			if (pthread_cond_timedwait(&guard_cond, &guard_lock, &until) == ETIMEDOUT)
+				break;
+		if (!j->done && helper_sleeps(__atomic_load_n(&j->helper, __ATOMIC_ACQUIRE)))
+			slept += GUARD_SLICE_MS;
+	}
 }
 
 static bool overlaps(const struct guard_job *j, pid_t tgid, uint64_t addr, size_t len)
@@ -226,14 +301,7 @@ static int guarded_read(pid_t tid, pid_t tgid, uint64_t addr, void *buf, size_t 
 		return -ENOMEM;
 	}
 
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_nsec += (long)wait_ms * 1000000L;
-	until.tv_sec += until.tv_nsec / 1000000000L;
-	until.tv_nsec %= 1000000000L;
-	while (!j->done)
-		if (pthread_cond_timedwait(&guard_cond, &guard_lock, &until) == ETIMEDOUT)
-			break;
+	guard_wait(j, wait_ms);
 	int rc = j->done ? j->rc : -ETIMEDOUT;
 	if (j->done && rc == 0)
 		memcpy(buf, j->buf, len);

@@ -33,6 +33,8 @@ struct pfd_link {
 	enum pfd_via via;
 	pid_t pid;  /* owning process (thread group) as the tracee sees it */
 	pid_t tid;  /* owning thread, or 0 when the spelling names no thread */
+	bool has_task; /* the spelling names a thread (task/TID, thread-self): tid
+			* 0 is then the number written ("task/0"), not "none" */
 	int fd;     /* -1 for the fd directory */
 	const char *spelling;
 	bool trailing_slash; /* the walk must follow the final link */
@@ -124,6 +126,9 @@ enum pfd_resolution {
 	PFD_RES_PLAIN,           /* --all-paths: a path call that names no link */
 	PFD_RES_THROUGH,         /* the walk went through the link and on from its target */
 	PFD_RES_NOT_PROCFS,      /* the caller's /proc is another file system: an ordinary path */
+	PFD_RES_NO_SUCH_THREAD,  /* ENOENT: task/TID names no thread of that process */
+	PFD_RES_UNCONFIRMED,     /* a followed open whose new fd does not match the probe */
+	PFD_RES_RACED,           /* ENOENT although the probe found the fd open */
 	PFD_RES_ERROR,
 };
 
@@ -136,6 +141,7 @@ enum pfd_probe {
 	PFD_PROBE_DENIED,
 	PFD_PROBE_FAILED,    /* anything else: probe_errno */
 	PFD_PROBE_NOT_PROCFS, /* the caller's /proc is not a procfs: no magic link there */
+	PFD_PROBE_NO_THREAD, /* the process exists, the task named is not one of its threads */
 };
 
 
@@ -193,6 +199,9 @@ const char *pfd_via_name(enum pfd_via v);
 const char *pfd_link_what_name(enum pfd_link_what w);
 /* The fd's access mode from the link's permission bits (lstat of the link). */
 const char *pfd_access_name(uint32_t link_mode);
+/* The base name of an executable's path for a text line: as it is when
+ * printable ASCII, else quoted with every other byte escaped ("\033[2J"). */
+void pfd_put_program_name(struct pfd_buf *b, const char *exe);
 
 
 /* ---- the plugin's own parts ------------------------------------------------- */
@@ -354,7 +363,10 @@ enum pfd_verify {
 	PFD_VERIFY_NOT_DONE = 0, /* not a followed open with a probed target: null */
 	PFD_VERIFY_SAME,         /* the kernel opened the inode the probe described */
 	PFD_VERIFY_DIFFERENT,    /* another inode: the path or the /proc it names changed */
-	PFD_VERIFY_UNKNOWN,      /* the new fd could not be looked at (closed already...) */
+	PFD_VERIFY_UNKNOWN,      /* the new fd could not be looked at (EACCES...) */
+	PFD_VERIFY_NO_FD,        /* no such fd at the exit: closed by another thread, or
+				  * a result the kernel did not open (a seccomp
+				  * supervisor's answer) */
 };
 
 /* One annotated call: the call and what the plugin found about it. */
@@ -375,6 +387,12 @@ struct pfd_annot {
 	unsigned got_dev_major, got_dev_minor; /* with PFD_VERIFY_DIFFERENT: the new fd's */
 	uint64_t got_ino;
 	const char *tool;            /* the caller's executable, for sentences */
+	pid_t other_tgid;            /* with PFD_PROBE_NO_THREAD: the live thread's own
+				      * process, 0 for task 0 or when not known */
+	bool one_thread;             /* with PFD_VERIFY_NO_FD: the caller's process had
+				      * one thread then (none other to close the fd) */
+	bool fd_open_at_exit;        /* with PFD_RES_RACED: the link's fd was still open
+				      * at the exit (the kernel read another path) */
 	struct pfd_dirs *dirs;       /* the caller's process's, or NULL: walk paths */
 };
 
@@ -385,6 +403,11 @@ void pfd_probe_link(struct pfd_annot *ev);
 /* At the exit stop of a successful open that followed ev's link: stat the new
  * fd (/proc/<tid>/fd/<result>) and compare with the probed target. */
 void pfd_verify_open(struct pfd_annot *ev);
+
+/* At the exit stop of a call that failed with ENOENT although the entry
+ * probe found the link's fd open: is it open still (same inode)? Sets
+ * ev->fd_open_at_exit. */
+void pfd_recheck_link(struct pfd_annot *ev);
 
 /* readlink of /proc/<tid>/cwd (dirfd < 0) or /proc/<tid>/fd/<dirfd>. Returns
  * the length, or -errno. */

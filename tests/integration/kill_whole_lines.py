@@ -62,9 +62,12 @@ def check_trace(path):
 def one_run(args, rng, n, tmp):
     trace = os.path.join(tmp, "trace%d.json" % n)
     prog = os.path.join(args.programs, "long_events")
+    # long_events makes a temp directory and is SIGKILLed before its atexit
+    # cleanup: its TMPDIR is ours, removed with tmp
+    env = dict(os.environ, TMPDIR=tmp)
     proc = subprocess.Popen([args.bin, "--json", "-o", trace, "--", prog, "1000000"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+                            stderr=subprocess.DEVNULL, start_new_session=True, env=env)
     time.sleep(rng.uniform(0.03, 0.3))
     how = "SIGKILL" if n % 2 == 0 else "2xSIGTERM"
     if how == "SIGKILL":
@@ -104,6 +107,15 @@ def main():
             for p in problems:
                 print("  - " + p)
             failed += bool(problems) and not known
+        # A killed long_events cannot remove its temp directory: it must have
+        # made it in TMPDIR (ours, removed with tmp), not in /tmp. None here
+        # means tests/programs/expect.h ignores TMPDIR and /tmp fills up.
+        left = [e for e in os.listdir(tmp) if e.startswith("pfdtest.")]
+        print("kill_whole_lines: %d temp directories of killed runs, removed with TMPDIR"
+              % len(left))
+        if not left:
+            print("FAIL kill_whole_lines: no killed run made its temp directory in TMPDIR")
+            failed += 1
     if total_long == 0:
         print("FAIL kill_whole_lines: no event over 4 KiB was written: nothing was tested")
         failed += 1

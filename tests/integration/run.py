@@ -334,12 +334,12 @@ ATTACH_PROMPT = 5.0     # procfd-trace exits after SIGINT
 RESOLUTIONS = {"followed", "link-itself", "directory", "no-such-fd", "no-such-process",
                "denied", "refused-nofollow", "refused-scoped", "not-reopenable",
                "unfinished", "held-symlink", "follow-up", "plain", "through-link", "not-procfs",
-               "error"}
+               "no-such-thread", "unconfirmed", "raced", "error"}
 TEXT_TARGETS = {"same-file", "missing", "different-file", "not-a-path", "unknown"}
 KINDS = {"regular", "directory", "pipe", "fifo", "socket", "anon-inode", "memfd",
          "char-device", "block-device", "symlink", "other"}
 ACCESS = {"read", "write", "read-write", "path"}
-PROBES = {"open", "no-fd", "no-process", "denied", "failed", "not-procfs"}
+PROBES = {"open", "no-fd", "no-process", "no-thread", "denied", "failed", "not-procfs"}
 VIAS = {"path", "cwd", "dirfd"}
 ARCHES = {"x86_64", "i386", "x32"}
 FD_SPELLINGS = {"/proc/self/fd/N", "/proc/thread-self/fd/N", "/proc/PID/fd/N",
@@ -621,11 +621,18 @@ def validate_syscall(ev, problems):
     check_type(ev, "resolution", lambda v: v in RESOLUTIONS, "a resolution", w, problems)
     check_type(ev, "verified", lambda v: v is None or isinstance(v, bool), "a bool or null", w,
                problems)
-    if ev.get("verified") is False and "another inode" not in str(ev.get("explanation")):
+    if ev.get("verified") is False and not any(
+            w_ in str(ev.get("explanation")) for w_ in ("another inode", "has no fd")):
         problems.append("%s: verified false, but the explanation does not say so" % w)
-    if ev.get("verified") is not None and ev.get("resolution") != "followed":
+    # a verification that failed changes the resolution: never a silent "followed"
+    want = {True: "followed", False: "unconfirmed"}.get(ev.get("verified"))
+    if want and ev.get("resolution") != want:
         problems.append("%s: verified %r on a %r call" % (w, ev["verified"],
                                                           ev.get("resolution")))
+    if ev.get("resolution") == "unconfirmed" and ev.get("verified") is True:
+        problems.append("%s: unconfirmed, yet verified true" % w)
+    if ev.get("resolution") == "raced" and ev.get("errno") != "ENOENT":
+        problems.append("%s: raced with errno %r (ENOENT only)" % (w, ev.get("errno")))
     check_type(ev, "text_target", lambda v: v is None or v in TEXT_TARGETS,
                "a text_target value or null", w, problems)
     check_type(ev, "name_target", lambda v: v is None or v in TEXT_TARGETS,
@@ -715,7 +722,9 @@ def validate_link(link, problems):
     check_type(link, "ns_pid", lambda v: is_int(v) and v > 0, "a positive int", w, problems)
     check_type(link, "ns_tid", lambda v: v is None or (is_int(v) and v > 0), "int or null", w,
                problems)
-    check_type(link, "tid", lambda v: v is None or (is_int(v) and v > 0), "int or null", w,
+    # 0 only as written in "task/0", which names no thread (probe no-thread)
+    check_type(link, "tid", lambda v: v is None or (is_int(v) and (
+        v > 0 or (v == 0 and link.get("probe") == "no-thread"))), "int or null", w,
                problems)
     check_type(link, "via", lambda v: v in VIAS, "path, cwd or dirfd", w, problems)
     check_type(link, "probe", lambda v: v in PROBES, "a probe value", w, problems)
@@ -1436,6 +1445,7 @@ class Runner:
         self.print_lock = threading.Lock()
         self._m32_ok = None
         self._m32_lock = threading.Lock()
+        self._tracee_tmps = {}  # case tmp -> its TMPDIR (_make_tracee_tmp)
 
     def program_path(self, prog, m32):
         """PROGRAMS/PROG, or PROGRAMS32/PROG for an m32 variant when PROG has
@@ -1498,11 +1508,14 @@ class Runner:
         if skip is not None:
             return case, None, ["+skip-mode: " + skip], 0.0, "SKIP"
         tmp = tempfile.mkdtemp(prefix="pfdrun.%s." % case.name)
+        tracee_tmp = self._make_tracee_tmp(tmp)
         try:
             problems, log = self._run(case, tmp)
         except Exception as e:  # a harness bug must not hide the others
             problems, log = ["harness error: %r" % e], []
         finally:
+            self._tracee_tmps.pop(tmp, None)
+            shutil.rmtree(tracee_tmp, ignore_errors=True)  # --keep or not: never left
             if not self.args.keep:
                 shutil.rmtree(tmp, ignore_errors=True)
         status = "SKIP" if problems is None else "FAIL" if problems else "PASS"
@@ -1566,7 +1579,7 @@ class Runner:
 
         stdin_values = case.values("stdin")
         stdin_data = unescape(stdin_values[0]).encode() if stdin_values else None
-        env = dict(os.environ, PFDTEST_EXPECT="1", LC_ALL="C")
+        env = self._env(tmp)
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin_data is not None
                                 else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
@@ -1626,7 +1639,7 @@ class Runner:
             if not os.path.exists(trace):
                 problems.append("no trace file was written")
             elif case.has("text"):
-                problems += self._check_text(trace, exps)
+                problems += self._check_text(trace, exps, options)
                 log.append("--- text trace:\n" + self._head(trace))
             else:
                 events, tprobs = read_trace(trace)
@@ -1636,9 +1649,27 @@ class Runner:
                     log.append("--- trace (%d events):\n%s" % (len(events), self._head(trace)))
         return problems, log + self._outputs(stdout, stderr)
 
+    def _make_tracee_tmp(self, tmp):
+        """The case's TMPDIR: the programs' temp directories (expect.h's
+        tmpdir_create) go there, and the harness removes it after the case,
+        so a program killed before its atexit cleanup leaves nothing behind.
+        Short (a path inside it must fit a unix socket's 108 bytes) and
+        world-writable with the sticky bit, as /tmp is, for the programs
+        that drop to nobody."""
+        d = tempfile.mkdtemp(prefix="pfdt.")
+        os.chmod(d, 0o1777)
+        self._tracee_tmps[tmp] = d
+        return d
+
+    def _env(self, tmp):
+        env = dict(os.environ, PFDTEST_EXPECT="1", LC_ALL="C")
+        if tmp in self._tracee_tmps:
+            env["TMPDIR"] = self._tracee_tmps[tmp]
+        return env
+
     def _popen(self, argv, tmp, log, background=False):
         log.append("$ " + " ".join(shlex.quote(a) for a in argv) + (" &" if background else ""))
-        env = dict(os.environ, PFDTEST_EXPECT="1", LC_ALL="C")
+        env = self._env(tmp)
         return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=env, cwd=tmp,
                                 start_new_session=True)
@@ -1864,7 +1895,7 @@ class Runner:
                 log.append("--- trace (%d events):\n%s" % (len(events), self._head(trace)))
         return problems, log
 
-    def _check_text(self, trace, exps):
+    def _check_text(self, trace, exps, options=()):
         """+text: the text trace, block by block (see text_blocks): every
         `expect` of a syscall event must match a block after the previous
         match, on every field the text sink prints (text_block_wants)."""
@@ -1896,7 +1927,23 @@ class Runner:
             problems.append("\n".join(msg))
         if not text.strip():
             problems.append("text trace is empty")
+        problems += self._text_controls(text, options)
         return problems
+
+    @staticmethod
+    def _text_controls(text, options):
+        """A text trace holds no control byte but the newline: bytes the
+        tracee chose (names, paths) are escaped, so they cannot move the
+        cursor, ring the bell or retitle a terminal. ESC only with --color
+        (the plugins' own colours)."""
+        allowed = "\n" + ("\x1b" if any(o.startswith("--color") for o in options) else "")
+        for i, line in enumerate(text.split("\n")):
+            bad = [c for c in line if (ord(c) < 0x20 or ord(c) == 0x7f or
+                                       0xdc80 <= ord(c) <= 0xdc9f) and c not in allowed]
+            if bad:
+                return ["text line %d holds raw control bytes %s: %r" % (
+                    i + 1, " ".join("%02x" % (ord(c) & 0xff) for c in bad[:4]), line[:200])]
+        return []
 
     @staticmethod
     def _head(path, limit=60):

@@ -531,7 +531,7 @@ static inline int make_file(const char *path, const char *text)
 
 /* ---------------------------------------------------------- temp directory */
 
-static char exp_tmpdir[64];
+static char exp_tmpdir[256];
 static pid_t exp_tmp_owner;
 
 static inline int exp_rm_entry(const char *path, const struct stat *st, int type,
@@ -554,10 +554,15 @@ static inline void tmpdir_remove(void)
 	}
 }
 
-/* mkdtemp("/tmp/pfdtest.XXXXXX"), removed with all it holds at exit. */
+/* mkdtemp("$TMPDIR/pfdtest.XXXXXX") (/tmp without TMPDIR), removed with
+ * all it holds at exit. A program killed first cannot clean up: the
+ * harness gives each case a TMPDIR of its own and removes that. */
 static inline const char *tmpdir_create(void)
 {
-	strcpy(exp_tmpdir, "/tmp/pfdtest.XXXXXX");
+	const char *base = getenv("TMPDIR");
+	if (!base || base[0] != '/' || strlen(base) > 128)
+		base = "/tmp";
+	snprintf(exp_tmpdir, sizeof(exp_tmpdir), "%s/pfdtest.XXXXXX", base);
 	CHECK(mkdtemp(exp_tmpdir) != NULL, "mkdtemp");
 	exp_tmp_owner = getpid();
 	atexit(tmpdir_remove);

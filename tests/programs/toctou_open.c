@@ -4,7 +4,9 @@
  * entry, the kernel reads it again after: the two can differ. Every open
  * reported as having followed the link must then have been checked against
  * the kernel's answer (the new fd's inode): "verified" true, or false with
- * the explanation saying so; never null, never a silent "followed".
+ * the resolution "unconfirmed" and the explanation saying so; never null,
+ * never a silent "followed". A torn copy that names nothing fails with
+ * ENOENT although the probe found the fd open: resolution "raced".
  * Opens procfd-trace did not report (it read the other name) are a limit
  * the README states. */
 #include "expect.h"
@@ -15,8 +17,8 @@
 
 #define OPENS 2000
 
-static char path[64];
-static char names[2][64];
+static char path[256];
+static char names[2][256];
 static atomic_bool stop;
 static atomic_uint flips;
 
@@ -47,13 +49,18 @@ int main(void)
 	const char *held = tmp_path("held");
 	int fd = make_file(held, "held\n");
 	/* the same length, so a torn copy is one name or the other, or a mix
-	 * that names nothing (ENOENT) */
-	snprintf(names[0], sizeof(names[0]), "/proc/self/fd/%d", fd);
-	snprintf(names[1], sizeof(names[1]), "%s", tmp_path(""));
-	size_t len = strlen(names[0]);
-	CHECK(strlen(names[1]) >= len, "temp dir name long enough");
-	names[1][len] = '\0';
-	names[1][len - 1] = 'o';
+	 * that names nothing (ENOENT). The other file lives in the temp
+	 * directory (removed with it); the link's name is padded with
+	 * redundant slashes, which the walk ignores, to its length. */
+	snprintf(names[1], sizeof(names[1]), "%s", tmp_path("o"));
+	size_t len = strlen(names[1]), base = strlen(self_fd(fd));
+	CHECK(len >= base && len < sizeof(names[0]), "temp file name of a usable length");
+	snprintf(names[0], sizeof(names[0]), "/proc%.*s/self/fd/%d", (int)(len - base),
+		 "////////////////////////////////////////////////////////////////////////////////"
+		 "////////////////////////////////////////////////////////////////////////////////"
+		 "////////////////////////////////////////////////////////////////////////////////",
+		 fd);
+	CHECK(strlen(names[0]) == len, "padded link name: %s", names[0]);
 	close(make_file(names[1], "other\n"));
 	memcpy(path, names[0], sizeof(path));
 
@@ -74,8 +81,14 @@ int main(void)
 	pthread_join(t, NULL);
 	printf("opened %d of %d\n", opened, OPENS);
 
-	/* never a followed open of the link that was not checked */
+	/* never a followed open of the link that was not checked, nor one
+	 * whose check failed (that is "unconfirmed") */
 	expect_none("{\"syscall\":\"openat\",\"resolution\":\"followed\",\"verified\":null}");
+	expect_none("{\"syscall\":\"openat\",\"resolution\":\"followed\",\"verified\":false}");
+	/* a torn copy names nothing: ENOENT although the probe found fd open
+	 * must be flagged (raced), never a plain error */
+	expect_none("{\"syscall\":\"openat\",\"errno\":\"ENOENT\",\"link\":{\"probe\":\"open\"},"
+		    "\"resolution\":\"error\"}");
 	/* the check is made (the usual case: the kernel opened the held file) */
 	expect_min(1, "{\"syscall\":\"openat\",\"resolution\":\"followed\",\"verified\":true,"
 		      "\"link\":{\"fd\":%d}}", fd);

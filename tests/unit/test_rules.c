@@ -306,7 +306,7 @@ static void test_follow_cases_cover_table(void **state)
 /* ---- pfd_resolve ----------------------------------------------------- */
 
 enum { R_NONE = 0, R_RESOLVE, R_TRAILING, R_UNFINISHED, R_FD_DIR, R_NO_LINK, R_SYMLINK,
-       R_FOLLOW_UP, R_THROUGH, R_THROUGH_FILE };
+       R_FOLLOW_UP, R_THROUGH, R_THROUGH_FILE, R_OTHER_INODE, R_NO_NEW_FD };
 
 struct resolve_case {
 	const char *what;
@@ -326,6 +326,10 @@ struct resolve_case {
 static const struct resolve_case resolve_cases[] = {
 	/* followed */
 	{ "open success", "openat", O_RDONLY, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	/* the kernel's answer disagrees with the probe: not "followed" */
+	{ "open, another inode", "openat", O_RDONLY, 0, 0, OPEN, R_OTHER_INODE,
+	  PFD_RES_UNCONFIRMED },
+	{ "open, no such new fd", "openat", O_RDONLY, 0, 0, OPEN, R_NO_NEW_FD, PFD_RES_UNCONFIRMED },
 	{ "O_PATH alone follows", "openat", O_PATH, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
 	{ "stat success", "stat", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
 	{ "newfstatat 0", "newfstatat", 0, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
@@ -358,7 +362,11 @@ static const struct resolve_case resolve_cases[] = {
 	{ "ENOENT no fd (lstat)", "lstat", NOFLAGS, 0, ENOENT, NOFD, R_NONE, PFD_RES_NO_SUCH_FD },
 	{ "ENOENT no process", "openat", O_RDONLY, 0, ENOENT, NOPROC, R_NONE,
 	  PFD_RES_NO_SUCH_PROCESS },
-	{ "ENOENT, fd was open", "openat", O_RDONLY, 0, ENOENT, OPEN, R_NONE, PFD_RES_ERROR },
+	/* open at entry, ENOENT from the kernel: a torn path or a close meanwhile */
+	{ "ENOENT, fd was open", "openat", O_RDONLY, 0, ENOENT, OPEN, R_NONE, PFD_RES_RACED },
+	{ "ENOENT, fd was open (stat)", "stat", NOFLAGS, 0, ENOENT, OPEN, R_NONE, PFD_RES_RACED },
+	{ "ENOENT, not a thread of it", "openat", O_RDONLY, 0, ENOENT, PFD_PROBE_NO_THREAD, R_NONE,
+	  PFD_RES_NO_SUCH_THREAD },
 	{ "ENOENT, no probe", "openat", O_RDONLY, 0, ENOENT, PFD_PROBE_NOT_DONE, R_NONE,
 	  PFD_RES_ERROR },
 	{ "ENOENT, probe failed", "openat", O_RDONLY, 0, ENOENT, PFD_PROBE_FAILED, R_NONE,
@@ -469,6 +477,8 @@ static const struct resolve_case resolve_cases[] = {
 	  PFD_RES_THROUGH },
 	{ "through, lstat", "lstat", NOFLAGS, 0, 0, OPEN, R_THROUGH, PFD_RES_THROUGH },
 	{ "through, no fd", "openat", O_RDONLY, 0, ENOENT, NOFD, R_THROUGH, PFD_RES_NO_SUCH_FD },
+	/* the rest of the path names nothing: not a race */
+	{ "through, rest missing", "openat", O_RDONLY, 0, ENOENT, OPEN, R_THROUGH, PFD_RES_ERROR },
 	{ "through a file", "openat", O_RDONLY, 0, ENOTDIR, OPEN, R_THROUGH_FILE, PFD_RES_ERROR },
 	{ "through, NO_MAGICLINKS", "openat2", O_RDONLY, RESOLVE_NO_MAGICLINKS, ELOOP, OPEN,
 	  R_RESOLVE, PFD_RES_REFUSED_NOFOLLOW },
@@ -518,6 +528,12 @@ static struct test_event *event_for(const struct resolve_case *c)
 		ev->a.link.what = PFD_LINK_THROUGH;
 		ev->a.link.rest = ev->pathbuf + strlen("/proc/self/fd/5/");
 		ev->a.link.rest_len = 2;
+		break;
+	case R_OTHER_INODE: /* the new fd holds another inode than the probe's */
+		ev->a.verified = PFD_VERIFY_DIFFERENT;
+		break;
+	case R_NO_NEW_FD: /* the result names no open fd */
+		ev->a.verified = PFD_VERIFY_NO_FD;
 		break;
 	case R_SYMLINK: /* an O_PATH|O_NOFOLLOW fd on a symlink */
 		ev->a.target.kind = PFD_KIND_SYMLINK;
@@ -724,8 +740,10 @@ static void test_explain_content(void **state)
 	}
 }
 
-/* A followed open whose new fd holds another inode says so, after the
- * usual sentence; a verified one adds nothing. */
+/* A followed open whose new fd holds another inode, or is not open at
+ * all, is no "followed": the resolution says so (unconfirmed), and the
+ * sentence what can explain it, naming no closing thread where the process
+ * had none; a verified one stays followed and adds nothing. */
 static void test_explain_verified(void **state)
 {
 	(void)state;
@@ -738,14 +756,95 @@ static void test_explain_verified(void **state)
 	ev->a.got_dev_minor = 1;
 	ev->a.got_ino = 99;
 	annotate(ev);
-	assert_non_null(strstr(ev->explanation, "openat followed the magic link"));
-	assert_non_null(strstr(ev->explanation, "new fd 7 holds another inode (dev 8:1, ino 99)"));
-	assert_non_null(strstr(ev->explanation, "TOCTOU"));
+	assert_int_equal(ev->a.resolution, PFD_RES_UNCONFIRMED);
+	assert_contains(ev->explanation, "openat returned fd 7, but it holds another inode "
+					 "(dev 8:1, ino 99)");
+	assert_contains(ev->explanation, "TOCTOU");
+	assert_contains(ev->explanation, "seccomp supervisor");
+	assert_lacks(ev->explanation, "followed the magic link");
 	free(ev);
+
+	/* a supervisor's 42: no such fd, one thread */
+	ev = event_for(&rc);
+	ev->call.result = 42;
+	ev->a.verified = PFD_VERIFY_NO_FD;
+	ev->a.one_thread = true;
+	annotate(ev);
+	assert_int_equal(ev->a.resolution, PFD_RES_UNCONFIRMED);
+	assert_contains(ev->explanation, "openat returned 42, but the process has no fd 42, and "
+					 "no other thread");
+	assert_contains(ev->explanation, "names no fd this open made");
+	assert_contains(ev->explanation, "seccomp supervisor (user notification)");
+	assert_lacks(ev->explanation, "thread closed");
+	assert_lacks(ev->explanation, "closed already");
+	free(ev);
+
+	/* with other threads, a close is one explanation among two */
+	ev = event_for(&rc);
+	ev->call.result = 42;
+	ev->a.verified = PFD_VERIFY_NO_FD;
+	annotate(ev);
+	assert_int_equal(ev->a.resolution, PFD_RES_UNCONFIRMED);
+	assert_contains(ev->explanation, "another thread closed it at once, or the result names "
+					 "no fd this open made");
+	free(ev);
+
+	ev = event_for(&rc);
+	ev->a.verified = PFD_VERIFY_UNKNOWN;
+	annotate(ev);
+	assert_int_equal(ev->a.resolution, PFD_RES_FOLLOWED);
+	assert_contains(ev->explanation, "could not be checked");
+	free(ev);
+
 	ev = event_for(&rc);
 	ev->a.verified = PFD_VERIFY_SAME;
 	annotate(ev);
+	assert_int_equal(ev->a.resolution, PFD_RES_FOLLOWED);
 	assert_null(strstr(ev->explanation, "another inode"));
+	free(ev);
+}
+
+/* ENOENT although the fd was open at entry: which of the two, when the
+ * exit's second look can tell. */
+static void test_explain_raced(void **state)
+{
+	(void)state;
+	struct resolve_case rc = { "raced", "openat", O_RDONLY, 0, ENOENT, OPEN, R_NONE,
+				   PFD_RES_RACED };
+	struct test_event *ev = event_for(&rc);
+	ev->a.fd_open_at_exit = true;
+	annotate(ev);
+	assert_int_equal(ev->a.resolution, PFD_RES_RACED);
+	assert_contains(ev->explanation, "openat failed with ENOENT although fd 5 of process 1234 "
+					 "was open at entry, and is open still");
+	assert_contains(ev->explanation, "TOCTOU");
+	free(ev);
+	ev = event_for(&rc);
+	annotate(ev);
+	assert_contains(ev->explanation, "the fd was closed while the call ran");
+	free(ev);
+}
+
+/* task/TID of a live thread of another process, and task/0. */
+static void test_explain_no_thread(void **state)
+{
+	(void)state;
+	struct resolve_case rc = { "no thread", "openat", O_RDONLY, 0, ENOENT,
+				   PFD_PROBE_NO_THREAD, R_NONE, PFD_RES_NO_SUCH_THREAD };
+	struct test_event *ev = event_for(&rc);
+	ev->a.link.has_task = true;
+	ev->a.link.tid = 777;
+	ev->a.other_tgid = 777;
+	annotate(ev);
+	assert_contains(ev->explanation, "thread 777 is alive, but it belongs to process 777, not "
+					 "to process 1234");
+	assert_lacks(ev->explanation, "any more");
+	free(ev);
+	ev = event_for(&rc);
+	ev->a.link.has_task = true;
+	ev->a.link.tid = 0;
+	annotate(ev);
+	assert_contains(ev->explanation, "process 1234 has no thread 0");
 	free(ev);
 }
 
@@ -978,6 +1077,8 @@ int main(void)
 		cmocka_unit_test(test_explain_every_case),
 		cmocka_unit_test(test_explain_content),
 		cmocka_unit_test(test_explain_verified),
+		cmocka_unit_test(test_explain_raced),
+		cmocka_unit_test(test_explain_no_thread),
 		cmocka_unit_test(test_explain_deleted),
 		cmocka_unit_test(test_explain_name_removed),
 		cmocka_unit_test(test_explain_different_file),

@@ -1,8 +1,10 @@
 /* procfd-trace: the own_filter plugin. A tracee may install a seccomp
  * filter of its own (sandboxes, browsers, systemd services). The kernel
  * runs every filter of a thread and acts on the answer of highest
- * precedence, so a call the tracee's filter fails, traps or kills
- * (RET_ERRNO, RET_TRAP, RET_KILL) never reaches our RET_TRACE: under the
+ * precedence, so a call the tracee's filter fails, traps, kills or hands to
+ * a user-notification supervisor (RET_ERRNO, RET_TRAP, RET_KILL,
+ * RET_USER_NOTIF, even when the supervisor answers CONTINUE and the kernel
+ * runs the call) never reaches our RET_TRACE: under the
  * filter mode procfd-trace does not stop for it, and it is missing from the
  * trace without a word (README, Limits). So a filter the tracee installs is
  * said on stderr, once per process, with what to do about it. Without our
@@ -76,9 +78,10 @@ static unsigned own_filter_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 				"write and exit now, and is killed for any other call\n", c->pid);
 	else
 		fprintf(stderr, "procfd-trace: pid %d installed a seccomp filter of its own (%s): "
-				"a call that filter fails, traps or kills is not seen by procfd-trace's "
-				"filter and is missing from the trace; --no-seccomp sees every call\n",
-			c->pid, c->name);
+				"a call that filter fails, traps, kills or hands to a user-notification "
+				"supervisor (even one the supervisor lets the kernel run) is not seen "
+				"by procfd-trace's filter and is missing from the trace; --no-seccomp "
+				"sees every call\n", c->pid, c->name);
 	return PFD_PASS;
 }
 

@@ -229,6 +229,7 @@ static void fill_link(struct pfd_annot *a, const struct pfd_path_class *pc)
 	l->trailing_slash = pc->trailing_slash;
 	l->rest = pc->what == PFD_LINK_THROUGH ? a->call->path->path + pc->rest : NULL;
 	l->rest_len = l->rest ? a->call->path->path_len - pc->rest : 0;
+	l->has_task = pc->task >= 0 || pc->owner == PFD_OWNER_THREAD_SELF;
 	switch (pc->owner) {
 	case PFD_OWNER_SELF:
 		l->pid = a->call->pid;
@@ -367,6 +368,9 @@ static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 	if (a->follow.active)
 		pfd_fu_reached(&a->follow, c, pfd_call_follows(a));
 	pfd_verify_open(a);
+	if (c->finished && c->err == ENOENT && a->probe == PFD_PROBE_OPEN &&
+	    a->link.what == PFD_LINK_FD)
+		pfd_recheck_link(a); /* a torn path, or the fd closed meanwhile */
 	a->resolution = a->plain ? PFD_RES_PLAIN : pfd_resolve(a);
 	remember_read(t, a);
 	if (opt.summary && !a->plain)
@@ -392,8 +396,8 @@ static void write_link(struct pfd_writer *w, const struct pfd_annot *a)
 		pfd_w_int(w, "pid", l->pid);
 	else
 		pfd_w_null(w, "pid"); /* a pid of another namespace with no match in ours */
-	if (l->tid)
-		pfd_w_int(w, "tid", l->tid);
+	if (l->tid || (l->has_task && !l->ns_translated))
+		pfd_w_int(w, "tid", l->tid); /* "task/0" is written 0: a number, not none */
 	else
 		pfd_w_null(w, "tid");
 	if (l->what == PFD_LINK_FD || l->what == PFD_LINK_THROUGH)
@@ -486,7 +490,8 @@ static void write_fields(struct pfd_writer *w, const struct pfd_annot *a, const 
 	}
 	if (a->follow.active)
 		write_follow_up(w, &a->follow);
-	if (a->verified == PFD_VERIFY_SAME || a->verified == PFD_VERIFY_DIFFERENT)
+	if (a->verified == PFD_VERIFY_SAME || a->verified == PFD_VERIFY_DIFFERENT ||
+	    a->verified == PFD_VERIFY_NO_FD)
 		pfd_w_bool(w, "verified", a->verified == PFD_VERIFY_SAME);
 	else
 		pfd_w_null(w, "verified");

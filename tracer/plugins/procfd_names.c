@@ -1,4 +1,6 @@
 /* procfd-trace: the names of the procfd annotation's enums, as JSON and text print them. */
+#include <string.h>
+
 #include "procfd/procfd.h"
 
 const char *pfd_resolution_name(enum pfd_resolution r)
@@ -20,6 +22,9 @@ const char *pfd_resolution_name(enum pfd_resolution r)
 		[PFD_RES_PLAIN] = "plain",
 		[PFD_RES_THROUGH] = "through-link",
 		[PFD_RES_NOT_PROCFS] = "not-procfs",
+		[PFD_RES_NO_SUCH_THREAD] = "no-such-thread",
+		[PFD_RES_UNCONFIRMED] = "unconfirmed",
+		[PFD_RES_RACED] = "raced",
 		[PFD_RES_ERROR] = "error",
 	};
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) && names[r] ? names[r] : "none";
@@ -65,6 +70,7 @@ const char *pfd_probe_name(enum pfd_probe p)
 	case PFD_PROBE_DENIED: return "denied";
 	case PFD_PROBE_FAILED: return "failed";
 	case PFD_PROBE_NOT_PROCFS: return "not-procfs";
+	case PFD_PROBE_NO_THREAD: return "no-thread";
 	case PFD_PROBE_NOT_DONE: break;
 	}
 	return "not-done";
@@ -102,4 +108,25 @@ const char *pfd_access_name(uint32_t link_mode)
 	case 0000: return "path";
 	default: return "unknown";
 	}
+}
+
+/* Plain printable ASCII passes as it is; anything else (ESC, BEL, a
+ * newline, UTF-8) makes the name quoted and escaped as strace does, so a
+ * name the tracee chose cannot drive the terminal or break a line. */
+static bool name_is_plain(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+void pfd_put_program_name(struct pfd_buf *b, const char *exe)
+{
+	const char *slash = exe ? strrchr(exe, '/') : NULL;
+	const char *base = slash && slash[1] ? slash + 1 : exe && *exe ? exe : "the program";
+	if (name_is_plain(base))
+		pfd_buf_puts(b, base);
+	else
+		pfd_buf_quote(b, base, strlen(base));
 }

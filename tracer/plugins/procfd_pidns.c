@@ -191,7 +191,7 @@ static void set_dir(struct pfd_link *l, const char *root, pid_t pid, pid_t tid)
 	pfd_path_init(&p, root);
 	pfd_path_puts(&p, "/proc/");
 	pfd_path_int(&p, pid);
-	if (tid) {
+	if (tid || l->has_task) {
 		pfd_path_puts(&p, "/task/");
 		pfd_path_int(&p, tid);
 	}

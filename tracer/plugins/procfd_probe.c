@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "procfd/procfd.h"
+#include "procfd/procfs.h"
 
 
 #define DELETED_SUFFIX " (deleted)"
@@ -289,7 +290,27 @@ static bool is_deleted(const struct pfd_target *t)
 	}
 }
 
-/* Why the link could not be read: no fd, no process, or no permission. */
+/* With task/TID missing from a live process: is TID a live thread of
+ * another process? /proc/P/task lists only P's own threads, so ENOENT there
+ * says nothing of whether TID exists (/proc/TID answers for any thread). */
+static bool thread_elsewhere(struct pfd_annot *ev)
+{
+	const struct pfd_link *l = &ev->link;
+	struct pfd_proc_status st;
+	struct pfd_path p;
+	struct stat sb;
+	if (!l->has_task || l->ns_translated || l->tid <= 0)
+		return false;
+	pfd_path_init(&p, "/proc/");
+	pfd_path_int(&p, l->pid);
+	if (stat(p.s, &sb) < 0 || pfd_read_proc_status(l->tid, &st) < 0 || st.tgid <= 0 ||
+	    st.tgid == l->pid)
+		return false; /* no such process, or the thread is gone */
+	ev->other_tgid = st.tgid;
+	return true;
+}
+
+/* Why the link could not be read: no fd, no process or thread, or no permission. */
 static void classify_probe_error(struct pfd_annot *ev, const char *dir, int err)
 {
 	struct stat st;
@@ -298,11 +319,14 @@ static void classify_probe_error(struct pfd_annot *ev, const char *dir, int err)
 		ev->probe = PFD_PROBE_DENIED;
 	else if (err == ENOENT && stat(dir, &st) == 0)
 		ev->probe = PFD_PROBE_NO_FD;
+	else if (err == ENOENT && thread_elsewhere(ev))
+		ev->probe = PFD_PROBE_NO_THREAD;
 	else if (err == ENOENT || err == ESRCH)
 		ev->probe = PFD_PROBE_NO_PROCESS;
 	else
 		ev->probe = PFD_PROBE_FAILED;
-	if (ev->probe == PFD_PROBE_NO_FD || ev->probe == PFD_PROBE_NO_PROCESS)
+	if (ev->probe == PFD_PROBE_NO_FD || ev->probe == PFD_PROBE_NO_PROCESS ||
+	    ev->probe == PFD_PROBE_NO_THREAD)
 		ev->probe_errno = 0; /* the probe said what it found; no error to show */
 }
 
@@ -390,6 +414,13 @@ void pfd_probe_link(struct pfd_annot *ev)
 {
 	struct probe_at dir, root;
 
+	ev->other_tgid = 0;
+	if (ev->link.has_task && ev->link.tid == 0 && !ev->link.ns_translated) {
+		/* "task/0": procfs numbers no thread 0 (the caller's own table
+		 * must not be probed in its place) */
+		ev->probe = PFD_PROBE_NO_THREAD;
+		return;
+	}
 	link_dir_at(ev, &dir);
 	if (ev->link.what == PFD_LINK_FD_DIR) {
 		probe_fd_dir(ev, &dir);
@@ -476,13 +507,30 @@ void pfd_verify_open(struct pfd_annot *ev)
 		    tid_dir.s, &at);
 	const char *path = at_num(&at, &p, "fd/", (int)c->result);
 	if (!path || fstatat(at.dirfd, path, &st, 0) < 0) {
-		ev->verified = PFD_VERIFY_UNKNOWN;
+		ev->verified = path && errno == ENOENT ? PFD_VERIFY_NO_FD : PFD_VERIFY_UNKNOWN;
+		/* procfs counts a process's threads in its task directory's
+		 * link count (2 + threads) */
+		pfd_path_puts(&tid_dir, "/task");
+		ev->one_thread = ev->verified == PFD_VERIFY_NO_FD &&
+				 fstatat(at.dirfd, at.dirfd == AT_FDCWD ? tid_dir.s : "task", &st,
+					 0) == 0 && st.st_nlink == 3;
 		return;
 	}
 	ev->got_dev_major = major(st.st_dev);
 	ev->got_dev_minor = minor(st.st_dev);
 	ev->got_ino = st.st_ino;
 	ev->verified = same_inode(&ev->target, &st) ? PFD_VERIFY_SAME : PFD_VERIFY_DIFFERENT;
+}
+
+void pfd_recheck_link(struct pfd_annot *ev)
+{
+	struct probe_at dir;
+	struct pfd_path p;
+	struct stat st;
+	link_dir_at(ev, &dir);
+	const char *link = at_num(&dir, &p, "fd/", ev->link.fd);
+	ev->fd_open_at_exit = link && fstatat(dir.dirfd, link, &st, 0) == 0 &&
+			      same_inode(&ev->target, &st);
 }
 
 ssize_t pfd_probe_base(pid_t tid, int dirfd, char *buf, size_t size)

@@ -128,13 +128,25 @@ static bool holds_symlink(const struct pfd_annot *ev)
 	       pfd_call_follows(ev);
 }
 
+/* ENOENT, told by what the entry probe found. An fd that was open then
+ * names something: the fd was closed while the call ran, or the kernel
+ * read another path than procfd-trace did (a torn path: TOCTOU). */
 static enum pfd_resolution resolve_missing(const struct pfd_annot *ev)
 {
-	if (ev->probe == PFD_PROBE_NO_PROCESS)
-		return PFD_RES_NO_SUCH_PROCESS;
-	if (ev->probe == PFD_PROBE_NO_FD)
-		return PFD_RES_NO_SUCH_FD;
-	return PFD_RES_ERROR;
+	switch (ev->probe) {
+	case PFD_PROBE_NO_PROCESS: return PFD_RES_NO_SUCH_PROCESS;
+	case PFD_PROBE_NO_FD: return PFD_RES_NO_SUCH_FD;
+	case PFD_PROBE_NO_THREAD: return PFD_RES_NO_SUCH_THREAD;
+	case PFD_PROBE_OPEN:
+		return ev->link.what == PFD_LINK_FD ? PFD_RES_RACED : PFD_RES_ERROR;
+	default: return PFD_RES_ERROR;
+	}
+}
+
+/* The kernel's answer to a followed open disagrees with the entry probe. */
+static bool verification_failed(const struct pfd_annot *ev)
+{
+	return ev->verified == PFD_VERIFY_DIFFERENT || ev->verified == PFD_VERIFY_NO_FD;
 }
 
 static enum pfd_resolution resolve_error(const struct pfd_annot *ev)
@@ -179,8 +191,11 @@ enum pfd_resolution pfd_resolve(const struct pfd_annot *ev)
 		return PFD_RES_DIRECTORY;
 	if (ev->link.what == PFD_LINK_THROUGH && !ev->call->err)
 		return PFD_RES_THROUGH;
-	if (!ev->call->err)
-		return pfd_call_follows(ev) ? PFD_RES_FOLLOWED : PFD_RES_LINK_ITSELF;
+	if (!ev->call->err) {
+		if (!pfd_call_follows(ev))
+			return PFD_RES_LINK_ITSELF;
+		return verification_failed(ev) ? PFD_RES_UNCONFIRMED : PFD_RES_FOLLOWED;
+	}
 	return resolve_error(ev);
 }
 
@@ -513,8 +528,9 @@ static void explain_unreadable(struct sentence *s, const struct pfd_annot *ev)
 		       "kernel fails the call too");
 	else if (err == ETIMEDOUT)
 		say(s, "path unreadable: its page is not resident and the tracee's userfaultfd "
-		       "handler did not serve the fault within 200 ms, so procfd-trace gave up "
-		       "reading it (ETIMEDOUT); the call ran as usual, its result says how");
+		       "handler did not serve the fault while procfd-trace's read waited 200 ms "
+		       "for it, so procfd-trace gave up reading it (ETIMEDOUT); the call ran as "
+		       "usual, its result says how");
 	else
 		say(s, "path unreadable: procfd-trace could not read it from the tracee (%s)",
 		    errno_name(err));
@@ -581,11 +597,14 @@ static void explain_error(struct sentence *s, const struct pfd_annot *ev)
 		    ev->link.fd, pfd_target_kind_name(ev->target.kind));
 }
 
+/* The caller's program by its base name, escaped: the tracee chose it, and
+ * the text output passes the sentence as it is (reused buffer). */
 static const char *tool_name(const struct pfd_annot *ev)
 {
-	const char *t = ev->tool && *ev->tool ? ev->tool : "the program";
-	const char *slash = strrchr(t, '/');
-	return slash && slash[1] ? slash + 1 : t;
+	static struct pfd_buf name = PFD_BUF_INIT;
+	pfd_buf_clear(&name);
+	pfd_put_program_name(&name, ev->tool);
+	return pfd_buf_str(&name);
 }
 
 /* What the held fd still gives, against what the text gave. */
@@ -836,21 +855,58 @@ static bool explain_action(struct sentence *s, const struct pfd_annot *ev)
 	}
 }
 
-/* The kernel's answer disagrees with the entry probe: say so, never let the
+/* A followed open whose result the entry probe cannot account for
+ * (PFD_RES_UNCONFIRMED): what the kernel's answer was, and what can explain
+ * it. Nothing is claimed that was not seen: no closing thread is named
+ * where the process had none. */
+static void explain_unconfirmed(struct sentence *s, const struct pfd_annot *ev)
+{
+	long fd = (long)ev->call->result;
+	const char *sc = ev->call->name;
+	if (ev->verified == PFD_VERIFY_DIFFERENT) {
+		say(s, "%s returned fd %ld, but it holds another inode (dev %u:%u, ino %llu) than "
+		       "the one fd %d held at entry (ino %llu): the path changed between "
+		       "procfd-trace's read and the kernel's (another thread rewrote it: TOCTOU), "
+		       "the tracee's /proc is not procfd-trace's, or a seccomp supervisor (user "
+		       "notification) answered the call with a number of its choosing",
+		    sc, fd, ev->got_dev_major, ev->got_dev_minor, (unsigned long long)ev->got_ino,
+		    ev->link.fd, (unsigned long long)ev->target.ino);
+	} else if (ev->one_thread) {
+		say(s, "%s returned %ld, but the process has no fd %ld, and no other thread that "
+		       "could have closed it: the call's result names no fd this open made; a "
+		       "seccomp supervisor (user notification) may have answered the call in the "
+		       "kernel's place", sc, fd, fd);
+	} else {
+		say(s, "%s returned %ld, but the process has no fd %ld at the call's exit: another "
+		       "thread closed it at once, or the result names no fd this open made (a "
+		       "seccomp supervisor, by user notification, may have answered the call)",
+		    sc, fd, fd);
+	}
+}
+
+/* ENOENT although fd N was open at entry (PFD_RES_RACED). */
+static void explain_raced(struct sentence *s, const struct pfd_annot *ev)
+{
+	const struct pfd_link *l = &ev->link;
+	say(s, "%s failed with ENOENT although fd %d of process %d was open at entry", ev->call->name,
+	    l->fd, l->pid);
+	if (ev->fd_open_at_exit)
+		say(s, ", and is open still: the kernel read another path than procfd-trace did "
+		       "(another thread rewrote the path buffer between the two reads: TOCTOU), and "
+		       "what it read names nothing");
+	else
+		say(s, ": the fd was closed while the call ran (by another thread, or by its "
+		       "holder), or the path buffer was rewritten between procfd-trace's read and "
+		       "the kernel's (TOCTOU)");
+}
+
+/* A followed open that could not be checked: say so, never let the
  * sentence above stand alone. */
 static void say_verified(struct sentence *s, const struct pfd_annot *ev)
 {
-	if (ev->verified == PFD_VERIFY_DIFFERENT)
-		say(s, "; but the new fd %ld holds another inode (dev %u:%u, ino %llu) than the "
-		       "one fd %d held at entry (ino %llu): the path changed between procfd-trace's "
-		       "read and the kernel's (another thread rewrote it: TOCTOU), or the tracee's "
-		       "/proc is not procfd-trace's",
-		    (long)ev->call->result, ev->got_dev_major, ev->got_dev_minor,
-		    (unsigned long long)ev->got_ino, ev->link.fd,
-		    (unsigned long long)ev->target.ino);
-	else if (ev->verified == PFD_VERIFY_UNKNOWN)
-		say(s, "; the new fd %ld could not be checked against the entry probe (closed "
-		       "already by another thread)", (long)ev->call->result);
+	if (ev->verified == PFD_VERIFY_UNKNOWN)
+		say(s, "; the new fd %ld could not be checked against the entry probe",
+		    (long)ev->call->result);
 }
 
 static void explain_call(struct sentence *s, const struct pfd_annot *ev);
@@ -899,6 +955,17 @@ static void explain_call(struct sentence *sp, const struct pfd_annot *ev)
 		say(&s, "process %d has no fd %d open, so there is no link to %s (ENOENT)",
 		    l->pid, l->fd, pfd_call_follows(ev) ? "follow" : "look at");
 		break;
+	case PFD_RES_NO_SUCH_THREAD:
+		if (ev->other_tgid)
+			say(&s, "thread %d is alive, but it belongs to process %d, not to process %d: "
+				"/proc/%d/task lists only that process's own threads, so the kernel "
+				"finds no such entry (ENOENT)", l->tid, ev->other_tgid, l->pid, l->pid);
+		else
+			say(&s, "process %d has no thread %d: thread ids start at 1, so task/%d names "
+				"nothing (ENOENT)", l->pid, l->tid, l->tid);
+		break;
+	case PFD_RES_UNCONFIRMED: explain_unconfirmed(&s, ev); break;
+	case PFD_RES_RACED: explain_raced(&s, ev); break;
 	case PFD_RES_NO_SUCH_PROCESS:
 		say(&s, "no %s %d exists (any more), so its /proc entries are gone (%s)",
 		    l->tid ? "thread" : "process", l->tid ? l->tid : l->pid, errno_name(ev->call->err));

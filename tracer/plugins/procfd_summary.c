@@ -77,7 +77,8 @@ void pfd_summary_count(const struct pfd_annot *a)
 		r->kind = rd->kind;
 		r->deleted = rd->deleted;
 		r->fu_failed += a->follow.reached == PFD_FU_NOTHING && a->follow.how != PFD_FU_PREFIX;
-		r->fu_other += a->follow.reached == PFD_FU_OTHER;
+		/* a prefix of the text names a directory on the way: not another file */
+		r->fu_other += a->follow.reached == PFD_FU_OTHER && a->follow.how != PFD_FU_PREFIX;
 		add_tool(r, a->tool);
 		return;
 	}
@@ -175,7 +176,7 @@ static void row_text(struct pfd_buf *b, const struct row *r)
 	pfd_buf_puts(b, cell);
 	for (unsigned i = 0; i < r->n_tools; i++) {
 		pfd_buf_puts(b, i ? "," : "");
-		pfd_buf_puts(b, r->tools[i]);
+		pfd_put_program_name(b, r->tools[i]); /* the tracee named it: escaped */
 	}
 	pfd_buf_puts(b, ": ");
 	pfd_buf_puts(b, verdict(r));
