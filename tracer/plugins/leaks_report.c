@@ -107,12 +107,6 @@ static uint64_t pinned_bytes(const struct pfd_target *t)
 	return deleted_file(t) && t->have_stat ? t->blocks * 512 : 0;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash && slash[1] ? slash + 1 : path;
-}
-
 /* What the fd holds, in a few words: "deleted file "/tmp/x" (36 bytes, pins
  * 4096 bytes of disk)", "pipe:[1234] (read end)". */
 static void held_phrase(struct pfd_buf *b, const struct pfd_target *t)
@@ -147,18 +141,6 @@ static void quote_exe(struct pfd_buf *b, const char *exe)
 	pfd_buf_quote(b, exe, strlen(exe));
 }
 
-/* A program's name as it is when it is plain printable ASCII, else quoted
- * and escaped: a name is the tracee's bytes, and may hold terminal escapes. */
-static void put_name(struct pfd_buf *b, const char *name)
-{
-	for (const char *p = name; *p; p++)
-		if (*p <= ' ' || *p > '~' || *p == '"' || *p == '\\') {
-			quote_exe(b, name);
-			return;
-		}
-	pfd_buf_puts(b, name);
-}
-
 /* "fd 3 open at exit of pid 12 (prog): file "/etc/hostname" (3 bytes)" */
 static void leak_title(struct pfd_buf *b, const struct leak_holder *h, unsigned n_holders,
 		       const struct pfd_target *t)
@@ -169,7 +151,7 @@ static void leak_title(struct pfd_buf *b, const struct leak_holder *h, unsigned 
 	pfd_buf_puts(b, " open at exit of pid ");
 	pfd_buf_int(b, h->pid);
 	pfd_buf_puts(b, " (");
-	put_name(b, base_name(h->exe));
+	pfd_put_program_name(b, h->exe);
 	pfd_buf_puts(b, ")");
 	if (n_holders > 1) {
 		pfd_buf_puts(b, " and ");
@@ -320,7 +302,7 @@ static void holder_phrase(struct pfd_buf *b, const struct leak_holder *h)
 	pfd_buf_puts(b, "pid ");
 	pfd_buf_int(b, h->pid);
 	pfd_buf_puts(b, " (");
-	put_name(b, base_name(h->exe));
+	pfd_put_program_name(b, h->exe);
 	pfd_buf_puts(b, ") as fd ");
 	pfd_buf_int(b, h->fd);
 	if (h->crossed_from) {
