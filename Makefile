@@ -27,7 +27,7 @@ endif
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I. $(PKG_CFLAGS) -MMD -MP
 
 CORE_SRC := $(wildcard filters/*.c) $(filter-out tracer/main.c,$(wildcard tracer/*.c)) \
-            $(wildcard tracer/plugins/*.c)
+            $(wildcard tracer/plugins/*.c) $(wildcard tracer/fdesc/*.c)
 # The default suppressions of --leaks, built in as a C string.
 DEFAULT_SUPP     := tracer/plugins/leaks_default.supp
 DEFAULT_SUPP_C   := $(BUILD)/gen/leaks_default_supp.c

@@ -1,0 +1,378 @@
+/* procfd-trace: the socket class. A socket is found by its inode in the
+ * /proc/net tables of the holder's network namespace, read through
+ * /proc/PID/net (no setns) and kept in the context, once per namespace and
+ * batch, as a hash table by inode. The peer of a UNIX socket is not in
+ * /proc/net/unix: NETLINK_SOCK_DIAG tells it, for sockets of procfd-trace's
+ * own namespace (a netlink socket sees only its own). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "tracer/fdesc/fdesc_impl.h"
+
+struct pfd_fdesc_netns {
+	struct pfd_fdesc_netns *next;
+	uint64_t ino;                 /* the namespace's nsfs inode (0 unknown) */
+	struct pfd_fdesc_sock *slots; /* open addressing by socket inode; ino 0 = free */
+	size_t cap, n;
+	bool reloaded;                /* read again once for a socket it lacked */
+};
+
+/* ---- the hash table of one namespace ------------------------------------------------ */
+
+static size_t slot_of(uint64_t ino, size_t cap)
+{
+	return (size_t)((ino * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
+}
+
+static bool grow(struct pfd_fdesc_netns *ns)
+{
+	size_t cap = ns->cap ? ns->cap * 2 : 256;
+	struct pfd_fdesc_sock *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return false;
+	for (size_t i = 0; i < ns->cap; i++) {
+		size_t j;
+
+		if (!ns->slots[i].ino)
+			continue;
+		for (j = slot_of(ns->slots[i].ino, cap); slots[j].ino; j = (j + 1) & (cap - 1))
+			;
+		slots[j] = ns->slots[i];
+	}
+	free(ns->slots);
+	ns->slots = slots;
+	ns->cap = cap;
+	return true;
+}
+
+static struct pfd_fdesc_sock *find(struct pfd_fdesc_netns *ns, uint64_t ino)
+{
+	if (!ns->cap)
+		return NULL;
+	for (size_t j = slot_of(ino, ns->cap); ns->slots[j].ino; j = (j + 1) & (ns->cap - 1))
+		if (ns->slots[j].ino == ino)
+			return &ns->slots[j];
+	return NULL;
+}
+
+static void insert(struct pfd_fdesc_netns *ns, const struct pfd_fdesc_sock *s)
+{
+	struct pfd_fdesc_sock *old;
+	size_t j;
+
+	if (!s->ino)
+		return;
+	old = find(ns, s->ino);
+	if (old) {
+		*old = *s;
+		return;
+	}
+	if ((ns->n + 1) * 4 > ns->cap * 3 && !grow(ns))
+		return;
+	for (j = slot_of(s->ino, ns->cap); ns->slots[j].ino; j = (j + 1) & (ns->cap - 1))
+		;
+	ns->slots[j] = *s;
+	ns->n++;
+}
+
+/* ---- reading the tables ---------------------------------------------------------------- */
+
+enum table_kind { TABLE_INET, TABLE_UNIX, TABLE_NETLINK, TABLE_PACKET };
+
+static const struct net_table {
+	const char *file;
+	enum table_kind kind;
+	bool v6;
+	const char *protocol;
+	int type;
+} net_tables[] = {
+	{ "net/unix", TABLE_UNIX, false, "UNIX", 0 },
+	{ "net/tcp", TABLE_INET, false, "TCP", SOCK_STREAM },
+	{ "net/tcp6", TABLE_INET, true, "TCP", SOCK_STREAM },
+	{ "net/udp", TABLE_INET, false, "UDP", SOCK_DGRAM },
+	{ "net/udp6", TABLE_INET, true, "UDP", SOCK_DGRAM },
+	{ "net/udplite", TABLE_INET, false, "UDPLITE", SOCK_DGRAM },
+	{ "net/udplite6", TABLE_INET, true, "UDPLITE", SOCK_DGRAM },
+	{ "net/raw", TABLE_INET, false, "RAW", SOCK_RAW },
+	{ "net/raw6", TABLE_INET, true, "RAW", SOCK_RAW },
+	{ "net/icmp", TABLE_INET, false, "PING", SOCK_DGRAM },
+	{ "net/icmp6", TABLE_INET, true, "PING", SOCK_DGRAM },
+	{ "net/netlink", TABLE_NETLINK, false, "NETLINK", SOCK_RAW },
+	{ "net/packet", TABLE_PACKET, false, "PACKET", 0 },
+};
+
+/* Datagram sockets use two TCP states: connected or not. */
+static const char *dgram_state(unsigned st)
+{
+	return st == 1 ? "connected" : st == 7 ? "unconnected" : pfd_fdesc_tcp_state_name(st);
+}
+
+static int parse_line(const struct net_table *t, const char *line, struct pfd_fdesc_sock *s)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	switch (t->kind) {
+	case TABLE_UNIX:
+		return pfd_fdesc_parse_unix_line(line, s);
+	case TABLE_NETLINK:
+		rc = pfd_fdesc_parse_netlink_line(line, s);
+		s->type = SOCK_RAW; /* or SOCK_DGRAM: the same to netlink; the table does not say */
+		return rc;
+	case TABLE_PACKET:
+		return pfd_fdesc_parse_packet_line(line, s);
+	case TABLE_INET:
+		break;
+	}
+	rc = pfd_fdesc_parse_inet_line(line, t->v6, s);
+	if (rc < 0)
+		return rc;
+	s->protocol = t->protocol;
+	s->type = t->type;
+	if (t->type != SOCK_STREAM)
+		s->state = dgram_state(s->kstate);
+	if (t->type == SOCK_RAW) {
+		s->raw_protocol = s->local.port; /* raw_sock_seq_show prints the protocol there */
+		s->local.port = 0;
+	}
+	return 0;
+}
+
+static void load_table(struct pfd_fdesc_netns *ns, const struct net_table *t, int proc_dir,
+		       pid_t pid)
+{
+	int fd = pfd_fdesc_open_proc(proc_dir, pid, t->file, O_RDONLY);
+	struct pfd_fdesc_sock s;
+	char *line = NULL;
+	size_t size = 0;
+	bool header = true;
+	FILE *f;
+
+	if (fd < 0)
+		return; /* a table the kernel lacks (udplite without IPv6 ...) */
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return;
+	}
+	while (getline(&line, &size, f) > 0) {
+		if (header) {
+			header = false;
+			continue;
+		}
+		if (parse_line(t, line, &s) == 0)
+			insert(ns, &s);
+	}
+	free(line);
+	fclose(f);
+}
+
+/* ---- UNIX peers through NETLINK_SOCK_DIAG ------------------------------------------- */
+
+static void diag_take(struct pfd_fdesc_netns *ns, const struct nlmsghdr *h)
+{
+	const struct unix_diag_msg *m = NLMSG_DATA(h);
+	const struct rtattr *a = (const struct rtattr *)(m + 1);
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*m));
+	struct pfd_fdesc_sock *s = find(ns, m->udiag_ino);
+
+	if (!s)
+		return;
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= sizeof(uint32_t)) {
+			uint32_t peer;
+			memcpy(&peer, RTA_DATA(a), sizeof(peer));
+			s->have_peer_ino = true;
+			s->peer_ino = peer;
+		}
+	}
+}
+
+static bool diag_recv_all(int sk, struct pfd_fdesc_netns *ns)
+{
+	static char buf[32768];
+
+	for (;;) {
+		ssize_t n = recv(sk, buf, sizeof(buf), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		for (; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				return true;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return false;
+			if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY)
+				diag_take(ns, h);
+		}
+	}
+}
+
+/* Dump every UNIX socket with its peer: one request for the namespace. */
+static void load_unix_peers(struct pfd_fdesc_netns *ns)
+{
+	struct {
+		struct nlmsghdr h;
+		struct unix_diag_req r;
+	} req = {
+		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u, .udiag_show = UDIAG_SHOW_PEER },
+	};
+	int sk = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+
+	if (sk < 0)
+		return;
+	if (send(sk, &req, sizeof(req), 0) == (ssize_t)sizeof(req))
+		diag_recv_all(sk, ns);
+	close(sk);
+}
+
+/* ---- the namespace of a holder ------------------------------------------------------- */
+
+static uint64_t netns_of(int proc_dir, pid_t pid)
+{
+	char path[64];
+	struct stat st;
+	int rc;
+
+	if (proc_dir >= 0) {
+		rc = fstatat(proc_dir, "ns/net", &st, 0);
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+		rc = stat(path, &st);
+	}
+	return rc == 0 ? st.st_ino : 0;
+}
+
+static bool is_own_netns(uint64_t ino)
+{
+	struct stat st;
+
+	return ino && stat("/proc/self/ns/net", &st) == 0 && st.st_ino == ino;
+}
+
+static void load_netns(struct pfd_fdesc_ctx *ctx, struct pfd_fdesc_netns *ns, int proc_dir,
+		       pid_t pid)
+{
+	for (size_t i = 0; i < sizeof(net_tables) / sizeof(net_tables[0]); i++)
+		load_table(ns, &net_tables[i], proc_dir, pid);
+	if (ctx->use_sock_diag && is_own_netns(ns->ino))
+		load_unix_peers(ns);
+	ctx->net_loads++;
+}
+
+static struct pfd_fdesc_netns *netns_for(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid)
+{
+	struct pfd_fdesc_netns *ns;
+	uint64_t ino;
+
+	if (ctx->last_pid == pid && pid) {
+		ino = ctx->last_netns;
+	} else {
+		ino = netns_of(proc_dir, pid);
+		ctx->last_pid = pid;
+		ctx->last_netns = ino;
+	}
+	for (ns = ctx->netns; ns; ns = ns->next)
+		if (ns->ino == ino && ino)
+			return ns;
+	ns = calloc(1, sizeof(*ns));
+	if (!ns)
+		return NULL;
+	ns->ino = ino;
+	load_netns(ctx, ns, proc_dir, pid);
+	if (!ino) {
+		/* an unknown namespace cannot be shared: keep it out of the list */
+		ns->next = NULL;
+		return ns;
+	}
+	ns->next = ctx->netns;
+	ctx->netns = ns;
+	return ns;
+}
+
+static void netns_free(struct pfd_fdesc_netns *ns)
+{
+	free(ns->slots);
+	free(ns);
+}
+
+void pfd_fdesc_netns_free_all(struct pfd_fdesc_ctx *ctx)
+{
+	while (ctx->netns) {
+		struct pfd_fdesc_netns *next = ctx->netns->next;
+		netns_free(ctx->netns);
+		ctx->netns = next;
+	}
+}
+
+/* The protocol name the socket inode carries ("TCP", "UNIX"...): known even
+ * when no table of the holder's namespace lists the socket. */
+static void sockprotoname(struct pfd_fdesc *d)
+{
+	static char names[8][24];
+	static unsigned next;
+	char path[64], name[24];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)d->pid, d->fd);
+	n = getxattr(path, "system.sockprotoname", name, sizeof(name) - 1);
+	if (n <= 0) {
+		pfd_fdesc_fail(d, "sockprotoname", n < 0 ? errno : ENODATA);
+		return;
+	}
+	name[n] = '\0';
+	/* protocol points at static text: keep a few distinct names */
+	for (unsigned i = 0; i < next; i++)
+		if (strcmp(names[i], name) == 0) {
+			d->u.sock.protocol = names[i];
+			return;
+		}
+	if (next < sizeof(names) / sizeof(names[0])) {
+		strcpy(names[next], name);
+		d->u.sock.protocol = names[next++];
+	}
+}
+
+void pfd_fdesc_sock_lookup(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_fdesc *d)
+{
+	struct pfd_fdesc_netns *ns = netns_for(ctx, proc_dir, d->pid);
+	const struct pfd_fdesc_sock *s;
+	uint64_t ino = d->ino;
+
+	if (!ns) {
+		pfd_fdesc_fail(d, "socket tables", ENOMEM);
+		return;
+	}
+	s = find(ns, ino);
+	if (!s && !ns->reloaded && ns->ino) {
+		/* made after the tables were read: read them once more */
+		ns->reloaded = true;
+		load_netns(ctx, ns, proc_dir, d->pid);
+		s = find(ns, ino);
+	}
+	if (s)
+		d->u.sock = *s;
+	else
+		d->u.sock.ino = ino;
+	if (!ns->ino)
+		netns_free(ns);
+	if (!d->u.sock.found)
+		sockprotoname(d);
+}
