@@ -90,6 +90,9 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(CMOCKA_LIBS) $(PKG_LIBS)
 
+# The fd-description test describes the fds tests/programs/fd_factory makes.
+$(BUILD)/tests/unit/test_fdesc_live: $(BUILD)/tests/programs/fd_factory
+
 # Test programs are the tracees: plain builds, never sanitized (the sanitizer
 # runtime would add its own /proc reads to the traces).
 $(BUILD)/tests/programs/%: tests/programs/%.c tests/programs/expect.h | $(DEPS_OK)
