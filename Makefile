@@ -133,7 +133,7 @@ check-asan:
 # against the library's headers.
 BENCH_PROGRAMS = $(BUILD)/bench/workload $(BUILD)/bench/floor \
 		 $(BUILD)/bench/stack_capture $(BUILD)/bench/describe_cost \
-		 $(BUILD)/bench/stop_cost
+		 $(BUILD)/bench/stop_cost $(BUILD)/bench/fdesc_cost
 bench-programs: $(BENCH_PROGRAMS)
 
 check: check-unit check-integration check-asan fuzz-smoke bench-programs
@@ -150,6 +150,11 @@ $(BUILD)/bench/stack_capture: bench/stack_capture.c $(LIB) | $(DEPS_OK)
 
 # What describing one open fd costs, step by step (the leak report at exit).
 $(BUILD)/bench/describe_cost: bench/describe_cost.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
+# The fd-description library's cost per class, per batch of sockets.
+$(BUILD)/bench/fdesc_cost: bench/fdesc_cost.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 

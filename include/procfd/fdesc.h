@@ -44,7 +44,8 @@ struct pfd_fdesc_inet {
 };
 
 struct pfd_fdesc_sock {
-	bool found;          /* a table of the holder's network namespace lists it */
+	bool found;          /* a /proc/net table of the holder's network namespace lists
+	                      * it (an unbound UDP or netlink socket is in none) */
 	uint64_t ino;        /* the socket inode (socket:[ino]) */
 	int family;          /* AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET; 0 unknown */
 	int type;            /* SOCK_STREAM, ...; 0 unknown */
@@ -141,7 +142,9 @@ void pfd_fdesc_ctx_free(struct pfd_fdesc_ctx *ctx);
  * since are then found). Within a batch a socket missing from its
  * namespace's tables makes them be read once more, at most once. */
 void pfd_fdesc_ctx_forget(struct pfd_fdesc_ctx *ctx);
-/* How many times the /proc/net tables were read (for tests and the bench). */
+/* How many /proc/net table files were read (for tests and the bench). A
+ * socket's inode names its protocol (the "system.sockprotoname" xattr), so
+ * only that protocol's tables are read (tcp and tcp6 for a TCP socket). */
 unsigned pfd_fdesc_ctx_net_loads(const struct pfd_fdesc_ctx *ctx);
 /* Whether the sockets of pid's own network namespace (as procfd-trace's)
  * are asked for their peers through NETLINK_SOCK_DIAG (default true). */

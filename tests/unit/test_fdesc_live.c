@@ -121,13 +121,19 @@ static void check_line(struct pfd_fdesc_ctx *ctx, const char *line)
 static void test_every_factory_fd(void **state)
 {
 	struct pfd_fdesc_ctx *ctx = pfd_fdesc_ctx_new();
+	unsigned loads;
 
 	(void)state;
 	assert_true(fac.n >= 30);
 	for (unsigned i = 0; i < fac.n; i++)
 		check_line(ctx, fac.lines[i]);
-	/* every socket was there before the first lookup: one read of the tables */
-	assert_int_equal(pfd_fdesc_ctx_net_loads(ctx), 1);
+	/* every socket was there before the first lookup: each table is read
+	 * at most once (13 files), not once per socket, and not again */
+	loads = pfd_fdesc_ctx_net_loads(ctx);
+	assert_in_range(loads, 1, 13);
+	for (unsigned i = 0; i < fac.n; i++)
+		check_line(ctx, fac.lines[i]);
+	assert_int_equal(pfd_fdesc_ctx_net_loads(ctx), loads);
 	pfd_fdesc_ctx_free(ctx);
 }
 

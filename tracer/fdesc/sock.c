@@ -25,7 +25,8 @@ struct pfd_fdesc_netns {
 	uint64_t ino;                 /* the namespace's nsfs inode (0 unknown) */
 	struct pfd_fdesc_sock *slots; /* open addressing by socket inode; ino 0 = free */
 	size_t cap, n;
-	bool reloaded;                /* read again once for a socket it lacked */
+	unsigned loaded;              /* the tables read (bits of net_tables) */
+	unsigned reloaded;            /* read again once for a socket they lacked */
 };
 
 /* ---- the hash table of one namespace ------------------------------------------------ */
@@ -112,6 +113,36 @@ static const struct net_table {
 	{ "net/netlink", TABLE_NETLINK, false, "NETLINK", SOCK_RAW },
 	{ "net/packet", TABLE_PACKET, false, "PACKET", 0 },
 };
+
+#define ALL_TABLES ((1u << (sizeof(net_tables) / sizeof(net_tables[0]))) - 1)
+
+/* The tables that can list a socket whose inode says protocol name (the
+ * kernel's proto->name: "TCP", "TCPv6", "UDP-Lite", ...): its family's
+ * v4 and v6 tables, since a v6 socket may carry a v4-mapped name. */
+static unsigned tables_for(const char *name)
+{
+	static const struct { const char *prefix; const char *table; } by_name[] = {
+		{ "UNIX", "unix" }, { "TCP", "tcp" }, { "UDP-Lite", "udplite" },
+		{ "UDPLITE", "udplite" }, { "UDP", "udp" }, { "RAW", "raw" }, { "PING", "icmp" },
+		{ "NETLINK", "netlink" }, { "PACKET", "packet" },
+	};
+	unsigned mask = 0;
+
+	if (!name)
+		return ALL_TABLES;
+	for (size_t i = 0; i < sizeof(by_name) / sizeof(by_name[0]); i++) {
+		size_t n = strlen(by_name[i].prefix), tl = strlen(by_name[i].table);
+		if (strncmp(name, by_name[i].prefix, n) != 0)
+			continue;
+		for (size_t t = 0; t < sizeof(net_tables) / sizeof(net_tables[0]); t++) {
+			const char *f = net_tables[t].file + 4; /* after "net/" */
+			if (strncmp(f, by_name[i].table, tl) == 0 && (!f[tl] || !strcmp(f + tl, "6")))
+				mask |= 1u << t;
+		}
+		return mask;
+	}
+	return ALL_TABLES;
+}
 
 /* Datagram sockets use two TCP states: connected or not. */
 static const char *dgram_state(unsigned st)
@@ -267,14 +298,19 @@ static bool is_own_netns(uint64_t ino)
 	return ino && stat("/proc/self/ns/net", &st) == 0 && st.st_ino == ino;
 }
 
-static void load_netns(struct pfd_fdesc_ctx *ctx, struct pfd_fdesc_netns *ns, int proc_dir,
-		       pid_t pid)
+/* Read the tables of mask (with the UNIX table, the peers sock_diag knows). */
+static void load_tables(struct pfd_fdesc_ctx *ctx, struct pfd_fdesc_netns *ns, unsigned mask,
+			int proc_dir, pid_t pid)
 {
-	for (size_t i = 0; i < sizeof(net_tables) / sizeof(net_tables[0]); i++)
+	for (size_t i = 0; i < sizeof(net_tables) / sizeof(net_tables[0]); i++) {
+		if (!(mask & (1u << i)))
+			continue;
 		load_table(ns, &net_tables[i], proc_dir, pid);
-	if (ctx->use_sock_diag && is_own_netns(ns->ino))
-		load_unix_peers(ns);
-	ctx->net_loads++;
+		ctx->net_loads++;
+		if (net_tables[i].kind == TABLE_UNIX && ctx->use_sock_diag && is_own_netns(ns->ino))
+			load_unix_peers(ns);
+	}
+	ns->loaded |= mask;
 }
 
 static struct pfd_fdesc_netns *netns_for(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid)
@@ -296,7 +332,6 @@ static struct pfd_fdesc_netns *netns_for(struct pfd_fdesc_ctx *ctx, int proc_dir
 	if (!ns)
 		return NULL;
 	ns->ino = ino;
-	load_netns(ctx, ns, proc_dir, pid);
 	if (!ino) {
 		/* an unknown namespace cannot be shared: keep it out of the list */
 		ns->next = NULL;
@@ -322,57 +357,62 @@ void pfd_fdesc_netns_free_all(struct pfd_fdesc_ctx *ctx)
 	}
 }
 
-/* The protocol name the socket inode carries ("TCP", "UNIX"...): known even
- * when no table of the holder's namespace lists the socket. */
-static void sockprotoname(struct pfd_fdesc *d)
+/* The protocol name the socket inode carries ("TCP", "UNIX"...): known
+ * without any table, it says which tables to read. Kept in a few static
+ * strings, as protocol points at static text. NULL when unreadable. */
+static const char *sockprotoname(struct pfd_fdesc *d, int proc_dir)
 {
-	static char names[8][24];
+	static char names[16][24];
 	static unsigned next;
 	char path[64], name[24];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)d->pid, d->fd);
+	if (proc_dir >= 0)
+		snprintf(path, sizeof(path), "/proc/self/fd/%d/fd/%d", proc_dir, d->fd);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)d->pid, d->fd);
 	n = getxattr(path, "system.sockprotoname", name, sizeof(name) - 1);
 	if (n <= 0) {
 		pfd_fdesc_fail(d, "sockprotoname", n < 0 ? errno : ENODATA);
-		return;
+		return NULL;
 	}
 	name[n] = '\0';
-	/* protocol points at static text: keep a few distinct names */
 	for (unsigned i = 0; i < next; i++)
-		if (strcmp(names[i], name) == 0) {
-			d->u.sock.protocol = names[i];
-			return;
-		}
-	if (next < sizeof(names) / sizeof(names[0])) {
-		strcpy(names[next], name);
-		d->u.sock.protocol = names[next++];
-	}
+		if (strcmp(names[i], name) == 0)
+			return names[i];
+	if (next >= sizeof(names) / sizeof(names[0]))
+		return NULL;
+	strcpy(names[next], name);
+	return names[next++];
 }
 
 void pfd_fdesc_sock_lookup(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_fdesc *d)
 {
+	const char *proto = sockprotoname(d, proc_dir);
 	struct pfd_fdesc_netns *ns = netns_for(ctx, proc_dir, d->pid);
+	unsigned mask = tables_for(proto), fresh;
 	const struct pfd_fdesc_sock *s;
-	uint64_t ino = d->ino;
 
 	if (!ns) {
 		pfd_fdesc_fail(d, "socket tables", ENOMEM);
 		return;
 	}
-	s = find(ns, ino);
-	if (!s && !ns->reloaded && ns->ino) {
+	fresh = mask & ~ns->loaded;
+	if (fresh)
+		load_tables(ctx, ns, fresh, proc_dir, d->pid);
+	s = find(ns, d->ino);
+	if (!s && !fresh && (mask & ~ns->reloaded) && ns->ino) {
 		/* made after the tables were read: read them once more */
-		ns->reloaded = true;
-		load_netns(ctx, ns, proc_dir, d->pid);
-		s = find(ns, ino);
+		ns->reloaded |= mask;
+		load_tables(ctx, ns, mask, proc_dir, d->pid);
+		s = find(ns, d->ino);
 	}
-	if (s)
+	if (s) {
 		d->u.sock = *s;
-	else
-		d->u.sock.ino = ino;
+	} else {
+		d->u.sock.ino = d->ino;
+		d->u.sock.protocol = proto;
+	}
 	if (!ns->ino)
 		netns_free(ns);
-	if (!d->u.sock.found)
-		sockprotoname(d);
 }

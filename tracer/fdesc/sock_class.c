@@ -177,7 +177,9 @@ static void socket_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 		pfd_buf_puts(b, s->protocol ? s->protocol : "?");
 		pfd_buf_puts(b, " inode ");
 		pfd_buf_uint(b, s->ino);
-		pfd_buf_puts(b, ", in no table of the holder's network namespace");
+		/* unbound UDP and netlink sockets are listed nowhere, nor are
+		 * sockets of another namespace than the holder's */
+		pfd_buf_puts(b, ", listed in no /proc/net table of the holder");
 		return;
 	}
 	pfd_buf_puts(b, s->protocol);
