@@ -44,8 +44,11 @@ struct pfd_fdesc_inet {
 };
 
 struct pfd_fdesc_sock {
-	bool found;          /* a /proc/net table of the holder's network namespace lists
-	                      * it (an unbound UDP or netlink socket is in none) */
+	bool found;          /* the facts below are known: a /proc/net table of the
+	                      * holder's network namespace lists it (an unbound
+	                      * netlink socket is in none), or, for an internet
+	                      * socket described without a context, the socket
+	                      * itself told them (pidfd_getfd + getsockname...) */
 	uint64_t ino;        /* the socket inode (socket:[ino]) */
 	int family;          /* AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET; 0 unknown */
 	int type;            /* SOCK_STREAM, ...; 0 unknown */
@@ -152,7 +155,11 @@ void pfd_fdesc_ctx_use_sock_diag(struct pfd_fdesc_ctx *ctx, bool on);
 
 /* ---- describing ---------------------------------------------------------------- */
 
-/* Describe fd of process pid now. proc_dir: an fd on /proc/PID (O_PATH is
+/* Describe fd of process pid now. Without a context (ctx NULL), an
+ * internet socket is asked directly through a copy of the holder's fd
+ * (pidfd_getfd, which the tracer may use: it may ptrace the holder) instead
+ * of the /proc/net tables, whose tcp files cost milliseconds per read on a
+ * machine with a large established hash. proc_dir: an fd on /proc/PID (O_PATH is
  * enough; -1: /proc/PID is walked). ctx may be NULL. 0, or -errno when the
  * fd could not be read at all (-ENOENT: no such fd or process, -EACCES);
  * a class's own failures are records in out->errors, not a result. */

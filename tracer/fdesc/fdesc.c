@@ -334,6 +334,16 @@ static void describe_probed(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_
 		d->cls->read(d, ctx, proc_dir);
 }
 
+/* The context of a caller without one: it serves one description. */
+static struct pfd_fdesc_ctx *single_ctx(void)
+{
+	struct pfd_fdesc_ctx *ctx = pfd_fdesc_ctx_new();
+
+	if (ctx)
+		ctx->single = true;
+	return ctx;
+}
+
 int pfd_fdesc_describe(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
 		       struct pfd_fdesc *out)
 {
@@ -349,9 +359,9 @@ int pfd_fdesc_describe(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int f
 		return rc;
 	}
 	if (!ctx)
-		ctx = own = pfd_fdesc_ctx_new();
+		ctx = own = single_ctx();
 	if (!ctx) {
-		struct pfd_fdesc_ctx tmp = { 0 };
+		struct pfd_fdesc_ctx tmp = { .single = true };
 		describe_probed(&tmp, proc_dir, out, true);
 		pfd_fdesc_ctx_forget(&tmp);
 		return 0;
@@ -396,9 +406,9 @@ void pfd_fdesc_describe_target(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pi
 			pfd_fdesc_fail(out, "stat", errno);
 	}
 	if (!ctx)
-		ctx = own = pfd_fdesc_ctx_new();
+		ctx = own = single_ctx();
 	if (!ctx) {
-		struct pfd_fdesc_ctx tmp = { 0 };
+		struct pfd_fdesc_ctx tmp = { .single = true };
 		describe_probed(&tmp, proc_dir, out, true);
 		pfd_fdesc_ctx_forget(&tmp);
 		return;

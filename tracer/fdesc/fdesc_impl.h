@@ -36,6 +36,7 @@ struct pfd_fdesc_ctx {
 	struct pfd_fdesc_netns *netns; /* a list: few namespaces per run */
 	unsigned net_loads;
 	bool use_sock_diag;
+	bool single;                   /* made for one description: no batch to serve */
 	pid_t last_pid;                /* the netns of the last pid asked */
 	uint64_t last_netns;
 };

@@ -3,13 +3,19 @@
  * /proc/PID/net (no setns) and kept in the context, once per namespace and
  * batch, as a hash table by inode. The peer of a UNIX socket is not in
  * /proc/net/unix: NETLINK_SOCK_DIAG tells it, for sockets of procfd-trace's
- * own namespace (a netlink socket sees only its own). */
+ * own namespace (a netlink socket sees only its own). Only the tables of
+ * the socket's protocol are read (its inode names it). Without a batch to
+ * serve, an internet socket is asked directly instead (inet_from_holder). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,12 +392,134 @@ static const char *sockprotoname(struct pfd_fdesc *d, int proc_dir)
 	return names[next++];
 }
 
+/* ---- one internet socket asked directly ----------------------------------------------- */
+
+static void inet_of(const struct sockaddr_storage *ss, struct pfd_fdesc_inet *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		a->family = AF_INET;
+		memcpy(a->addr, &in->sin_addr, 4);
+		a->port = ntohs(in->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		a->family = AF_INET6;
+		memcpy(a->addr, &in6->sin6_addr, 16);
+		a->port = ntohs(in6->sin6_port);
+	}
+}
+
+static const char *inet_protocol(int type, int proto)
+{
+	if (type == SOCK_RAW)
+		return "RAW";
+	switch (proto) {
+	case IPPROTO_TCP: return "TCP";
+	case IPPROTO_UDP: return "UDP";
+	case IPPROTO_UDPLITE: return "UDPLITE";
+	case IPPROTO_ICMP: case IPPROTO_ICMPV6: return "PING";
+	default: return NULL;
+	}
+}
+
+/* The facts of the tables, from the socket itself: its family, type,
+ * protocol, names and (TCP_INFO) state. */
+static bool inet_from_socket(int s, struct pfd_fdesc_sock *out)
+{
+	struct sockaddr_storage ss;
+	struct tcp_info ti;
+	socklen_t len;
+	int family, type, proto;
+
+	len = sizeof(int);
+	if (getsockopt(s, SOL_SOCKET, SO_DOMAIN, &family, &len) != 0 ||
+	    (family != AF_INET && family != AF_INET6))
+		return false;
+	len = sizeof(int);
+	if (getsockopt(s, SOL_SOCKET, SO_TYPE, &type, &len) != 0)
+		return false;
+	len = sizeof(int);
+	if (getsockopt(s, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0)
+		return false;
+	out->family = family;
+	out->type = type;
+	out->protocol = inet_protocol(type, proto);
+	if (!out->protocol)
+		return false;
+	len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = (sa_family_t)family;
+	if (getsockname(s, (struct sockaddr *)&ss, &len) != 0)
+		return false;
+	inet_of(&ss, &out->local);
+	len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = (sa_family_t)family;
+	bool connected = getpeername(s, (struct sockaddr *)&ss, &len) == 0;
+	inet_of(&ss, &out->peer);
+	out->peer.family = family;
+	if (type == SOCK_STREAM) {
+		len = sizeof(ti);
+		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+			return false;
+		out->kstate = ti.tcpi_state;
+		out->state = pfd_fdesc_tcp_state_name(ti.tcpi_state);
+	} else {
+		out->kstate = connected ? 1 : 7;
+		out->state = connected ? "connected" : "unconnected";
+	}
+	if (type == SOCK_RAW) {
+		out->raw_protocol = proto;
+		out->local.port = 0;
+	}
+	out->found = true;
+	return true;
+}
+
+/* A copy of the holder's socket (pidfd_getfd: the tracer may, as it may
+ * ptrace the holder), asked and closed: a few microseconds, where the tcp
+ * tables of a VM with a large established hash cost milliseconds per read.
+ * The holder's fd and the socket are untouched. */
+static bool inet_from_holder(struct pfd_fdesc *d)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, d->pid, 0), s;
+	bool ok;
+
+	if (pidfd < 0)
+		return false;
+	s = (int)syscall(SYS_pidfd_getfd, pidfd, d->fd, 0);
+	close(pidfd);
+	if (s < 0)
+		return false;
+	ok = inet_from_socket(s, &d->u.sock);
+	close(s);
+	d->u.sock.ino = d->ino;
+	return ok;
+}
+
+static bool is_inet_name(const char *proto)
+{
+	static const char *const names[] = { "TCP", "UDP", "RAW", "PING" };
+
+	for (size_t i = 0; proto && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strncmp(proto, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
 void pfd_fdesc_sock_lookup(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_fdesc *d)
 {
 	const char *proto = sockprotoname(d, proc_dir);
-	struct pfd_fdesc_netns *ns = netns_for(ctx, proc_dir, d->pid);
+	struct pfd_fdesc_netns *ns;
 	unsigned mask = tables_for(proto), fresh;
 	const struct pfd_fdesc_sock *s;
+
+	/* one description: an internet socket is asked directly, not looked for */
+	if (ctx->single && is_inet_name(proto) && inet_from_holder(d))
+		return;
+	memset(&d->u.sock, 0, sizeof(d->u.sock));
+	ns = netns_for(ctx, proc_dir, d->pid);
 
 	if (!ns) {
 		pfd_fdesc_fail(d, "socket tables", ENOMEM);
