@@ -169,9 +169,11 @@ $(BUILD)/bench/floor: bench/floor.c | $(DEPS_OK)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libseccomp)
 
 # Timing lives here, never in the tests. BENCH_SCALE=0.1 for a quick run.
-bench: $(BIN) $(BUILD)/bench/workload $(BUILD)/bench/floor $(BUILD)/bench/stop_cost
+bench: $(BIN) $(BUILD)/bench/workload $(BUILD)/bench/floor $(BUILD)/bench/stop_cost \
+       $(BUILD)/bench/fdesc_cost
 	python3 bench/bench.py --bin $(BIN) --workload $(BUILD)/bench/workload \
 		--floor $(BUILD)/bench/floor --stop-cost $(BUILD)/bench/stop_cost \
+		--fdesc-cost $(BUILD)/bench/fdesc_cost \
 		$(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): clang with ASan+UBSan, the code

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "procfd/fdesc.h"
+#include "procfd/procfd.h"
 #include "procfd/writer.h"
 #include "tracer/output.h"
 
@@ -239,6 +240,42 @@ static void test_paths_and_sizes(void **state)
 	}
 }
 
+/* The adapter from what the procfd probe read gives the same description. */
+static void test_from_target(void **state)
+{
+	struct pfd_fdesc_ctx *ctx = pfd_fdesc_ctx_new();
+	struct pfd_target *t = malloc(sizeof(*t));
+	struct pfd_fdesc *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+
+	(void)state;
+	assert_non_null(t);
+	assert_non_null(a);
+	assert_non_null(b);
+	for (unsigned i = 0; i < fac.n; i++) {
+		struct pfd_buf ta = PFD_BUF_INIT, tb = PFD_BUF_INIT;
+		int fd;
+
+		assert_int_equal(sscanf(fac.lines[i], "fd %d", &fd), 1);
+		assert_int_equal(pfd_describe_fd(fac.pid, fd, 0, t), 0);
+		pfd_fdesc_describe_target(ctx, -1, fac.pid, fd, t, a);
+		assert_int_equal(pfd_fdesc_describe(ctx, -1, fac.pid, fd, b), 0);
+		pfd_fdesc_text(&ta, a);
+		pfd_fdesc_text(&tb, b);
+		if (strcmp(pfd_fdesc_class_name(a), pfd_fdesc_class_name(b)) != 0 ||
+		    (strcmp(pfd_buf_str(&ta), pfd_buf_str(&tb)) != 0 &&
+		     strcmp(pfd_fdesc_class_name(a), "timerfd") != 0)) /* its time runs */
+			fail_msg("fd %d: from the target \"%s\" (%s), directly \"%s\" (%s)", fd,
+				 pfd_buf_str(&ta), pfd_fdesc_class_name(a), pfd_buf_str(&tb),
+				 pfd_fdesc_class_name(b));
+		pfd_buf_free(&ta);
+		pfd_buf_free(&tb);
+	}
+	free(t);
+	free(a);
+	free(b);
+	pfd_fdesc_ctx_free(ctx);
+}
+
 /* A closed fd is an error of the call, and a record. */
 static void test_closed_fd(void **state)
 {
@@ -258,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_without_context),
 		cmocka_unit_test(test_json_fields),
 		cmocka_unit_test(test_paths_and_sizes),
+		cmocka_unit_test(test_from_target),
 		cmocka_unit_test(test_closed_fd),
 	};
 
