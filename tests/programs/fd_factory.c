@@ -335,6 +335,19 @@ static void make_unix(void)
 		exit(99);
 	expect(s, "socket", "socket UNIX dgram @pfd-factory-%d (abstract) (unconnected)",
 	       (int)getpid());
+	/* a relative name that starts with '@': /proc/net/unix shows it as an
+	 * abstract one would be shown; it is a file in the factory's directory */
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	strcpy(a.sun_path, "@rel");
+	if (chdir(dir) != 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(s, 1) != 0)
+		exit(99);
+	expect(s, "socket", "socket UNIX stream @rel (listen)");
+	/* a name with a newline: its /proc/net/unix line is cut in two */
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", in_dir("nl\nx"));
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0)
+		exit(99);
+	expect(s, "socket", "socket UNIX dgram \"%s/nl\\nx\" (unconnected)", dir);
 }
 
 /* ---- anon inodes --------------------------------------------------------------------- */
@@ -444,7 +457,7 @@ static void make_bpf_perf(void)
 
 static void cleanup(void)
 {
-	const char *names[] = { "regular", "link", "fifo", "sock" };
+	const char *names[] = { "regular", "link", "fifo", "sock", "@rel", "nl\nx" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		unlink(in_dir(names[i]));

@@ -218,6 +218,22 @@ static void load_table(struct pfd_fdesc_netns *ns, const struct net_table *t, in
 
 /* ---- UNIX peers through NETLINK_SOCK_DIAG ------------------------------------------- */
 
+/* The name as sock_diag gives it, exact: an abstract name starts with a
+ * NUL (which /proc/net/unix shows as '@', like a relative path "@x"), and a
+ * name may hold a newline that cuts its /proc/net/unix line. */
+static void diag_name(struct pfd_fdesc_sock *s, const char *name, size_t len)
+{
+	s->abstract = len > 0 && name[0] == '\0';
+	if (!s->abstract)
+		len = strnlen(name, len); /* a path's address holds its NUL */
+	if (len >= sizeof(s->path))
+		len = sizeof(s->path) - 1;
+	for (size_t i = 0; i < len; i++)
+		s->path[i] = name[i] ? name[i] : '@';
+	s->path[len] = '\0';
+	s->path_len = len;
+}
+
 static void diag_take(struct pfd_fdesc_netns *ns, const struct nlmsghdr *h)
 {
 	const struct unix_diag_msg *m = NLMSG_DATA(h);
@@ -233,6 +249,8 @@ static void diag_take(struct pfd_fdesc_netns *ns, const struct nlmsghdr *h)
 			memcpy(&peer, RTA_DATA(a), sizeof(peer));
 			s->have_peer_ino = true;
 			s->peer_ino = peer;
+		} else if (a->rta_type == UNIX_DIAG_NAME) {
+			diag_name(s, RTA_DATA(a), RTA_PAYLOAD(a));
 		}
 	}
 }
@@ -260,7 +278,8 @@ static bool diag_recv_all(int sk, struct pfd_fdesc_netns *ns)
 	}
 }
 
-/* Dump every UNIX socket with its peer: one request for the namespace. */
+/* Dump every UNIX socket with its peer and exact name: one request for
+ * the namespace. */
 static void load_unix_peers(struct pfd_fdesc_netns *ns)
 {
 	struct {
@@ -269,7 +288,7 @@ static void load_unix_peers(struct pfd_fdesc_netns *ns)
 	} req = {
 		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
-		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u, .udiag_show = UDIAG_SHOW_PEER },
+		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u, .udiag_show = UDIAG_SHOW_PEER | UDIAG_SHOW_NAME },
 	};
 	int sk = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 

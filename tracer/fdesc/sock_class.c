@@ -140,12 +140,20 @@ static void socket_json(const struct pfd_fdesc *d, struct pfd_writer *w)
 	}
 }
 
+static bool needs_quotes(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)p[i] <= ' ' || p[i] == '"' || p[i] == '\\' || p[i] == 0x7f)
+			return true;
+	return false;
+}
+
 static void text_unix(const struct pfd_fdesc_sock *s, struct pfd_buf *b)
 {
 	if (s->path_len) {
 		pfd_buf_putc(b, ' ');
 		/* quoted only when it needs it; an abstract name keeps its '@' */
-		if (strcspn(s->path, " \t\"\\") == s->path_len)
+		if (!needs_quotes(s->path, s->path_len))
 			pfd_buf_puts(b, s->path);
 		else
 			pfd_buf_quote(b, s->path, s->path_len);
