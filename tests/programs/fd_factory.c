@@ -42,7 +42,9 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/timerfd.h>
+#include <sched.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/pfd-factory-XXXXXX";
@@ -278,11 +280,59 @@ static void make_udp(void)
 		exit(99);
 	expect(u6, "socket", "socket UDP6 [::1]:%u -> [::1]:%u (connected)", port_of(u6, false),
 	       port_of(u6b, false));
+	u = socket(AF_INET, SOCK_DGRAM, 0); /* unbound: in no /proc/net table */
+	expect(u, "socket", "socket UDP 0.0.0.0:0 (unconnected)");
 	u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE);
 	if (u >= 0 && bind(u, (struct sockaddr *)&a, sizeof(a)) == 0)
 		expect(u, "socket", "socket UDPLITE 127.0.0.1:%u (unconnected)", port_of(u, false));
 	else
 		skip("udplite", "socket IPPROTO_UDPLITE");
+}
+
+/* A TCP listener made in a network namespace of its own by a child, and
+ * passed here: the holder's /proc/net tables do not list it. */
+static void make_foreign_netns_socket(void)
+{
+	int sp[2], status;
+	pid_t child;
+	char byte = 0;
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} c;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
+			    .msg_controllen = sizeof(c.buf) };
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sp) != 0)
+		exit(99);
+	child = fork();
+	if (child == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+		int l;
+		if (unshare(CLONE_NEWNET) != 0)
+			_exit(1);
+		l = socket(AF_INET, SOCK_STREAM, 0);
+		if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(l, 1) != 0)
+			_exit(1);
+		memset(&c, 0, sizeof(c));
+		c.h.cmsg_level = SOL_SOCKET;
+		c.h.cmsg_type = SCM_RIGHTS;
+		c.h.cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(&c.h), &l, sizeof(int));
+		_exit(sendmsg(sp[1], &m, 0) == 1 ? 0 : 1);
+	}
+	waitpid(child, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errno = EPERM;
+		skip("tcp in another netns", "unshare(CLONE_NEWNET) in a child");
+	} else if (recvmsg(sp[0], &m, 0) == 1) {
+		int l;
+		memcpy(&l, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+		expect(l, "socket", "socket TCP 0.0.0.0:%u (listen)", port_of(l, false));
+	}
+	close(sp[0]);
+	close(sp[1]);
 }
 
 static void make_raw_ping_netlink_packet(void)
@@ -479,6 +529,7 @@ int main(void)
 	make_devices();
 	make_tcp();
 	make_udp();
+	make_foreign_netns_socket();
 	make_raw_ping_netlink_packet();
 	make_unix();
 	make_event_fds();

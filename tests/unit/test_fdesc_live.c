@@ -128,10 +128,11 @@ static void test_every_factory_fd(void **state)
 	assert_true(fac.n >= 30);
 	for (unsigned i = 0; i < fac.n; i++)
 		check_line(ctx, fac.lines[i]);
-	/* every socket was there before the first lookup: each table is read
-	 * at most once (13 files), not once per socket, and not again */
+	/* each of the 13 table files is read once, and once more at most for
+	 * a socket it lacked (the unbound UDP socket, the other namespace's
+	 * listener): not once per socket, and not again on a second pass */
 	loads = pfd_fdesc_ctx_net_loads(ctx);
-	assert_in_range(loads, 1, 13);
+	assert_in_range(loads, 1, 26);
 	for (unsigned i = 0; i < fac.n; i++)
 		check_line(ctx, fac.lines[i]);
 	assert_int_equal(pfd_fdesc_ctx_net_loads(ctx), loads);

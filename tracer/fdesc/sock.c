@@ -554,12 +554,17 @@ void pfd_fdesc_sock_lookup(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_f
 		load_tables(ctx, ns, mask, proc_dir, d->pid);
 		s = find(ns, d->ino);
 	}
-	if (s) {
+	if (s)
 		d->u.sock = *s;
-	} else {
-		d->u.sock.ino = d->ino;
-		d->u.sock.protocol = proto;
-	}
 	if (!ns->ino)
-		netns_free(ns);
+		netns_free(ns); /* a namespace not known by inode serves no batch */
+	if (s)
+		return;
+	/* in no table: an unbound UDP socket, or one made in another network
+	 * namespace than its holder's; an internet socket can still tell */
+	if (!ctx->single && is_inet_name(proto) && inet_from_holder(d))
+		return;
+	memset(&d->u.sock, 0, sizeof(d->u.sock));
+	d->u.sock.ino = d->ino;
+	d->u.sock.protocol = proto;
 }
