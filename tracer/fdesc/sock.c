@@ -8,6 +8,7 @@
  * serve, an internet socket is asked directly instead (inet_from_holder). */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
@@ -234,15 +235,13 @@ static void diag_name(struct pfd_fdesc_sock *s, const char *name, size_t len)
 	s->path_len = len;
 }
 
-static void diag_take(struct pfd_fdesc_netns *ns, const struct nlmsghdr *h)
+/* A unix_diag message's attributes: the peer and the exact name. */
+static void diag_attrs(struct pfd_fdesc_sock *s, const struct nlmsghdr *h)
 {
 	const struct unix_diag_msg *m = NLMSG_DATA(h);
 	const struct rtattr *a = (const struct rtattr *)(m + 1);
 	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*m));
-	struct pfd_fdesc_sock *s = find(ns, m->udiag_ino);
 
-	if (!s)
-		return;
 	for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
 		if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= sizeof(uint32_t)) {
 			uint32_t peer;
@@ -253,6 +252,15 @@ static void diag_take(struct pfd_fdesc_netns *ns, const struct nlmsghdr *h)
 			diag_name(s, RTA_DATA(a), RTA_PAYLOAD(a));
 		}
 	}
+}
+
+static void diag_take(struct pfd_fdesc_netns *ns, const struct nlmsghdr *h)
+{
+	const struct unix_diag_msg *m = NLMSG_DATA(h);
+	struct pfd_fdesc_sock *s = find(ns, m->udiag_ino);
+
+	if (s)
+		diag_attrs(s, h);
 }
 
 static bool diag_recv_all(int sk, struct pfd_fdesc_netns *ns)
@@ -297,6 +305,61 @@ static void load_unix_peers(struct pfd_fdesc_netns *ns)
 	if (send(sk, &req, sizeof(req), 0) == (ssize_t)sizeof(req))
 		diag_recv_all(sk, ns);
 	close(sk);
+}
+
+/* sk_state of a UNIX socket, as unix_diag gives it (TCP numbers) */
+static const char *unix_sk_state(unsigned st)
+{
+	switch (st) {
+	case 10: return "listen";
+	case 1: return "connected";
+	case 2: return "connecting";
+	case 7: return "unconnected";
+	default: return NULL;
+	}
+}
+
+/* One UNIX socket of procfd-trace's own namespace asked by inode (no dump,
+ * no table): type, state, exact name, peer. */
+static bool unix_exact(struct pfd_fdesc *d)
+{
+	struct {
+		struct nlmsghdr h;
+		struct unix_diag_req r;
+	} req = {
+		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		       .nlmsg_flags = NLM_F_REQUEST },
+		.r = { .sdiag_family = AF_UNIX, .udiag_ino = (__u32)d->ino,
+		       .udiag_show = UDIAG_SHOW_PEER | UDIAG_SHOW_NAME,
+		       .udiag_cookie = { INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE } },
+	};
+	char buf[1024];
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+	const struct unix_diag_msg *m;
+	struct pfd_fdesc_sock *s = &d->u.sock;
+	int sk = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	ssize_t n;
+
+	if (sk < 0)
+		return false;
+	n = send(sk, &req, sizeof(req), 0) == (ssize_t)sizeof(req) ? recv(sk, buf, sizeof(buf), 0) : -1;
+	close(sk);
+	if (n < 0 || !NLMSG_OK(h, (size_t)n) || h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+		return false;
+	m = NLMSG_DATA(h);
+	if (m->udiag_ino != d->ino)
+		return false;
+	memset(s, 0, sizeof(*s));
+	s->found = true;
+	s->ino = d->ino;
+	s->family = AF_UNIX;
+	s->protocol = "UNIX";
+	s->type = m->udiag_type;
+	s->kstate = m->udiag_state;
+	s->state = unix_sk_state(m->udiag_state);
+	diag_attrs(s, h);
+	return true;
 }
 
 /* ---- the namespace of a holder ------------------------------------------------------- */
@@ -534,8 +597,12 @@ void pfd_fdesc_sock_lookup(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_f
 	unsigned mask = tables_for(proto), fresh;
 	const struct pfd_fdesc_sock *s;
 
-	/* one description: an internet socket is asked directly, not looked for */
+	/* one description: an internet socket is asked directly, a UNIX one of
+	 * our own namespace by inode, not looked for in the tables */
 	if (ctx->single && is_inet_name(proto) && inet_from_holder(d))
+		return;
+	if (ctx->single && ctx->use_sock_diag && proto && strncmp(proto, "UNIX", 4) == 0 &&
+	    is_own_netns(netns_of(proc_dir, d->pid)) && unix_exact(d))
 		return;
 	memset(&d->u.sock, 0, sizeof(d->u.sock));
 	ns = netns_for(ctx, proc_dir, d->pid);
