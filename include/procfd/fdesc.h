@@ -157,9 +157,12 @@ void pfd_fdesc_ctx_use_sock_diag(struct pfd_fdesc_ctx *ctx, bool on);
 
 /* Describe fd of process pid now. Without a context (ctx NULL), an
  * internet socket is asked directly through a copy of the holder's fd
- * (pidfd_getfd, which the tracer may use: it may ptrace the holder) instead
- * of the /proc/net tables, whose tcp files cost milliseconds per read on a
- * machine with a large established hash. proc_dir: an fd on /proc/PID (O_PATH is
+ * (pidfd_getfd, which the tracer may use: it may ptrace the holder) and a
+ * UNIX socket of procfd-trace's network namespace by inode (sock_diag),
+ * instead of reading /proc/net tables (the tcp files cost milliseconds per
+ * read on a machine with a large established hash). With a context, the
+ * tables are read once per namespace and batch; an internet socket they
+ * lack (unbound, or from another namespace) is asked directly. proc_dir: an fd on /proc/PID (O_PATH is
  * enough; -1: /proc/PID is walked). ctx may be NULL. 0, or -errno when the
  * fd could not be read at all (-ENOENT: no such fd or process, -EACCES);
  * a class's own failures are records in out->errors, not a result. */
