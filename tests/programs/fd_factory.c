@@ -492,7 +492,25 @@ static void make_bpf_perf(void)
 		expect(fd, "bpf-prog", "bpf-prog id \t type socket_filter");
 	else
 		skip("bpf-prog", "BPF_PROG_LOAD");
-	printf("skip bpf-link: needs a program attached to a hook (not made here)\n");
+	/* a link: a no-op program on a rare tracepoint (a process freed) */
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+	attr.insns = (uint64_t)(uintptr_t)prog;
+	attr.insn_cnt = 2;
+	attr.license = (uint64_t)(uintptr_t)"GPL";
+	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd >= 0) {
+		int prog_fd = fd;
+		memset(&attr, 0, sizeof(attr));
+		attr.raw_tracepoint.name = (uint64_t)(uintptr_t)"sched_process_free";
+		attr.raw_tracepoint.prog_fd = (uint32_t)prog_fd;
+		fd = (int)syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr, sizeof(attr));
+		close(prog_fd); /* the link keeps the program */
+	}
+	if (fd >= 0)
+		expect(fd, "bpf-link", "bpf-link id \t type raw_tracepoint prog ");
+	else
+		skip("bpf-link", "BPF_RAW_TRACEPOINT_OPEN");
 	memset(&pe, 0, sizeof(pe));
 	pe.type = PERF_TYPE_SOFTWARE;
 	pe.size = sizeof(pe);
