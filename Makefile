@@ -27,7 +27,7 @@ endif
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I. $(PKG_CFLAGS) -MMD -MP
 
 CORE_SRC := $(wildcard filters/*.c) $(filter-out tracer/main.c,$(wildcard tracer/*.c)) \
-            $(wildcard tracer/plugins/*.c)
+            $(wildcard tracer/plugins/*.c) $(wildcard tracer/fdesc/*.c)
 # The default suppressions of --leaks, built in as a C string.
 DEFAULT_SUPP     := tracer/plugins/leaks_default.supp
 DEFAULT_SUPP_C   := $(BUILD)/gen/leaks_default_supp.c
@@ -90,6 +90,9 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(CMOCKA_LIBS) $(PKG_LIBS)
 
+# The fd-description test describes the fds tests/programs/fd_factory makes.
+$(BUILD)/tests/unit/test_fdesc_live: $(BUILD)/tests/programs/fd_factory
+
 # Test programs are the tracees: plain builds, never sanitized (the sanitizer
 # runtime would add its own /proc reads to the traces).
 $(BUILD)/tests/programs/%: tests/programs/%.c tests/programs/expect.h | $(DEPS_OK)
@@ -132,7 +135,7 @@ check-asan:
 # against the library's headers.
 BENCH_PROGRAMS = $(BUILD)/bench/workload $(BUILD)/bench/floor \
 		 $(BUILD)/bench/stack_capture $(BUILD)/bench/describe_cost \
-		 $(BUILD)/bench/stop_cost
+		 $(BUILD)/bench/stop_cost $(BUILD)/bench/fdesc_cost
 bench-programs: $(BENCH_PROGRAMS)
 
 check: check-unit check-integration check-asan fuzz-smoke bench-programs
@@ -152,6 +155,11 @@ $(BUILD)/bench/describe_cost: bench/describe_cost.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
+# The fd-description library's cost per class, per batch of sockets.
+$(BUILD)/bench/fdesc_cost: bench/fdesc_cost.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
 # A reported call's tracer syscalls timed one by one, and its two stops.
 $(BUILD)/bench/stop_cost: bench/stop_cost.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -163,9 +171,11 @@ $(BUILD)/bench/floor: bench/floor.c | $(DEPS_OK)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libseccomp)
 
 # Timing lives here, never in the tests. BENCH_SCALE=0.1 for a quick run.
-bench: $(BIN) $(BUILD)/bench/workload $(BUILD)/bench/floor $(BUILD)/bench/stop_cost
+bench: $(BIN) $(BUILD)/bench/workload $(BUILD)/bench/floor $(BUILD)/bench/stop_cost \
+       $(BUILD)/bench/fdesc_cost
 	python3 bench/bench.py --bin $(BIN) --workload $(BUILD)/bench/workload \
 		--floor $(BUILD)/bench/floor --stop-cost $(BUILD)/bench/stop_cost \
+		--fdesc-cost $(BUILD)/bench/fdesc_cost \
 		$(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): clang with ASan+UBSan, the code

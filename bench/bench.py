@@ -14,7 +14,8 @@ workload keys, e.g. a,b,scale-children,scale-fds,leak-costs: the --leaks cost
 targets of issue 12, placements: the waiting against both floors with the
 tracer and the command split, on one CPU and under load, stop-costs:
 bench/stop_cost, a reported call's tracer syscalls timed one by one,
-unpinned and pinned to one CPU).
+unpinned and pinned to one CPU, fdesc-costs: bench/fdesc_cost, describing an
+fd per class and a batch of sockets).
 """
 import argparse
 import datetime
@@ -659,6 +660,24 @@ def stop_costs(args):
         sys.stdout.flush()
 
 
+# ---- the fd-description library per class (bench/fdesc_cost.c) ---------------
+
+def fdesc_costs(args):
+    """bench/fdesc_cost's tables, verbatim: per class the probe, the fdinfo
+    read, a description with a warm context and without one; a batch of
+    sockets with one context against one per socket."""
+    print("\n### describing an fd, class by class (tracer/fdesc/)")
+    if not args.fdesc_cost:
+        print("    skipped: no --fdesc-cost program given")
+        return
+    p = subprocess.run([args.fdesc_cost], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True)
+    sys.stdout.write(p.stdout)
+    if p.returncode != 0:
+        print(f"    fdesc_cost failed (exit {p.returncode}): {p.stderr.strip()[-200:]}")
+    sys.stdout.flush()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -666,10 +685,11 @@ def main():
     ap.add_argument("--workload", required=True)
     ap.add_argument("--floor", required=True)
     ap.add_argument("--stop-cost", help="bench/stop_cost (the stop-costs section)")
+    ap.add_argument("--fdesc-cost", help="bench/fdesc_cost (the fdesc-costs section)")
     ap.add_argument("--baseline", help="another procfd-trace binary, run beside --bin "
                     "(before/after a change)")
     args = ap.parse_args()
-    for a in ("bin", "workload", "floor", "baseline", "stop_cost"):
+    for a in ("bin", "workload", "floor", "baseline", "stop_cost", "fdesc_cost"):
         if getattr(args, a):
             setattr(args, a, os.path.abspath(getattr(args, a)))
     scale = float(os.environ.get("BENCH_SCALE", "0.25"))
@@ -692,6 +712,8 @@ def main():
             placements(args, scale, runs, tmp)
         if not only or "stop-costs" in only:
             stop_costs(args)
+        if not only or "fdesc-costs" in only:
+            fdesc_costs(args)
     print(f"\nload average after (before the placements' busy loops): {' '.join(la1)}; "
           f"now {' '.join(loadavg())}; bench took {time.monotonic() - t0:.0f} s")
     if max(float(la0[0]), float(la1[0])) > 0.5:

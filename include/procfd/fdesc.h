@@ -1,0 +1,220 @@
+/* procfd-trace: the fd-description library (tracer/fdesc/).
+ *
+ * Describes one fd of a process as util-linux's lsfd does: a class per kind
+ * of file (regular, directory, symlink, devices, pipe, FIFO, socket, each
+ * anon inode, memfd, nsfs, mqueue), each owning what it reads (fdinfo,
+ * /proc/PID/net, /proc/devices...) and how it names and writes the file.
+ * Failures are kept in the description as records (which step, errno), not
+ * dropped.
+ *
+ * Describing costs /proc reads: call it only for fds that are reported.
+ * Tables that serve many fds (the socket tables of a network namespace,
+ * /proc/devices) live in a context the caller keeps for a batch (a leak
+ * report of many fds): they are read once per batch, not once per fd.
+ *
+ *     struct pfd_fdesc_ctx *ctx = pfd_fdesc_ctx_new();
+ *     for each fd:  struct pfd_fdesc d;
+ *                   pfd_fdesc_describe(ctx, proc_dir, pid, fd, &d);
+ *                   pfd_fdesc_write(w, "fdesc", &d);   (JSON object)
+ *                   pfd_fdesc_text(&buf, &d);          (short words)
+ *     pfd_fdesc_ctx_free(ctx);
+ */
+#ifndef PROCFD_FDESC_H
+#define PROCFD_FDESC_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "procfd/writer.h"
+
+struct pfd_fdesc_class;
+struct pfd_fdesc_ctx;
+struct pfd_target;
+
+/* ---- typed fields, per class ----------------------------------------------- */
+
+/* An internet address and port as the kernel printed them in /proc/net. */
+struct pfd_fdesc_inet {
+	int family;          /* AF_INET or AF_INET6; 0: none */
+	uint8_t addr[16];    /* network byte order; 4 bytes for AF_INET */
+	uint16_t port;
+};
+
+struct pfd_fdesc_sock {
+	bool found;          /* the facts below are known: a /proc/net table of the
+	                      * holder's network namespace lists it (an unbound
+	                      * netlink socket is in none), or, for an internet
+	                      * socket described without a context, the socket
+	                      * itself told them (pidfd_getfd + getsockname...) */
+	uint64_t ino;        /* the socket inode (socket:[ino]) */
+	int family;          /* AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET; 0 unknown */
+	int type;            /* SOCK_STREAM, ...; 0 unknown */
+	const char *protocol;/* "UNIX", "TCP", "UDP", "UDPLITE", "RAW", "PING", "NETLINK", "PACKET" */
+	const char *state;   /* "listen", "established", "close-wait", "connected", ...; NULL unknown */
+	unsigned kstate;     /* the kernel's number for it (/proc/net's "st") */
+	/* INET/INET6 */
+	struct pfd_fdesc_inet local, peer;
+	int raw_protocol;    /* RAW: the IP protocol number (/proc/net/raw's local port) */
+	/* UNIX */
+	char path[110];      /* bound name; an abstract name keeps its leading '@' here */
+	size_t path_len;     /* 0: unnamed */
+	bool abstract;       /* the name is in the abstract namespace (marked '@') */
+	bool have_peer_ino;  /* the kernel says who the peer is (sock_diag) */
+	uint64_t peer_ino;
+	/* NETLINK */
+	int nl_protocol;     /* NETLINK_ROUTE, ... */
+	uint32_t nl_portid;  /* lport */
+	uint32_t nl_groups;
+	/* PACKET */
+	uint16_t pk_protocol;/* ETH_P_*, host order */
+	int pk_ifindex;      /* 0: any interface */
+};
+
+/* What describing found, with the probe's facts every class shares. */
+struct pfd_fdesc {
+	const struct pfd_fdesc_class *cls;
+	pid_t pid;
+	int fd;
+	/* the probe: readlink of the link, stat through it, fdinfo */
+	char text[PATH_MAX];
+	size_t text_len;
+	bool have_stat;
+	uint32_t mode;
+	unsigned dev_major, dev_minor, rdev_major, rdev_minor;
+	uint64_t ino, size, nlink;
+	bool have_fdinfo;
+	uint64_t pos, flags, mnt_id;
+	char anon_name[48];  /* "anon_inode:[eventfd]" -> "eventfd" (no brackets) */
+	union {
+		struct pfd_fdesc_sock sock;
+		struct { char name[NAME_MAX + 1]; } memfd;       /* memfd_create's name */
+		struct { char type[24]; uint64_t ino; } ns;      /* nsfs: "net", 4026531833 */
+		struct {                                          /* mqueue */
+			char name[NAME_MAX + 2];                  /* "/queue" */
+			bool have_qsize;
+			uint64_t qsize;                           /* bytes queued (QSIZE:) */
+		} mq;
+		struct {                                          /* char and block devices */
+			char driver[32];     /* /proc/devices or /proc/misc name ("" unknown) */
+			bool have_tty_index; /* ptmx: the pty it made */
+			unsigned tty_index;
+			char iface[16];      /* tun/tap: the interface attached ("" none) */
+		} dev;
+		struct { bool have_id; uint64_t id, count; bool semaphore; } eventfd;
+		struct { unsigned ntfds; int tfds[16]; } epoll;  /* first 16 listed, ntfds all */
+		struct { uint64_t mask; } signalfd;             /* bit n-1: signal n */
+		struct {
+			int clockid;
+			uint64_t ticks;
+			bool have_value;
+			int64_t value_sec, value_nsec;       /* remaining */
+			int64_t interval_sec, interval_nsec;
+		} timerfd;
+		struct {
+			unsigned nwatches;
+			struct { uint64_t ino; unsigned major, minor; } w[8]; /* first 8 */
+		} inotify;
+		struct { uint32_t flags, event_flags; unsigned nmarks; } fanotify;
+		struct { pid_t pid; bool have_nspid; pid_t nspid; } pidfd; /* pid -1: exited */
+		struct { unsigned sq_entries, cq_entries; uint64_t sq_head, sq_tail, cq_head, cq_tail; } io_uring;
+		struct {
+			bool have_id; uint32_t id;
+			uint32_t type;       /* map_type or prog_type number */
+			char type_name[24];  /* its name ("hash"), a link's link_type; "" unknown */
+			char tag[17];        /* prog_tag, "" none */
+			uint32_t key_size, value_size, max_entries;
+			uint32_t prog_id;    /* link: the program */
+		} bpf;
+		struct { bool have; uint64_t pending, total, api; } uffd;
+	} u;
+	/* What failed, in the order it did: the step and its errno. */
+	unsigned nerrors;
+	struct pfd_fdesc_error { const char *step; int err; } errors[4];
+};
+
+/* ---- the context of a batch --------------------------------------------------- */
+
+/* NULL when memory ran out (pfd_fdesc_describe then works without one, at
+ * the cost of reading shared tables per fd). */
+struct pfd_fdesc_ctx *pfd_fdesc_ctx_new(void);
+void pfd_fdesc_ctx_free(struct pfd_fdesc_ctx *ctx);
+/* Drop the cached tables: the next batch reads them afresh (sockets made
+ * since are then found). Within a batch a socket missing from its
+ * namespace's tables makes them be read once more, at most once. */
+void pfd_fdesc_ctx_forget(struct pfd_fdesc_ctx *ctx);
+/* How many /proc/net table files were read (for tests and the bench). A
+ * socket's inode names its protocol (the "system.sockprotoname" xattr), so
+ * only that protocol's tables are read (tcp and tcp6 for a TCP socket). */
+unsigned pfd_fdesc_ctx_net_loads(const struct pfd_fdesc_ctx *ctx);
+/* Whether the sockets of pid's own network namespace (as procfd-trace's)
+ * are asked for their peers through NETLINK_SOCK_DIAG (default true). */
+void pfd_fdesc_ctx_use_sock_diag(struct pfd_fdesc_ctx *ctx, bool on);
+
+/* ---- describing ---------------------------------------------------------------- */
+
+/* Describe fd of process pid now. Without a context (ctx NULL), an
+ * internet socket is asked directly through a copy of the holder's fd
+ * (pidfd_getfd, which the tracer may use: it may ptrace the holder) and a
+ * UNIX socket of procfd-trace's network namespace by inode (sock_diag),
+ * instead of reading /proc/net tables (the tcp files cost milliseconds per
+ * read on a machine with a large established hash). With a context, the
+ * tables are read once per namespace and batch; an internet socket they
+ * lack (unbound, or from another namespace) is asked directly. proc_dir: an fd on /proc/PID (O_PATH is
+ * enough; -1: /proc/PID is walked). ctx may be NULL. 0, or -errno when the
+ * fd could not be read at all (-ENOENT: no such fd or process, -EACCES);
+ * a class's own failures are records in out->errors, not a result. */
+int pfd_fdesc_describe(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
+		       struct pfd_fdesc *out);
+
+/* The same from what the procfd probe already read (text, stat, fdinfo
+ * flags): only the class's own reads are made (and a stat for a device's
+ * rdev, which struct pfd_target does not keep). */
+void pfd_fdesc_describe_target(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
+			       const struct pfd_target *t, struct pfd_fdesc *out);
+
+/* The class's name: "regular", "directory", "symlink", "chardev", "ptmx",
+ * "tun", "blockdev", "pipe", "fifo", "socket", "eventfd", "eventpoll",
+ * "signalfd", "timerfd", "inotify", "fanotify", "pidfd", "io_uring",
+ * "bpf-map", "bpf-prog", "bpf-link", "userfaultfd", "perf_event",
+ * "anon_inode" (another), "memfd", "nsfs", "mqueue", "unknown". */
+const char *pfd_fdesc_class_name(const struct pfd_fdesc *d);
+/* Whether the link's text is a path (false for pipe:[..], socket:[..],
+ * anon_inode:..., net:[..], and an mqueue's name, which is relative to the
+ * mqueue file system, not to the root). */
+bool pfd_fdesc_text_is_path(const struct pfd_fdesc *d);
+/* Whether st_size is the size of a file's contents (a regular file, a
+ * memfd, a block device's capacity is not st_size): false for an mqueue,
+ * whose st_size is its status text, and for every kind without one. */
+bool pfd_fdesc_has_size(const struct pfd_fdesc *d);
+
+/* The class's typed fields as the object key (docs/json-schema.md, "fdesc"). */
+void pfd_fdesc_write(struct pfd_writer *w, const char *key, const struct pfd_fdesc *d);
+/* Its fields only, into an object the caller opened. */
+void pfd_fdesc_write_fields(struct pfd_writer *w, const struct pfd_fdesc *d);
+/* Short words, appended: "socket TCP 127.0.0.1:34567 -> 127.0.0.1:80
+ * (established)", "timerfd realtime, remaining 9.98s, interval 10s",
+ * "net namespace 4026531833". */
+void pfd_fdesc_text(struct pfd_buf *b, const struct pfd_fdesc *d);
+
+/* ---- pure parts, for the unit tests -------------------------------------------- */
+
+/* One line of /proc/net/{tcp,udp,raw,icmp,udplite}[6]: 0 and s filled
+ * (protocol, type and family as the table says), or -EINVAL. */
+int pfd_fdesc_parse_inet_line(const char *line, bool v6, struct pfd_fdesc_sock *s);
+/* One line of /proc/net/unix, netlink, packet. */
+int pfd_fdesc_parse_unix_line(const char *line, struct pfd_fdesc_sock *s);
+int pfd_fdesc_parse_netlink_line(const char *line, struct pfd_fdesc_sock *s);
+int pfd_fdesc_parse_packet_line(const char *line, struct pfd_fdesc_sock *s);
+/* "127.0.0.1:80", "[::1]:80" ("0.0.0.0:0" for the unspecified address). */
+void pfd_fdesc_inet_text(struct pfd_buf *b, const struct pfd_fdesc_inet *a);
+/* "TCP" state names: "listen", "established", ... from the kernel's number. */
+const char *pfd_fdesc_tcp_state_name(unsigned st);
+/* Feed a whole fdinfo text to d's class (as a describe would); the class is
+ * chosen from d's probe fields first. For tests. */
+void pfd_fdesc_classify(struct pfd_fdesc *d);
+void pfd_fdesc_feed_fdinfo(struct pfd_fdesc *d, const char *text);
+
+#endif

@@ -1,0 +1,78 @@
+/* procfd-trace: the fd-description library's inside (tracer/fdesc/).
+ *
+ * A class is a table of functions, as lsfd's file_class and anon_ops are:
+ * match picks it from the probe's facts, fdinfo_line takes fdinfo one line
+ * at a time, read fetches from other sources, json and text write the typed
+ * fields. Adding a kind is one class in one file plus its line in
+ * pfd_fdesc_classes (fdesc_classes.c). */
+#ifndef PROCFD_FDESC_IMPL_H
+#define PROCFD_FDESC_IMPL_H
+
+#include "procfd/fdesc.h"
+
+struct pfd_fdesc_class {
+	const char *name;
+	bool text_is_path;  /* the link's text names a path in the holder's root */
+	bool has_size;      /* st_size is a content size */
+	bool (*match)(const struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx);
+	/* NULL: fdinfo is read only for its common keys (pos, flags, mnt_id). */
+	void (*fdinfo_line)(struct pfd_fdesc *d, const char *key, const char *value);
+	/* Sources besides fdinfo; NULL when none. */
+	void (*read)(struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx, int proc_dir);
+	void (*json)(const struct pfd_fdesc *d, struct pfd_writer *w);
+	void (*text)(const struct pfd_fdesc *d, struct pfd_buf *b);
+};
+
+struct pfd_fdesc_netns; /* sock.c */
+
+struct pfd_fdesc_ctx {
+	struct { uint64_t dev; unsigned long magic; } fs[16];
+	unsigned nfs;
+	bool have_devices, have_misc;
+	struct pfd_fdesc_major { bool block; unsigned major; char name[32]; } *majors;
+	unsigned nmajors;
+	struct pfd_fdesc_misc { unsigned minor; char name[32]; } *misc;
+	unsigned nmisc;
+	struct pfd_fdesc_netns *netns; /* a list: few namespaces per run */
+	unsigned net_loads;
+	bool use_sock_diag;
+	bool single;                   /* made for one description: no batch to serve */
+	pid_t last_pid;                /* the netns of the last pid asked */
+	uint64_t last_netns;
+};
+
+void pfd_fdesc_netns_free_all(struct pfd_fdesc_ctx *ctx);
+
+/* In match order: the first that matches is the fd's class; the last
+ * (unknown) matches everything. */
+extern const struct pfd_fdesc_class *const pfd_fdesc_classes[];
+
+/* Keep a failure as a record (the first four are kept). */
+void pfd_fdesc_fail(struct pfd_fdesc *d, const char *step, int err);
+
+/* An fd under /proc/PID (proc_dir, or /proc/PID when -1): openat's result or -errno. */
+int pfd_fdesc_open_proc(int proc_dir, pid_t pid, const char *rel, int flags);
+/* A small file read whole into buf (NUL-terminated, cut at size-1): its
+ * length, or -errno. */
+ssize_t pfd_fdesc_read_file(int proc_dir, pid_t pid, const char *rel, char *buf, size_t size);
+
+/* Whether s starts with prefix; the rest after it. */
+const char *pfd_fdesc_after(const char *s, const char *prefix);
+/* Copy at most size-1 bytes, always terminated. */
+void pfd_fdesc_copy(char *dst, size_t size, const char *src, size_t len);
+
+/* The filesystem magic of the file's st_dev (statfs through the link),
+ * cached per device in ctx. 0 when unknown. */
+unsigned long pfd_fdesc_fs_magic(struct pfd_fdesc_ctx *ctx, const struct pfd_fdesc *d);
+/* A device major's name in /proc/devices (block or char), "" unknown; a
+ * misc device's name from /proc/misc. Cached in ctx. */
+const char *pfd_fdesc_major_name(struct pfd_fdesc_ctx *ctx, bool block, unsigned major);
+const char *pfd_fdesc_misc_name(struct pfd_fdesc_ctx *ctx, unsigned minor);
+
+/* The socket tables of a namespace: fill d->u.sock for its inode. */
+void pfd_fdesc_sock_lookup(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_fdesc *d);
+
+/* Writers of fields shared by classes. */
+void pfd_fdesc_w_errors(struct pfd_writer *w, const struct pfd_fdesc *d);
+
+#endif
