@@ -126,6 +126,7 @@ check-integration: $(BIN) $(EXAMPLE_BIN) $(PROG_BIN)
 	python3 tests/integration/kill_whole_lines.py --bin $(BIN) --programs $(BUILD)/tests/programs
 	python3 tests/integration/after_run.py --bin $(BIN) --programs $(BUILD)/tests/programs
 	python3 tests/integration/oom_sweep.py --bin $(BIN) --programs $(BUILD)/tests/programs
+	python3 tests/integration/fdesc_consumers.py --bin $(BIN) --programs $(BUILD)/tests/programs
 
 # The whole suite again with AddressSanitizer and UBSan in a build of its own.
 check-asan:

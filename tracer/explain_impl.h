@@ -57,6 +57,8 @@ enum xcase {
 	XCASE_MEMFD,
 	XCASE_DEVICE,
 	XCASE_HELD_SYMLINK,    /* an O_PATH|O_NOFOLLOW fd on a symlink */
+	XCASE_NAMESPACE,       /* nsfs: net:[4026531833] is no path */
+	XCASE_MQUEUE,          /* a POSIX message queue: its text is the queue's name */
 	XCASE_NO_FD,
 	XCASE_NO_PROCESS,
 	XCASE_DENIED,

@@ -300,6 +300,8 @@ static enum xcase kind_case(const struct pfd_target *t)
 	case PFD_KIND_MEMFD: return XCASE_MEMFD;
 	case PFD_KIND_CHAR_DEVICE:
 	case PFD_KIND_BLOCK_DEVICE: return XCASE_DEVICE;
+	case PFD_KIND_NSFS: return XCASE_NAMESPACE;
+	case PFD_KIND_MQUEUE: return XCASE_MQUEUE;
 	default: return XCASE_LIVE; /* decided by the names */
 	}
 }

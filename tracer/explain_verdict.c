@@ -26,6 +26,8 @@ static const char *const case_names[] = {
 	[XCASE_MEMFD] = "memfd",
 	[XCASE_DEVICE] = "device",
 	[XCASE_HELD_SYMLINK] = "held-symlink",
+	[XCASE_NAMESPACE] = "namespace",
+	[XCASE_MQUEUE] = "mqueue",
 	[XCASE_NO_FD] = "no-fd",
 	[XCASE_NO_PROCESS] = "no-process",
 	[XCASE_DENIED] = "denied",
@@ -191,6 +193,25 @@ static void verdict_kinds(const struct xlink *l, struct pfd_buf *b)
 		pfd_buf_puts(b, "the link holds a device: stat reaches it; open was not tried, since "
 				"opening a device can have effects");
 		break;
+	case XCASE_NAMESPACE:
+		pfd_buf_puts(b, "the link holds a namespace (");
+		pfd_fdesc_text(b, &t->fdesc);
+		pfd_buf_puts(b, "), not a file: ");
+		put_open(b, l);
+		pfd_buf_puts(b, " (setns(2) takes such an fd); its text ");
+		put_text(b, l);
+		pfd_buf_puts(b, " is no path, so a tool that follows it finds nothing");
+		break;
+	case XCASE_MQUEUE:
+		pfd_buf_puts(b, "the link holds a POSIX message queue (");
+		pfd_fdesc_text(b, &t->fdesc);
+		pfd_buf_puts(b, "): ");
+		put_open(b, l);
+		pfd_buf_puts(b, "; its text ");
+		put_text(b, l);
+		pfd_buf_puts(b, " is the queue's name in the mqueue file system (mq_open's name), not "
+				"a path of the holder's root, so a tool that follows it finds nothing");
+		break;
 	case XCASE_HELD_SYMLINK:
 		pfd_buf_puts(b, "the fd is an O_PATH handle on a symlink itself: ");
 		put_open(b, l);
@@ -315,6 +336,16 @@ static void remedy_kinds(const struct xlink *l, struct pfd_buf *b)
 		pfd_buf_puts(b, "/fdinfo/");
 		pfd_buf_int(b, l->fd);
 		pfd_buf_puts(b, " shows its state; pidfd_getfd(2) gives a copy of the fd");
+		break;
+	case XCASE_NAMESPACE:
+		pfd_buf_puts(b, "nothing to recover: lsns or ls -l /proc/*/ns shows which processes are "
+				"in that namespace; nsenter --net=");
+		pfd_buf_puts(b, l->link);
+		pfd_buf_puts(b, " enters it (for a net namespace; --mount=... for others)");
+		break;
+	case XCASE_MQUEUE:
+		pfd_buf_puts(b, "mount -t mqueue none /dev/mqueue to see the queue as a file there; "
+				"mq_open(3) by its name reaches it");
 		break;
 	case XCASE_DEVICE:
 		pfd_buf_puts(b, "use ls -lL ");

@@ -83,17 +83,6 @@ static void write_rows(struct pfd_writer *w, const struct xlink *l)
 	}
 }
 
-static const char *find_name(enum xfind f)
-{
-	switch (f) {
-	case XFIND_HELD: return "same-file";
-	case XFIND_OTHER: return "different-file";
-	case XFIND_NOTHING: return "missing";
-	case XFIND_FAILED: return "unknown";
-	default: return NULL;
-	}
-}
-
 static const char *probe_name(const struct xlink *l)
 {
 	switch (l->xcase) {
@@ -122,8 +111,17 @@ static void write_json(struct pfd_writer *w, const struct xlink *l, const char *
 		pfd_w_null(w, "target");
 	else
 		pfd_write_target(w, "target", &l->t);
-	pfd_w_str(w, "text_target", find_name(l->text_find));
-	pfd_w_str(w, "name_target", find_name(l->name_find));
+	/* what the text and the name name, as the trace's probe says (one
+	 * probe for both: they agree for every kind); the table's own lookups
+	 * of the text are its rows */
+	if (l->probe_err) {
+		pfd_w_null(w, "text_target");
+		pfd_w_null(w, "name_target");
+	} else {
+		pfd_w_str(w, "text_target", pfd_text_target_name(l->t.text_target));
+		pfd_w_str(w, "name_target", l->t.name_target == PFD_TEXT_NONE
+						    ? NULL : pfd_text_target_name(l->t.name_target));
+	}
 	if (l->other_name[0])
 		pfd_w_bytes(w, "other_name", l->other_name, strlen(l->other_name));
 	else
@@ -200,8 +198,8 @@ static void cell_text(struct pfd_buf *b, const struct xlink *l, const struct xce
 		pfd_buf_puts(b, " ino ");
 		pfd_buf_uint(b, (uint64_t)c->st.st_ino);
 	}
-	if (!has_size(c->st.st_mode))
-		return;
+	if (!has_size(c->st.st_mode) || (c->held && !pfd_fdesc_has_size(&l->t.fdesc)))
+		return; /* a message queue's st_size is its status text's length */
 	pfd_buf_puts(b, ", nlink ");
 	pfd_buf_uint(b, (uint64_t)c->st.st_nlink);
 	pfd_buf_puts(b, ", ");
@@ -277,6 +275,10 @@ static void text_holds(struct pfd_writer *w, const struct xlink *l)
 		pfd_buf_putc(&b, ' ');
 		pfd_buf_puts(&b, t->anon_name);
 	}
+	if (t->fdesc.cls && !pfd_fdesc_text_is_path(&t->fdesc)) {
+		pfd_buf_puts(&b, ": "); /* what the class knows: addresses, state, fdinfo */
+		pfd_fdesc_text(&b, &t->fdesc);
+	}
 	if (t->have_stat) {
 		if (pfd_target_nameable(t) || t->kind == PFD_KIND_DIRECTORY)
 			pfd_buf_puts(&b, t->deleted ? ", deleted" : ", not deleted");
@@ -288,9 +290,11 @@ static void text_holds(struct pfd_writer *w, const struct xlink *l)
 		pfd_buf_uint(&b, t->dev_minor);
 		pfd_buf_puts(&b, ", ino ");
 		pfd_buf_uint(&b, t->ino);
-		pfd_buf_puts(&b, ", ");
-		pfd_buf_uint(&b, t->size);
-		pfd_buf_puts(&b, " bytes");
+		if (pfd_fdesc_has_size(&t->fdesc)) {
+			pfd_buf_puts(&b, ", ");
+			pfd_buf_uint(&b, t->size);
+			pfd_buf_puts(&b, " bytes");
+		}
 	}
 	pfd_buf_puts(&b, ", ");
 	pfd_buf_puts(&b, pfd_access_name(t->link_mode));

@@ -149,6 +149,12 @@ void pfd_fdesc_ctx_forget(struct pfd_fdesc_ctx *ctx);
  * socket's inode names its protocol (the "system.sockprotoname" xattr), so
  * only that protocol's tables are read (tcp and tcp6 for a TCP socket). */
 unsigned pfd_fdesc_ctx_net_loads(const struct pfd_fdesc_ctx *ctx);
+/* Whether an internet socket may be asked through a brief copy of its fd
+ * (pidfd_getfd; default true). Only while the holder is stopped (a leak
+ * report at its PTRACE_EVENT_EXIT): a running holder that closes its fd
+ * meanwhile would leave the last reference with us, and a listening port
+ * bound a moment longer than it expects. Off: the /proc/net tables. */
+void pfd_fdesc_ctx_copy_fds(struct pfd_fdesc_ctx *ctx, bool on);
 /* Whether the sockets of pid's own network namespace (as procfd-trace's)
  * are asked for their peers through NETLINK_SOCK_DIAG (default true). */
 void pfd_fdesc_ctx_use_sock_diag(struct pfd_fdesc_ctx *ctx, bool on);

@@ -18,6 +18,7 @@
 
 #include "procfd/call.h"
 #include "procfd/classify.h"
+#include "procfd/fdesc.h"
 #include "procfd/writer.h"
 
 /* Where a relative path was resolved from. */
@@ -64,6 +65,8 @@ enum pfd_target_kind {
 	PFD_KIND_BLOCK_DEVICE,
 	PFD_KIND_SYMLINK,
 	PFD_KIND_OTHER,
+	PFD_KIND_NSFS,     /* a namespace: net:[4026531833] names no path */
+	PFD_KIND_MQUEUE,   /* a POSIX message queue: its text is the queue's name */
 };
 
 /* What the textual target names, resolved in the tracee's root. */
@@ -102,6 +105,9 @@ struct pfd_target {
 	/* With name_marked: what the name without the marker names now
 	 * (a replaced file: a different file). PFD_TEXT_NONE otherwise. */
 	enum pfd_text_target name_target;
+	/* The class's own facts (tracer/fdesc/): a socket's addresses and
+	 * state, an anon inode's fdinfo, a namespace's type, a queue's name. */
+	struct pfd_fdesc fdesc;
 	/* The other inode the text or the name leads to (DIFFERENT_FILE). */
 	bool have_other;
 	unsigned other_dev_major, other_dev_minor;
@@ -169,6 +175,9 @@ void pfd_fd_dir_close(struct pfd_fd_dir *d);
  * still told from the text (a lookup is made only when the text ends in
  * " (deleted)" and the inode has links left, where nothing else can tell). */
 #define PFD_DESCRIBE_NO_LOOKUP 1u
+/* The holder is stopped (a process at its exit): its sockets may be asked
+ * through a brief copy of the fd (pfd_fdesc_ctx_copy_fds). */
+#define PFD_DESCRIBE_HOLDER_STOPPED 2u
 
 /* pfd_describe_fd for fd of d's process, with PFD_DESCRIBE_* flags. 0,
  * -ENOENT (no such fd, or the process is gone), -EACCES, or -errno. */

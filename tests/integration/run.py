@@ -337,7 +337,7 @@ RESOLUTIONS = {"followed", "link-itself", "directory", "no-such-fd", "no-such-pr
                "no-such-thread", "unconfirmed", "raced", "error"}
 TEXT_TARGETS = {"same-file", "missing", "different-file", "not-a-path", "unknown"}
 KINDS = {"regular", "directory", "pipe", "fifo", "socket", "anon-inode", "memfd",
-         "char-device", "block-device", "symlink", "other"}
+         "char-device", "block-device", "symlink", "other", "nsfs", "mqueue"}
 ACCESS = {"read", "write", "read-write", "path"}
 PROBES = {"open", "no-fd", "no-process", "no-thread", "denied", "failed", "not-procfs"}
 VIAS = {"path", "cwd", "dirfd"}
@@ -426,8 +426,8 @@ EXPLAIN_KEYS = ["event", "pid", "path", "link", "fd", "self", "probe", "probe_er
 EXPLAIN_ROWS = ["open", "stat", "lstat", "readlink", "access", "stat_text"]
 EXPLAIN_CASES = {"live", "deleted", "replaced", "hardlink-removed", "collision", "other-file",
                  "name-unreachable", "deleted-directory", "pipe", "fifo", "socket",
-                 "anon-inode", "memfd", "device", "held-symlink", "no-fd", "no-process",
-                 "denied", "failed"}
+                 "anon-inode", "memfd", "device", "held-symlink", "namespace", "mqueue",
+                 "no-fd", "no-process", "denied", "failed"}
 EXPLAIN_CELL_KEYS = ["ok", "errno", "kind", "dev", "ino", "nlink", "size", "held", "note"]
 FIND_VALUES = {"same-file", "missing", "different-file", "unknown"}
 
@@ -476,7 +476,7 @@ def validate_explain(ev, problems):
                problems)
     check_type(ev, "case", lambda v: v in EXPLAIN_CASES, "a case", w, problems)
     for k in ("text_target", "name_target"):
-        check_type(ev, k, lambda v: v is None or v in FIND_VALUES, "a find value or null", w,
+        check_type(ev, k, lambda v: v is None or v in TEXT_TARGETS, "a text_target value or null", w,
                    problems)
     for k in ("verdict", "remedy"):
         check_type(ev, k, lambda v: isinstance(v, str) and v.strip(), "a sentence", w, problems)
@@ -751,9 +751,11 @@ def validate_link(link, problems):
 
 def validate_target(t, problems):
     w = "target"
-    opt = ["anon_name"] if t.get("kind") == "anon-inode" else []
+    opt = (["anon_name"] if t.get("kind") == "anon-inode" else []) + ["fdesc"]
     check_keys(t, ["text", "name", "name_deleted", "kind", "deleted", "nlink", "dev", "ino",
                    "access", "fd_flags"], opt, w, problems)
+    if "fdesc" in t and not (isinstance(t["fdesc"], dict) and "class" in t["fdesc"]):
+        problems.append("%s.fdesc: an object with a class, got %r" % (w, t["fdesc"]))
     for k in ("text", "name"):
         if k in t:
             check_bytes(t[k], w + "." + k, problems)

@@ -193,7 +193,7 @@ static void pipe_fd(pid_t pid)
 {
 	struct made_fd m = make_fd("pipe", (struct fd_params){ 0 });
 	expect_explain(pid, m.fd, &(struct xexp){
-		"pipe", jtarget_made(&m, NULL), "\"missing\"",
+		"pipe", jtarget_made(&m, NULL), "\"not-a-path\"",
 		sfmt("{\"ok\":true,\"kind\":\"pipe\",\"held\":true,\"opened\":\"read\"}"),
 		jerr("ENOENT"), jheld(m.fd, "pipe"), jerr("ENOENT"), jok(), jerr("ENOENT"),
 		jerr("ENOENT"), jreadlink(m.text),
@@ -205,7 +205,7 @@ static void socket_fd(pid_t pid)
 {
 	struct made_fd m = make_fd("socketpair", (struct fd_params){ 0 });
 	expect_explain(pid, m.fd, &(struct xexp){
-		"socket", jtarget_made(&m, NULL), "\"missing\"", jerr("ENXIO"), jerr("ENOENT"),
+		"socket", jtarget_made(&m, NULL), "\"not-a-path\"", jerr("ENXIO"), jerr("ENOENT"),
 		jheld(m.fd, "socket"), jerr("ENOENT"), jok(), jerr("ENOENT"), jerr("ENOENT"),
 		jreadlink(m.text), "^the link holds a socket: open gives ENXIO",
 		"^for a socket: pidfd_getfd\\\\(2\\\\) from a process allowed to ptrace it" });
@@ -215,7 +215,7 @@ static void eventfd_fd(pid_t pid)
 {
 	struct made_fd m = make_fd("eventfd", (struct fd_params){ 0 });
 	expect_explain(pid, m.fd, &(struct xexp){
-		"anon-inode", jtarget_made(&m, NULL), "\"missing\"", jerr("ENXIO"), jerr("ENOENT"),
+		"anon-inode", jtarget_made(&m, NULL), "\"not-a-path\"", jerr("ENXIO"), jerr("ENOENT"),
 		jheld(m.fd, "anon-inode"), jerr("ENOENT"), jok(), jerr("ENOENT"), jerr("ENOENT"),
 		jreadlink(m.text),
 		"^the link holds an anonymous inode \\\\(\\\\[eventfd\\\\]\\\\), no file at all: open "
@@ -226,7 +226,7 @@ static void memfd(pid_t pid)
 {
 	struct made_fd m = make_fd("memfd", (struct fd_params){ .content = "memfd bytes\n" });
 	expect_explain(pid, m.fd, &(struct xexp){
-		"memfd", jtarget_made(&m, NULL), "\"missing\"", jheld(m.fd, "memfd"), jerr("ENOENT"),
+		"memfd", jtarget_made(&m, NULL), "\"not-a-path\"", jheld(m.fd, "memfd"), jerr("ENOENT"),
 		jheld(m.fd, "memfd"), jerr("ENOENT"), jok(), jerr("ENOENT"), jerr("ENOENT"),
 		jreadlink(m.text), "^the link holds a memfd \\\\(12 bytes of memory",
 		cp_remedy(pid, m.fd) });
@@ -260,7 +260,7 @@ static void held_symlink(pid_t pid)
 	expect_explain(pid, fd, &(struct xexp){
 		"held-symlink",
 		jtarget_full(fd, sym, strlen(sym), sym, strlen(sym), false, "symlink", "path", NULL),
-		"\"missing\"", jerr("ELOOP"), jerr("ENOENT"),
+		"\"same-file\"", jerr("ELOOP"), jerr("ENOENT"),
 		"{\"ok\":true,\"kind\":\"symlink\",\"held\":true}", jerr("ENOENT"), jok(),
 		jerr("ENOENT"), jerr("ENOENT"), jreadlink(sym),
 		"^the fd is an O_PATH handle on a symlink itself: open gives ELOOP",

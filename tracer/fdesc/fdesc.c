@@ -335,6 +335,12 @@ static void describe_probed(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_
 }
 
 /* The context of a caller without one: it serves one description. */
+void pfd_fdesc_ctx_copy_fds(struct pfd_fdesc_ctx *ctx, bool on)
+{
+	if (ctx)
+		ctx->no_fd_copy = !on;
+}
+
 static struct pfd_fdesc_ctx *single_ctx(void)
 {
 	struct pfd_fdesc_ctx *ctx = pfd_fdesc_ctx_new();

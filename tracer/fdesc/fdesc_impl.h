@@ -37,6 +37,7 @@ struct pfd_fdesc_ctx {
 	unsigned net_loads;
 	bool use_sock_diag;
 	bool single;                   /* made for one description: no batch to serve */
+	bool no_fd_copy;               /* the holders may be running: no pidfd_getfd */
 	pid_t last_pid;                /* the netns of the last pid asked */
 	uint64_t last_netns;
 };

@@ -599,7 +599,7 @@ void pfd_fdesc_sock_lookup(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_f
 
 	/* one description: an internet socket is asked directly, a UNIX one of
 	 * our own namespace by inode, not looked for in the tables */
-	if (ctx->single && is_inet_name(proto) && inet_from_holder(d))
+	if (ctx->single && !ctx->no_fd_copy && is_inet_name(proto) && inet_from_holder(d))
 		return;
 	if (ctx->single && ctx->use_sock_diag && proto && strncmp(proto, "UNIX", 4) == 0 &&
 	    is_own_netns(netns_of(proc_dir, d->pid)) && unix_exact(d))
@@ -629,7 +629,7 @@ void pfd_fdesc_sock_lookup(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_f
 		return;
 	/* in no table: an unbound UDP socket, or one made in another network
 	 * namespace than its holder's; an internet socket can still tell */
-	if (!ctx->single && is_inet_name(proto) && inet_from_holder(d))
+	if (!ctx->single && !ctx->no_fd_copy && is_inet_name(proto) && inet_from_holder(d))
 		return;
 	memset(&d->u.sock, 0, sizeof(d->u.sock));
 	d->u.sock.ino = d->ino;

@@ -414,7 +414,7 @@ static void hold(struct leak_desc *d, const struct leak_proc *p, pid_t pid, int 
  * and the text line omits them when not looked up, so the lookup of the
  * text in the root (a path walk per fd) is skipped; the access mode comes
  * from fdinfo's flags, read anyway for cloexec. */
-#define LEAK_DESCRIBE PFD_DESCRIBE_NO_LOOKUP
+#define LEAK_DESCRIBE (PFD_DESCRIBE_NO_LOOKUP | PFD_DESCRIBE_HOLDER_STOPPED)
 
 static void check_fd(const struct pfd_fd_dir *dir, const struct leak_proc *p, pid_t pid,
 		     pid_t tid, int fd)

@@ -108,10 +108,19 @@ static uint64_t pinned_bytes(const struct pfd_target *t)
 }
 
 /* What the fd holds, in a few words: "deleted file "/tmp/x" (36 bytes, pins
- * 4096 bytes of disk)", "pipe:[1234] (read end)". */
+ * 4096 bytes of disk)", "pipe:[1234] (read end)", and for what has no path,
+ * the class's own words: "socket TCP 127.0.0.1:34567 -> 127.0.0.1:80
+ * (established)", "net namespace 4026531833". */
 static void held_phrase(struct pfd_buf *b, const struct pfd_target *t)
 {
-	bool sized = t->have_stat && (t->kind == PFD_KIND_REGULAR || t->kind == PFD_KIND_MEMFD);
+	bool sized = t->have_stat && pfd_fdesc_has_size(&t->fdesc) &&
+		     (t->kind == PFD_KIND_REGULAR || t->kind == PFD_KIND_MEMFD);
+	if (t->fdesc.cls && (t->kind == PFD_KIND_SOCKET || t->kind == PFD_KIND_ANON_INODE ||
+			     t->kind == PFD_KIND_NSFS || t->kind == PFD_KIND_MQUEUE ||
+			     t->kind == PFD_KIND_CHAR_DEVICE || t->kind == PFD_KIND_OTHER)) {
+		pfd_fdesc_text(b, &t->fdesc);
+		return;
+	}
 	if (t->kind == PFD_KIND_REGULAR)
 		pfd_buf_puts(b, deleted_file(t) ? "deleted file " : "file ");
 	else if (t->kind == PFD_KIND_DIRECTORY)
@@ -275,7 +284,7 @@ static void write_structured(struct pfd_writer *w, const struct leak *l, const c
 	pfd_w_bool(w, "inherited", d->origin == LEAK_INHERITED);
 	pfd_w_object(w, "target");
 	pfd_write_target_fields(w, l->target);
-	if (l->target->have_stat)
+	if (l->target->have_stat && pfd_fdesc_has_size(&l->target->fdesc))
 		pfd_w_uint(w, "size", l->target->size);
 	else
 		pfd_w_null(w, "size");

@@ -57,6 +57,8 @@ const char *pfd_target_kind_name(enum pfd_target_kind k)
 		[PFD_KIND_BLOCK_DEVICE] = "block-device",
 		[PFD_KIND_SYMLINK] = "symlink",
 		[PFD_KIND_OTHER] = "other",
+		[PFD_KIND_NSFS] = "nsfs",
+		[PFD_KIND_MQUEUE] = "mqueue",
 	};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) && names[k] ? names[k] : "other";
 }

@@ -77,11 +77,26 @@ static bool names_a_path(const struct pfd_target *t)
 	case PFD_KIND_SOCKET:
 	case PFD_KIND_ANON_INODE:
 	case PFD_KIND_MEMFD:
+	case PFD_KIND_NSFS:
+	case PFD_KIND_MQUEUE:
 		return false;
 	default:
 		return t->text_len > 0 && t->text[0] == '/';
 	}
 }
+
+/* The kinds whose class the fd-description library tells apart and the
+ * link's text and st_mode cannot: a namespace (nsfs) and a message queue,
+ * whose text looks like a path of the root but is not one. */
+static void kind_from_class(struct pfd_target *t)
+{
+	const char *cls = pfd_fdesc_class_name(&t->fdesc);
+	if (strcmp(cls, "nsfs") == 0)
+		t->kind = PFD_KIND_NSFS;
+	else if (strcmp(cls, "mqueue") == 0)
+		t->kind = PFD_KIND_MQUEUE;
+}
+
 
 /* Where a probe looks from: a directory fd (AT_FDCWD: none) and the path
  * from there to the directory, ending in '/' when not empty ("task/7/",
@@ -341,10 +356,28 @@ static void probe_fd_dir(struct pfd_annot *ev, const struct probe_at *dir)
 		classify_probe_error(ev, ev->link.proc_dir, path ? errno : ENAMETOOLONG);
 }
 
+/* The class's facts, read through the /proc directory of the probe (an fd
+ * on it is opened when the probe walks paths). Only a holder known to be
+ * stopped may have a socket asked through a copy of its fd. */
+static void describe_class(const struct probe_at *dir, pid_t pid, int fd, unsigned flags,
+			   struct pfd_target *t)
+{
+	struct pfd_fdesc_ctx *ctx = NULL;
+	int proc_dir = dir->prefix.len ? open(dir->prefix.s, O_PATH | O_DIRECTORY | O_CLOEXEC)
+				       : dir->dirfd;
+	if (!(flags & PFD_DESCRIBE_HOLDER_STOPPED) && (ctx = pfd_fdesc_ctx_new()))
+		pfd_fdesc_ctx_copy_fds(ctx, false);
+	pfd_fdesc_describe_target(ctx, proc_dir, pid, fd, t, &t->fdesc);
+	pfd_fdesc_ctx_free(ctx);
+	if (dir->prefix.len && proc_dir >= 0)
+		close(proc_dir);
+	kind_from_class(t);
+}
+
 /* readlink, stat and fdinfo of fd in the /proc directory dir; the text
  * resolved in root unless flags say not to. 0 or -errno of the readlink. */
-static int probe_target(const struct probe_at *dir, int fd, const struct probe_at *root,
-			unsigned flags, struct pfd_target *t)
+static int probe_target(const struct probe_at *dir, pid_t pid, int fd,
+			const struct probe_at *root, unsigned flags, struct pfd_target *t)
 {
 	struct pfd_path p;
 	const char *link = at_num(dir, &p, "fd/", fd);
@@ -358,6 +391,7 @@ static int probe_target(const struct probe_at *dir, int fd, const struct probe_a
 	read_fdinfo(t, dir, fd);
 	stat_link(t, dir, link);
 	pfd_target_classify(t);
+	describe_class(dir, pid, fd, flags, t);
 	t->deleted = is_deleted(t);
 	resolve_text(t, root, flags);
 	return 0;
@@ -427,7 +461,8 @@ void pfd_probe_link(struct pfd_annot *ev)
 		return;
 	}
 	root_at(ev->dirs, ev->call->tid, &root);
-	int rc = probe_target(&dir, ev->link.fd, &root, 0, &ev->target);
+	int rc = probe_target(&dir, ev->link.tid > 0 ? ev->link.tid : ev->link.pid, ev->link.fd,
+			      &root, 0, &ev->target);
 	if (rc < 0)
 		classify_probe_error(ev, ev->link.proc_dir, -rc);
 	else
@@ -443,7 +478,7 @@ int pfd_describe_fd(pid_t pid, int fd, pid_t root_tid, struct pfd_target *out)
 	pfd_path_puts(&dir.prefix, "/");
 	root_at(NULL, root_tid ? root_tid : pid, &root);
 	memset(out, 0, sizeof(*out));
-	int rc = probe_target(&dir, fd, &root, 0, out);
+	int rc = probe_target(&dir, pid, fd, &root, 0, out);
 	if (rc == -ENOENT && stat(dir.prefix.s, &st) < 0)
 		rc = -ESRCH;
 	return rc;
@@ -475,7 +510,7 @@ int pfd_describe_fd_in(const struct pfd_fd_dir *d, int fd, pid_t root_tid, unsig
 	pfd_path_init(&dir.prefix, "");
 	root_at(NULL, root_tid ? root_tid : d->pid, &root);
 	memset(out, 0, sizeof(*out));
-	return probe_target(&dir, fd, &root, flags, out);
+	return probe_target(&dir, d->pid, fd, &root, flags, out);
 }
 
 /* Only a followed open of a probed fd link has an answer to compare: the

@@ -55,6 +55,8 @@ void pfd_write_target_fields(struct pfd_writer *w, const struct pfd_target *t)
 	} else {
 		pfd_w_null(w, "fd_flags");
 	}
+	if (t->fdesc.cls)
+		pfd_fdesc_write(w, "fdesc", &t->fdesc);
 }
 
 void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t)
