@@ -13,9 +13,11 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "filters/seccomp_filter.h"
 #include "procfd/procfs.h"
 #include "tracer/calls.h"
 #include "tracer/core_events.h"
@@ -336,18 +338,49 @@ static bool get_syscall_info(tcb_t *t, struct __ptrace_syscall_info *info)
 	return n > 0;
 }
 
-/* Without our filter the thread also stops at syscall entry, which comes
- * first (kernel >= 4.8): a seccomp stop then is some other filter's
- * SECCOMP_RET_TRACE and the call was already seen. The call is found from
- * (arch, nr), not from the filter's data: a filter the tracee installs
- * itself may return RET_TRACE with data of its own. */
+/* A seccomp stop that is not our filter's: a filter the tracee installed
+ * itself answered SECCOMP_RET_TRACE. Without a tracer that takes such stops
+ * the kernel fails the call with ENOSYS, and the tracee must see what it
+ * would see untraced: the call is skipped (syscall number -1, which also
+ * i386 tracees take through the 64-bit registers) with -ENOSYS as its
+ * result. Without our filter the thread stopped at the call's entry before
+ * (kernel >= 4.8), so a call a plugin kept sees ENOSYS at its exit. */
+static void skip_with_enosys(tcb_t *t)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0L, &regs) == 0) {
+		regs.orig_rax = (unsigned long long)-1;
+		regs.rax = (unsigned long long)-ENOSYS;
+		ptrace_or_warn(PTRACE_SETREGS, t->tid, (unsigned long)&regs, "skip the call of");
+	} else if (errno != ESRCH) {
+		fprintf(stderr, "procfd-trace: %d: cannot skip a call its own seccomp filter "
+				"traps: %s\n", t->tid, strerror(errno));
+	}
+	resume(t, 0);
+}
+
+/* Ours: our filter is loaded in the thread, its data is ours, and it traps
+ * this call with these arguments (a tracee's filter may forge the data, or
+ * answer RET_TRACE for a call we trap too, with data of its own: the
+ * kernel then acts on the most recent filter's answer, theirs). */
+static bool our_stop(tcb_t *t, const struct __ptrace_syscall_info *info)
+{
+	if (!(t->flags & TCB_SECCOMP) || event_msg(t->tid) != PFD_FILTER_TRACE_DATA)
+		return false;
+	const struct trap_entry *e = pfd_traps_lookup(info->arch, info->seccomp.nr);
+	return e && pfd_traps_select(e, info->seccomp.args);
+}
+
 static void on_seccomp_stop(tcb_t *t)
 {
 	struct __ptrace_syscall_info info;
 
-	if (!(t->flags & TCB_SECCOMP) || !get_syscall_info(t, &info) ||
-	    info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+	if (!get_syscall_info(t, &info) || info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
 		resume(t, 0);
+		return;
+	}
+	if (!our_stop(t, &info)) {
+		skip_with_enosys(t);
 		return;
 	}
 	syscall_entry(t, info.arch, info.seccomp.nr, info.seccomp.args);
