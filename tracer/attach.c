@@ -156,7 +156,9 @@ static void seize_timer(bool on)
 {
 	struct itimerval it = { 0 };
 	if (on) {
-		struct sigaction sa = { .sa_handler = on_seize_timer };
+		/* SA_RESTART: other calls of the attach go on; the seize,
+		 * which restarts anyway, is left by siglongjmp */
+		struct sigaction sa = { .sa_handler = on_seize_timer, .sa_flags = SA_RESTART };
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGALRM, &sa, NULL);
 		it.it_value.tv_usec = it.it_interval.tv_usec = TIMER_MS * 1000;

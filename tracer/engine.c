@@ -5,6 +5,7 @@
  * trapped call costs one stop unless a plugin keeps it at entry; only then is
  * the tracee resumed with PTRACE_SYSCALL to take the exit stop. */
 #include <errno.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <linux/kcmp.h>
 #include <signal.h>
@@ -45,8 +46,10 @@ static bool with_stacks;       /* -k */
 static unsigned long attach_opts; /* the full options of a seized thread */
 
 /* Stop signals as the handler saw them (sender and si_code), for the loop
- * to judge: written only by the handler, which the other stop signals
- * cannot interrupt (run.c blocks them meanwhile). */
+ * to judge: a ring written only by the handler, which the other stop
+ * signals cannot interrupt (run.c blocks them meanwhile). When more come
+ * than the loop has judged, the oldest go: a command signalling its group
+ * in a loop must not hide a user's signal that comes after. */
 #define SIGNALS_KEPT 16
 static struct {
 	volatile sig_atomic_t sig, sender, code;
@@ -98,11 +101,11 @@ const struct pfd_trap *const *pfd_engine_traps(void)
 void pfd_engine_request_stop(int sig, pid_t sender, int code)
 {
 	int n = n_signals_in;
-	if (n >= SIGNALS_KEPT)
-		return; /* a storm: the first ones decide */
-	signals_in[n].sig = sig;
-	signals_in[n].sender = sender;
-	signals_in[n].code = code;
+	if (n == INT_MAX)
+		return;
+	signals_in[n % SIGNALS_KEPT].sig = sig;
+	signals_in[n % SIGNALS_KEPT].sender = sender;
+	signals_in[n % SIGNALS_KEPT].code = code;
 	n_signals_in = n + 1;
 }
 
@@ -870,7 +873,9 @@ static bool meant_for_the_command(int sender, int code)
 static int next_stop_signal(void)
 {
 	while (n_signals_seen < n_signals_in) {
-		int i = n_signals_seen++;
+		if (n_signals_in - n_signals_seen > SIGNALS_KEPT)
+			n_signals_seen = n_signals_in - SIGNALS_KEPT;
+		int i = n_signals_seen++ % SIGNALS_KEPT;
 		int sig = signals_in[i].sig;
 		if (meant_for_the_command(signals_in[i].sender, signals_in[i].code))
 			continue;
