@@ -188,7 +188,8 @@ static int seize_once(pid_t tid, unsigned long opts)
 
 /* PTRACE_SEIZE that does not block for long: while it waits for an
  * execve's cred_guard_mutex, our tracees that the execve killed are reaped
- * (pfd_engine_reap_pending), which lets the execve finish. 0 or -errno. */
+ * (pfd_engine_reap_pending), which lets the execve finish. 0 or -errno
+ * (-EINTR: a stop was asked for meanwhile). */
 static int seize_unblocked(pid_t tid, unsigned long opts)
 {
 	for (int tries = 0; tries < SEIZE_TRIES; tries++) {
@@ -199,6 +200,8 @@ static int seize_unblocked(pid_t tid, unsigned long opts)
 		if (traced_by_us(tid))
 			return 0;
 		pfd_engine_reap_pending();
+		if (pfd_engine_stop_requested())
+			return -EINTR; /* SIGINT: detach what we have */
 	}
 	return -EAGAIN;
 }
