@@ -843,6 +843,12 @@ static void interrupt_attached(tcb_t *t, void *arg)
 	ptrace(PTRACE_INTERRUPT, t->tid, 0L, 0L);
 }
 
+static void note_attached(tcb_t *t, void *arg)
+{
+	if (t->flags & TCB_ATTACHED)
+		*(bool *)arg = true;
+}
+
 static bool ended_lately_had(pid_t pid)
 {
 	for (unsigned i = 0; i < ENDED_KEPT && i < n_ended; i++)
@@ -851,38 +857,63 @@ static bool ended_lately_had(pid_t pid)
 	return false;
 }
 
-/* A signal meant for the command's process group, not for us alone: sent
- * by a process of the trace (kill(0, sig) or kill(-pgrp, sig) from the
- * command: it got its own copy), or by the kernel to the foreground group
- * that holds the command (a terminal's hangup). Untraced, the command
- * would have got it once and decided: so it does under us, and we trace
- * on to its end. A user's kill of procfd-trace comes from outside. */
-static bool meant_for_the_command(int sender, int code)
+enum signal_aim {
+	AIMED_AT_US,      /* a user's kill of procfd-trace */
+	GROUP_FROM_TRACE, /* kill(0) or kill(-pgrp) by a process of the trace */
+	GROUP_FROM_KERNEL /* the terminal's SIGINT, SIGQUIT or hangup */
+};
+
+/* Who a stop signal was meant for. One sent by a process of the trace
+ * (kill(0, sig) or kill(-pgrp, sig) from the command) or by the kernel to
+ * the foreground group while a command runs reached the command by itself:
+ * untraced, the command would have got it once and decided, and so it does
+ * under us; we trace on to its end. */
+static enum signal_aim aim_of(int sender, int code)
 {
 	if (code == SI_KERNEL)
-		return main_pid > 0;
+		return main_pid > 0 ? GROUP_FROM_KERNEL : AIMED_AT_US;
 	if (code != SI_USER && code != SI_QUEUE && code != SI_TKILL)
-		return false;
-	return sender > 0 && (pfd_proc_find(sender) || pfd_tcb_find(sender) ||
-			      ended_lately_had(sender));
+		return AIMED_AT_US;
+	if (sender > 0 && (pfd_proc_find(sender) || pfd_tcb_find(sender) ||
+			   ended_lately_had(sender)))
+		return GROUP_FROM_TRACE;
+	return AIMED_AT_US;
 }
 
-/* The first stop signal not meant for the command, or 0; a second one ends
- * procfd-trace here: attached tracees are detached by the kernel when we
- * exit, launched ones die with us (EXITKILL). */
-static int next_stop_signal(void)
+static bool attached_left(void)
+{
+	bool any = false;
+	pfd_tcb_foreach(note_attached, &any);
+	return any;
+}
+
+/* The next stop signal to act on, or 0, with *pass_on: whether the command
+ * is to get it from us. A signal of the command's group is not counted,
+ * except that the terminal's one (Ctrl-C) still detaches -p processes when
+ * a command runs beside them. A second counted one ends procfd-trace here:
+ * attached tracees are detached by the kernel when we exit, launched ones
+ * die with us (EXITKILL). */
+static int next_stop_signal(bool *pass_on)
 {
 	while (n_signals_seen < n_signals_in) {
 		if (n_signals_in - n_signals_seen > SIGNALS_KEPT)
 			n_signals_seen = n_signals_in - SIGNALS_KEPT;
 		int i = n_signals_seen++ % SIGNALS_KEPT;
 		int sig = signals_in[i].sig;
-		if (meant_for_the_command(signals_in[i].sender, signals_in[i].code))
+		enum signal_aim aim = aim_of(signals_in[i].sender, signals_in[i].code);
+		if (aim == GROUP_FROM_TRACE)
 			continue;
+		if (aim == GROUP_FROM_KERNEL) {
+			if (stop_handled || !attached_left())
+				continue;
+			*pass_on = false;
+			return sig;
+		}
 		if (stop_signal) {
 			signal(sig, SIG_DFL);
 			raise(sig);
 		}
+		*pass_on = true;
 		return sig;
 	}
 	return 0;
@@ -900,13 +931,14 @@ bool pfd_engine_stop_requested(void)
  * kills what it launched). */
 static void handle_stop_request(void)
 {
-	int sig = next_stop_signal();
+	bool pass_on = false;
+	int sig = next_stop_signal(&pass_on);
 	if (!sig || stop_handled)
 		return;
 	stop_signal = sig;
 	stop_handled = true;
 	pfd_tcb_foreach(interrupt_attached, NULL);
-	if (main_pid > 0 && !have_main_status) /* reaped: the pid may be reused */
+	if (pass_on && main_pid > 0 && !have_main_status) /* reaped: the pid may be reused */
 		kill(main_pid, stop_signal);
 }
 
