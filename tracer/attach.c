@@ -44,6 +44,7 @@
 
 #define SCAN_PASSES 16    /* a thread factory must not keep us here: later
 			     clones arrive through TRACECLONE anyway */
+#define SETTLE_ROUNDS 1000 /* 1 ms apart */
 #define EPERM_RETRIES 20  /* 1 ms apart: an execve's thread swap takes far less */
 #define TIMER_MS 20        /* how long a seize may block before we reap */
 #define SEIZE_TRIES 500    /* 10 s: an execve does not take that long */
@@ -260,6 +261,23 @@ static int scan_threads(pid_t pid, unsigned long opts)
 	return added;
 }
 
+/* The passes may end while an execve is still waiting for us to reap the
+ * threads it killed (we reap them only while a seize blocks): its main
+ * thread is then a zombie, still traced by us, and once the execve goes on
+ * an unseized exec'ing thread takes its tid, untraced, and our record of it
+ * goes without a word. So while the main thread is a zombie, reap and scan
+ * again (bounded: a main thread that called pthread_exit stays a zombie). */
+static void settle_exec(pid_t pid, unsigned long opts)
+{
+	for (int i = 0; i < SETTLE_ROUNDS && leader_exited(pid) && !pfd_engine_stop_requested();
+	     i++) {
+		struct timespec ms = { 0, 1000000 };
+		pfd_engine_reap_pending();
+		nanosleep(&ms, NULL);
+		scan_threads(pid, opts);
+	}
+}
+
 /* PTRACE_SEIZE of the leader. The kernel also says EPERM for a main thread
  * that has exited: for a moment during an execve in another thread (which
  * then takes the tid, live), so EPERM is tried again a few times unless a
@@ -303,6 +321,7 @@ int pfd_attach_process(pid_t pid, unsigned long opts)
 	for (int pass = 0; pass < SCAN_PASSES && !pfd_engine_stop_requested() &&
 			   scan_threads(pid, opts) > 0; pass++)
 		;
+	settle_exec(pid, opts);
 	seize_timer(false);
 	pfd_engine_attached(pid);
 	return 0;

@@ -1669,7 +1669,8 @@ class Runner:
                 elif seen < min_events:
                     problems.append("only %d syscall events after %ss, waited for %d"
                                     % (seen, ATTACH_EVENTS, min_events))
-                os.kill(tracer.pid, signal.SIGINT)
+                if tracer.poll() is None:  # else its status is reported below
+                    os.kill(tracer.pid, signal.SIGINT)
                 sent = time.monotonic()
                 try:
                     out, err = tracer.communicate(timeout=ATTACH_PROMPT)
