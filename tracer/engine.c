@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -843,6 +844,49 @@ static void interrupt_attached(tcb_t *t, void *arg)
 	ptrace(PTRACE_INTERRUPT, t->tid, 0L, 0L);
 }
 
+/* After a stop request, a tick every second wakes the loop (wait4 returns
+ * EINTR) to look for threads to be let go of that are still traced. */
+static volatile sig_atomic_t detach_tick;
+
+static void on_detach_tick(int sig)
+{
+	(void)sig;
+	detach_tick = 1;
+}
+
+static void detach_ticks(bool on)
+{
+	struct itimerval it = { 0 };
+	if (on) {
+		struct sigaction sa = { .sa_handler = on_detach_tick }; /* no SA_RESTART */
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+		it.it_value.tv_sec = it.it_interval.tv_sec = 1;
+	}
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* A thread to be let go of that has not been let go a second after the
+ * interrupt: its stop may have been taken for another (the status of the
+ * thread that had its tid before an execve), and it waits for us in a stop
+ * we think we resumed. PTRACE_DETACH succeeds only on a thread in a ptrace
+ * stop: then it goes now; a running one is interrupted again. So SIGINT
+ * lets go of every -p thread within about a second of its last stop. */
+static void detach_if_stuck(tcb_t *t, void *arg)
+{
+	(void)arg;
+	if (!(t->flags & TCB_DETACHING))
+		return;
+	if (ptrace(PTRACE_DETACH, t->tid, 0L, 0L) < 0) {
+		ptrace(PTRACE_INTERRUPT, t->tid, 0L, 0L);
+		return;
+	}
+	finish_open_call(t);
+	t->flags |= TCB_EXITING;
+	pfd_write_detach(tcb_tgid(t), t->tid, t->proc && t->proc->threads == 1);
+	pfd_tcb_drop(t);
+}
+
 static void note_attached(tcb_t *t, void *arg)
 {
 	if (t->flags & TCB_ATTACHED)
@@ -937,6 +981,8 @@ static void handle_stop_request(void)
 		return;
 	stop_signal = sig;
 	stop_handled = true;
+	if (attached_left())
+		detach_ticks(true);
 	pfd_tcb_foreach(interrupt_attached, NULL);
 	if (pass_on && main_pid > 0 && !have_main_status) /* reaped: the pid may be reused */
 		kill(main_pid, stop_signal);
@@ -1037,6 +1083,10 @@ int pfd_engine_run(int *status, bool *have_status)
 	dispatch_pending();
 	for (;;) {
 		handle_stop_request();
+		if (detach_tick) {
+			detach_tick = 0;
+			pfd_tcb_foreach(detach_if_stuck, NULL);
+		}
 		n = collect_stops(round);
 		if (n == -2)
 			continue; /* a signal: look at the request first */
@@ -1045,6 +1095,8 @@ int pfd_engine_run(int *status, bool *have_status)
 		for (int i = 0; i < n; i++)
 			dispatch(round[i].tid, round[i].status);
 	}
+	if (stop_handled)
+		detach_ticks(false);
 	if (n < 0)
 		return -1;
 	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
