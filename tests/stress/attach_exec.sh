@@ -1,7 +1,7 @@
 #!/bin/sh
 # make stress: procfd-trace -p against a process whose non-leader thread
-# execs about every millisecond (exec_storm), N times: attach, let it trace
-# for a moment (0-290 ms, varied), SIGINT. Each run must end within 5 s of
+# execs about every millisecond (exec_storm), N times: attach, once it
+# traces let it go on for a moment (0-290 ms, varied), SIGINT. Each run must end within 5 s of
 # the SIGINT and leave every thread of the target untraced and not stopped.
 # Usage: attach_exec.sh BIN EXEC_STORM [N]
 set -u
@@ -17,6 +17,14 @@ while [ $i -lt $n ]; do
 	until grep -qs ready "$tmp/ready"; do sleep 0.01; done
 	"$bin" -o /dev/null -p "$target" 2>"$tmp/err" &
 	tracer=$!
+	# until it traces (a SIGINT before procfd-trace has set its handlers is
+	# lost: a background job of a non-interactive shell ignores SIGINT)
+	waited=0
+	until grep -qs "^TracerPid:[[:space:]]*$tracer\$" /proc/"$target"/status ||
+	      ! kill -0 "$tracer" 2>/dev/null || [ $waited -ge 500 ]; do
+		sleep 0.01
+		waited=$((waited + 1))
+	done
 	sleep "0.$(( (i * 37) % 30 ))0"
 	kill -INT "$tracer" 2>/dev/null
 	waited=0
