@@ -56,7 +56,7 @@ DEPS_OK  := $(BUILD)/.deps-ok
 EXAMPLE_SRC := $(wildcard tests/plugins/*.c)
 EXAMPLE_BIN := $(BUILD)/tests/procfd-trace-example
 
-.PHONY: all deps check check-unit check-integration check-asan demo install clean bench bench-programs \
+.PHONY: all deps check check-unit check-integration check-asan demo install clean bench bench-programs stress \
         programs-m32 fuzz fuzz-build fuzz-smoke fuzz-supp
 all: $(BIN)
 
@@ -141,6 +141,12 @@ bench-programs: $(BENCH_PROGRAMS)
 
 check: check-unit check-integration check-asan fuzz-smoke bench-programs
 	@echo "make check: all tests passed"
+
+# Reproducers that need load or luck, outside make check: STRESS_RUNS each.
+# attach_exec: -p against a thread that execs every millisecond (issue 23).
+STRESS_RUNS ?= 100
+stress: $(BIN) $(BUILD)/tests/programs/exec_storm
+	sh tests/stress/attach_exec.sh $(BIN) $(BUILD)/tests/programs/exec_storm $(STRESS_RUNS)
 
 $(BUILD)/bench/workload: bench/workload.c | $(DEPS_OK)
 	@mkdir -p $(@D)

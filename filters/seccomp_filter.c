@@ -53,7 +53,7 @@ static int add_one(scmp_filter_ctx ctx, int nr, unsigned n, const struct scmp_ar
 {
 	/* seccomp_rule_add (not _exact) skips the arches that lack the call.
 	 * EEXIST: another trap already asked for the same. */
-	int rc = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(0), nr, n, cmp);
+	int rc = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(PFD_FILTER_TRACE_DATA), nr, n, cmp);
 	return rc == -EEXIST ? 0 : rc;
 }
 

@@ -7,11 +7,16 @@
 
 #include "procfd/plugin.h"
 
-/* A filter that traps (SECCOMP_RET_TRACE, data 0) every call the traps
- * (NULL-terminated) name, under their argument conditions, on x86_64, i386
- * and x32, and allows everything else. The engine finds the call from
- * (arch, nr), never from the data, which a tracee's own filter can forge.
- * 0 or -errno (-EINVAL: a name libseccomp does not know). */
+/* The SECCOMP_RET_DATA of our traps: a tracee's own filter that answers
+ * RET_TRACE (most use data 0) gets a stop that is not ours, which the
+ * engine tells by this value (PTRACE_GETEVENTMSG). */
+#define PFD_FILTER_TRACE_DATA 0x7066u
+
+/* A filter that traps (SECCOMP_RET_TRACE, data PFD_FILTER_TRACE_DATA) every
+ * call the traps (NULL-terminated) name, under their argument conditions, on
+ * x86_64, i386 and x32, and allows everything else. The engine finds the
+ * call from (arch, nr), never from the data alone, which a tracee's own
+ * filter can forge. 0 or -errno (-EINVAL: a name libseccomp does not know). */
 int pfd_filter_build(const struct pfd_trap *const *traps, scmp_filter_ctx *out);
 
 /* The filter as the kernel takes it, exported once by the tracer so that the

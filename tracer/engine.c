@@ -5,6 +5,7 @@
  * trapped call costs one stop unless a plugin keeps it at entry; only then is
  * the tracee resumed with PTRACE_SYSCALL to take the exit stop. */
 #include <errno.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <linux/kcmp.h>
 #include <signal.h>
@@ -13,9 +14,12 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "filters/seccomp_filter.h"
 #include "procfd/procfs.h"
 #include "tracer/calls.h"
 #include "tracer/core_events.h"
@@ -40,8 +44,27 @@ static unsigned default_flags; /* for a thread first seen before its parent's ev
 static bool exec_watch;        /* some plugin has on_exec: trap execve's entry */
 static bool with_stacks;       /* -k */
 
-static volatile sig_atomic_t stop_signal;
+static unsigned long attach_opts; /* the full options of a seized thread */
+
+/* Stop signals as the handler saw them (sender and si_code), for the loop
+ * to judge: a ring written only by the handler, which the other stop
+ * signals cannot interrupt (run.c blocks them meanwhile). When more come
+ * than the loop has judged, the oldest go: a command signalling its group
+ * in a loop must not hide a user's signal that comes after. */
+#define SIGNALS_KEPT 16
+static struct {
+	volatile sig_atomic_t sig, sender, code;
+} signals_in[SIGNALS_KEPT];
+static volatile sig_atomic_t n_signals_in;
+static int n_signals_seen;
+static int stop_signal; /* the one acted on */
 static bool stop_handled;
+
+/* Processes of the trace that ended lately: a signal they sent may be
+ * judged after their end was reaped. */
+#define ENDED_KEPT 32
+static pid_t ended_lately[ENDED_KEPT];
+static unsigned n_ended;
 
 /* ---- setup ---------------------------------------------------------- */
 
@@ -76,15 +99,15 @@ const struct pfd_trap *const *pfd_engine_traps(void)
 	return pfd_traps_all();
 }
 
-void pfd_engine_request_stop(int sig)
+void pfd_engine_request_stop(int sig, pid_t sender, int code)
 {
-	if (stop_signal && sig) {
-		/* Asked twice: give up now. Attached tracees are detached by the
-		 * kernel when we exit; launched ones die with us (EXITKILL). */
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-	stop_signal = sig;
+	int n = n_signals_in;
+	if (n == INT_MAX)
+		return;
+	signals_in[n % SIGNALS_KEPT].sig = sig;
+	signals_in[n % SIGNALS_KEPT].sender = sender;
+	signals_in[n % SIGNALS_KEPT].code = code;
+	n_signals_in = n + 1;
 }
 
 /* ---- small ptrace helpers ------------------------------------------- */
@@ -319,18 +342,49 @@ static bool get_syscall_info(tcb_t *t, struct __ptrace_syscall_info *info)
 	return n > 0;
 }
 
-/* Without our filter the thread also stops at syscall entry, which comes
- * first (kernel >= 4.8): a seccomp stop then is some other filter's
- * SECCOMP_RET_TRACE and the call was already seen. The call is found from
- * (arch, nr), not from the filter's data: a filter the tracee installs
- * itself may return RET_TRACE with data of its own. */
+/* A seccomp stop that is not our filter's: a filter the tracee installed
+ * itself answered SECCOMP_RET_TRACE. Without a tracer that takes such stops
+ * the kernel fails the call with ENOSYS, and the tracee must see what it
+ * would see untraced: the call is skipped (syscall number -1, which also
+ * i386 tracees take through the 64-bit registers) with -ENOSYS as its
+ * result. Without our filter the thread stopped at the call's entry before
+ * (kernel >= 4.8), so a call a plugin kept sees ENOSYS at its exit. */
+static void skip_with_enosys(tcb_t *t)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0L, &regs) == 0) {
+		regs.orig_rax = (unsigned long long)-1;
+		regs.rax = (unsigned long long)-ENOSYS;
+		ptrace_or_warn(PTRACE_SETREGS, t->tid, (unsigned long)&regs, "skip the call of");
+	} else if (errno != ESRCH) {
+		fprintf(stderr, "procfd-trace: %d: cannot skip a call its own seccomp filter "
+				"traps: %s\n", t->tid, strerror(errno));
+	}
+	resume(t, 0);
+}
+
+/* Ours: our filter is loaded in the thread, its data is ours, and it traps
+ * this call with these arguments (a tracee's filter may forge the data, or
+ * answer RET_TRACE for a call we trap too, with data of its own: the
+ * kernel then acts on the most recent filter's answer, theirs). */
+static bool our_stop(tcb_t *t, const struct __ptrace_syscall_info *info)
+{
+	if (!(t->flags & TCB_SECCOMP) || event_msg(t->tid) != PFD_FILTER_TRACE_DATA)
+		return false;
+	const struct trap_entry *e = pfd_traps_lookup(info->arch, info->seccomp.nr);
+	return e && pfd_traps_select(e, info->seccomp.args);
+}
+
 static void on_seccomp_stop(tcb_t *t)
 {
 	struct __ptrace_syscall_info info;
 
-	if (!(t->flags & TCB_SECCOMP) || !get_syscall_info(t, &info) ||
-	    info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+	if (!get_syscall_info(t, &info) || info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
 		resume(t, 0);
+		return;
+	}
+	if (!our_stop(t, &info)) {
+		skip_with_enosys(t);
 		return;
 	}
 	syscall_entry(t, info.arch, info.seccomp.nr, info.seccomp.args);
@@ -363,6 +417,8 @@ static void on_syscall_stop(tcb_t *t)
 
 /* ---- tracee records ------------------------------------------------- */
 
+static void detach_if_stopping(tcb_t *t);
+
 static tcb_t *add_tracee(pid_t tid, unsigned flags, pid_t tgid)
 {
 	tcb_t *t = pfd_tcb_add(tid);
@@ -370,7 +426,7 @@ static tcb_t *add_tracee(pid_t tid, unsigned flags, pid_t tgid)
 		fprintf(stderr, "procfd-trace: out of memory tracking %d\n", tid);
 		exit(1); /* EXITKILL ends the tracees with us */
 	}
-	t->flags = flags;
+	t->flags = flags | (flags & TCB_ATTACHED ? TCB_OPTIONS_DUE : 0);
 	return t;
 }
 
@@ -394,6 +450,7 @@ static tcb_t *adopt_unknown(pid_t tid, bool initial_stop)
 	tcb_t *t = add_tracee(tid, flags, st.tgid ? st.tgid : tid);
 	if (rel)
 		t->early_parent = tcb_tgid(rel);
+	detach_if_stopping(t);
 	return t;
 }
 
@@ -439,7 +496,7 @@ static bool has_uffd_ranges(pid_t pid)
 	return found;
 }
 
-int pfd_engine_add_attached(pid_t tid, pid_t tgid)
+int pfd_engine_add_attached(pid_t tid, pid_t tgid, unsigned long opts)
 {
 	if (pfd_tcb_find(tid))
 		return 0;
@@ -449,10 +506,33 @@ int pfd_engine_add_attached(pid_t tid, pid_t tgid)
 			pfd_tcb_drop(t);
 		return -ENOMEM;
 	}
-	t->flags = TCB_ATTACHED;
+	attach_opts = opts;
+	t->flags = TCB_ATTACHED | TCB_OPTIONS_DUE;
 	if (t->proc->threads == 1 && has_uffd_ranges(tgid))
 		t->proc->mem_may_fault = true;
 	return 1;
+}
+
+void pfd_engine_forget_attached(pid_t tid)
+{
+	tcb_t *t = pfd_tcb_find(tid);
+	if (!t)
+		return;
+	t->flags |= TCB_GONE;
+	if (!(t->flags & TCB_EXITING) && t->proc)
+		t->flags |= TCB_EXITING, t->proc->live--;
+	pfd_tcb_drop(t);
+}
+
+/* A thread seized without PTRACE_O_TRACEEXIT, or a child that inherited
+ * such options, is stopped: now it gets them all. */
+static void settle_options(tcb_t *t)
+{
+	if (!(t->flags & TCB_OPTIONS_DUE))
+		return;
+	t->flags &= ~TCB_OPTIONS_DUE;
+	if (attach_opts)
+		ptrace_or_warn(PTRACE_SETOPTIONS, t->tid, attach_opts, "set options of");
 }
 
 /* ---- process events ------------------------------------------------- */
@@ -478,14 +558,38 @@ static void tell_fork(tcb_t *parent, tcb_t *child, unsigned event)
 			pfd_plugins[i]->on_fork(&f);
 }
 
+/* Let a stopped tracee go on untraced, with sig delivered to it. */
+static void detach_now(tcb_t *t, int sig)
+{
+	ptrace_or_warn(PTRACE_DETACH, t->tid, (unsigned long)sig, "detach");
+	t->flags |= TCB_EXITING; /* it goes on, untraced: no exit to tell */
+	pfd_write_detach(tcb_tgid(t), t->tid, t->proc && t->proc->threads == 1);
+	pfd_tcb_drop(t);
+}
+
+/* After SIGINT (-p), a thread an attached one makes is let go at its first
+ * stop too, or a process that keeps making threads (or exec'ing) would keep
+ * us tracing. */
+static void detach_if_stopping(tcb_t *t)
+{
+	if (stop_handled && (t->flags & TCB_ATTACHED))
+		t->flags |= TCB_DETACHING;
+}
+
 /* Let a held child go, with or without the event that named its parent. */
 static void release_early(tcb_t *c)
 {
 	c->flags &= ~TCB_EARLY;
-	resume(c, 0);
+	settle_options(c);
+	if (c->flags & TCB_DETACHING)
+		detach_now(c, 0);
+	else
+		resume(c, 0);
 }
 
-static void on_new_child(tcb_t *t, unsigned event)
+/* A fork, vfork or clone event: the child (seized by the kernel) gets its
+ * record, the plugins hear of it, and a child held for this event goes. */
+static void note_new_child(tcb_t *t, unsigned event)
 {
 	pid_t child = (pid_t)event_msg(t->tid);
 	unsigned flags = t->flags & (TCB_SECCOMP | TCB_ATTACHED);
@@ -496,7 +600,9 @@ static void on_new_child(tcb_t *t, unsigned event)
 		if (!c)
 			c = add_tracee(child, flags, event == PTRACE_EVENT_CLONE ? 0 : child);
 		else /* its first stop came first: now we know its parent */
-			c->flags = (c->flags & ~(TCB_SECCOMP | TCB_ATTACHED)) | flags;
+			c->flags = (c->flags & ~(TCB_SECCOMP | TCB_ATTACHED)) | flags |
+				   (flags & TCB_ATTACHED ? TCB_OPTIONS_DUE : 0);
+		detach_if_stopping(c);
 		/* clone makes a thread or a process: ask now, while /proc/<tid>
 		 * exists; at its exit it will be gone and the exit event needs it. */
 		tcb_tgid(c);
@@ -505,6 +611,11 @@ static void on_new_child(tcb_t *t, unsigned event)
 		if (early)
 			release_early(c);
 	}
+}
+
+static void on_new_child(tcb_t *t, unsigned event)
+{
+	note_new_child(t, event);
 	resume(t, 0);
 }
 
@@ -614,8 +725,10 @@ static void on_exited(tcb_t *t, int status)
 		main_status = status;
 		have_main_status = true;
 	}
-	if (t->tid == tgid)
+	if (t->tid == tgid) {
 		pfd_stack_forget_process(tgid);
+		ended_lately[n_ended++ % ENDED_KEPT] = tgid;
+	}
 	pfd_tcb_drop(t);
 	/* A child whose parent died before its clone event is let go. */
 	pfd_tcb_foreach(release_children_of, &tgid);
@@ -639,12 +752,14 @@ static void detach_stopped(tcb_t *t, int status)
 	    get_syscall_info(t, &info) && info.op == PTRACE_SYSCALL_INFO_EXIT &&
 	    !(info.exit.is_error && is_restart_code(info.exit.rval)))
 		pfd_decode_exit(&t->call->call, info.exit.rval, info.exit.is_error);
+	if (event == PTRACE_EVENT_EXEC) /* a non-leader's exec: it has the leader's tid */
+		t = switch_after_exec(t, (pid_t)event_msg(t->tid));
+	else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+		 event == PTRACE_EVENT_CLONE) /* the child, traced already, goes too */
+		note_new_child(t, event);
 	finish_open_call(t);
 	bool delivery = event == 0 && sig != (SIGTRAP | 0x80);
-	ptrace_or_warn(PTRACE_DETACH, t->tid, delivery ? (unsigned long)sig : 0, "detach");
-	t->flags |= TCB_EXITING; /* it goes on, untraced: no exit to tell */
-	pfd_write_detach(tcb_tgid(t), t->tid, t->proc && t->proc->threads == 1);
-	pfd_tcb_drop(t);
+	detach_now(t, delivery ? sig : 0);
 }
 
 static void on_stopped(tcb_t *t, int status)
@@ -705,10 +820,12 @@ static void dispatch(pid_t tid, int status)
 		if (t->flags & TCB_EARLY)
 			return; /* held until its parent's clone event */
 	}
-	if (WIFEXITED(status) || WIFSIGNALED(status))
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		on_exited(t, status);
-	else if (WIFSTOPPED(status))
+	} else if (WIFSTOPPED(status)) {
+		settle_options(t);
 		on_stopped(t, status);
+	}
 }
 
 static void interrupt_attached(tcb_t *t, void *arg)
@@ -727,6 +844,130 @@ static void interrupt_attached(tcb_t *t, void *arg)
 	ptrace(PTRACE_INTERRUPT, t->tid, 0L, 0L);
 }
 
+/* After a stop request, a tick every second wakes the loop (wait4 returns
+ * EINTR) to look for threads to be let go of that are still traced. */
+static volatile sig_atomic_t detach_tick;
+
+static void on_detach_tick(int sig)
+{
+	(void)sig;
+	detach_tick = 1;
+}
+
+static void detach_ticks(bool on)
+{
+	struct itimerval it = { 0 };
+	if (on) {
+		struct sigaction sa = { .sa_handler = on_detach_tick }; /* no SA_RESTART */
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+		it.it_value.tv_sec = it.it_interval.tv_sec = 1;
+	}
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* A thread to be let go of that has not been let go a second after the
+ * interrupt: its stop may have been taken for another (the status of the
+ * thread that had its tid before an execve), and it waits for us in a stop
+ * we think we resumed. PTRACE_DETACH succeeds only on a thread in a ptrace
+ * stop: then it goes now; a running one is interrupted again. So SIGINT
+ * lets go of every -p thread within about a second of its last stop. */
+static void detach_if_stuck(tcb_t *t, void *arg)
+{
+	(void)arg;
+	if (!(t->flags & TCB_DETACHING))
+		return;
+	if (ptrace(PTRACE_DETACH, t->tid, 0L, 0L) < 0) {
+		ptrace(PTRACE_INTERRUPT, t->tid, 0L, 0L);
+		return;
+	}
+	finish_open_call(t);
+	t->flags |= TCB_EXITING;
+	pfd_write_detach(tcb_tgid(t), t->tid, t->proc && t->proc->threads == 1);
+	pfd_tcb_drop(t);
+}
+
+static void note_attached(tcb_t *t, void *arg)
+{
+	if (t->flags & TCB_ATTACHED)
+		*(bool *)arg = true;
+}
+
+static bool ended_lately_had(pid_t pid)
+{
+	for (unsigned i = 0; i < ENDED_KEPT && i < n_ended; i++)
+		if (ended_lately[i] == pid)
+			return true;
+	return false;
+}
+
+enum signal_aim {
+	AIMED_AT_US,      /* a user's kill of procfd-trace */
+	GROUP_FROM_TRACE, /* kill(0) or kill(-pgrp) by a process of the trace */
+	GROUP_FROM_KERNEL /* the terminal's SIGINT, SIGQUIT or hangup */
+};
+
+/* Who a stop signal was meant for. One sent by a process of the trace
+ * (kill(0, sig) or kill(-pgrp, sig) from the command) or by the kernel to
+ * the foreground group while a command runs reached the command by itself:
+ * untraced, the command would have got it once and decided, and so it does
+ * under us; we trace on to its end. */
+static enum signal_aim aim_of(int sender, int code)
+{
+	if (code == SI_KERNEL)
+		return main_pid > 0 ? GROUP_FROM_KERNEL : AIMED_AT_US;
+	if (code != SI_USER && code != SI_QUEUE && code != SI_TKILL)
+		return AIMED_AT_US;
+	if (sender > 0 && (pfd_proc_find(sender) || pfd_tcb_find(sender) ||
+			   ended_lately_had(sender)))
+		return GROUP_FROM_TRACE;
+	return AIMED_AT_US;
+}
+
+static bool attached_left(void)
+{
+	bool any = false;
+	pfd_tcb_foreach(note_attached, &any);
+	return any;
+}
+
+/* The next stop signal to act on, or 0, with *pass_on: whether the command
+ * is to get it from us. A signal of the command's group is not counted,
+ * except that the terminal's one (Ctrl-C) still detaches -p processes when
+ * a command runs beside them. A second counted one ends procfd-trace here:
+ * attached tracees are detached by the kernel when we exit, launched ones
+ * die with us (EXITKILL). */
+static int next_stop_signal(bool *pass_on)
+{
+	while (n_signals_seen < n_signals_in) {
+		if (n_signals_in - n_signals_seen > SIGNALS_KEPT)
+			n_signals_seen = n_signals_in - SIGNALS_KEPT;
+		int i = n_signals_seen++ % SIGNALS_KEPT;
+		int sig = signals_in[i].sig;
+		enum signal_aim aim = aim_of(signals_in[i].sender, signals_in[i].code);
+		if (aim == GROUP_FROM_TRACE)
+			continue;
+		if (aim == GROUP_FROM_KERNEL) {
+			if (stop_handled || !attached_left())
+				continue;
+			*pass_on = false;
+			return sig;
+		}
+		if (stop_signal) {
+			signal(sig, SIG_DFL);
+			raise(sig);
+		}
+		*pass_on = true;
+		return sig;
+	}
+	return 0;
+}
+
+bool pfd_engine_stop_requested(void)
+{
+	return n_signals_in > 0;
+}
+
 /* SIGINT/SIGTERM/SIGHUP: attached processes are interrupted and detached at
  * their next stop, and go on running unharmed. The command we launched gets
  * the signal once, and we keep tracing it, so its end is reported and no
@@ -734,11 +975,16 @@ static void interrupt_attached(tcb_t *t, void *arg)
  * kills what it launched). */
 static void handle_stop_request(void)
 {
-	if (!stop_signal || stop_handled)
+	bool pass_on = false;
+	int sig = next_stop_signal(&pass_on);
+	if (!sig || stop_handled)
 		return;
+	stop_signal = sig;
 	stop_handled = true;
+	if (attached_left())
+		detach_ticks(true);
 	pfd_tcb_foreach(interrupt_attached, NULL);
-	if (main_pid > 0 && !have_main_status) /* reaped: the pid may be reused */
+	if (pass_on && main_pid > 0 && !have_main_status) /* reaped: the pid may be reused */
 		kill(main_pid, stop_signal);
 }
 
@@ -797,13 +1043,50 @@ static int collect_stops(struct stop *round)
 	}
 }
 
+/* Statuses reaped while attaching, for the loop to act on first. */
+static struct stop *pending;
+static size_t n_pending, cap_pending;
+
+void pfd_engine_reap_pending(void)
+{
+	int st;
+	pid_t tid;
+	while ((tid = wait4(-1, &st, __WALL | WNOHANG, NULL)) > 0) {
+		if (n_pending == cap_pending) {
+			size_t cap = cap_pending ? 2 * cap_pending : 64;
+			struct stop *p = realloc(pending, cap * sizeof(*p));
+			if (!p) {
+				fprintf(stderr, "procfd-trace: out of memory while attaching\n");
+				exit(1);
+			}
+			pending = p;
+			cap_pending = cap;
+		}
+		pending[n_pending++] = (struct stop){ .tid = tid, .status = st };
+	}
+}
+
+static void dispatch_pending(void)
+{
+	for (size_t i = 0; i < n_pending; i++)
+		dispatch(pending[i].tid, pending[i].status);
+	free(pending);
+	pending = NULL;
+	n_pending = cap_pending = 0;
+}
+
 int pfd_engine_run(int *status, bool *have_status)
 {
 	struct stop round[ROUND_MAX];
 	int n;
 
+	dispatch_pending();
 	for (;;) {
 		handle_stop_request();
+		if (detach_tick) {
+			detach_tick = 0;
+			pfd_tcb_foreach(detach_if_stuck, NULL);
+		}
 		n = collect_stops(round);
 		if (n == -2)
 			continue; /* a signal: look at the request first */
@@ -812,6 +1095,8 @@ int pfd_engine_run(int *status, bool *have_status)
 		for (int i = 0; i < n; i++)
 			dispatch(round[i].tid, round[i].status);
 	}
+	if (stop_handled)
+		detach_ticks(false);
 	if (n < 0)
 		return -1;
 	FOR_EACH_PLUGIN(i, ALL_PLUGINS)

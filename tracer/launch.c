@@ -3,7 +3,9 @@
  * The child loads the filter, reports whether that worked, stops itself, and
  * execs once we have seized it. Loading before the seize is safe: the filter
  * traps only path calls, and the child makes none before execve, which runs
- * after the seize (a trapped call with no tracer would fail with ENOSYS). */
+ * after the seize (a trapped call with no tracer would fail with ENOSYS).
+ * The command is found and run as execvp(3) would: a file without "#!"
+ * that the kernel refuses (ENOEXEC) runs under /bin/sh. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -71,6 +73,26 @@ int pfd_resolve_command(const char *cmd, char *out, size_t size)
 	return not_runnable(cmd, first_err);
 }
 
+/* A file the kernel cannot run (ENOEXEC: a script without "#!") is run by
+ * /bin/sh, as execvp(3) does and as env, nice and timeout then do: argv[0]
+ * becomes the shell, the path its first argument. */
+static void exec_as_script(const char *path, char **argv)
+{
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	char **sh_argv = calloc(n + 2, sizeof(*sh_argv));
+	if (!sh_argv)
+		return;
+	sh_argv[0] = (char *)"/bin/sh";
+	sh_argv[1] = (char *)path;
+	for (size_t i = 1; i < n; i++)
+		sh_argv[i + 1] = argv[i];
+	execv("/bin/sh", sh_argv);
+	free(sh_argv);
+	errno = ENOEXEC; /* what the command's own exec said */
+}
+
 static void report_and_exec(const char *path, char **argv, const struct pfd_bpf *filter,
 			    int report_fd)
 {
@@ -80,6 +102,8 @@ static void report_and_exec(const char *path, char **argv, const struct pfd_bpf 
 	close(report_fd);
 	raise(SIGSTOP); /* wait for the tracer */
 	execv(path, argv);
+	if (errno == ENOEXEC)
+		exec_as_script(path, argv);
 	int err = errno;
 	fprintf(stderr, "procfd-trace: cannot execute %s: %s\n", path, strerror(err));
 	_exit(err == ENOENT || err == ENOTDIR ? 127 : 126);

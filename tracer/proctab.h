@@ -23,6 +23,8 @@ enum tcb_flags {
 	TCB_GONE = 1u << 8,      /* reaped: memory and registers are gone */
 	TCB_SIGRETURN = 1u << 9, /* with TCB_RESTARTING: in (rt_)sigreturn, whose
 				    exit shows what the held call returned */
+	TCB_OPTIONS_DUE = 1u << 10, /* seized without PTRACE_O_TRACEEXIT (attach.c):
+				       the full options at its next stop */
 };
 
 /* A traced process: what its threads share. */

@@ -23,30 +23,49 @@
 #include "tracer/options.h"
 #include "tracer/output.h"
 
-static void on_stop_signal(int sig)
+static void on_stop_signal(int sig, siginfo_t *si, void *ctx)
 {
-	pfd_engine_request_stop(sig);
+	(void)ctx;
+	pfd_engine_request_stop(sig, si->si_pid, si->si_code);
 }
 
 /* With a command only, the terminal's SIGINT and SIGQUIT reach the whole
  * foreground group: the command gets them too and decides, and we keep
- * tracing to report its end. SIGTERM and SIGHUP are aimed at us and passed
- * on. With -p, any of them detaches. No SA_RESTART: wait4 returns and the
- * loop sees the request. */
-static void install_signal_handlers(bool attached)
+ * tracing to report its end. SIGTERM and SIGHUP sent to us by a process
+ * outside the trace are passed on; sent to the command's process group
+ * (by the command itself, or the terminal's hangup) they reached the
+ * command already, and we trace on (engine.c). With -p, any of them sent
+ * to us detaches. No SA_RESTART: wait4 returns and the loop sees the
+ * request. Set before attaching, so that a signal during the attach is
+ * kept too; a command forked later gets the default actions back at
+ * exec. */
+static void catch_stop_signals(bool attached)
 {
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
 	struct sigaction sa = { 0 };
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = attached ? on_stop_signal : SIG_IGN;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sa.sa_handler = on_stop_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* A reader of -o that goes away must not kill us, and with us (EXITKILL)
-	 * the command: the write error is reported at the end instead. The
-	 * command was forked before this and keeps its own disposition. */
-	sa.sa_handler = SIG_IGN;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]); /* one handler at a time */
+	sa.sa_flags = SA_SIGINFO;
+	sa.sa_sigaction = on_stop_signal;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		bool terminal = sigs[i] == SIGINT || sigs[i] == SIGQUIT;
+		if (terminal && !attached) {
+			struct sigaction ign = { .sa_handler = SIG_IGN };
+			sigaction(sigs[i], &ign, NULL);
+		} else {
+			sigaction(sigs[i], &sa, NULL);
+		}
+	}
+}
+
+/* A reader of -o that goes away must not kill us, and with us (EXITKILL)
+ * the command: the write error is reported at the end instead. Set after
+ * the fork: the command keeps its own disposition. */
+static void ignore_sigpipe(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
@@ -169,12 +188,15 @@ static int run(const struct pfd_options *opt)
 		if (rc)
 			return rc;
 	}
+	if (opt->n_attach)
+		catch_stop_signals(true);
 	unsigned failed = attach_all(opt);
 	if (!opt->command && failed == opt->n_attach)
 		return 1; /* nothing to trace */
 	if (opt->command && start_command(opt, path) < 0)
 		return 1;
-	install_signal_handlers(opt->n_attach > 0);
+	catch_stop_signals(opt->n_attach > 0);
+	ignore_sigpipe();
 
 	int status = 0;
 	bool have_status = false;

@@ -76,7 +76,8 @@ Directives (harness only, never passed to procfd-trace):
                       last line of stderr as the reason
     +attach           attach mode: the harness starts COMMAND itself, untraced;
                       it must print "ready PID" on stdout. Then it runs
-                      BIN --json -o TRACE OPTIONS -p PID, waits until the
+                      BIN --json -o TRACE OPTIONS -p PID ("{pid}" in OPTIONS
+                      is PID too), waits until the
                       trace holds +min-events syscall events (default 2),
                       sends SIGINT, and checks: procfd-trace exits promptly
                       with EXIT; the process is then untraced (TracerPid 0)
@@ -1337,7 +1338,7 @@ def check_explain_text(trace, exps):
 
 def attach_detach_problems(trace, pid):
     """-p: the trace opens with the process's "attach" and, after SIGINT,
-    holds a "detach" of each thread, the last one marked last."""
+    holds a "detach" (or an "exit") of each thread, one detach marked last."""
     events, _ = read_trace(trace)
     attach = [e for e in events if e.get("event") == "attach" and e.get("pid") == pid]
     detach = [e for e in events if e.get("event") == "detach" and e.get("pid") == pid]
@@ -1347,8 +1348,14 @@ def attach_detach_problems(trace, pid):
             pid, attach))
     elif events and events[0] is not attach[0]:
         problems.append("the attach event is not the first of the trace")
-    if len(detach) < (attach[0]["threads"] if len(attach) == 1 else 1):
-        problems.append("expected a detach event per thread of pid %d, got %r" % (pid, detach))
+    # a thread that ended while traced (an execve in another thread ends
+    # them all) has its exit event instead; the old main thread of such an
+    # execve, whose tid the exec'ing thread takes, its exec event
+    ended = [e for e in events if e.get("pid") == pid and (
+        e.get("event") == "exit" or (e.get("event") == "exec" and e.get("old_tid") != pid))]
+    if len(detach) + len(ended) < (attach[0]["threads"] if len(attach) == 1 else 1):
+        problems.append("expected a detach or exit event per thread of pid %d, got %r" % (
+            pid, detach + ended))
     if [e.get("last") for e in detach].count(True) != 1:
         problems.append("exactly one detach event of pid %d must be the last: %r" % (pid, detach))
     return problems
@@ -1700,6 +1707,7 @@ class Runner:
                                 % ATTACH_READY)
                 return problems, log
             pid = int(m.group(1))
+            options = [o.replace("{pid}", str(pid)) for o in options]
             argv = [self.bin, "--json", "-o", trace] + options + ["-p", str(pid)]
             tracer = self._popen(argv, tmp, log)
             min_events = int((case.values("min-events") or ["2"])[0])
@@ -1723,7 +1731,8 @@ class Runner:
                 elif seen < min_events:
                     problems.append("only %d syscall events after %ss, waited for %d"
                                     % (seen, ATTACH_EVENTS, min_events))
-                os.kill(tracer.pid, signal.SIGINT)
+                if tracer.poll() is None:  # else its status is reported below
+                    os.kill(tracer.pid, signal.SIGINT)
                 sent = time.monotonic()
                 try:
                     out, err = tracer.communicate(timeout=ATTACH_PROMPT)

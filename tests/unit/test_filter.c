@@ -311,7 +311,7 @@ static void test_every_name_traced(void **state)
 			if (nr < 0)
 				continue; /* absent on this arch */
 			assert_int_equal((uint32_t)nr & X32_BIT, a->base);
-			expect_trace(a, t[i].name, (uint32_t)nr, run(a->audit, (uint32_t)nr), 0);
+			expect_trace(a, t[i].name, (uint32_t)nr, run(a->audit, (uint32_t)nr), PFD_FILTER_TRACE_DATA);
 			traced++;
 		}
 		assert_true(traced > 10);
@@ -323,11 +323,11 @@ static void test_known_numbers(void **state)
 {
 	(void)state;
 	const struct arch *x86_64 = &arches[0], *i386 = &arches[1], *x32 = &arches[2];
-	expect_trace(x86_64, "open", 2, run(AUDIT_ARCH_X86_64, 2), 0);
-	expect_trace(x86_64, "openat2", 437, run(AUDIT_ARCH_X86_64, 437), 0);
-	expect_trace(i386, "stat64", 195, run(AUDIT_ARCH_I386, 195), 0);
-	expect_trace(i386, "fstatat64", 300, run(AUDIT_ARCH_I386, 300), 0);
-	expect_trace(x32, "execve", X32_BIT | 520, run(AUDIT_ARCH_X86_64, X32_BIT | 520), 0);
+	expect_trace(x86_64, "open", 2, run(AUDIT_ARCH_X86_64, 2), PFD_FILTER_TRACE_DATA);
+	expect_trace(x86_64, "openat2", 437, run(AUDIT_ARCH_X86_64, 437), PFD_FILTER_TRACE_DATA);
+	expect_trace(i386, "stat64", 195, run(AUDIT_ARCH_I386, 195), PFD_FILTER_TRACE_DATA);
+	expect_trace(i386, "fstatat64", 300, run(AUDIT_ARCH_I386, 300), PFD_FILTER_TRACE_DATA);
+	expect_trace(x32, "execve", X32_BIT | 520, run(AUDIT_ARCH_X86_64, X32_BIT | 520), PFD_FILTER_TRACE_DATA);
 	/* i386 2 is fork, 4 is write: x86_64's open and stat must not leak */
 	assert_int_equal(run(AUDIT_ARCH_I386, 2), SECCOMP_RET_ALLOW);
 	assert_int_equal(run(AUDIT_ARCH_I386, 4), SECCOMP_RET_ALLOW);
@@ -369,7 +369,7 @@ static void test_filter_agrees_with_map(void **state)
 			uint32_t ret = run(a->audit, full);
 			const struct trap_entry *e = pfd_traps_lookup(a->audit, full);
 			if (e)
-				expect_trace(a, e->name, full, ret, 0);
+				expect_trace(a, e->name, full, ret, PFD_FILTER_TRACE_DATA);
 			else if (ret != SECCOMP_RET_ALLOW)
 				fail_msg("%s: %#x gives %#x, want ALLOW", a->name, full, ret);
 		}
@@ -456,7 +456,7 @@ static void test_build_subsets(void **state)
 	struct prog saved = prog;
 	prog = export_prog(ctx);
 	seccomp_release(ctx);
-	unsigned openat = 0, stat64 = 0;
+	unsigned openat = PFD_FILTER_TRACE_DATA, stat64 = PFD_FILTER_TRACE_DATA;
 	expect_trace(&arches[0], "openat", 257, run(AUDIT_ARCH_X86_64, 257), openat);
 	expect_trace(&arches[1], "openat", 295, run(AUDIT_ARCH_I386, 295), openat);
 	expect_trace(&arches[1], "stat64", 195, run(AUDIT_ARCH_I386, 195), stat64);
