@@ -16,7 +16,7 @@ NOINLINE static int make_socket(void)
 		     "\"opened_by\":{\"syscall\":\"socket\",\"pid\":%d,\"backtrace\":%s},"
 		     "\"held_by\":[{\"exe\":\"$re:/sleep$\",\"fd\":%d,\"cloexec\":false},"
 		     "{\"exe\":\"$re:/cat$\",\"fd\":%d,\"cloexec\":false},"
-		     "{\"exe\":\"$re:/(da)?sh$\",\"fd\":%d,\"cloexec\":false},"
+		     "{\"exe\":\"$re:/(ba|da)?sh$\",\"fd\":%d,\"cloexec\":false},"
 		     "{\"pid\":%d,\"fd\":%d,\"crossed_exec\":null}]}",
 		     fd, (int)getpid(), jframes("make_socket", line, NULL), fd, fd, fd,
 		     (int)getpid(), fd);

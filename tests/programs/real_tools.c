@@ -135,7 +135,7 @@ static void expect_pin(void)
 		     "\"opened_by\":{\"syscall\":\"openat\"},"
 		     "\"held_by\":[{\"exe\":\"$re:/rm$\"},{\"exe\":\"$re:/head$\"},"
 		     "{\"exe\":\"$re:/true$\"},{\"exe\":\"$re:/true$\"},"
-		     "{\"exe\":\"$re:/(da)?sh$\",\"crossed_exec\":null}]}",
+		     "{\"exe\":\"$re:/(ba|da)?sh$\",\"crossed_exec\":null}]}",
 		     cwd(), pinned);
 	expect_count(1, "{\"event\":\"leak\"}");
 	expect("{\"event\":\"leak_total\",\"leaks\":1,\"deleted\":1,\"bytes_pinned\":%ld}", pinned);
