@@ -213,7 +213,7 @@ FUZZ_LIBSRC_escape   := tracer/escape.c tracer/buf.c
 FUZZ_LIBSRC_supp     := tracer/plugins/leaks_supp.c tracer/plugins/leaks_frames.c tracer/buf.c \
                         tracer/escape.c
 # The option parser takes the built-in plugins, which need the whole tracer.
-FUZZ_LIBSRC_options  := $(CORE_SRC)
+FUZZ_LIBSRC_options  := $(CORE_SRC) $(DEFAULT_SUPP_C)
 FUZZ_LIBS_options     = $(PKG_LIBS)
 
 $(FUZZ_DIR)/obj/%.o: %.c | $(DEPS_OK)
