@@ -108,6 +108,12 @@ int leak_desc_add_holder(struct leak_desc *d, const struct leak_holder *h);
  * Each is passed to fn once, in the order their last reference went, then
  * freed. */
 void leak_descs_drain(bool all, void (*fn)(struct leak_desc *d, void *arg), void *arg);
+/* Report d now (fn), while its holder's description is at hand: the caller
+ * knows no other fd can hold it (its only record, in a table that is going).
+ * It is then freed with its last reference, as a description reported at
+ * the end is. */
+void leak_desc_report_now(struct leak_desc *d, void (*fn)(struct leak_desc *d, void *arg),
+			  void *arg);
 /* Descriptions alive now (tests, the bench's RSS figure). */
 size_t leak_descs_live(void);
 

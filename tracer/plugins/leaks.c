@@ -401,13 +401,23 @@ static void hold(struct leak_desc *d, const struct leak_proc *p, pid_t pid, int 
 	if (rc <= 0)
 		return;
 	struct leak_report *rep = d->report;
+	rep->installed = r && r->installed && r->desc == d ? *r->installed
+							       : (struct leak_site){ 0 };
+	if (d->refs == 2 && r && r->desc == d && r->refs == 1) {
+		/* two references, its record's and the caller's: its only fd,
+		 * in this table alone, so nobody else can hold it. It is
+		 * reported now, without a copy of its description (a process
+		 * leaving 20000 files would keep 20000 copies) */
+		rep->target = (struct pfd_target *)target;
+		leak_report_one(d);
+		rep->target = NULL;
+		return;
+	}
 	if (!rep->target && !(rep->target = malloc(sizeof(*rep->target)))) {
 		leak_report_lost(1);
 		return;
 	}
 	memcpy(rep->target, target, sizeof(*target));
-	rep->installed = r && r->installed && r->desc == d ? *r->installed
-							       : (struct leak_site){ 0 };
 }
 
 /* What a leak shows of the target: the JSON has no text_target/name_target

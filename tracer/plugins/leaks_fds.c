@@ -168,6 +168,12 @@ static void report_pending(struct leak_desc *d, void (*fn)(struct leak_desc *, v
 	d->report->n_holders = 0;
 }
 
+void leak_desc_report_now(struct leak_desc *d, void (*fn)(struct leak_desc *, void *), void *arg)
+{
+	if (d->report && d->report->n_holders)
+		report_pending(d, fn, arg);
+}
+
 void leak_descs_drain(bool all, void (*fn)(struct leak_desc *d, void *arg), void *arg)
 {
 	size_t n;

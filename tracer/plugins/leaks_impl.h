@@ -41,6 +41,8 @@ struct leak_proc {
 
 /* Whether a process whose image is exe is one --leaks-exe asks about. */
 bool leak_exe_selected(const char *exe);
+/* Write d's report now (its holder's target set, not copied). */
+void leak_report_one(struct leak_desc *d);
 /* Write every description ready (all: every one with holders, at the end). */
 void leak_report_ready(bool all);
 /* The closing total, then SARIF; frees what the report kept. */

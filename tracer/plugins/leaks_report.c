@@ -475,6 +475,11 @@ static void report_desc(struct leak_desc *d, void *arg)
 	count(&l);
 }
 
+void leak_report_one(struct leak_desc *d)
+{
+	leak_desc_report_now(d, report_desc, NULL);
+}
+
 void leak_report_ready(bool all)
 {
 	leak_descs_drain(all, report_desc, NULL);
