@@ -70,13 +70,18 @@ static int load_suppressions(const char *path)
 		fprintf(stderr, "procfd-trace: --suppressions: %s\n", err);
 		return -EINVAL;
 	}
+	leak_add_suppressions(set);
+	return 0;
+}
+
+void leak_add_suppressions(struct pfd_supp_set *set)
+{
 	if (leak_cfg.supp) {
 		pfd_supp_merge(leak_cfg.supp, set);
 		pfd_supp_free(set);
 	} else {
 		leak_cfg.supp = set;
 	}
-	return 0;
 }
 
 static int add_exe_glob(const char *glob)

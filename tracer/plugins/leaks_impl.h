@@ -24,6 +24,9 @@ struct leak_cfg {
 };
 extern struct leak_cfg leak_cfg;
 
+/* Add a set's entries after those loaded before (it is freed or kept). */
+void leak_add_suppressions(struct pfd_supp_set *set);
+
 /* Per process. */
 struct leak_proc {
 	struct leak_table *table;

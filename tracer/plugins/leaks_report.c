@@ -150,6 +150,16 @@ static void quote_exe(struct pfd_buf *b, const char *exe)
 	pfd_buf_quote(b, exe, strlen(exe));
 }
 
+/* "pid 12 (prog)" */
+static void put_holder(struct pfd_buf *b, const struct leak_holder *h)
+{
+	pfd_buf_puts(b, "pid ");
+	pfd_buf_int(b, h->pid);
+	pfd_buf_puts(b, " (");
+	pfd_put_program_name(b, h->exe);
+	pfd_buf_putc(b, ')');
+}
+
 /* "fd 3 open at exit of pid 12 (prog): file "/etc/hostname" (3 bytes)" */
 static void leak_title(struct pfd_buf *b, const struct leak_holder *h, unsigned n_holders,
 		       const struct pfd_target *t)
@@ -157,11 +167,8 @@ static void leak_title(struct pfd_buf *b, const struct leak_holder *h, unsigned 
 	pfd_buf_clear(b);
 	pfd_buf_puts(b, "fd ");
 	pfd_buf_int(b, h->fd);
-	pfd_buf_puts(b, " open at exit of pid ");
-	pfd_buf_int(b, h->pid);
-	pfd_buf_puts(b, " (");
-	pfd_put_program_name(b, h->exe);
-	pfd_buf_puts(b, ")");
+	pfd_buf_puts(b, " open at exit of ");
+	put_holder(b, h);
 	if (n_holders > 1) {
 		pfd_buf_puts(b, " and ");
 		pfd_buf_uint(b, n_holders - 1);
@@ -308,11 +315,8 @@ static void write_structured(struct pfd_writer *w, const struct leak *l, const c
 /* "pid 12 (dash) as fd 3, crossed execve without O_CLOEXEC from "prog"" */
 static void holder_phrase(struct pfd_buf *b, const struct leak_holder *h)
 {
-	pfd_buf_puts(b, "pid ");
-	pfd_buf_int(b, h->pid);
-	pfd_buf_puts(b, " (");
-	pfd_put_program_name(b, h->exe);
-	pfd_buf_puts(b, ") as fd ");
+	put_holder(b, h);
+	pfd_buf_puts(b, " as fd ");
 	pfd_buf_int(b, h->fd);
 	if (h->crossed_from) {
 		pfd_buf_puts(b, ", crossed execve without O_CLOEXEC");
@@ -521,12 +525,7 @@ static int load_default_suppressions(void)
 		fprintf(stderr, "procfd-trace: the default suppressions: %s\n", err);
 		return rc;
 	}
-	if (leak_cfg.supp) {
-		pfd_supp_merge(leak_cfg.supp, set);
-		pfd_supp_free(set);
-	} else {
-		leak_cfg.supp = set;
-	}
+	leak_add_suppressions(set);
 	return 0;
 }
 
