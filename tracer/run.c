@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 #include "filters/seccomp_filter.h"
+#include "procfd/main.h"
 #include "procfd/plugin.h"
 #include "tracer/waiting.h"
 #include "tracer/attach.h"
-#include "tracer/run.h"
 #include "tracer/engine.h"
 #include "tracer/explain.h"
 #include "tracer/launch.h"
