@@ -24,7 +24,12 @@ ifneq ($(SANITIZE),)
 CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
 endif
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I. $(PKG_CFLAGS) -MMD -MP
+# Hidden by default: only what include/procfd/ marks PFD_API is visible
+# outside libprocfd (in a shared object that links it). Tests, fuzz targets
+# and bench programs link the static library, where hidden symbols still
+# resolve, so they may call internal functions.
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fvisibility=hidden -Iinclude -I. \
+             $(PKG_CFLAGS) -MMD -MP
 
 CORE_SRC := $(wildcard filters/*.c) $(filter-out tracer/main.c,$(wildcard tracer/*.c)) \
             $(wildcard tracer/plugins/*.c) $(wildcard tracer/fdesc/*.c)
@@ -56,7 +61,7 @@ DEPS_OK  := $(BUILD)/.deps-ok
 EXAMPLE_SRC := $(wildcard tests/plugins/*.c)
 EXAMPLE_BIN := $(BUILD)/tests/procfd-trace-example
 
-.PHONY: all deps check check-unit check-integration check-asan demo install clean bench bench-programs stress \
+.PHONY: FORCE all deps check check-unit check-integration check-asan demo install clean bench bench-programs stress \
         programs-m32 fuzz fuzz-build fuzz-smoke fuzz-supp
 all: $(BIN)
 
@@ -65,7 +70,15 @@ $(DEPS_OK): scripts/install-deps.sh
 	@sh scripts/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
-$(BUILD)/%.o: %.c | $(DEPS_OK)
+# Objects are rebuilt when the flags change (e.g. -fvisibility), not only
+# their sources: the stamp holds the flags they were built with.
+CFLAGS_STAMP := $(BUILD)/.cflags
+$(CFLAGS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(ALL_CFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.c $(CFLAGS_STAMP) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -21,6 +21,7 @@
 #include "tracer/explain.h"
 #include "tracer/launch.h"
 #include "tracer/options.h"
+#include "tracer/plugins/builtin.h"
 #include "tracer/output.h"
 
 static void on_stop_signal(int sig, siginfo_t *si, void *ctx)

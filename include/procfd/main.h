@@ -10,6 +10,8 @@
 #ifndef PROCFD_MAIN_H
 #define PROCFD_MAIN_H
 
+#include "procfd/export.h"
+
 struct pfd_plugin;
 
 /* How many plugins one run holds, the built-in ones included: the engine
@@ -24,6 +26,6 @@ struct pfd_plugin;
  * extra: NULL-terminated plugins run after the built-in ones, or NULL.
  * More than PFD_MAX_EXTRA_PLUGINS of them is refused before anything runs:
  * a message on stderr and status 2. */
-int pfd_main(int argc, char **argv, const struct pfd_plugin *const *extra);
+PFD_API int pfd_main(int argc, char **argv, const struct pfd_plugin *const *extra);
 
 #endif
