@@ -91,6 +91,15 @@ PFD_API int pfd_tracee_read(const struct pfd_tracee *t, uint64_t addr, void *buf
 PFD_API ssize_t pfd_tracee_read_string(const struct pfd_tracee *t, uint64_t addr, char *buf,
 				       size_t size, bool *truncated);
 
+/* A thread's registers. audit_arch, ip, sp and fp are the arch-neutral
+ * part: a plugin that reads only them works on any arch procfd-trace may
+ * be ported to. raw is kept on purpose as the full view: procfd-trace runs
+ * on x86_64 hosts only (its tracees: x86_64, i386, x32, all read through
+ * the x86_64 PTRACE_GETREGS), and what a plugin may need beyond the four
+ * (a clone's flags and stack at a fork event, as the leaks plugin reads)
+ * differs per arch anyway; glibc's <sys/user.h> names the struct the same
+ * on every Linux arch, so a port keeps this API and only raw's fields
+ * change. A plugin that reads raw is arch-specific by choice. */
 struct pfd_regs {
 	uint32_t audit_arch;
 	uint64_t ip, sp, fp;         /* the arch's instruction, stack and frame pointer */
