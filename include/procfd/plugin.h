@@ -3,7 +3,9 @@
  * A plugin is a table of traps and callbacks. The built-in plugins
  * (tracer/plugins/) use nothing but the headers of include/procfd/, so a new
  * analysis is a new file, not an engine change: tests/plugins/ has a small
- * example.
+ * example. Outside the tree, a plugin is linked into a procfd-trace of its
+ * own: procfd/main.h (pfd_main), built with
+ * `cc ... $(pkg-config --cflags --libs procfd)` against `make install`.
  *
  * Callbacks run in the tracer, one at a time, while the thread they are
  * about is stopped (unless said otherwise): whatever they do, the tracee
