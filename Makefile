@@ -4,7 +4,12 @@
 
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
+LIBDIR    ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR    ?= $(PREFIX)/share/man
+DOCDIR    ?= $(PREFIX)/share/doc/procfd-trace
+VERSION   := $(shell sed -n 's/^\#define PFD_VERSION "\(.*\)"/\1/p' tracer/options.c)
 CC        ?= cc
 BUILD     ?= build
 SANITIZE  ?=
@@ -24,7 +29,12 @@ ifneq ($(SANITIZE),)
 CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
 endif
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I. $(PKG_CFLAGS) -MMD -MP
+# Hidden by default: only what include/procfd/ marks PFD_API is visible
+# outside libprocfd (in a shared object that links it). Tests, fuzz targets
+# and bench programs link the static library, where hidden symbols still
+# resolve, so they may call internal functions.
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fvisibility=hidden -Iinclude -I. \
+             $(PKG_CFLAGS) -MMD -MP
 
 CORE_SRC := $(wildcard filters/*.c) $(filter-out tracer/main.c,$(wildcard tracer/*.c)) \
             $(wildcard tracer/plugins/*.c) $(wildcard tracer/fdesc/*.c)
@@ -56,7 +66,7 @@ DEPS_OK  := $(BUILD)/.deps-ok
 EXAMPLE_SRC := $(wildcard tests/plugins/*.c)
 EXAMPLE_BIN := $(BUILD)/tests/procfd-trace-example
 
-.PHONY: all deps check check-unit check-integration check-asan demo install clean bench bench-programs stress \
+.PHONY: FORCE all deps check check-unit check-integration check-sdk check-asan demo install clean bench bench-programs stress \
         programs-m32 fuzz fuzz-build fuzz-smoke fuzz-supp
 all: $(BIN)
 
@@ -65,7 +75,15 @@ $(DEPS_OK): scripts/install-deps.sh
 	@sh scripts/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
-$(BUILD)/%.o: %.c | $(DEPS_OK)
+# Objects are rebuilt when the flags change (e.g. -fvisibility), not only
+# their sources: the stamp holds the flags they were built with.
+CFLAGS_STAMP := $(BUILD)/.cflags
+$(CFLAGS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(ALL_CFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.c $(CFLAGS_STAMP) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -139,7 +157,7 @@ BENCH_PROGRAMS = $(BUILD)/bench/workload $(BUILD)/bench/floor \
 		 $(BUILD)/bench/stop_cost $(BUILD)/bench/fdesc_cost
 bench-programs: $(BENCH_PROGRAMS)
 
-check: check-unit check-integration check-asan fuzz-smoke bench-programs
+check: check-unit check-integration check-sdk check-asan fuzz-smoke bench-programs
 	@echo "make check: all tests passed"
 
 # Reproducers that need load or luck, outside make check: STRESS_RUNS each.
@@ -261,10 +279,32 @@ demo: $(BIN) $(BUILD)/tests/programs/demo $(BUILD)/tests/programs/leaky $(HOLDER
 	paths=$$(sed -n 's/^explain //p' $$out) && test -n "$$paths" && \
 	echo "== procfd-trace --explain $$paths" && $(BIN) --explain $$paths
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+# The plugin SDK: the headers a plugin may include (everything else in
+# include/procfd/ is the tracer's own), the static library and procfd.pc.
+SDK_HEADERS := $(addprefix include/procfd/,export.h main.h plugin.h call.h syscalls.h stack.h \
+		writer.h)
+PC_FILE     := $(BUILD)/procfd.pc
+
+$(PC_FILE): procfd.pc.in tracer/options.c Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: $(BIN) $(LIB) $(PC_FILE)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/procfd \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/procfd-trace
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libprocfd.a
+	install -m 0644 $(SDK_HEADERS) $(DESTDIR)$(INCLUDEDIR)/procfd/
+	install -m 0644 $(PC_FILE) $(DESTDIR)$(PKGCONFIGDIR)/procfd.pc
 	install -m 0644 docs/procfd-trace.1 $(DESTDIR)$(MANDIR)/man1/procfd-trace.1
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/
+
+# The SDK as an outside plugin sees it: only PFD_API symbols are exported,
+# each installed header stands alone, and tests/plugins/ builds with one
+# pkg-config line against a DESTDIR install and runs (tests/sdk/check_sdk.sh).
+check-sdk: $(BIN) $(LIB) $(BUILD)/tests/programs/fcntl_dup
+	sh tests/sdk/check_sdk.sh $(BUILD) $(BUILD)/tests/programs/fcntl_dup $(SDK_HEADERS)
 
 clean:
 	rm -rf build build-asan

@@ -1,5 +1,7 @@
 /* procfd-trace: entry point, with the built-in plugins only. */
-#include "tracer/run.h"
+#include <stddef.h>
+
+#include "procfd/main.h"
 
 int main(int argc, char **argv)
 {

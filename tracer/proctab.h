@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PFD_MAX_PLUGINS 8
+#include "procfd/main.h" /* PFD_MAX_PLUGINS */
 
 enum tcb_flags {
 	TCB_SECCOMP = 1u << 0,   /* runs under our filter: resume with PTRACE_CONT */

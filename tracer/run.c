@@ -13,14 +13,15 @@
 #include <unistd.h>
 
 #include "filters/seccomp_filter.h"
+#include "procfd/main.h"
 #include "procfd/plugin.h"
 #include "tracer/waiting.h"
 #include "tracer/attach.h"
-#include "tracer/run.h"
 #include "tracer/engine.h"
 #include "tracer/explain.h"
 #include "tracer/launch.h"
 #include "tracer/options.h"
+#include "tracer/plugins/builtin.h"
 #include "tracer/output.h"
 
 static void on_stop_signal(int sig, siginfo_t *si, void *ctx)
@@ -236,18 +237,39 @@ static void fill_closed_std_fds(void)
 	}
 }
 
-/* The built-in plugins, then the extra ones: the candidates for options. */
-static void candidates(const struct pfd_plugin *const *extra, const struct pfd_plugin **out)
+static size_t count_plugins(const struct pfd_plugin *const *list)
 {
 	size_t n = 0;
-	out[n++] = &pfd_plugin_procfd;
-	out[n++] = &pfd_plugin_leaks;
-	out[n++] = &pfd_plugin_untraced;
-	out[n++] = &pfd_plugin_uffd;
-	out[n++] = &pfd_plugin_own_filter;
-	for (; extra && *extra && n < PFD_RUN_MAX_PLUGINS; extra++)
-		out[n++] = *extra;
+	while (list && list[n])
+		n++;
+	return n;
+}
+
+/* The built-in plugins, then the extra ones: the candidates for options.
+ * -E2BIG, after saying so, when the extra ones do not fit: a plugin left
+ * out silently would look like a plugin that found nothing. */
+static int candidates(const struct pfd_plugin *const *extra, const struct pfd_plugin **out)
+{
+	static const struct pfd_plugin *const builtin[] = {
+		&pfd_plugin_procfd, &pfd_plugin_leaks, &pfd_plugin_untraced, &pfd_plugin_uffd,
+		&pfd_plugin_own_filter, NULL,
+	};
+	_Static_assert(sizeof(builtin) / sizeof(builtin[0]) == PFD_BUILTIN_PLUGINS + 1,
+		       "PFD_BUILTIN_PLUGINS counts the built-in plugins");
+	size_t n_extra = count_plugins(extra);
+	if (n_extra > PFD_MAX_EXTRA_PLUGINS) {
+		fprintf(stderr, "procfd-trace: %zu extra plugins given, at most %d fit "
+			"(PFD_MAX_PLUGINS %d, %d of them built in)\n", n_extra,
+			PFD_MAX_EXTRA_PLUGINS, PFD_MAX_PLUGINS, PFD_BUILTIN_PLUGINS);
+		return -E2BIG;
+	}
+	size_t n = 0;
+	for (size_t i = 0; builtin[i]; i++)
+		out[n++] = builtin[i];
+	for (size_t i = 0; i < n_extra; i++)
+		out[n++] = extra[i];
 	out[n] = NULL;
+	return 0;
 }
 
 /* Hand each plugin its options, and keep the plugins that run. */
@@ -288,9 +310,10 @@ static int explain(const struct pfd_options *opt)
 int pfd_main(int argc, char **argv, const struct pfd_plugin *const *extra)
 {
 	static struct pfd_options opt;
-	const struct pfd_plugin *plugins[PFD_RUN_MAX_PLUGINS + 1];
+	const struct pfd_plugin *plugins[PFD_MAX_PLUGINS + 1];
 	fill_closed_std_fds(); /* before anything opens a file */
-	candidates(extra, plugins);
+	if (candidates(extra, plugins) < 0)
+		return PFD_EXIT_USAGE;
 	int rc = pfd_parse_options(argc, argv, plugins, &opt);
 	if (rc != 0)
 		return rc > 0 ? 0 : PFD_EXIT_USAGE;

@@ -12,6 +12,7 @@
 #include "procfd/stack.h"
 #include "tracer/escape.h"
 #include "tracer/output.h"
+#include "tracer/plugin_api.h"
 #include "tracer/writer_impl.h"
 
 #define MAX_DEPTH 16
@@ -151,7 +152,9 @@ int pfd_event_end(struct pfd_writer *w)
 		pfd_output_drop(ENOMEM);
 		return -ENOMEM;
 	}
-	return pfd_output_write(out.data, out.len);
+	/* Plugins call this: the output's own errno (EPIPE, ENOSPC...) is
+	 * outside the API's error set. */
+	return pfd_api_rc(pfd_output_write(out.data, out.len));
 }
 
 /* ---- JSON ------------------------------------------------------------------ */

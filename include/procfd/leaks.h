@@ -43,7 +43,8 @@ struct pfd_supp_set;
  * the text in messages (NULL: "<suppressions>"). */
 int pfd_supp_parse(const char *text, size_t len, const char *origin, struct pfd_supp_set **out,
 		   char *err, size_t errsize);
-/* Read and parse FILE (a pipe works too; at most 16 MiB, else -EFBIG).
+/* Read and parse FILE (a pipe works too; at most 16 MiB, else -E2BIG, as
+ * plugin.h's error set names "too large").
  * 0, -errno (with err set) on failure. */
 int pfd_supp_load(const char *path, struct pfd_supp_set **out, char *err, size_t errsize);
 /* Add the entries of more to set (several --suppressions), after its own:

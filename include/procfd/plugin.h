@@ -3,7 +3,9 @@
  * A plugin is a table of traps and callbacks. The built-in plugins
  * (tracer/plugins/) use nothing but the headers of include/procfd/, so a new
  * analysis is a new file, not an engine change: tests/plugins/ has a small
- * example.
+ * example. Outside the tree, a plugin is linked into a procfd-trace of its
+ * own: procfd/main.h (pfd_main), built with
+ * `cc ... $(pkg-config --cflags --libs procfd)` against `make install`.
  *
  * Callbacks run in the tracer, one at a time, while the thread they are
  * about is stopped (unless said otherwise): whatever they do, the tracee
@@ -15,6 +17,8 @@
  * to -EIO at the boundary, so a plugin can switch on the result. */
 #ifndef PROCFD_PLUGIN_H
 #define PROCFD_PLUGIN_H
+
+#include "procfd/export.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -58,16 +62,16 @@ struct pfd_trap {
 /* A thread of a traced process, valid during the callback it is passed to. */
 struct pfd_tracee;
 
-pid_t pfd_tracee_pid(const struct pfd_tracee *t);   /* its process (thread group) */
-pid_t pfd_tracee_tid(const struct pfd_tracee *t);
+PFD_API pid_t pfd_tracee_pid(const struct pfd_tracee *t);   /* its process (thread group) */
+PFD_API pid_t pfd_tracee_tid(const struct pfd_tracee *t);
 /* Whether memory, registers and stacks can be read: false once the thread
  * is gone (a call reported unfinished, a process that was reaped). */
-bool pfd_tracee_stopped(const struct pfd_tracee *t);
+PFD_API bool pfd_tracee_stopped(const struct pfd_tracee *t);
 /* Whether it runs under procfd-trace's seccomp filter (else every syscall
  * stops: --no-seccomp, -p, or the filter was refused). */
-bool pfd_tracee_filtered(const struct pfd_tracee *t);
+PFD_API bool pfd_tracee_filtered(const struct pfd_tracee *t);
 /* /proc/PID/exe of its process as of its last exec ("" when unreadable). */
-const char *pfd_tracee_exe(struct pfd_tracee *t);
+PFD_API const char *pfd_tracee_exe(struct pfd_tracee *t);
 
 /* Whether reading its process's memory may block until the tracee itself
  * acts: it may have userfaultfd-registered pages (the uffd plugin marks a
@@ -76,29 +80,38 @@ const char *pfd_tracee_exe(struct pfd_tracee *t);
  * (the engine's path reads and pfd_tracee_read*) runs on a helper thread and
  * is given up after about 200 ms with -ETIMEDOUT; unmarked processes are
  * read directly. */
-bool pfd_tracee_may_fault(const struct pfd_tracee *t);
-void pfd_tracee_set_may_fault(struct pfd_tracee *t, bool on);
+PFD_API bool pfd_tracee_may_fault(const struct pfd_tracee *t);
+PFD_API void pfd_tracee_set_may_fault(struct pfd_tracee *t, bool on);
 
 /* Copy len bytes at addr (len <= PFD_READ_MAX). 0 or -errno: -EFAULT when
  * not mapped, -ESRCH when the thread is gone, -EPERM when not readable,
  * -ETIMEDOUT when a page did not come in time (pfd_tracee_may_fault). */
 #define PFD_READ_MAX (1u << 20)
-int pfd_tracee_read(const struct pfd_tracee *t, uint64_t addr, void *buf, size_t len);
+PFD_API int pfd_tracee_read(const struct pfd_tracee *t, uint64_t addr, void *buf, size_t len);
 /* The NUL-terminated string at addr into buf (always terminated): its
  * length, or -errno. *truncated: no NUL within size - 1 bytes. */
-ssize_t pfd_tracee_read_string(const struct pfd_tracee *t, uint64_t addr, char *buf,
-			       size_t size, bool *truncated);
+PFD_API ssize_t pfd_tracee_read_string(const struct pfd_tracee *t, uint64_t addr, char *buf,
+				       size_t size, bool *truncated);
 
+/* A thread's registers. audit_arch, ip, sp and fp are the arch-neutral
+ * part: a plugin that reads only them works on any arch procfd-trace may
+ * be ported to. raw is kept on purpose as the full view: procfd-trace runs
+ * on x86_64 hosts only (its tracees: x86_64, i386, x32, all read through
+ * the x86_64 PTRACE_GETREGS), and what a plugin may need beyond the four
+ * (a clone's flags and stack at a fork event, as the leaks plugin reads)
+ * differs per arch anyway; glibc's <sys/user.h> names the struct the same
+ * on every Linux arch, so a port keeps this API and only raw's fields
+ * change. A plugin that reads raw is arch-specific by choice. */
 struct pfd_regs {
 	uint32_t audit_arch;
 	uint64_t ip, sp, fp;         /* the arch's instruction, stack and frame pointer */
 	struct user_regs_struct raw; /* PTRACE_GETREGS (an i386 tracee: its 32-bit view) */
 };
-int pfd_tracee_regs(const struct pfd_tracee *t, struct pfd_regs *out);
+PFD_API int pfd_tracee_regs(const struct pfd_tracee *t, struct pfd_regs *out);
 
 /* The thread's stack now (interned, see procfd/stack.h). NULL with *err set
  * (-ENOSYS when procfd-trace was built without an unwinder, -ESRCH...). */
-const struct pfd_stack *pfd_tracee_stack(struct pfd_tracee *t, int *err);
+PFD_API const struct pfd_stack *pfd_tracee_stack(struct pfd_tracee *t, int *err);
 
 /* ---- storage ------------------------------------------------------------------ */
 
@@ -115,16 +128,16 @@ struct pfd_plugin;
  * after on_process_exit (or the end of the trace). A forked child starts
  * with fresh state: copy what it inherits in on_fork. NULL if size is 0 or
  * memory ran out. */
-void *pfd_proc_state(struct pfd_tracee *t, const struct pfd_plugin *p);
+PFD_API void *pfd_proc_state(struct pfd_tracee *t, const struct pfd_plugin *p);
 /* The same, but NULL unless the process has it already (a cheap test on a
  * hot path: no allocation for processes that never needed state). */
-void *pfd_proc_state_peek(struct pfd_tracee *t, const struct pfd_plugin *p);
+PFD_API void *pfd_proc_state_peek(struct pfd_tracee *t, const struct pfd_plugin *p);
 /* The plugin's state for this call: from on_enter until after on_report /
  * on_exit (or on_enter's return when the call is not kept). */
-void *pfd_call_state(const struct pfd_call *c, const struct pfd_plugin *p);
+PFD_API void *pfd_call_state(const struct pfd_call *c, const struct pfd_plugin *p);
 /* The same, but NULL unless it was handed out already for this call: for
  * on_exit and on_report of a call the plugin may not have looked at. */
-void *pfd_call_state_peek(const struct pfd_call *c, const struct pfd_plugin *p);
+PFD_API void *pfd_call_state_peek(const struct pfd_call *c, const struct pfd_plugin *p);
 
 /* ---- events ---------------------------------------------------------------------- */
 
@@ -198,7 +211,7 @@ struct pfd_option {
 /* Ask procfd-trace to end with status code when the traced command itself
  * succeeded (exit 0), as valgrind's --error-exitcode does: e.g. leaks were
  * found. The last request wins; 0 takes it back. */
-void pfd_request_exit_code(int code);
+PFD_API void pfd_request_exit_code(int code);
 
 /* The plugin's table. Each callback is optional. */
 struct pfd_plugin {
@@ -244,12 +257,5 @@ struct pfd_plugin {
 	/* The trace is over (every tracee ended or was let go). May write. */
 	void (*on_finish)(void);
 };
-
-/* Built-in plugins. */
-extern const struct pfd_plugin pfd_plugin_procfd;
-extern const struct pfd_plugin pfd_plugin_leaks;  /* opt-in: --leaks */
-extern const struct pfd_plugin pfd_plugin_untraced; /* warns of CLONE_UNTRACED children */
-extern const struct pfd_plugin pfd_plugin_uffd; /* marks userfaultfd users: pfd_tracee_may_fault */
-extern const struct pfd_plugin pfd_plugin_own_filter; /* warns of a tracee's own seccomp filter */
 
 #endif

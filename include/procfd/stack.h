@@ -11,6 +11,8 @@
 #ifndef PROCFD_STACK_H
 #define PROCFD_STACK_H
 
+#include "procfd/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,12 +37,12 @@ struct pfd_frame {
 	unsigned line;
 };
 
-size_t pfd_stack_depth(const struct pfd_stack *s);
-uint64_t pfd_stack_ip(const struct pfd_stack *s, size_t i);
+PFD_API size_t pfd_stack_depth(const struct pfd_stack *s);
+PFD_API uint64_t pfd_stack_ip(const struct pfd_stack *s, size_t i);
 
 /* Frame i (0 = innermost), symbolized on the first request and cached.
  * 0, or -errno (-EINVAL: no frame i); a frame whose address maps to no
  * module still returns 0 with only ip set. */
-int pfd_stack_frame(const struct pfd_stack *s, size_t i, struct pfd_frame *out);
+PFD_API int pfd_stack_frame(const struct pfd_stack *s, size_t i, struct pfd_frame *out);
 
 #endif

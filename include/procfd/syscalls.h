@@ -7,6 +7,8 @@
 #ifndef PROCFD_SYSCALLS_H
 #define PROCFD_SYSCALLS_H
 
+#include "procfd/export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,7 +63,7 @@ struct pfd_syscall_desc {
 };
 
 /* The whole table, in a stable order. */
-const struct pfd_syscall_desc *pfd_syscalls(size_t *count);
-const struct pfd_syscall_desc *pfd_syscall_by_name(const char *name);
+PFD_API const struct pfd_syscall_desc *pfd_syscalls(size_t *count);
+PFD_API const struct pfd_syscall_desc *pfd_syscall_by_name(const char *name);
 
 #endif

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "procfd/plugin.h"
+#include <procfd/plugin.h>
 
 #define FCNTL_DUP(name) { .syscall = name, .op = PFD_ARG_IN, .arg = 1, .n_values = 2, \
 			  .values = { F_DUPFD, F_DUPFD_CLOEXEC } }

@@ -1,6 +1,8 @@
-/* procfd-trace with the example plugin (tests only). */
-#include "procfd/plugin.h"
-#include "tracer/run.h"
+/* procfd-trace with the example plugin (tests only). It includes nothing but
+ * the public headers, as an outside plugin built against an installed SDK
+ * does (make check-sdk builds it exactly that way). */
+#include <procfd/main.h>
+#include <procfd/plugin.h>
 
 extern const struct pfd_plugin dupcount_plugin;
 

@@ -716,6 +716,26 @@ static void test_load(void **state)
 	assert_null(set);
 }
 
+/* A file over 16 MiB is refused with -E2BIG, inside plugin.h's closed
+ * error set (it was -EFBIG), and the message says why. Sparse: no 16 MiB
+ * written to /tmp. */
+static void test_load_too_large(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/pfd-supp-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (16 << 20) + 1), 0);
+	close(fd);
+	struct pfd_supp_set *set = NULL;
+	char err[256];
+	int rc = pfd_supp_load(path, &set, err, sizeof(err));
+	unlink(path);
+	assert_int_equal(rc, -E2BIG);
+	assert_null(set);
+	assert_non_null(strstr(err, ": larger than 16777216 bytes"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -739,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_generate_does_not_match_others),
 		cmocka_unit_test(test_merge_and_hits),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_load_too_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@
 #include <sys/sysmacros.h>
 
 #include "procfd/plugin.h"
+#include "tracer/plugins/builtin.h"
 #include "tracer/plugins/leaks_impl.h"
 
 struct leak_cfg leak_cfg;

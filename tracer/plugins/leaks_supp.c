@@ -612,7 +612,7 @@ static int read_file(int fd, char **text, size_t *len)
 		if (n == cap) {
 			if (cap >= SUPP_MAX_FILE + 1) {
 				free(buf);
-				return -EFBIG;
+				return -E2BIG;
 			}
 			char *p = realloc(buf, cap * 2);
 			if (!p) {
@@ -635,7 +635,7 @@ static int read_file(int fd, char **text, size_t *len)
 		n += (size_t)r;
 		if (n > SUPP_MAX_FILE) {
 			free(buf);
-			return -EFBIG;
+			return -E2BIG;
 		}
 	}
 	*text = buf;
@@ -654,7 +654,7 @@ int pfd_supp_load(const char *path, struct pfd_supp_set **out, char *err, size_t
 	if (fd >= 0)
 		close(fd);
 	if (rc < 0 && err && errsize > 0) {
-		if (rc == -EFBIG)
+		if (rc == -E2BIG)
 			snprintf(err, errsize, "%s: larger than %u bytes", path, SUPP_MAX_FILE);
 		else
 			snprintf(err, errsize, "%s: %s", path, strerror(-rc));

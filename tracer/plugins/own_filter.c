@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "procfd/plugin.h"
+#include "tracer/plugins/builtin.h"
 
 #define SECCOMP_SET_MODE_STRICT_ 0u
 #define SECCOMP_SET_MODE_FILTER_ 1u

@@ -15,6 +15,7 @@
 #include "procfd/flagnames.h"
 #include "procfd/plugin.h"
 #include "procfd/procfd.h"
+#include "tracer/plugins/builtin.h"
 
 #define TRAP(name) { .syscall = name }
 

@@ -13,6 +13,7 @@
  * fork copies (the child is marked too: with UFFD_FEATURE_EVENT_FORK it
  * inherits them). exec replaces the memory, and clears the mark. */
 #include "procfd/plugin.h"
+#include "tracer/plugins/builtin.h"
 
 #define USERFAULTFD_IOC_NEW_ 0xAA00u /* _IO(0xAA, 0x00), linux/userfaultfd.h */
 

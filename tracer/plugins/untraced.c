@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "procfd/plugin.h"
+#include "tracer/plugins/builtin.h"
 
 #ifndef CLONE_UNTRACED
 #define CLONE_UNTRACED 0x00800000
