@@ -95,7 +95,7 @@ $(DEFAULT_SUPP_C): $(DEFAULT_SUPP)
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@
 
-$(BUILD)/gen/leaks_default_supp.o: $(DEFAULT_SUPP_C)
+$(BUILD)/gen/leaks_default_supp.o: $(DEFAULT_SUPP_C) $(CFLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(CORE_OBJ)
