@@ -414,6 +414,7 @@ static void hold(struct leak_desc *d, const struct leak_proc *p, pid_t pid, int 
 		 * in this table alone, so nobody else can hold it. It is
 		 * reported now, without a copy of its description (a process
 		 * leaving 20000 files would keep 20000 copies) */
+		free(rep->target); /* an earlier primary holder's copy */
 		rep->target = (struct pfd_target *)target;
 		leak_report_one(d);
 		rep->target = NULL;
