@@ -304,6 +304,10 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 			return bad_option(c, at < argc ? argv[at] : "", t.longopts);
 		}
 	}
+	if (opt->relative_time && opt->absolute_time) {
+		fprintf(stderr, "procfd-trace: -t has no effect with -r\n"); /* as strace says */
+		opt->absolute_time = 0;
+	}
 	if (optind < argc)
 		opt->command = &argv[optind];
 	if (opt->explain)
