@@ -10,6 +10,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "procfd/call.h"
 #include "tracer/proctab.h"
@@ -20,6 +21,8 @@ struct call_slot {
 	uint32_t plugins;   /* whom the call is for (bits of pfd_traps_select) */
 	uint32_t touched;   /* plugins whose call state was handed out */
 	unsigned want;      /* the plugins' PFD_NEED_EXIT | PFD_REPORT */
+	struct timespec entered, exited; /* pfd_clock_now at the stops (exited: when
+					    call.finished) */
 	void *state[PFD_MAX_PLUGINS];
 	struct call_slot *next_free;
 	char path_buf[PATH_MAX];

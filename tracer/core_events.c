@@ -8,10 +8,35 @@
 
 #include "procfd/flagnames.h"
 #include "tracer/core_events.h"
+#include "tracer/options.h"
 #include "tracer/plugin_api.h"
 #include "tracer/writer_impl.h"
 
 #define FLAGS_MAX 512
+
+/* -q hides the attach and detach lines, -qq the exec and exit lines too,
+ * as strace's -q and -qq hide its "attached"/"exited" messages. In text
+ * only: JSON is for programs, which pick the events they want, and a
+ * consumer that pairs calls with their process's end must not lose it
+ * because a human asked for a shorter text. */
+static unsigned quiet;
+static bool show_duration; /* -T */
+
+void pfd_core_events_configure(const struct pfd_options *opt)
+{
+	quiet = opt->quiet;
+	show_duration = opt->call_duration;
+	pfd_writer_set_times(opt->absolute_time, opt->relative_time);
+}
+
+/* A text line -q (level 1) or -qq (level 2) hides: the event is dropped. */
+static bool hidden(struct pfd_writer *w, unsigned level)
+{
+	if (quiet < level || pfd_writer_is_json(w))
+		return false;
+	pfd_event_cancel(w);
+	return true;
+}
 
 static void put_flags(struct pfd_buf *b, pfd_flags_formatter fmt, uint64_t v)
 {
@@ -78,6 +103,17 @@ static void put_result(struct pfd_buf *b, const struct pfd_call *c)
 	}
 }
 
+/* -T: " <0.000123>", the time between the entry and exit stops, after the
+ * result (none for a call whose exit was not seen). */
+static void put_duration(struct pfd_buf *b, const struct call_slot *s)
+{
+	if (!show_duration || !s->call.finished)
+		return;
+	pfd_buf_puts(b, " <");
+	pfd_buf_duration(b, &s->entered, &s->exited);
+	pfd_buf_putc(b, '>');
+}
+
 static void call_title(struct pfd_buf *b, const struct pfd_call *c)
 {
 	const char *sep = "";
@@ -132,6 +168,16 @@ static void write_path_args(struct pfd_writer *w, const struct pfd_path_args *p)
 		write_flags(w, "resolve", pfd_format_resolve, p->resolve);
 }
 
+/* The call's entry time, and the time it took where its exit was seen. */
+static void write_times(struct pfd_writer *w, const struct call_slot *s)
+{
+	pfd_w_time(w, "time", &s->entered);
+	if (s->call.finished)
+		pfd_w_duration(w, "duration", &s->entered, &s->exited);
+	else
+		pfd_w_null(w, "duration");
+}
+
 static void write_generic(struct pfd_writer *w, const struct pfd_call *c)
 {
 	pfd_w_int(w, "tid", c->tid);
@@ -161,12 +207,14 @@ void pfd_write_call(struct call_slot *s, struct pfd_tracee *stack_of)
 {
 	static struct pfd_buf title = PFD_BUF_INIT;
 	const struct pfd_call *c = &s->call;
-	struct pfd_writer *w = pfd_writer_begin("syscall", c->pid, c->tid);
+	struct pfd_writer *w = pfd_writer_begin_at("syscall", c->pid, c->tid, &s->entered);
 	if (!w)
 		return;
 	call_title(&title, c);
+	put_duration(&title, s);
 	pfd_w_title(w, pfd_buf_str(&title));
 	pfd_w_json_only(w, true); /* the headline says it in text */
+	write_times(w, s);
 	write_generic(w, c);
 	pfd_w_json_only(w, false);
 	if (stack_of) {
@@ -183,11 +231,17 @@ void pfd_write_call(struct call_slot *s, struct pfd_tracee *stack_of)
 	pfd_event_end(w);
 }
 
+/* exec, exit, attach, detach: when the tracer saw it (the event began). */
+static void write_now(struct pfd_writer *w)
+{
+	pfd_w_time(w, "time", NULL);
+}
+
 void pfd_write_exec(pid_t tid, pid_t old_tid, const char *exe)
 {
 	static struct pfd_buf title = PFD_BUF_INIT;
 	struct pfd_writer *w = pfd_writer_begin("exec", tid, tid);
-	if (!w)
+	if (!w || hidden(w, 2))
 		return;
 	pfd_buf_clear(&title);
 	pfd_buf_puts(&title, "+++ exec ");
@@ -195,6 +249,7 @@ void pfd_write_exec(pid_t tid, pid_t old_tid, const char *exe)
 	pfd_buf_puts(&title, " +++");
 	pfd_w_title(w, pfd_buf_str(&title));
 	pfd_w_json_only(w, true);
+	write_now(w);
 	pfd_w_int(w, "tid", tid);
 	pfd_w_int(w, "old_tid", old_tid);
 	pfd_w_bytes(w, "exe", exe, strlen(exe));
@@ -222,6 +277,8 @@ void pfd_write_exit(pid_t pid, pid_t tid, int status)
 	char sig[32];
 	if (!w)
 		return;
+	if (hidden(w, 2))
+		return;
 	if (!leader && !pfd_writer_is_json(w)) {
 		pfd_event_cancel(w);
 		return;
@@ -239,6 +296,7 @@ void pfd_write_exit(pid_t pid, pid_t tid, int status)
 	}
 	pfd_w_title(w, pfd_buf_str(&title));
 	pfd_w_json_only(w, true);
+	write_now(w);
 	pfd_w_int(w, "tid", tid);
 	pfd_w_bool(w, "leader", leader);
 	if (WIFSIGNALED(status)) {
@@ -256,7 +314,7 @@ void pfd_write_attach(pid_t pid, unsigned threads)
 {
 	static struct pfd_buf title = PFD_BUF_INIT;
 	struct pfd_writer *w = pfd_writer_begin("attach", pid, pid);
-	if (!w)
+	if (!w || hidden(w, 1))
 		return;
 	pfd_buf_clear(&title);
 	pfd_buf_puts(&title, "+++ attached (");
@@ -264,6 +322,7 @@ void pfd_write_attach(pid_t pid, unsigned threads)
 	pfd_buf_puts(&title, threads == 1 ? " thread) +++" : " threads) +++");
 	pfd_w_title(w, pfd_buf_str(&title));
 	pfd_w_json_only(w, true);
+	write_now(w);
 	pfd_w_uint(w, "threads", threads);
 	pfd_event_end(w);
 }
@@ -271,7 +330,7 @@ void pfd_write_attach(pid_t pid, unsigned threads)
 void pfd_write_detach(pid_t pid, pid_t tid, bool last)
 {
 	struct pfd_writer *w = pfd_writer_begin("detach", pid, tid);
-	if (!w)
+	if (!w || hidden(w, 1))
 		return;
 	if (!last && !pfd_writer_is_json(w)) { /* text: once per process */
 		pfd_event_cancel(w);
@@ -279,6 +338,7 @@ void pfd_write_detach(pid_t pid, pid_t tid, bool last)
 	}
 	pfd_w_title(w, "+++ detached: it goes on untraced +++");
 	pfd_w_json_only(w, true);
+	write_now(w);
 	pfd_w_int(w, "tid", tid);
 	pfd_w_bool(w, "last", last);
 	pfd_event_end(w);

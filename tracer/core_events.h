@@ -7,6 +7,11 @@
 
 #include "tracer/calls.h"
 
+struct pfd_options;
+/* strace's -q/-qq, -T, -t/-tt/-ttt and -r (tracer/options.h), before the
+ * first event. */
+void pfd_core_events_configure(const struct pfd_options *opt);
+
 /* A reported call: the engine's fields (and, with stack_of, the stack of
  * that stopped thread, -k), then each plugin's on_report. */
 void pfd_write_call(struct call_slot *s, struct pfd_tracee *stack_of);

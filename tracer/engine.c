@@ -25,6 +25,7 @@
 #include "tracer/core_events.h"
 #include "tracer/decode.h"
 #include "tracer/engine.h"
+#include "tracer/writer_impl.h"
 #include "tracer/plugin_api.h"
 #include "tracer/priv_exec.h"
 #include "tracer/proctab.h"
@@ -211,6 +212,7 @@ static void drop_held_call(tcb_t *t)
 
 static void end_held_call(tcb_t *t, int err)
 {
+	pfd_clock_now(&t->call->exited);
 	pfd_decode_exit(&t->call->call, -err, true);
 	finish_call(t);
 }
@@ -298,6 +300,7 @@ static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t a
 		return;
 	}
 	s->plugins = who;
+	pfd_clock_now(&s->entered); /* JSON "time", -t, -r */
 	pfd_decode_entry(s, tcb_tgid(t), t->tid, t->proc && t->proc->mem_may_fault, e, arch, nr,
 			 args);
 	tell_memory_refused(t, &s->call);
@@ -319,6 +322,7 @@ static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t a
 static void syscall_exit(tcb_t *t, int64_t rval, bool is_error)
 {
 	if (t->flags & TCB_IN_CALL) {
+		pfd_clock_now(&t->call->exited); /* JSON "duration", -T */
 		pfd_decode_exit(&t->call->call, rval, is_error);
 		if (is_error && is_restart_code(rval))
 			t->flags = (t->flags & ~TCB_IN_CALL) | TCB_RESTARTING;

@@ -1,5 +1,6 @@
 /* procfd-trace: command-line parsing. */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -27,6 +28,13 @@ static void usage(FILE *out, const struct pfd_plugin *const *plugins)
 	      "  -j, --json          JSON Lines output (docs/json-schema.md)\n"
 	      "  -p, --attach PID    attach to a running process and its threads\n"
 	      "  -k, --stack         a stack trace on every reported call\n"
+	      "  -t                  each line starts with the time of day (-tt: with\n"
+	      "                      microseconds; -ttt: seconds since the epoch)\n"
+	      "  -r, --relative-timestamps\n"
+	      "                      each line starts with the seconds since the previous line\n"
+	      "  -T, --syscall-times the time spent in each call, \"<0.000012>\", at its end\n"
+	      "  -q                  no attach/detach lines (-qq: no exec/exit lines either);\n"
+	      "                      text only: JSON keeps every event\n"
 	      "      --explain       trace nothing: examine each PATH (/proc/PID/fd/N, an fd\n"
 	      "                      directory, a PID) as it is now, on standard output\n"
 	      "      --no-seccomp    stop at every syscall (PTRACE_SYSCALL), no filter\n"
@@ -50,6 +58,19 @@ static void usage(FILE *out, const struct pfd_plugin *const *plugins)
 	}
 }
 
+/* A usage error is one line and a pointer to --help, as strace and the GNU
+ * tools do: the whole help would bury the line that says what was wrong. */
+static int __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("procfd-trace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'procfd-trace --help' for more information.\n", stderr);
+	return -1;
+}
+
 static int parse_pid(const char *s, pid_t *out)
 {
 	char *end;
@@ -66,19 +87,16 @@ static int add_pids(struct pfd_options *opt, const char *arg)
 {
 	char buf[4096];
 	if (strlen(arg) >= sizeof(buf)) {
-		fprintf(stderr, "procfd-trace: -p: list too long\n");
-		return -1;
+		return usage_error("-p: list too long");
 	}
 	strcpy(buf, arg);
 	char *save = NULL;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (opt->n_attach >= PFD_MAX_ATTACH) {
-			fprintf(stderr, "procfd-trace: -p: at most %d processes\n", PFD_MAX_ATTACH);
-			return -1;
+			return usage_error("-p: at most %d processes", PFD_MAX_ATTACH);
 		}
 		if (parse_pid(tok, &opt->attach[opt->n_attach]) < 0) {
-			fprintf(stderr, "procfd-trace: -p: '%s' is not a process id\n", tok);
-			return -1;
+			return usage_error("-p: '%s' is not a process id", tok);
 		}
 		opt->n_attach++;
 	}
@@ -87,6 +105,10 @@ static int add_pids(struct pfd_options *opt, const char *arg)
 
 enum { OPT_NO_SECCOMP = 256, OPT_EXPLAIN, OPT_SAME_CPU, OPT_PLUGIN = 512 };
 
+/* The highest count of -t and of -q that means something (-ttt, -qq). */
+#define MAX_ABSOLUTE_TIME 3
+#define MAX_QUIET 2
+
 #define MAX_LONGOPTS (16 + PFD_MAX_PLUGIN_OPTS)
 
 static const struct option core_longopts[] = {
@@ -94,6 +116,8 @@ static const struct option core_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "attach", required_argument, NULL, 'p' },
 	{ "stack", no_argument, NULL, 'k' },
+	{ "relative-timestamps", no_argument, NULL, 'r' },
+	{ "syscall-times", no_argument, NULL, 'T' },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "same-cpu", no_argument, NULL, OPT_SAME_CPU },
@@ -114,7 +138,10 @@ static int build_getopt_tables(const struct pfd_plugin *const *plugins, struct p
 {
 	size_t nl = sizeof(core_longopts) / sizeof(core_longopts[0]);
 	memcpy(t->longopts, core_longopts, sizeof(core_longopts));
-	strcpy(t->shortopts, "+o:jp:khV");
+	/* '+': stop at the first non-option, so COMMAND's own options are its
+	 * own; ':': getopt says nothing, and tells a missing argument from an
+	 * unknown option (bad_option says it in one line). */
+	strcpy(t->shortopts, "+:o:jp:ktrTqhV");
 	t->n = 0;
 	for (size_t i = 0; plugins && plugins[i]; i++) {
 		for (const struct pfd_option *o = plugins[i]->options; o && o->name; o++) {
@@ -156,8 +183,7 @@ static int note_plugin_option(struct pfd_options *opt, const struct plugin_opts 
 			      const char *arg)
 {
 	if (opt->n_given == PFD_MAX_PLUGIN_OPTS) {
-		fprintf(stderr, "procfd-trace: too many plugin options\n");
-		return -1;
+		return usage_error("too many plugin options");
 	}
 	opt->given[opt->n_given].plugin = t->owner[i];
 	opt->given[opt->n_given].option = t->option[i];
@@ -177,21 +203,55 @@ bool pfd_plugin_enabled(const struct pfd_options *opt, const struct pfd_plugin *
 }
 
 /* --explain traces nothing: what only tracing uses is refused, not ignored. */
-static int check_explain(struct pfd_options *opt, int n_paths,
-			 const struct pfd_plugin *const *plugins)
+static int check_explain(struct pfd_options *opt, int n_paths)
 {
-	if (opt->n_attach || opt->stack || opt->no_seccomp || opt->n_given) {
-		fprintf(stderr, "procfd-trace: --explain traces nothing: it takes only -o and "
-				"--json\n");
-		return -1;
-	}
-	if (n_paths == 0) {
-		fprintf(stderr, "procfd-trace: --explain needs a PATH or PID to examine\n");
-		usage(stderr, plugins);
-		return -1;
-	}
+	if (opt->n_attach || opt->stack || opt->no_seccomp || opt->n_given ||
+	    opt->absolute_time || opt->relative_time || opt->call_duration || opt->quiet)
+		return usage_error("--explain traces nothing: it takes only -o and --json");
+	if (n_paths == 0)
+		return usage_error("--explain needs a PATH or PID to examine");
 	opt->n_explain = n_paths;
 	return 0;
+}
+
+/* How many long options name begins (an exact match counts alone). */
+static int long_matches(const char *name, size_t len, const struct option *longopts,
+			const struct option **found)
+{
+	int n = 0;
+	*found = NULL;
+	for (const struct option *o = longopts; o->name; o++) {
+		if (strncmp(o->name, name, len) != 0)
+			continue;
+		*found = o;
+		if (o->name[len] == '\0')
+			return 1;
+		n++;
+	}
+	return n;
+}
+
+/* getopt's '?' or ':' (opterr off) for the element elem: one line saying
+ * what was wrong with it. A long option's element is always the one getopt
+ * started from (no permutation: '+'), a short one's char is optopt. */
+static int bad_option(int c, const char *elem, const struct option *longopts)
+{
+	if (strncmp(elem, "--", 2) != 0) {
+		if (c == ':')
+			return usage_error("option '-%c' requires an argument", optopt);
+		return usage_error("unknown option '-%c'", optopt);
+	}
+	const char *name = elem + 2;
+	size_t len = strcspn(name, "=");
+	const struct option *o;
+	int n = long_matches(name, len, longopts, &o);
+	if (n > 1)
+		return usage_error("option '--%.*s' is ambiguous", (int)len, name);
+	if (n == 0)
+		return usage_error("unknown option '--%.*s'", (int)len, name);
+	if (c == ':')
+		return usage_error("option '--%s' requires an argument", o->name);
+	return usage_error("option '--%s' takes no argument", o->name);
 }
 
 int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plugins,
@@ -205,8 +265,12 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 		fprintf(stderr, "procfd-trace: too many plugin options\n");
 		return -1;
 	}
-	/* '+': stop at the first non-option, so COMMAND's own options are its own. */
-	while ((c = getopt_long(argc, argv, t.shortopts, t.longopts, NULL)) != -1) {
+	opterr = 0; /* bad_option says it */
+	for (;;) {
+		int at = optind ? optind : 1; /* the element getopt looks at (0: start over) */
+		c = getopt_long(argc, argv, t.shortopts, t.longopts, NULL);
+		if (c == -1)
+			break;
 		int pi = plugin_option_index(&t, c);
 		if (pi >= 0) {
 			if (note_plugin_option(opt, &t, pi, optarg) < 0)
@@ -217,6 +281,16 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 		case 'o': opt->output = optarg; break;
 		case 'j': opt->json = true; break;
 		case 'k': opt->stack = true; break;
+		case 't':
+			if (opt->absolute_time < MAX_ABSOLUTE_TIME)
+				opt->absolute_time++;
+			break;
+		case 'r': opt->relative_time = true; break;
+		case 'T': opt->call_duration = true; break;
+		case 'q':
+			if (opt->quiet < MAX_QUIET)
+				opt->quiet++;
+			break;
 		case 'p':
 			if (add_pids(opt, optarg) < 0)
 				return -1;
@@ -227,23 +301,20 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 		case 'h': usage(stdout, plugins); return 1;
 		case 'V': printf("procfd-trace %s\n", PFD_VERSION); return 1;
 		default:
-			usage(stderr, plugins);
-			return -1;
+			return bad_option(c, at < argc ? argv[at] : "", t.longopts);
 		}
+	}
+	if (opt->relative_time && opt->absolute_time) {
+		fprintf(stderr, "procfd-trace: -t has no effect with -r\n"); /* as strace says */
+		opt->absolute_time = 0;
 	}
 	if (optind < argc)
 		opt->command = &argv[optind];
 	if (opt->explain)
-		return check_explain(opt, argc - optind, plugins);
-	if (!opt->command && opt->n_attach == 0) {
-		fprintf(stderr, "procfd-trace: must have a COMMAND to run or -p PID\n");
-		usage(stderr, plugins);
-		return -1;
-	}
-	if (opt->same_cpu && !opt->command) {
-		/* An attached process's affinity is not ours to change. */
-		fprintf(stderr, "procfd-trace: --same-cpu needs a COMMAND to run\n");
-		return -1;
-	}
+		return check_explain(opt, argc - optind);
+	if (!opt->command && opt->n_attach == 0)
+		return usage_error("must have a COMMAND to run or -p PID");
+	if (opt->same_cpu && !opt->command) /* an attached process's affinity is not ours */
+		return usage_error("--same-cpu needs a COMMAND to run");
 	return 0;
 }

@@ -18,6 +18,12 @@ struct pfd_options {
 	pid_t attach[PFD_MAX_ATTACH]; /* -p PID... */
 	unsigned n_attach;
 	bool stack;               /* -k: a stack trace on every reported call */
+	/* strace's conventions (text only; JSON always carries "time" and
+	 * "duration"). */
+	unsigned absolute_time;   /* -t, -tt, -ttt: how many t's (at most 3) */
+	bool relative_time;       /* -r: seconds since the previous line's time */
+	bool call_duration;       /* -T: " <seconds>" after the call's result */
+	unsigned quiet;           /* -q: no attach/detach lines; -qq: no exec/exit */
 	char **command;           /* argv after the options, NULL-terminated */
 	/* --explain: command holds the PATHs instead, nothing is traced. */
 	bool explain;

@@ -17,6 +17,7 @@
 #include "procfd/plugin.h"
 #include "tracer/waiting.h"
 #include "tracer/attach.h"
+#include "tracer/core_events.h"
 #include "tracer/engine.h"
 #include "tracer/explain.h"
 #include "tracer/launch.h"
@@ -326,6 +327,7 @@ int pfd_main(int argc, char **argv, const struct pfd_plugin *const *extra)
 		fprintf(stderr, "procfd-trace: cannot write %s: %s\n", opt.output, strerror(-rc));
 		return PFD_EXIT_USAGE;
 	}
+	pfd_core_events_configure(&opt);
 	pfd_engine_set_stacks(opt.stack);
 	if (pfd_engine_init(plugins) < 0)
 		return 1; /* the engine said why */

@@ -8,6 +8,7 @@
  * frame of a stack, on a line of its own. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "procfd/stack.h"
 #include "tracer/escape.h"
@@ -43,6 +44,7 @@ struct pfd_writer {
 	struct pfd_buf body;  /* JSON: the object; text: the detail lines */
 	struct pfd_buf title; /* text: the headline after the prefix */
 	pid_t text_id;
+	struct timespec at;   /* when it happened (pfd_clock_now) */
 	char kind_name[32];
 };
 
@@ -57,6 +59,12 @@ void pfd_writer_set_format(bool json)
 /* ---- life cycle ---------------------------------------------------------- */
 
 struct pfd_writer *pfd_writer_begin(const char *kind, pid_t json_pid, pid_t text_id)
+{
+	return pfd_writer_begin_at(kind, json_pid, text_id, NULL);
+}
+
+struct pfd_writer *pfd_writer_begin_at(const char *kind, pid_t json_pid, pid_t text_id,
+				       const struct timespec *at)
 {
 	struct pfd_writer *w = NULL;
 	for (size_t i = 0; i < PFD_WRITERS && !w; i++)
@@ -75,6 +83,10 @@ struct pfd_writer *pfd_writer_begin(const char *kind, pid_t json_pid, pid_t text
 	w->overflow = false;
 	w->line_open = false;
 	w->text_id = text_id;
+	if (at)
+		w->at = *at;
+	else
+		pfd_clock_now(&w->at);
 	pfd_buf_clear(&w->body);
 	pfd_buf_clear(&w->title);
 	size_t n = strlen(kind);
@@ -117,6 +129,110 @@ static unsigned decimal_digits(unsigned v)
 	return n;
 }
 
+/* ---- times -------------------------------------------------------------------- */
+
+#define NSEC 1000000000L
+
+static unsigned absolute_times; /* -t: 1, -tt: 2, -ttt: 3 */
+static bool relative_times;     /* -r */
+static struct timespec last_headline;
+static bool have_last_headline;
+
+void pfd_writer_set_times(unsigned absolute, bool relative)
+{
+	absolute_times = absolute;
+	relative_times = relative;
+}
+
+/* CLOCK_REALTIME and CLOCK_MONOTONIC read together once: the wall-clock
+ * time of every later monotonic moment. */
+static struct timespec base_real, base_mono;
+static bool have_base;
+
+void pfd_clock_now(struct timespec *mono)
+{
+	clock_gettime(CLOCK_MONOTONIC, mono);
+	if (!have_base) {
+		clock_gettime(CLOCK_REALTIME, &base_real);
+		base_mono = *mono;
+		have_base = true;
+	}
+}
+
+static int64_t ns_between(const struct timespec *from, const struct timespec *to)
+{
+	return (int64_t)(to->tv_sec - from->tv_sec) * NSEC + (to->tv_nsec - from->tv_nsec);
+}
+
+/* The wall-clock time of a monotonic moment. */
+static struct timespec wall_time(const struct timespec *at)
+{
+	struct timespec mono;
+	if (!have_base)
+		pfd_clock_now(&mono);
+	int64_t ns = (int64_t)base_real.tv_nsec + ns_between(&base_mono, at);
+	int64_t sec = (int64_t)base_real.tv_sec + ns / NSEC;
+	ns %= NSEC;
+	if (ns < 0) {
+		ns += NSEC;
+		sec--;
+	}
+	return (struct timespec){ .tv_sec = (time_t)sec, .tv_nsec = (long)ns };
+}
+
+/* "S.UUUUUU", "-S.UUUUUU": seconds from a count of nanoseconds, to the
+ * microsecond (truncated, as strace does). */
+static void put_seconds(struct pfd_buf *b, int64_t ns)
+{
+	char digits[8];
+	if (ns < 0) {
+		pfd_buf_putc(b, '-');
+		ns = -ns;
+	}
+	pfd_buf_int(b, ns / NSEC);
+	long us = (long)(ns % NSEC / 1000);
+	for (int i = 5; i >= 0; i--, us /= 10)
+		digits[i] = (char)('0' + us % 10);
+	pfd_buf_putc(b, '.');
+	pfd_buf_put(b, digits, 6);
+}
+
+void pfd_buf_duration(struct pfd_buf *b, const struct timespec *from, const struct timespec *to)
+{
+	put_seconds(b, ns_between(from, to));
+}
+
+/* strace's layouts: -t "14:03:07 ", -tt "14:03:07.123456 ", -ttt
+ * "1765202587.123456 ", -r "     0.000123 " (right-aligned in 13). */
+static void put_headline_time(struct pfd_buf *out, const struct timespec *at)
+{
+	static struct pfd_buf num = PFD_BUF_INIT;
+	pfd_buf_clear(&num);
+	if (relative_times) {
+		put_seconds(&num, have_last_headline ? ns_between(&last_headline, at) : 0);
+		for (size_t n = num.len; n < 13; n++)
+			pfd_buf_putc(out, ' ');
+		pfd_buf_puts(out, pfd_buf_str(&num));
+		pfd_buf_putc(out, ' ');
+		return;
+	}
+	struct timespec wall = wall_time(at);
+	if (absolute_times >= 3) {
+		put_seconds(out, (int64_t)wall.tv_sec * NSEC + wall.tv_nsec);
+	} else {
+		char hms[16];
+		struct tm tm;
+		if (!localtime_r(&wall.tv_sec, &tm) || !strftime(hms, sizeof(hms), "%H:%M:%S", &tm))
+			strcpy(hms, "??:??:??");
+		pfd_buf_puts(out, hms);
+		if (absolute_times == 2) {
+			put_seconds(&num, wall.tv_nsec); /* "0.123456" */
+			pfd_buf_puts(out, pfd_buf_str(&num) + 1);
+		}
+	}
+	pfd_buf_putc(out, ' ');
+}
+
 static void text_headline(struct pfd_writer *w, struct pfd_buf *out)
 {
 	if (w->text_id) {
@@ -126,6 +242,11 @@ static void text_headline(struct pfd_writer *w, struct pfd_buf *out)
 			pfd_buf_putc(out, ' '); /* right-aligned in 5, as strace's "[pid  NNN]" */
 		pfd_buf_uint(out, v);
 		pfd_buf_puts(out, "] ");
+	}
+	if (absolute_times || relative_times) {
+		put_headline_time(out, &w->at); /* after "[pid N] ", as strace -f does */
+		last_headline = w->at;
+		have_last_headline = true;
 	}
 	pfd_buf_puts(out, w->title.len ? pfd_buf_str(&w->title) : w->kind_name);
 	pfd_buf_putc(out, '\n');
@@ -298,6 +419,22 @@ void pfd_w_int(struct pfd_writer *w, const char *key, int64_t v)
 {
 	if (field(w, key))
 		pfd_buf_int(&w->body, v);
+}
+
+void pfd_w_time(struct pfd_writer *w, const char *key, const struct timespec *at)
+{
+	if (!w)
+		return;
+	struct timespec wall = wall_time(at ? at : &w->at);
+	if (field(w, key))
+		put_seconds(&w->body, (int64_t)wall.tv_sec * NSEC + wall.tv_nsec);
+}
+
+void pfd_w_duration(struct pfd_writer *w, const char *key, const struct timespec *from,
+		    const struct timespec *to)
+{
+	if (field(w, key))
+		put_seconds(&w->body, ns_between(from, to));
 }
 
 void pfd_w_uint(struct pfd_writer *w, const char *key, uint64_t v)

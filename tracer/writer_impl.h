@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "procfd/writer.h"
 
@@ -15,7 +16,32 @@ void pfd_writer_set_format(bool json);
  * strace names the thread) while JSON's "pid" is the process. */
 struct pfd_writer *pfd_writer_begin(const char *kind, pid_t json_pid, pid_t text_id);
 
+/* pfd_writer_begin for something that happened at `at` (pfd_clock_now's),
+ * not now: a call's headline carries its entry time. */
+struct pfd_writer *pfd_writer_begin_at(const char *kind, pid_t json_pid, pid_t text_id,
+				       const struct timespec *at);
+
 bool pfd_writer_is_json(const struct pfd_writer *w);
+
+/* ---- times (strace's -t, -tt, -ttt, -r, -T) ----------------------------- */
+
+/* Now, for events and durations: CLOCK_MONOTONIC. It is shown as the wall
+ * clock time it was (CLOCK_REALTIME at the first reading, plus the
+ * monotonic time since), so the times of a run never go back, whatever
+ * the wall clock does meanwhile; their differences are -r's and -T's. */
+void pfd_clock_now(struct timespec *mono);
+/* The text headlines start with the time: absolute 1 (-t, 14:03:07),
+ * 2 (-tt, 14:03:07.123456), 3 (-ttt, 1765202587.123456), or with relative
+ * (-r) the seconds since the previous headline's time. */
+void pfd_writer_set_times(unsigned absolute, bool relative);
+/* A moment (pfd_clock_now's; NULL: the event's own) as epoch seconds with
+ * microseconds, a JSON number. */
+void pfd_w_time(struct pfd_writer *w, const char *key, const struct timespec *at);
+/* The time from one moment to a later one, in seconds with microseconds:
+ * a JSON number, or in text "0.000123" (-T's " <0.000123>"). */
+void pfd_w_duration(struct pfd_writer *w, const char *key, const struct timespec *from,
+		    const struct timespec *to);
+void pfd_buf_duration(struct pfd_buf *b, const struct timespec *from, const struct timespec *to);
 
 /* pfd_w_stack's layout for frames already symbolized, innermost first (the
  * unit tests give frames no live process could). */

@@ -811,8 +811,62 @@ def validate_exit(ev, problems):
         problems.append("%s: exactly one of status and signal must be set" % w)
 
 
+# The events of the engine carry "time" (epoch seconds with microseconds: a
+# call's entry, else when the tracer saw it); a call also "duration" (seconds
+# from entry to exit, null when the exit was not seen).
+TIMED_EVENTS = {"syscall", "exec", "exit", "attach", "detach"}
+
+
+def is_seconds(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0
+
+
+def check_times(ev, problems):
+    """Pop "time" and "duration" off ev (the per-kind checks do not list
+    them) after checking them."""
+    kind = ev.get("event")
+    if kind not in TIMED_EVENTS:
+        return ev
+    ev = dict(ev)
+    w = "%s event" % kind
+    t = ev.pop("time", None)
+    if t is None:
+        problems.append("%s: missing key 'time'" % w)
+    elif not (is_seconds(t) and t > 1e9):
+        problems.append("%s.time: expected epoch seconds, got %r" % (w, t))
+    if kind != "syscall":
+        return ev
+    if "duration" not in ev:
+        problems.append("%s: missing key 'duration'" % w)
+        return ev
+    d = ev.pop("duration")
+    if d is None and ev.get("result") is not None:
+        problems.append("%s: duration null but the exit was seen (result %r)"
+                        % (w, ev.get("result")))
+    elif d is not None and not is_seconds(d):
+        problems.append("%s.duration: expected seconds >= 0, got %r" % (w, d))
+    elif d is not None and ev.get("result") is None:
+        problems.append("%s: a duration for a call whose exit was not seen" % w)
+    return ev
+
+
+def check_time_order(events, problems):
+    """A thread's calls enter one after the other, and the trace has them in
+    that order: their times never go back (they are monotonic-clock times)."""
+    last = {}
+    for n, ev in enumerate(events, 1):
+        if ev.get("event") != "syscall" or not is_seconds(ev.get("time")):
+            continue
+        tid = ev.get("tid")
+        if tid in last and ev["time"] < last[tid]:
+            problems.append("syscall event %d: time %r before the previous call of tid %r (%r)"
+                            % (n, ev["time"], tid, last[tid]))
+        last[tid] = ev["time"]
+
+
 def validate_event(ev):
     problems = []
+    ev = check_times(ev, problems)
     kind = ev.get("event")
     if kind == "syscall":
         validate_syscall(ev, problems)
@@ -856,6 +910,7 @@ def read_trace(path):
         for p in validate_event(ev):
             problems.append("trace line %d: %s\n      %s" % (n, p, text[:400]))
         events.append(ev)
+    check_time_order(events, problems)
     return events, problems
 
 

@@ -17,11 +17,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "procfd/plugin.h"
 #include "tracer/plugins/builtin.h"
@@ -36,7 +38,8 @@ static const struct pfd_option leak_options[] = {
 	  "report the fds each process leaves open at exit (=all: also stdio and "
 	  "those from before the trace)", true },
 	{ "error-exitcode", 0, PFD_OPT_REQUIRED, "N",
-	  "with --leaks: exit N when a leak was reported and COMMAND exited 0", true },
+	  "exit N when a leak was reported and COMMAND exited 0 (turns --leaks on, "
+	  "and says so)", true },
 	{ "suppressions", 0, PFD_OPT_REQUIRED, "FILE",
 	  "leaks matching an entry of FILE are not reported (docs/suppressions.md)", true },
 	{ "no-default-suppressions", 0, PFD_OPT_NO_ARG, NULL,
@@ -96,9 +99,59 @@ static int add_exe_glob(const char *glob)
 	return 0;
 }
 
+/* --sarif's report is written at the end (through FILE.tmp and a rename
+ * when FILE is a regular file or missing, else through it). A FILE that
+ * cannot be written would be found out only after COMMAND ran, and CI would
+ * lose its artifact: whatever can be checked without writing is checked
+ * now, before anything runs (a full disk still shows only at the end). */
+static int sarif_writable(const char *path)
+{
+	struct stat st;
+	bool exists = lstat(path, &st) == 0;
+	if (!exists && errno != ENOENT)
+		return -errno; /* ENOTDIR, EACCES, ELOOP... */
+	if (exists && !S_ISREG(st.st_mode)) { /* written through */
+		if (stat(path, &st) < 0)
+			return errno == ENOENT ? 0 : -errno; /* a dangling symlink: created */
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		return faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) < 0 ? -errno : 0;
+	}
+	if (exists && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) < 0)
+		return -errno;
+	/* FILE.tmp is made in FILE's directory */
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	if (!slash)
+		strcpy(dir, ".");
+	else if ((size_t)(slash - path) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	return faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0 ? -errno : 0;
+}
+
+static int set_sarif_path(const char *path)
+{
+	int rc = path && *path ? sarif_writable(path) : -ENOENT;
+	if (rc < 0) {
+		fprintf(stderr, "procfd-trace: --sarif %s: %s: the report could not be written "
+				"there\n", path ? path : "", strerror(-rc));
+		return -EINVAL;
+	}
+	leak_cfg.sarif_path = path;
+	return 0;
+}
+
+/* --leaks itself given: other leak options turn it on too, and
+ * --error-exitcode says so (a status rule alone would not tell that the
+ * run now also tracks leaks, and costs their stops). */
+static bool leaks_given;
+
 static int leak_on_option(const char *name, const char *arg)
 {
 	if (strcmp(name, "leaks") == 0) {
+		leaks_given = true;
 		if (arg && strcmp(arg, "all") != 0) {
 			fprintf(stderr, "procfd-trace: --leaks takes no value but 'all'\n");
 			return -EINVAL;
@@ -117,7 +170,7 @@ static int leak_on_option(const char *name, const char *arg)
 	else if (strcmp(name, "gen-suppressions") == 0)
 		leak_cfg.gen_suppressions = true;
 	else if (strcmp(name, "sarif") == 0)
-		leak_cfg.sarif_path = arg;
+		return set_sarif_path(arg);
 	else
 		return -EINVAL;
 	return 0;
@@ -491,6 +544,9 @@ static void leak_on_exit_process(struct pfd_tracee *t, const struct pfd_exit *e)
 
 static int leak_init(void)
 {
+	if (leak_cfg.error_exitcode && !leaks_given)
+		fprintf(stderr, "procfd-trace: --error-exitcode=%d turned --leaks on\n",
+			leak_cfg.error_exitcode);
 	return leak_report_init();
 }
 
