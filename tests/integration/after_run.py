@@ -29,7 +29,6 @@ escapes: a (stripped) module whose path holds terminal escapes (ESC, BEL, a C1 C
 Exit status 0 when all pass, 1 otherwise; 77 (skip) when elfutils' or
 binutils' tools are missing."""
 
-import argparse
 import json
 import os
 import re
@@ -37,6 +36,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+import script_args
 
 STRIPPED_FUNCTIONS = {"openat": "open_cache", "eventfd2": "leak_me"}
 
@@ -231,12 +232,7 @@ def test_escapes(args, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bin", required=True)
-    ap.add_argument("--programs", required=True)
-    args = ap.parse_args()
-    args.bin = os.path.abspath(args.bin)
-    args.programs = os.path.abspath(args.programs)
+    args = script_args.bin_and_programs(__doc__)
     missing = [t for t in ("eu-addr2line", "eu-readelf", "strip", "objcopy")
                if not shutil.which(t)]
     if missing:

@@ -21,12 +21,13 @@ leak title and --explain's "holds:" line carry WORDS.
 
 Exit status 0 when all pass, 1 otherwise."""
 
-import argparse
 import json
 import os
 import subprocess
 import sys
 import tempfile
+
+import script_args
 
 # the classes whose link text is no path: their words stand in the titles
 WORDY = {"socket", "eventfd", "eventpoll", "signalfd", "timerfd", "inotify", "fanotify",
@@ -174,11 +175,7 @@ def check(want, trace, explain, leaks, titles, leak_want):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bin", required=True)
-    ap.add_argument("--programs", required=True)
-    args = ap.parse_args()
-    args.bin = os.path.abspath(args.bin)
+    args = script_args.bin_and_programs(__doc__)
     with tempfile.TemporaryDirectory(prefix="pfdtest.fdesc.") as tmp:
         p, out = start_factory(args)
         try:

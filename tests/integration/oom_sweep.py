@@ -23,12 +23,13 @@ fails: a sweep that tested nothing is not a pass.
 Not run under AddressSanitizer (its shadow memory needs terabytes of
 address space). Exit status 0 when all pass, 1 otherwise."""
 
-import argparse
 import json
 import os
 import subprocess
 import sys
 import tempfile
+
+import script_args
 
 N = 400
 LOW, HIGH, STEP = 10, 48, 2
@@ -81,12 +82,7 @@ def judge(rc, err, events, done):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bin", required=True)
-    ap.add_argument("--programs", required=True)
-    args = ap.parse_args()
-    args.bin = os.path.abspath(args.bin)
-    args.programs = os.path.abspath(args.programs)
+    args = script_args.bin_and_programs(__doc__)
     if asan_build(args.bin):
         print("SKIP oom_sweep (an AddressSanitizer build)")
         return 0
