@@ -350,10 +350,24 @@ static struct pfd_fdesc_ctx *single_ctx(void)
 	return ctx;
 }
 
+/* The class's reads in ctx, or, for a caller without one, in a context of
+ * its own for this one description (on the stack when memory ran out). */
+static void describe_in(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_fdesc *out)
+{
+	struct pfd_fdesc_ctx *own = ctx ? NULL : single_ctx();
+	if (!ctx && !own) {
+		struct pfd_fdesc_ctx tmp = { .single = true };
+		describe_probed(&tmp, proc_dir, out, true);
+		pfd_fdesc_ctx_forget(&tmp);
+		return;
+	}
+	describe_probed(ctx ? ctx : own, proc_dir, out, true);
+	pfd_fdesc_ctx_free(own);
+}
+
 int pfd_fdesc_describe(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
 		       struct pfd_fdesc *out)
 {
-	struct pfd_fdesc_ctx *own = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -364,23 +378,13 @@ int pfd_fdesc_describe(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int f
 		choose_class(out, &(struct pfd_fdesc_ctx){ 0 });
 		return rc;
 	}
-	if (!ctx)
-		ctx = own = single_ctx();
-	if (!ctx) {
-		struct pfd_fdesc_ctx tmp = { .single = true };
-		describe_probed(&tmp, proc_dir, out, true);
-		pfd_fdesc_ctx_forget(&tmp);
-		return 0;
-	}
-	describe_probed(ctx, proc_dir, out, true);
-	pfd_fdesc_ctx_free(own);
+	describe_in(ctx, proc_dir, out);
 	return 0;
 }
 
 void pfd_fdesc_describe_target(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
 			       const struct pfd_target *t, struct pfd_fdesc *out)
 {
-	struct pfd_fdesc_ctx *own = NULL;
 
 	memset(out, 0, sizeof(*out));
 	out->pid = pid;
@@ -411,16 +415,7 @@ void pfd_fdesc_describe_target(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pi
 		else if (rc != 0)
 			pfd_fdesc_fail(out, "stat", errno);
 	}
-	if (!ctx)
-		ctx = own = single_ctx();
-	if (!ctx) {
-		struct pfd_fdesc_ctx tmp = { .single = true };
-		describe_probed(&tmp, proc_dir, out, true);
-		pfd_fdesc_ctx_forget(&tmp);
-		return;
-	}
-	describe_probed(ctx, proc_dir, out, true);
-	pfd_fdesc_ctx_free(own);
+	describe_in(ctx, proc_dir, out);
 }
 
 /* ---- the class's answers ------------------------------------------------------------ */
