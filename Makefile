@@ -9,7 +9,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR    ?= $(PREFIX)/share/man
 DOCDIR    ?= $(PREFIX)/share/doc/procfd-trace
-VERSION   := $(shell sed -n 's/^\#define PFD_VERSION "\(.*\)"/\1/p' tracer/options.c)
+VERSION   := $(shell sed -n 's/^\#define PFD_VERSION "\(.*\)"/\1/p' tracer/cli/options.c)
 CC        ?= cc
 BUILD     ?= build
 SANITIZE  ?=
@@ -36,13 +36,15 @@ endif
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fvisibility=hidden -Iinclude -I. \
              $(PKG_CFLAGS) -MMD -MP
 
-CORE_SRC := $(wildcard filters/*.c) $(filter-out tracer/main.c,$(wildcard tracer/*.c)) \
-            $(wildcard tracer/plugins/*.c) $(wildcard tracer/fdesc/*.c)
+# One folder per wing (docs/ARCHITECTURE.md): every .c under filters/ and
+# tracer/ but the command line's main().
+CORE_SRC := $(sort $(wildcard filters/*.c) $(filter-out tracer/cli/main.c,$(wildcard tracer/*/*.c)) \
+            $(wildcard tracer/plugins/*/*.c))
 # The default suppressions of --leaks, built in as a C string.
-DEFAULT_SUPP     := tracer/plugins/leaks_default.supp
+DEFAULT_SUPP     := tracer/plugins/leaks/leaks_default.supp
 DEFAULT_SUPP_C   := $(BUILD)/gen/leaks_default_supp.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/leaks_default_supp.o
-MAIN_OBJ := $(BUILD)/tracer/main.o
+MAIN_OBJ := $(BUILD)/tracer/cli/main.o
 BIN      := $(BUILD)/procfd-trace
 LIB      := $(BUILD)/libprocfd.a
 
@@ -225,11 +227,11 @@ FUZZ_PROBE    = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long 
                 $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c -o /dev/null - >/dev/null 2>&1
 
 # What each target links besides its own file (objects of $(FUZZ_DIR)/obj).
-FUZZ_LIBSRC_classify := filters/classify.c
-FUZZ_LIBSRC_flags    := filters/flagnames.c
-FUZZ_LIBSRC_escape   := tracer/escape.c tracer/buf.c
-FUZZ_LIBSRC_supp     := tracer/plugins/leaks_supp.c tracer/plugins/leaks_frames.c tracer/buf.c \
-                        tracer/escape.c
+FUZZ_LIBSRC_classify := tracer/plugins/procfd/classify.c
+FUZZ_LIBSRC_flags    := tracer/output/flagnames.c
+FUZZ_LIBSRC_escape   := tracer/output/escape.c tracer/output/buf.c
+FUZZ_LIBSRC_supp     := tracer/plugins/leaks/leaks_supp.c tracer/plugins/leaks/leaks_frames.c tracer/output/buf.c \
+                        tracer/output/escape.c
 # The option parser takes the built-in plugins, which need the whole tracer.
 FUZZ_LIBSRC_options  := $(CORE_SRC) $(DEFAULT_SUPP_C)
 FUZZ_LIBS_options     = $(PKG_LIBS)
@@ -285,7 +287,7 @@ SDK_HEADERS := $(addprefix include/procfd/,export.h main.h plugin.h call.h sysca
 		writer.h)
 PC_FILE     := $(BUILD)/procfd.pc
 
-$(PC_FILE): procfd.pc.in tracer/options.c Makefile
+$(PC_FILE): procfd.pc.in tracer/cli/options.c Makefile
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' $< > $@

@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 
-# procfd-trace's native (x86-64) path-call traps (tracer/plugins/procfd.c),
+# procfd-trace's native (x86-64) path-call traps (tracer/plugins/procfd/procfd.c),
 # which strace and the floor trap too (fchmodat2 is left out: strace 6.1
 # does not know it, and nothing in the workloads calls it).
 PATH_CALLS = ("open,openat,openat2,creat,stat,lstat,newfstatat,statx,readlink,readlinkat,"

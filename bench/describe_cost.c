@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "procfd/procfd.h"
+#include "tracer/plugins/procfd/procfd.h"
 
 static int nfds, first_fd;
 static pid_t self;

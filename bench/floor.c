@@ -33,7 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* tracer/plugins/procfd.c's traps, the native (x86-64) ones. */
+/* tracer/plugins/procfd/procfd.c's traps, the native (x86-64) ones. */
 static const char *const path_calls[] = {
 	"open", "openat", "openat2", "creat", "stat", "lstat", "newfstatat", "statx",
 	"readlink", "readlinkat", "access", "faccessat", "faccessat2", "linkat",
@@ -46,7 +46,7 @@ static const char *const path_calls[] = {
 	"umount2", "move_mount", NULL,
 };
 
-/* tracer/plugins/leaks.c's traps, unconditional here (fcntl included). */
+/* tracer/plugins/leaks/leaks.c's traps, unconditional here (fcntl included). */
 static const char *const leak_calls[] = {
 	"open_by_handle_at", "open_tree", "dup", "dup2", "dup3", "fcntl", "pipe", "pipe2",
 	"socket", "socketpair", "accept", "accept4", "recvmsg", "recvmmsg", "eventfd",

@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tracer/stack.h"
-#include "tracer/unwind.h"
+#include "tracer/stack/stack.h"
+#include "tracer/stack/unwind.h"
 
 #define SAME_STOP_REPEATS 2000
 #define WARM_SYMBOLIZE_ROUNDS 2000

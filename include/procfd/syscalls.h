@@ -3,7 +3,7 @@
  * One descriptor per syscall name; the argument layout is the same on every
  * arch that has the call, so numbers are not kept here: the engine maps
  * (audit arch, number) to names with libseccomp's own tables
- * (tracer/traps.c), as the filter does. */
+ * (filters/traps.c), as the filter does. */
 #ifndef PROCFD_SYSCALLS_H
 #define PROCFD_SYSCALLS_H
 

@@ -1,4 +1,4 @@
-/* procfd-trace: libFuzzer target for the path classifier (filters/classify.c).
+/* procfd-trace: libFuzzer target for the path classifier (tracer/plugins/procfd/classify.c).
  * Build and run: make fuzz (or make fuzz-smoke).
  *
  * The input is a path; when it holds a NUL byte, the bytes before the first
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "procfd/classify.h"
+#include "tracer/plugins/procfd/classify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

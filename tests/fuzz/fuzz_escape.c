@@ -1,5 +1,5 @@
-/* procfd-trace: libFuzzer target for the escapers (tracer/escape.c) through
- * struct pfd_buf (tracer/buf.c). Build and run: make fuzz (or fuzz-smoke).
+/* procfd-trace: libFuzzer target for the escapers (tracer/output/escape.c) through
+ * struct pfd_buf (tracer/output/buf.c). Build and run: make fuzz (or fuzz-smoke).
  *
  * The input is the bytes a tracee could pass as a path. Each escaper's
  * output is decoded here by decoders written for this target, strict to the
@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "procfd/writer.h"
-#include "tracer/escape.h"
+#include "tracer/output/escape.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

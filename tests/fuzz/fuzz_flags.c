@@ -1,4 +1,4 @@
-/* procfd-trace: libFuzzer target for the flag decoders (filters/flagnames.c).
+/* procfd-trace: libFuzzer target for the flag decoders (tracer/output/flagnames.c).
  * Build and run: make fuzz (or make fuzz-smoke).
  *
  * The input is a 64-bit value (first 8 bytes, little-endian, short inputs

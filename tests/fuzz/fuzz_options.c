@@ -1,4 +1,4 @@
-/* procfd-trace: libFuzzer target for the option parser (tracer/options.c),
+/* procfd-trace: libFuzzer target for the option parser (tracer/cli/options.c),
  * with the built-in plugins pfd_plugin_procfd and pfd_plugin_leaks as the
  * candidates. Build and run: make fuzz (or make fuzz-smoke).
  *
@@ -24,7 +24,7 @@
 #include <string.h>
 #include <getopt.h>
 
-#include "tracer/options.h"
+#include "tracer/cli/options.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -1,5 +1,5 @@
 /* procfd-trace: libFuzzer target for the suppression parser
- * (tracer/plugins/leaks_supp.c). Build and run: make fuzz-supp.
+ * (tracer/plugins/leaks/leaks_supp.c). Build and run: make fuzz-supp.
  *
  * Besides not crashing, it checks the generator's promise on arbitrary
  * names: the input, cut into a leak's fields and frames, gives an entry
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "procfd/leaks.h"
+#include "tracer/plugins/leaks/leaks.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

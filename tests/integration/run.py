@@ -404,15 +404,15 @@ PLUGIN_SYSCALL_FIELDS = {"dup_cmd", "new_fd"}
 PLUGIN_EVENTS = {
     "dupcount": (["event", "pid", "last_tid", "dups", "cloexec", "inherited", "parent",
                   "files", "execs", "live", "exe"], []),
-    # --leaks (tracer/plugins/leaks.c, docs/json-schema.md)
+    # --leaks (tracer/plugins/leaks/leaks.c, docs/json-schema.md)
     "leak": (["event", "pid", "fd", "exe", "origin", "certain", "inherited", "target", "opened_by",
               "installed_by", "held_by", "cloexec", "crossed_exec"], ["suppression"]),
     "leak_total": (["event", "processes", "leaks", "fds", "deleted", "bytes_pinned",
                     "suppressed", "lost"], []),
-    # -p: attach and detach (tracer/core_events.c)
+    # -p: attach and detach (tracer/engine/core_events.c)
     "attach": (["event", "pid", "threads"], []),
     "detach": (["event", "pid", "tid", "last"], []),
-    # -c/--summary (tracer/plugins/procfd_summary.c)
+    # -c/--summary (tracer/plugins/procfd/procfd_summary.c)
     "summary": (["event", "links", "not_counted"], []),
 }
 SUMMARY_ROW_KEYS = ["pid", "fd", "kind", "deleted", "nlink", "size", "calls", "programs",
@@ -1094,7 +1094,7 @@ def check_expectations(exps, events):
 
 # ------------------------------------------------------------ text output
 #
-# The text output (tracer/core_events.c, the procfd plugin's lines) writes a block
+# The text output (tracer/engine/core_events.c, the procfd plugin's lines) writes a block
 # per syscall event:
 #   [pid TID] CALL(ARGS) = RESULT                 (or "= -1 ENAME (...)")
 #       fd F of pid P -> "TEXT": KIND[ ANON], STAT, ACCESS[; text: TEXT_TARGET][; name "NAME": T]
@@ -1283,7 +1283,7 @@ def text_block_misses(wants, block):
 
 # ------------------------------------------------------- explain, as text
 #
-# --explain's text report (tracer/explain_write.c), a block per link:
+# --explain's text report (tracer/explain/explain_write.c), a block per link:
 #   [pid P] explain /proc/P/fd/N -> "TEXT"
 #       CASE: VERDICT (wrapped at 100 columns, continuation lines "      ")
 #       holds: ...

@@ -5,7 +5,7 @@
  * device or kernel option) is left out with its reason on stderr; every
  * other failure is a broken environment (exit 99).
  *
- * Removing any trap of tracer/plugins/leaks_newfds.c makes its expectation
+ * Removing any trap of tracer/plugins/leaks/leaks_newfds.c makes its expectation
  * fail: the fd is then not reported (no record: taken as from before the
  * trace). */
 #include "leakexp.h"

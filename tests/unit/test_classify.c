@@ -1,4 +1,4 @@
-/* procfd-trace: unit tests for the path classifier (filters/classify.c). */
+/* procfd-trace: unit tests for the path classifier (tracer/plugins/procfd/classify.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "procfd/classify.h"
+#include "tracer/plugins/procfd/classify.h"
 
 /* Bytes with an explicit length: the cases include embedded NULs. */
 #define BYTES(s) s, sizeof(s) - 1

@@ -1,6 +1,6 @@
 /* procfd-trace: unit tests for the probe's kept directories
- * (tracer/plugins/procfd_dirs.c) and the access mode from open flags
- * (pfd_link_mode_of_flags, tracer/plugins/procfd_probe.c). The directories
+ * (tracer/plugins/procfd/procfd_dirs.c) and the access mode from open flags
+ * (pfd_link_mode_of_flags, tracer/plugins/procfd/procfd_probe.c). The directories
  * are this test's own /proc/self and root. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "procfd/procfd.h"
+#include "tracer/plugins/procfd/procfd.h"
 
 /* The link's permission bits as procfs sets them (tests/programs/access_modes.c
  * checks the kernel agrees), and the names the report gives them. */

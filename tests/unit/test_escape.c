@@ -1,4 +1,4 @@
-/* Unit tests for tracer/escape.c (through a struct pfd_buf, tracer/buf.c): UTF-8 validation, the JSON forms and the
+/* Unit tests for tracer/output/escape.c (through a struct pfd_buf, tracer/output/buf.c): UTF-8 validation, the JSON forms and the
  * strace-style quoted text, checked by exact expected output and by decoding
  * the output back to the input bytes. */
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracer/escape.h"
+#include "tracer/output/escape.h"
 
 /* A byte-string literal and its length, embedded NULs included. */
 #define B(s) (s), (sizeof(s) - 1)

@@ -23,9 +23,9 @@
 #include <unistd.h>
 
 #include "procfd/fdesc.h"
-#include "procfd/procfd.h"
+#include "tracer/plugins/procfd/procfd.h"
 #include "procfd/writer.h"
-#include "tracer/output.h"
+#include "tracer/output/output.h"
 
 struct factory {
 	pid_t pid;

@@ -22,7 +22,7 @@
 
 #include "filters/seccomp_filter.h"
 #include "procfd/syscalls.h"
-#include "tracer/traps.h"
+#include "filters/traps.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define X32_BIT 0x40000000u

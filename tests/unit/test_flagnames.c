@@ -1,4 +1,4 @@
-/* Unit tests for filters/flagnames.c: every formatter by table of expected
+/* Unit tests for tracer/output/flagnames.c: every formatter by table of expected
  * strings, the snprintf-style truncation contract, and errno names. */
 #include <stdarg.h>
 #include <stddef.h>

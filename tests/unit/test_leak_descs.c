@@ -1,5 +1,5 @@
 /* procfd-trace: unit tests for the leak tracker's bookkeeping
- * (tracer/plugins/leaks_fds.c): fd tables as hashes, descriptions shared by
+ * (tracer/plugins/leaks/leaks_fds.c): fd tables as hashes, descriptions shared by
  * records, holders, and when a description is handed over for its report. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "procfd/leaks_track.h"
+#include "tracer/plugins/leaks/leaks_track.h"
 
 /* ---- what the drain hands over, in order ---- */
 

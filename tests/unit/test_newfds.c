@@ -1,5 +1,5 @@
 /* procfd-trace: unit tests for the leak tracker's fd creators
- * (tracer/plugins/leaks_newfds.c): the trap table, as the engine merges it
+ * (tracer/plugins/leaks/leaks_newfds.c): the trap table, as the engine merges it
  * with the other built-in plugins' and as the kernel runs the filter built
  * from it, and the decisions that need no tracee memory. */
 #include <stdarg.h>
@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include "filters/seccomp_filter.h"
-#include "procfd/leaks_track.h"
-#include "tracer/traps.h"
+#include "tracer/plugins/leaks/leaks_track.h"
+#include "filters/traps.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

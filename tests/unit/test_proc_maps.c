@@ -1,5 +1,5 @@
 /* procfd-trace: unit tests for pfd_maps_parse_line and
- * pfd_maps_for_each_exec (tracer/proc_maps.c): the lines of
+ * pfd_maps_for_each_exec (tracer/stack/proc_maps.c): the lines of
  * /proc/<tid>/maps the stack service builds its module maps from. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tracer/proc_maps.h"
+#include "tracer/stack/proc_maps.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

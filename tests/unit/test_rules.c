@@ -1,5 +1,5 @@
 /* procfd-trace: unit tests for the resolution rules and their explanations
- * (tracer/plugins/procfd_rules.c), over events built by hand. */
+ * (tracer/plugins/procfd/procfd_rules.c), over events built by hand. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "procfd/procfd.h"
+#include "tracer/plugins/procfd/procfd.h"
 #include "procfd/syscalls.h"
 
 #ifndef AT_SYMLINK_NOFOLLOW

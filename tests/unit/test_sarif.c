@@ -1,5 +1,5 @@
 /* procfd-trace: unit tests for the leak tracker's SARIF report
- * (tracer/plugins/leaks_sarif.c): a report of a few leaks is valid JSON
+ * (tracer/plugins/leaks/leaks_sarif.c): a report of a few leaks is valid JSON
  * with the fields SARIF 2.1.0 and code scanning UIs need, located in the
  * program rather than in libc, fingerprinted stably; checked by Python's
  * json module, which is there for the integration suite anyway. */
@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "procfd/leaks.h"
+#include "tracer/plugins/leaks/leaks.h"
 
 /* The checks, run as python3 CHECKER REPORT CWD; exit 0 when they pass. */
 static const char checker[] =

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "procfd/writer.h"
-#include "tracer/output.h"
-#include "tracer/plugin_api.h"
+#include "tracer/output/output.h"
+#include "tracer/engine/plugin_api.h"
 
 static void test_guard_keeps_the_set_and_maps_the_rest(void **state)
 {

@@ -1,5 +1,5 @@
-/* procfd-trace: unit tests for the stack-trace service (tracer/stack.c,
- * tracer/unwind_libunwind.c, tracer/symbols_libdw.c).
+/* procfd-trace: unit tests for the stack-trace service (tracer/stack/stack.c,
+ * tracer/stack/unwind_libunwind.c, tracer/stack/symbols_libdw.c).
  *
  * The tracee is this very binary, re-executed with CHILD_FLAG: its main
  * calls outer_fn, which calls inner_fn, which stops itself with
@@ -36,8 +36,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tracer/stack.h"
-#include "tracer/unwind.h"
+#include "tracer/stack/stack.h"
+#include "tracer/stack/unwind.h"
 
 #define CHILD_FLAG "--stack-child"
 #define DLOPEN_MODE (-1) /* the child's stop count that means: the dlopen case */

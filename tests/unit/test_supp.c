@@ -1,5 +1,5 @@
 /* procfd-trace: unit tests for the leak tracker's suppressions
- * (tracer/plugins/leaks_supp.c): the documented examples parse, each error
+ * (tracer/plugins/leaks/leaks_supp.c): the documented examples parse, each error
  * names its line, the matching rules of docs/suppressions.md hold, and a
  * generated entry matches its own leak and no other. */
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "procfd/leaks.h"
+#include "tracer/plugins/leaks/leaks.h"
 
 /* The stack of the docs' matching examples. */
 static const struct pfd_frame doc_frames[] = {

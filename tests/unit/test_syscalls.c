@@ -1,5 +1,5 @@
 /* procfd-trace: unit tests for the syscall table (filters/syscalls.c) and the
- * (audit arch, number) map (tracer/traps.c), checked against
+ * (audit arch, number) map (filters/traps.c), checked against
  * libseccomp's own tables. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "procfd/syscalls.h"
-#include "tracer/traps.h"
+#include "filters/traps.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define X32_BIT 0x40000000u
@@ -35,7 +35,7 @@ static const struct arch arches[] = {
 	{ "x32", SCMP_ARCH_X32, AUDIT_ARCH_X86_64 },
 };
 
-/* The engine's trap table (tracer/traps.c) with every call of the path
+/* The engine's trap table (filters/traps.c) with every call of the path
  * table trapped, as the procfd plugin traps them. */
 static struct pfd_trap every_path_call[128];
 

@@ -1,4 +1,4 @@
-/* procfd-trace: unit tests for pfd_target_classify (tracer/plugins/procfd_probe.c):
+/* procfd-trace: unit tests for pfd_target_classify (tracer/plugins/procfd/procfd_probe.c):
  * the kind of what an fd holds, from readlink's text and the st_mode; and
  * pfd_describe_fd_in's cheap form (the leak report's) against the full one. */
 #include <stdarg.h>
@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "procfd/procfd.h"
+#include "tracer/plugins/procfd/procfd.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

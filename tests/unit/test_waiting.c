@@ -1,5 +1,5 @@
 /* procfd-trace: unit tests for the waiting policy's verdict
- * (tracer/waiting.c). The cycles are rounds measured on the 2-core VM with
+ * (tracer/engine/waiting.c). The cycles are rounds measured on the 2-core VM with
  * a debug build: tracer and command on one CPU, and split. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "tracer/waiting.h"
+#include "tracer/engine/waiting.h"
 
 #define US(...) { __VA_ARGS__ }
 #define N 24

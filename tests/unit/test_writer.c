@@ -1,5 +1,5 @@
-/* procfd-trace: unit tests for the event writer (tracer/writer.c) and the
- * buffer under it (tracer/buf.c): the same calls give one JSON Lines object
+/* procfd-trace: unit tests for the event writer (tracer/output/writer.c) and the
+ * buffer under it (tracer/output/buf.c): the same calls give one JSON Lines object
  * or the text layout, an event reaches the file whole, and a malformed one
  * (unbalanced, too deep) is never written. */
 #include <stdarg.h>
@@ -16,8 +16,8 @@
 
 #include "procfd/stack.h"
 #include "procfd/writer.h"
-#include "tracer/output.h"
-#include "tracer/writer_impl.h"
+#include "tracer/output/output.h"
+#include "tracer/output/writer_impl.h"
 
 static char path[] = "/tmp/pfd-writer-XXXXXX";
 

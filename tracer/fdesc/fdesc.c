@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "procfd/flagnames.h"
-#include "procfd/procfd.h"
+#include "tracer/plugins/procfd/procfd.h"
 #include "tracer/fdesc/fdesc_impl.h"
 
 /* ---- the context ---------------------------------------------------------------- */

@@ -1,4 +1,4 @@
-/* procfd-trace: the built-in plugins, for tracer/run.c to list. They are
+/* procfd-trace: the built-in plugins, for tracer/cli/run.c to list. They are
  * not part of the SDK (include/procfd/): an outside plugin neither calls
  * nor names them. */
 #ifndef PROCFD_PLUGINS_BUILTIN_H

@@ -3,7 +3,7 @@
  * serves the fault, and that handler may be stopped waiting for us: the
  * tracer would sleep in the kernel for good, deaf to SIGTERM. So a process
  * that creates a userfaultfd is marked (pfd_tracee_set_may_fault), and the
- * engine then reads its memory with a time bound (tracer/tracee_mem.c);
+ * engine then reads its memory with a time bound (tracer/engine/tracee_mem.c);
  * every other process is read directly and pays nothing.
  *
  * A userfaultfd comes from userfaultfd(2) or from ioctl(USERFAULTFD_IOC_NEW)

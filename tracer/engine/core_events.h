@@ -1,0 +1,26 @@
+/* procfd-trace: the events the engine itself writes: the call (its generic
+ * part; plugins add theirs), exec and exit. */
+#ifndef PROCFD_CORE_EVENTS_H
+#define PROCFD_CORE_EVENTS_H
+
+#include <sys/types.h>
+
+#include "tracer/engine/calls.h"
+
+struct pfd_options;
+/* strace's -q/-qq, -T, -t/-tt/-ttt and -r (tracer/cli/options.h), before the
+ * first event. */
+void pfd_core_events_configure(const struct pfd_options *opt);
+
+/* A reported call: the engine's fields (and, with stack_of, the stack of
+ * that stopped thread, -k), then each plugin's on_report. */
+void pfd_write_call(struct call_slot *s, struct pfd_tracee *stack_of);
+void pfd_write_exec(pid_t tid, pid_t old_tid, const char *exe);
+/* -p: a process seized with its threads; a thread let go (its process's
+ * last: the process goes on untraced). */
+void pfd_write_attach(pid_t pid, unsigned threads);
+void pfd_write_detach(pid_t pid, pid_t tid, bool last);
+/* status: as wait4 gave it */
+void pfd_write_exit(pid_t pid, pid_t tid, int status);
+
+#endif

@@ -1,0 +1,346 @@
+/* procfd-trace --explain: one "explain" event per link.
+ *
+ * JSON carries every cell as an object (docs/json-schema.md); the text form
+ * is the seed's table, one row per call, within 100 columns: the verdict
+ * first, the table, then the remedy. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "procfd/flagnames.h"
+#include "tracer/explain/explain_impl.h"
+
+#define TEXT_WIDTH 100
+#define LABEL_W 18
+#define CELL_W 38 /* 4 + 18 + 38 + 38 = 98 columns */
+
+static const char *const row_keys[XROW_COUNT] = {
+	"open", "stat", "lstat", "readlink", "access", "stat_text",
+};
+static const char *const row_labels[XROW_COUNT] = {
+	"open O_RDONLY", "stat", "lstat", "readlink", "access R_OK", "stat of the text",
+};
+
+static const char *errname(int err)
+{
+	const char *n = pfd_errno_name(err);
+	return n ? n : "EIO";
+}
+
+/* ---- JSON ------------------------------------------------------------------- */
+
+static void write_stat_fields(struct pfd_writer *w, const struct xlink *l, const struct xcell *c)
+{
+	pfd_w_str(w, "kind", pfd_xkind(l, c));
+	if (!c->have_st) {
+		pfd_w_null(w, "dev");
+		pfd_w_null(w, "ino");
+		pfd_w_null(w, "nlink");
+		pfd_w_null(w, "size");
+		pfd_w_null(w, "held");
+		return;
+	}
+	char dev[32];
+	snprintf(dev, sizeof(dev), "%u:%u", major(c->st.st_dev), minor(c->st.st_dev));
+	pfd_w_str(w, "dev", dev);
+	pfd_w_uint(w, "ino", (uint64_t)c->st.st_ino);
+	pfd_w_uint(w, "nlink", (uint64_t)c->st.st_nlink);
+	pfd_w_uint(w, "size", (uint64_t)c->st.st_size);
+	pfd_w_bool(w, "held", c->held);
+}
+
+static void write_cell(struct pfd_writer *w, const char *key, const struct xlink *l,
+		       const struct xcell *c, enum xrow row)
+{
+	if (!c->known) {
+		pfd_w_null(w, key);
+		return;
+	}
+	pfd_w_object(w, key);
+	pfd_w_bool(w, "ok", c->ok);
+	pfd_w_str(w, "errno", c->ok ? NULL : errname(c->err));
+	write_stat_fields(w, l, c);
+	if (row == XROW_READLINK) {
+		if (c->ok)
+			pfd_w_bytes(w, "text", l->t.text, l->t.text_len);
+		else
+			pfd_w_null(w, "text");
+	}
+	if (row == XROW_OPEN)
+		pfd_w_str(w, "opened", c->ok ? c->opened : NULL);
+	pfd_w_str(w, "note", c->note);
+	pfd_w_end(w);
+}
+
+static void write_rows(struct pfd_writer *w, const struct xlink *l)
+{
+	for (int i = 0; i < XROW_COUNT; i++) {
+		pfd_w_object(w, row_keys[i]);
+		write_cell(w, "magic", l, &l->magic[i], (enum xrow)i);
+		write_cell(w, "regular", l, &l->regular[i], (enum xrow)i);
+		pfd_w_end(w);
+	}
+}
+
+static const char *probe_name(const struct xlink *l)
+{
+	switch (l->xcase) {
+	case XCASE_NO_FD: return "no-fd";
+	case XCASE_NO_PROCESS: return "no-process";
+	case XCASE_DENIED: return "denied";
+	default: return l->probe_err ? "failed" : "open";
+	}
+}
+
+static void write_json(struct pfd_writer *w, const struct xlink *l, const char *verdict,
+		       const char *remedy)
+{
+	pfd_w_bytes(w, "path", l->asked, strlen(l->asked));
+	pfd_w_str(w, "link", l->fd >= 0 ? l->link : NULL);
+	if (l->fd >= 0)
+		pfd_w_int(w, "fd", l->fd);
+	else
+		pfd_w_null(w, "fd");
+	pfd_w_bool(w, "self", l->self);
+	pfd_w_str(w, "probe", probe_name(l));
+	pfd_w_str(w, "probe_errno", l->probe_err && !strcmp(probe_name(l), "failed")
+					    ? errname(l->probe_err) : NULL);
+	pfd_w_str(w, "case", pfd_xcase_name(l->xcase));
+	if (l->probe_err)
+		pfd_w_null(w, "target");
+	else
+		pfd_write_target(w, "target", &l->t);
+	/* what the text and the name name, as the trace's probe says (one
+	 * probe for both: they agree for every kind); the table's own lookups
+	 * of the text are its rows */
+	if (l->probe_err) {
+		pfd_w_null(w, "text_target");
+		pfd_w_null(w, "name_target");
+	} else {
+		pfd_w_str(w, "text_target", pfd_text_target_name(l->t.text_target));
+		pfd_w_str(w, "name_target", l->t.name_target == PFD_TEXT_NONE
+						    ? NULL : pfd_text_target_name(l->t.name_target));
+	}
+	if (l->other_name[0])
+		pfd_w_bytes(w, "other_name", l->other_name, strlen(l->other_name));
+	else
+		pfd_w_null(w, "other_name");
+	write_rows(w, l);
+	pfd_w_str(w, "verdict", verdict);
+	pfd_w_str(w, "remedy", remedy);
+}
+
+/* ---- text ------------------------------------------------------------------- */
+
+/* s in width columns, one of them the gap to the next column: cut to its
+ * head, or to its tail for a path (tail). */
+static void put_fit(struct pfd_buf *b, const char *s, size_t width, bool tail)
+{
+	size_t n = strlen(s), room = width - 1;
+	if (n <= room) {
+		pfd_buf_puts(b, s);
+	} else if (tail) {
+		pfd_buf_puts(b, "...");
+		pfd_buf_puts(b, s + n - (room - 3));
+		n = room;
+	} else {
+		pfd_buf_put(b, s, room - 3);
+		pfd_buf_puts(b, "...");
+		n = room;
+	}
+	for (; n < width; n++)
+		pfd_buf_putc(b, ' ');
+}
+
+/* Link count and size only say something for what holds data. */
+static bool has_size(mode_t mode)
+{
+	return S_ISREG(mode) || S_ISDIR(mode);
+}
+
+/* "OK: regular (held), nlink 0, 36 B", "ENOENT", "OK: symlink 0700 (the link itself)". */
+static void cell_text(struct pfd_buf *b, const struct xlink *l, const struct xcell *c,
+		      enum xrow row, bool magic)
+{
+	if (!c->known) {
+		pfd_buf_puts(b, "?");
+		return;
+	}
+	if (!c->ok) {
+		pfd_buf_puts(b, errname(c->err));
+		return;
+	}
+	if (row == XROW_READLINK) {
+		pfd_buf_quote(b, l->t.text, l->t.text_len);
+		return;
+	}
+	if (!c->have_st) {
+		pfd_buf_puts(b, row == XROW_LSTAT ? "OK: symlink (the symlink itself)" : "OK");
+		return;
+	}
+	if (row == XROW_OPEN && c->opened && !strcmp(c->opened, "path")) {
+		pfd_buf_puts(b, "not tried: a device (O_PATH only)");
+		return;
+	}
+	pfd_buf_puts(b, "OK: ");
+	pfd_buf_puts(b, pfd_xkind(l, c));
+	if (row == XROW_LSTAT && magic) {
+		char mode[16];
+		snprintf(mode, sizeof(mode), " %04o", (unsigned)(c->st.st_mode & 07777));
+		pfd_buf_puts(b, mode);
+		pfd_buf_puts(b, " (the link itself)");
+		return;
+	}
+	if (c->held) {
+		pfd_buf_puts(b, " (held)");
+	} else {
+		pfd_buf_puts(b, " ino ");
+		pfd_buf_uint(b, (uint64_t)c->st.st_ino);
+	}
+	if (!has_size(c->st.st_mode) || (c->held && !pfd_fdesc_has_size(&l->t.fdesc)))
+		return; /* a message queue's st_size is its status text's length */
+	pfd_buf_puts(b, ", nlink ");
+	pfd_buf_uint(b, (uint64_t)c->st.st_nlink);
+	pfd_buf_puts(b, ", ");
+	pfd_buf_uint(b, (uint64_t)c->st.st_size);
+	pfd_buf_puts(b, " B");
+}
+
+static void text_row(struct pfd_writer *w, const char *label, const char *magic,
+		     const char *regular, bool tail)
+{
+	struct pfd_buf line = PFD_BUF_INIT;
+	put_fit(&line, label, LABEL_W, false);
+	put_fit(&line, magic, CELL_W, tail);
+	put_fit(&line, regular, CELL_W - 1, tail);
+	while (line.len && line.data[line.len - 1] == ' ')
+		line.data[--line.len] = '\0';
+	pfd_w_text(w, pfd_buf_str(&line));
+	pfd_buf_free(&line);
+}
+
+static void text_table(struct pfd_writer *w, const struct xlink *l)
+{
+	struct pfd_buf m = PFD_BUF_INIT, r = PFD_BUF_INIT;
+	text_row(w, "call", l->fd >= 0 ? l->link : "the fd directory",
+		 "a symlink with the same text", false);
+	for (int i = 0; i < XROW_COUNT; i++) {
+		pfd_buf_clear(&m);
+		pfd_buf_clear(&r);
+		cell_text(&m, l, &l->magic[i], (enum xrow)i, true);
+		cell_text(&r, l, &l->regular[i], (enum xrow)i, false);
+		text_row(w, row_labels[i], pfd_buf_str(&m), pfd_buf_str(&r), i == XROW_READLINK);
+	}
+	pfd_buf_free(&m);
+	pfd_buf_free(&r);
+}
+
+/* head then s, wrapped at spaces to TEXT_WIDTH, continuation lines indented. */
+static void text_wrapped(struct pfd_writer *w, const char *head, const char *s)
+{
+	struct pfd_buf line = PFD_BUF_INIT;
+	const size_t room = TEXT_WIDTH - 4; /* pfd_w_text indents by 4 */
+	pfd_buf_puts(&line, head);
+	while (*s) {
+		const char *sp = strchr(s, ' ');
+		size_t word = sp ? (size_t)(sp - s) : strlen(s);
+		bool fresh = line.len == 0 || line.data[line.len - 1] == ' ';
+		if (!fresh && line.len + 1 + word > room && line.len > 2) {
+			pfd_w_text(w, pfd_buf_str(&line));
+			pfd_buf_clear(&line);
+			pfd_buf_puts(&line, "  ");
+		} else if (!fresh) {
+			pfd_buf_putc(&line, ' ');
+		}
+		pfd_buf_put(&line, s, word);
+		s += word;
+		while (*s == ' ')
+			s++;
+	}
+	pfd_w_text(w, pfd_buf_str(&line));
+	pfd_buf_free(&line);
+}
+
+/* "holds: regular, deleted (nlink 0), dev 8:1, ino 12, 36 bytes, read-write" */
+static void text_holds(struct pfd_writer *w, const struct xlink *l)
+{
+	struct pfd_buf b = PFD_BUF_INIT;
+	const struct pfd_target *t = &l->t;
+	if (l->probe_err)
+		return;
+	pfd_buf_puts(&b, "holds: ");
+	pfd_buf_puts(&b, pfd_target_kind_name(t->kind));
+	if (t->kind == PFD_KIND_ANON_INODE) {
+		pfd_buf_putc(&b, ' ');
+		pfd_buf_puts(&b, t->anon_name);
+	}
+	if (t->fdesc.cls && !pfd_fdesc_text_is_path(&t->fdesc)) {
+		pfd_buf_puts(&b, ": "); /* what the class knows: addresses, state, fdinfo */
+		pfd_fdesc_text(&b, &t->fdesc);
+	}
+	if (t->have_stat) {
+		if (pfd_target_nameable(t) || t->kind == PFD_KIND_DIRECTORY)
+			pfd_buf_puts(&b, t->deleted ? ", deleted" : ", not deleted");
+		pfd_buf_puts(&b, " (nlink ");
+		pfd_buf_uint(&b, t->nlink);
+		pfd_buf_puts(&b, "), dev ");
+		pfd_buf_uint(&b, t->dev_major);
+		pfd_buf_putc(&b, ':');
+		pfd_buf_uint(&b, t->dev_minor);
+		pfd_buf_puts(&b, ", ino ");
+		pfd_buf_uint(&b, t->ino);
+		if (pfd_fdesc_has_size(&t->fdesc)) {
+			pfd_buf_puts(&b, ", ");
+			pfd_buf_uint(&b, t->size);
+			pfd_buf_puts(&b, " bytes");
+		}
+	}
+	pfd_buf_puts(&b, ", ");
+	pfd_buf_puts(&b, pfd_access_name(t->link_mode));
+	pfd_w_text(w, pfd_buf_str(&b));
+	pfd_buf_free(&b);
+}
+
+static void write_text(struct pfd_writer *w, const struct xlink *l, const char *verdict,
+		       const char *remedy)
+{
+	struct pfd_buf head = PFD_BUF_INIT;
+	pfd_buf_puts(&head, pfd_xcase_name(l->xcase));
+	pfd_buf_puts(&head, ": ");
+	text_wrapped(w, pfd_buf_str(&head), verdict);
+	text_holds(w, l);
+	if (l->fd >= 0)
+		text_table(w, l);
+	text_wrapped(w, "remedy: ", remedy);
+	pfd_buf_free(&head);
+}
+
+static void set_title(struct pfd_writer *w, const struct xlink *l)
+{
+	struct pfd_buf t = PFD_BUF_INIT;
+	pfd_buf_puts(&t, "explain ");
+	pfd_buf_puts(&t, l->fd >= 0 ? l->link : l->asked);
+	if (!l->probe_err) {
+		pfd_buf_puts(&t, " -> ");
+		pfd_buf_quote(&t, l->t.text, l->t.text_len);
+	}
+	pfd_w_title(w, pfd_buf_str(&t));
+	pfd_buf_free(&t);
+}
+
+void pfd_explain_write(const struct xlink *l)
+{
+	struct pfd_buf verdict = PFD_BUF_INIT, remedy = PFD_BUF_INIT;
+	pfd_explain_verdict(l, &verdict);
+	pfd_explain_remedy(l, &remedy);
+	struct pfd_writer *w = pfd_event_begin("explain", l->pid);
+	set_title(w, l);
+	pfd_w_json_only(w, true);
+	write_json(w, l, pfd_buf_str(&verdict), pfd_buf_str(&remedy));
+	pfd_w_json_only(w, false);
+	write_text(w, l, pfd_buf_str(&verdict), pfd_buf_str(&remedy));
+	pfd_event_end(w);
+	pfd_buf_free(&verdict);
+	pfd_buf_free(&remedy);
+}

@@ -1,0 +1,101 @@
+/* procfd-trace: an fd's description, written the same way wherever it is
+ * reported (a call's annotation, a leak). */
+#include <sys/sysmacros.h>
+
+#include "procfd/flagnames.h"
+#include "tracer/plugins/procfd/procfd.h"
+
+bool pfd_target_nameable(const struct pfd_target *t)
+{
+	/* Deleted or not only means something for what can have a name. */
+	return t->text_target != PFD_TEXT_NOT_A_PATH || t->kind == PFD_KIND_MEMFD;
+}
+
+const char *pfd_dev_text(unsigned major, unsigned minor)
+{
+	static struct pfd_buf dev = PFD_BUF_INIT;
+	pfd_buf_clear(&dev);
+	pfd_buf_uint(&dev, major);
+	pfd_buf_putc(&dev, ':');
+	pfd_buf_uint(&dev, minor);
+	return pfd_buf_str(&dev);
+}
+
+void pfd_write_target(struct pfd_writer *w, const char *key, const struct pfd_target *t)
+{
+	pfd_w_object(w, key);
+	pfd_write_target_fields(w, t);
+	pfd_w_end(w);
+}
+
+void pfd_write_target_fields(struct pfd_writer *w, const struct pfd_target *t)
+{
+	char buf[512];
+
+	pfd_w_bytes(w, "text", t->text, t->text_len);
+	pfd_w_bytes(w, "name", t->name, t->name_len);
+	pfd_w_bool(w, "name_deleted", t->name_marked);
+	pfd_w_str(w, "kind", pfd_target_kind_name(t->kind));
+	if (t->kind == PFD_KIND_ANON_INODE)
+		pfd_w_str(w, "anon_name", t->anon_name);
+	pfd_w_bool(w, "deleted", t->deleted);
+	if (t->have_stat) {
+		pfd_w_uint(w, "nlink", t->nlink);
+		pfd_w_str(w, "dev", pfd_dev_text(t->dev_major, t->dev_minor));
+		pfd_w_uint(w, "ino", t->ino);
+	} else {
+		pfd_w_null(w, "nlink");
+		pfd_w_null(w, "dev");
+		pfd_w_null(w, "ino");
+	}
+	pfd_w_str(w, "access", pfd_access_name(t->link_mode));
+	if (t->have_fdinfo) {
+		pfd_format_open_flags(t->fd_flags, buf, sizeof(buf));
+		pfd_w_str(w, "fd_flags", buf);
+	} else {
+		pfd_w_null(w, "fd_flags");
+	}
+	if (t->fdesc.cls)
+		pfd_fdesc_write(w, "fdesc", &t->fdesc);
+}
+
+void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t)
+{
+	bool nameable = pfd_target_nameable(t);
+
+	pfd_buf_quote(b, t->text, t->text_len);
+	pfd_buf_puts(b, ": ");
+	pfd_buf_puts(b, pfd_target_kind_name(t->kind));
+	if (t->kind == PFD_KIND_ANON_INODE) {
+		pfd_buf_putc(b, ' ');
+		pfd_buf_puts(b, t->anon_name);
+	}
+	if (t->have_stat) {
+		pfd_buf_puts(b, ", ");
+		if (nameable)
+			pfd_buf_puts(b, t->deleted ? "deleted (" : "not deleted (");
+		pfd_buf_puts(b, "nlink ");
+		pfd_buf_uint(b, t->nlink);
+		if (nameable)
+			pfd_buf_putc(b, ')');
+		pfd_buf_puts(b, ", dev ");
+		pfd_buf_uint(b, t->dev_major);
+		pfd_buf_putc(b, ':');
+		pfd_buf_uint(b, t->dev_minor);
+		pfd_buf_puts(b, ", ino ");
+		pfd_buf_uint(b, t->ino);
+	}
+	pfd_buf_puts(b, ", ");
+	pfd_buf_puts(b, pfd_access_name(t->link_mode));
+	if (t->text_target == PFD_TEXT_NOT_A_PATH || t->text_target == PFD_TEXT_NONE)
+		return; /* nothing to look up, or not looked up (PFD_DESCRIBE_NO_LOOKUP) */
+	if (t->name_target != PFD_TEXT_NONE) { /* the text ends in the kernel's marker */
+		pfd_buf_puts(b, "; text: ");
+		pfd_buf_puts(b, pfd_text_target_name(t->text_target));
+	}
+	pfd_buf_puts(b, "; name ");
+	pfd_buf_quote(b, t->name, t->name_len);
+	pfd_buf_puts(b, ": ");
+	pfd_buf_puts(b, pfd_text_target_name(t->name_target != PFD_TEXT_NONE ? t->name_target
+									   : t->text_target));
+}
