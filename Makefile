@@ -135,6 +135,10 @@ $(BUILD)/tests/programs32/%: tests/programs/%.c tests/programs/expect.h | $(DEPS
 # (the harness then reports the .m32 variants and +m32 cases as SKIP).
 programs-m32: $(PROG32_BIN) $(PROGM32_BIN)
 
+# The wings' include directions and docs/ARCHITECTURE.md's file table.
+check-wings:
+	python3 tests/arch/check_wings.py
+
 check-unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
@@ -159,7 +163,7 @@ BENCH_PROGRAMS = $(BUILD)/bench/workload $(BUILD)/bench/floor \
 		 $(BUILD)/bench/stop_cost $(BUILD)/bench/fdesc_cost
 bench-programs: $(BENCH_PROGRAMS)
 
-check: check-unit check-integration check-sdk check-asan fuzz-smoke bench-programs
+check: check-wings check-unit check-integration check-sdk check-asan fuzz-smoke bench-programs
 	@echo "make check: all tests passed"
 
 # Reproducers that need load or luck, outside make check: STRESS_RUNS each.
@@ -281,10 +285,10 @@ demo: $(BIN) $(BUILD)/tests/programs/demo $(BUILD)/tests/programs/leaky $(HOLDER
 	paths=$$(sed -n 's/^explain //p' $$out) && test -n "$$paths" && \
 	echo "== procfd-trace --explain $$paths" && $(BIN) --explain $$paths
 
-# The plugin SDK: the headers a plugin may include (everything else in
-# include/procfd/ is the tracer's own), the static library and procfd.pc.
-SDK_HEADERS := $(addprefix include/procfd/,export.h main.h plugin.h call.h syscalls.h stack.h \
-		writer.h)
+# The plugin SDK: include/procfd/ is exactly the headers a plugin may
+# include (a built-in plugin's own headers live in its folder), the static
+# library and procfd.pc.
+SDK_HEADERS := $(wildcard include/procfd/*.h)
 PC_FILE     := $(BUILD)/procfd.pc
 
 $(PC_FILE): procfd.pc.in tracer/cli/options.c Makefile

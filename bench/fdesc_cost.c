@@ -34,6 +34,7 @@
 #include <linux/sock_diag.h>
 
 #include "procfd/fdesc.h"
+#include "tracer/fdesc/fdesc_impl.h"
 
 static pid_t self;
 static int proc_dir;

@@ -28,11 +28,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "procfd/export.h"
 #include "procfd/writer.h"
 
 struct pfd_fdesc_class;
 struct pfd_fdesc_ctx;
-struct pfd_target;
 
 /* ---- typed fields, per class ----------------------------------------------- */
 
@@ -139,25 +139,25 @@ struct pfd_fdesc {
 
 /* NULL when memory ran out (pfd_fdesc_describe then works without one, at
  * the cost of reading shared tables per fd). */
-struct pfd_fdesc_ctx *pfd_fdesc_ctx_new(void);
-void pfd_fdesc_ctx_free(struct pfd_fdesc_ctx *ctx);
+PFD_API struct pfd_fdesc_ctx *pfd_fdesc_ctx_new(void);
+PFD_API void pfd_fdesc_ctx_free(struct pfd_fdesc_ctx *ctx);
 /* Drop the cached tables: the next batch reads them afresh (sockets made
  * since are then found). Within a batch a socket missing from its
  * namespace's tables makes them be read once more, at most once. */
-void pfd_fdesc_ctx_forget(struct pfd_fdesc_ctx *ctx);
+PFD_API void pfd_fdesc_ctx_forget(struct pfd_fdesc_ctx *ctx);
 /* How many /proc/net table files were read (for tests and the bench). A
  * socket's inode names its protocol (the "system.sockprotoname" xattr), so
  * only that protocol's tables are read (tcp and tcp6 for a TCP socket). */
-unsigned pfd_fdesc_ctx_net_loads(const struct pfd_fdesc_ctx *ctx);
+PFD_API unsigned pfd_fdesc_ctx_net_loads(const struct pfd_fdesc_ctx *ctx);
 /* Whether an internet socket may be asked through a brief copy of its fd
  * (pidfd_getfd; default true). Only while the holder is stopped (a leak
  * report at its PTRACE_EVENT_EXIT): a running holder that closes its fd
  * meanwhile would leave the last reference with us, and a listening port
  * bound a moment longer than it expects. Off: the /proc/net tables. */
-void pfd_fdesc_ctx_copy_fds(struct pfd_fdesc_ctx *ctx, bool on);
+PFD_API void pfd_fdesc_ctx_copy_fds(struct pfd_fdesc_ctx *ctx, bool on);
 /* Whether the sockets of pid's own network namespace (as procfd-trace's)
  * are asked for their peers through NETLINK_SOCK_DIAG (default true). */
-void pfd_fdesc_ctx_use_sock_diag(struct pfd_fdesc_ctx *ctx, bool on);
+PFD_API void pfd_fdesc_ctx_use_sock_diag(struct pfd_fdesc_ctx *ctx, bool on);
 
 /* ---- describing ---------------------------------------------------------------- */
 
@@ -172,55 +172,48 @@ void pfd_fdesc_ctx_use_sock_diag(struct pfd_fdesc_ctx *ctx, bool on);
  * enough; -1: /proc/PID is walked). ctx may be NULL. 0, or -errno when the
  * fd could not be read at all (-ENOENT: no such fd or process, -EACCES);
  * a class's own failures are records in out->errors, not a result. */
-int pfd_fdesc_describe(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
+PFD_API int pfd_fdesc_describe(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
 		       struct pfd_fdesc *out);
 
-/* The same from what the procfd probe already read (text, stat, fdinfo
- * flags): only the class's own reads are made (and a stat for a device's
- * rdev, which struct pfd_target does not keep). */
-void pfd_fdesc_describe_target(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
-			       const struct pfd_target *t, struct pfd_fdesc *out);
+/* What a caller already read of the fd (the procfd probe reads the link's
+ * text and stats the file for its own verdict), so it is not read twice. */
+struct pfd_fdesc_seen {
+	const char *text;      /* readlink of /proc/PID/fd/N, verbatim */
+	size_t text_len;
+	bool have_stat;        /* the fields below are a stat of the held file */
+	uint32_t mode;
+	unsigned dev_major, dev_minor;
+	uint64_t ino, size, nlink;
+};
+
+/* The same as pfd_fdesc_describe, from what the caller has seen: only the
+ * class's own reads are made (and a stat for a device's rdev, which a
+ * caller's stat fields above do not carry). */
+PFD_API void pfd_fdesc_describe_seen(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
+			     const struct pfd_fdesc_seen *seen, struct pfd_fdesc *out);
 
 /* The class's name: "regular", "directory", "symlink", "chardev", "ptmx",
  * "tun", "blockdev", "pipe", "fifo", "socket", "eventfd", "eventpoll",
  * "signalfd", "timerfd", "inotify", "fanotify", "pidfd", "io_uring",
  * "bpf-map", "bpf-prog", "bpf-link", "userfaultfd", "perf_event",
  * "anon_inode" (another), "memfd", "nsfs", "mqueue", "unknown". */
-const char *pfd_fdesc_class_name(const struct pfd_fdesc *d);
+PFD_API const char *pfd_fdesc_class_name(const struct pfd_fdesc *d);
 /* Whether the link's text is a path (false for pipe:[..], socket:[..],
  * anon_inode:..., net:[..], and an mqueue's name, which is relative to the
  * mqueue file system, not to the root). */
-bool pfd_fdesc_text_is_path(const struct pfd_fdesc *d);
+PFD_API bool pfd_fdesc_text_is_path(const struct pfd_fdesc *d);
 /* Whether st_size is the size of a file's contents (a regular file, a
  * memfd, a block device's capacity is not st_size): false for an mqueue,
  * whose st_size is its status text, and for every kind without one. */
-bool pfd_fdesc_has_size(const struct pfd_fdesc *d);
+PFD_API bool pfd_fdesc_has_size(const struct pfd_fdesc *d);
 
 /* The class's typed fields as the object key (docs/json-schema.md, "fdesc"). */
-void pfd_fdesc_write(struct pfd_writer *w, const char *key, const struct pfd_fdesc *d);
+PFD_API void pfd_fdesc_write(struct pfd_writer *w, const char *key, const struct pfd_fdesc *d);
 /* Its fields only, into an object the caller opened. */
-void pfd_fdesc_write_fields(struct pfd_writer *w, const struct pfd_fdesc *d);
+PFD_API void pfd_fdesc_write_fields(struct pfd_writer *w, const struct pfd_fdesc *d);
 /* Short words, appended: "socket TCP 127.0.0.1:34567 -> 127.0.0.1:80
  * (established)", "timerfd realtime, remaining 9.98s, interval 10s",
  * "net namespace 4026531833". */
-void pfd_fdesc_text(struct pfd_buf *b, const struct pfd_fdesc *d);
-
-/* ---- pure parts, for the unit tests -------------------------------------------- */
-
-/* One line of /proc/net/{tcp,udp,raw,icmp,udplite}[6]: 0 and s filled
- * (protocol, type and family as the table says), or -EINVAL. */
-int pfd_fdesc_parse_inet_line(const char *line, bool v6, struct pfd_fdesc_sock *s);
-/* One line of /proc/net/unix, netlink, packet. */
-int pfd_fdesc_parse_unix_line(const char *line, struct pfd_fdesc_sock *s);
-int pfd_fdesc_parse_netlink_line(const char *line, struct pfd_fdesc_sock *s);
-int pfd_fdesc_parse_packet_line(const char *line, struct pfd_fdesc_sock *s);
-/* "127.0.0.1:80", "[::1]:80" ("0.0.0.0:0" for the unspecified address). */
-void pfd_fdesc_inet_text(struct pfd_buf *b, const struct pfd_fdesc_inet *a);
-/* "TCP" state names: "listen", "established", ... from the kernel's number. */
-const char *pfd_fdesc_tcp_state_name(unsigned st);
-/* Feed a whole fdinfo text to d's class (as a describe would); the class is
- * chosen from d's probe fields first. For tests. */
-void pfd_fdesc_classify(struct pfd_fdesc *d);
-void pfd_fdesc_feed_fdinfo(struct pfd_fdesc *d, const char *text);
+PFD_API void pfd_fdesc_text(struct pfd_buf *b, const struct pfd_fdesc *d);
 
 #endif

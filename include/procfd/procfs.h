@@ -2,6 +2,8 @@
 #ifndef PROCFD_PROCFS_H
 #define PROCFD_PROCFS_H
 
+#include "procfd/export.h"
+
 #include <sys/types.h>
 
 #define PFD_NSPID_MAX 32 /* pid namespaces nest at most 32 deep */
@@ -16,6 +18,6 @@ struct pfd_proc_status {
 };
 
 /* 0 or -errno (ENOENT: the task is gone). Missing fields read as 0 / -1. */
-int pfd_read_proc_status(pid_t tid, struct pfd_proc_status *st);
+PFD_API int pfd_read_proc_status(pid_t tid, struct pfd_proc_status *st);
 
 #endif

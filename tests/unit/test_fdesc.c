@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "procfd/fdesc.h"
+#include "tracer/fdesc/fdesc_impl.h"
 
 /* ---- /proc/net lines ------------------------------------------------------------ */
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "procfd/fdesc.h"
+#include "tracer/fdesc/fdesc_impl.h"
 #include "tracer/plugins/procfd/procfd.h"
 #include "procfd/writer.h"
 #include "tracer/output/output.h"
@@ -254,11 +255,13 @@ static void test_from_target(void **state)
 	assert_non_null(b);
 	for (unsigned i = 0; i < fac.n; i++) {
 		struct pfd_buf ta = PFD_BUF_INIT, tb = PFD_BUF_INIT;
+		struct pfd_fdesc_seen seen;
 		int fd;
 
 		assert_int_equal(sscanf(fac.lines[i], "fd %d", &fd), 1);
 		assert_int_equal(pfd_describe_fd(fac.pid, fd, 0, t), 0);
-		pfd_fdesc_describe_target(ctx, -1, fac.pid, fd, t, a);
+		pfd_target_seen(t, &seen);
+		pfd_fdesc_describe_seen(ctx, -1, fac.pid, fd, &seen, a);
 		assert_int_equal(pfd_fdesc_describe(ctx, -1, fac.pid, fd, b), 0);
 		pfd_fdesc_text(&ta, a);
 		pfd_fdesc_text(&tb, b);

@@ -327,7 +327,8 @@ int pfd_main(int argc, char **argv, const struct pfd_plugin *const *extra)
 		fprintf(stderr, "procfd-trace: cannot write %s: %s\n", opt.output, strerror(-rc));
 		return PFD_EXIT_USAGE;
 	}
-	pfd_core_events_configure(&opt);
+	pfd_core_events_configure(opt.quiet, opt.call_duration, opt.absolute_time,
+				  opt.relative_time);
 	pfd_engine_set_stacks(opt.stack);
 	if (pfd_engine_init(plugins) < 0)
 		return 1; /* the engine said why */

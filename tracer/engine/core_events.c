@@ -8,7 +8,6 @@
 
 #include "procfd/flagnames.h"
 #include "tracer/engine/core_events.h"
-#include "tracer/cli/options.h"
 #include "tracer/engine/plugin_api.h"
 #include "tracer/output/writer_impl.h"
 
@@ -22,11 +21,12 @@
 static unsigned quiet;
 static bool show_duration; /* -T */
 
-void pfd_core_events_configure(const struct pfd_options *opt)
+void pfd_core_events_configure(unsigned quiet_level, bool call_duration,
+			       unsigned absolute_time, bool relative_time)
 {
-	quiet = opt->quiet;
-	show_duration = opt->call_duration;
-	pfd_writer_set_times(opt->absolute_time, opt->relative_time);
+	quiet = quiet_level;
+	show_duration = call_duration;
+	pfd_writer_set_times(absolute_time, relative_time);
 }
 
 /* A text line -q (level 1) or -qq (level 2) hides: the event is dropped. */

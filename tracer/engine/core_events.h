@@ -10,7 +10,8 @@
 struct pfd_options;
 /* strace's -q/-qq, -T, -t/-tt/-ttt and -r (tracer/cli/options.h), before the
  * first event. */
-void pfd_core_events_configure(const struct pfd_options *opt);
+void pfd_core_events_configure(unsigned quiet_level, bool call_duration,
+			       unsigned absolute_time, bool relative_time);
 
 /* A reported call: the engine's fields (and, with stack_of, the stack of
  * that stopped thread, -k), then each plugin's on_report. */

@@ -17,19 +17,6 @@ const struct pfd_plugin *pfd_plugins[PFD_MAX_PLUGINS + 1];
 
 /* As libseccomp's _rc_filter: whatever a lower layer says, a plugin only
  * ever sees the documented set. */
-int pfd_api_rc(int rc)
-{
-	if (rc >= 0)
-		return rc;
-	switch (-rc) {
-	case EFAULT: case ESRCH: case EPERM: case EACCES: case ENOENT: case EINVAL:
-	case ENOMEM: case ENOSYS: case E2BIG: case EIO: case ENAMETOOLONG: case ETIMEDOUT:
-		return rc;
-	default:
-		return -EIO;
-	}
-}
-
 static int plugin_index(const struct pfd_plugin *p)
 {
 	for (int i = 0; pfd_plugins[i]; i++)

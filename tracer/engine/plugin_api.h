@@ -7,6 +7,7 @@
 
 #include "procfd/plugin.h"
 #include "tracer/engine/proctab.h"
+#include "tracer/output/api_rc.h"
 
 /* Check and keep the plugins (NULL-terminated, at most PFD_MAX_PLUGINS),
  * and call their init. 0 or -errno, with *who the plugin at fault. */
@@ -14,9 +15,6 @@ int pfd_api_register(const struct pfd_plugin *const *list, const char **who);
 
 /* The registered plugins, NULL-terminated. */
 extern const struct pfd_plugin *pfd_plugins[PFD_MAX_PLUGINS + 1];
-
-/* Map a lower layer's result onto the API's closed error set. */
-int pfd_api_rc(int rc);
 
 /* Free a process record's plugin states (the proctab release hook). */
 void pfd_api_release_proc(struct pfd_proc *p);

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "procfd/flagnames.h"
-#include "tracer/plugins/procfd/procfd.h"
 #include "tracer/fdesc/fdesc_impl.h"
 
 /* ---- the context ---------------------------------------------------------------- */
@@ -382,10 +381,9 @@ int pfd_fdesc_describe(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int f
 	return 0;
 }
 
-void pfd_fdesc_describe_target(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
-			       const struct pfd_target *t, struct pfd_fdesc *out)
+void pfd_fdesc_describe_seen(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
+			     const struct pfd_fdesc_seen *t, struct pfd_fdesc *out)
 {
-
 	memset(out, 0, sizeof(*out));
 	out->pid = pid;
 	out->fd = fd;

@@ -76,4 +76,22 @@ void pfd_fdesc_sock_lookup(struct pfd_fdesc_ctx *ctx, int proc_dir, struct pfd_f
 /* Writers of fields shared by classes. */
 void pfd_fdesc_w_errors(struct pfd_writer *w, const struct pfd_fdesc *d);
 
+/* ---- pure parts, for the unit tests -------------------------------------------- */
+
+/* One line of /proc/net/{tcp,udp,raw,icmp,udplite}[6]: 0 and s filled
+ * (protocol, type and family as the table says), or -EINVAL. */
+int pfd_fdesc_parse_inet_line(const char *line, bool v6, struct pfd_fdesc_sock *s);
+/* One line of /proc/net/unix, netlink, packet. */
+int pfd_fdesc_parse_unix_line(const char *line, struct pfd_fdesc_sock *s);
+int pfd_fdesc_parse_netlink_line(const char *line, struct pfd_fdesc_sock *s);
+int pfd_fdesc_parse_packet_line(const char *line, struct pfd_fdesc_sock *s);
+/* "127.0.0.1:80", "[::1]:80" ("0.0.0.0:0" for the unspecified address). */
+void pfd_fdesc_inet_text(struct pfd_buf *b, const struct pfd_fdesc_inet *a);
+/* "TCP" state names: "listen", "established", ... from the kernel's number. */
+const char *pfd_fdesc_tcp_state_name(unsigned st);
+/* Feed a whole fdinfo text to d's class (as a describe would); the class is
+ * chosen from d's probe fields first. For tests. */
+void pfd_fdesc_classify(struct pfd_fdesc *d);
+void pfd_fdesc_feed_fdinfo(struct pfd_fdesc *d, const char *text);
+
 #endif

@@ -13,7 +13,7 @@
 #include "procfd/stack.h"
 #include "tracer/output/escape.h"
 #include "tracer/output/output.h"
-#include "tracer/engine/plugin_api.h"
+#include "tracer/output/api_rc.h"
 #include "tracer/output/writer_impl.h"
 
 #define MAX_DEPTH 16

@@ -157,6 +157,8 @@ enum pfd_probe {
  * /proc, the text resolved inside the root of thread root_tid (pid when 0).
  * 0, -ENOENT (no such fd), -ESRCH (no such process), -EACCES, or -errno. */
 int pfd_describe_fd(pid_t pid, int fd, pid_t root_tid, struct pfd_target *out);
+/* What the probe read of the fd, for the fd-description library. */
+void pfd_target_seen(const struct pfd_target *t, struct pfd_fdesc_seen *seen);
 
 /* The fd and fdinfo directories of one process, opened once to describe
  * many of its fds (the leak report at a process's exit): each step is then

@@ -356,6 +356,15 @@ static void probe_fd_dir(struct pfd_annot *ev, const struct probe_at *dir)
 		classify_probe_error(ev, ev->link.proc_dir, path ? errno : ENAMETOOLONG);
 }
 
+void pfd_target_seen(const struct pfd_target *t, struct pfd_fdesc_seen *seen)
+{
+	*seen = (struct pfd_fdesc_seen){
+		.text = t->text, .text_len = t->text_len, .have_stat = t->have_stat,
+		.mode = t->mode, .dev_major = t->dev_major, .dev_minor = t->dev_minor,
+		.ino = t->ino, .size = t->size, .nlink = t->nlink,
+	};
+}
+
 /* The class's facts, read through the /proc directory of the probe (an fd
  * on it is opened when the probe walks paths). Only a holder known to be
  * stopped may have a socket asked through a copy of its fd. */
@@ -363,11 +372,13 @@ static void describe_class(const struct probe_at *dir, pid_t pid, int fd, unsign
 			   struct pfd_target *t)
 {
 	struct pfd_fdesc_ctx *ctx = NULL;
+	struct pfd_fdesc_seen seen;
 	int proc_dir = dir->prefix.len ? open(dir->prefix.s, O_PATH | O_DIRECTORY | O_CLOEXEC)
 				       : dir->dirfd;
 	if (!(flags & PFD_DESCRIBE_HOLDER_STOPPED) && (ctx = pfd_fdesc_ctx_new()))
 		pfd_fdesc_ctx_copy_fds(ctx, false);
-	pfd_fdesc_describe_target(ctx, proc_dir, pid, fd, t, &t->fdesc);
+	pfd_target_seen(t, &seen);
+	pfd_fdesc_describe_seen(ctx, proc_dir, pid, fd, &seen, &t->fdesc);
 	pfd_fdesc_ctx_free(ctx);
 	if (dir->prefix.len && proc_dir >= 0)
 		close(proc_dir);
