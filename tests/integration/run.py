@@ -1593,6 +1593,23 @@ class Runner:
             problems = ["passed, but +xfail says it fails (%s): drop the +xfail" % xfail]
         return case, problems, log, time.monotonic() - start, status
 
+    def _record(self, case, tmp, trace, stdout, stderr, rc):
+        """--record DIR: keep what the case produced (the -o file, stdout,
+        stderr, the status), with its temp directory written {tmp}, for
+        compare_outputs.py to diff two builds' runs."""
+        os.makedirs(self.args.record, exist_ok=True)
+        name = os.path.join(self.args.record, case.name)
+        try:
+            with open(trace, "rb") as f:
+                data = f.read().decode("utf-8", "replace")
+        except OSError:
+            data = None
+        for ext, text in (("trace", data), ("stdout", stdout), ("stderr", stderr),
+                          ("rc", "%d\n" % rc)):
+            if text is not None:
+                with open(name + "." + ext, "w") as f:
+                    f.write(text.replace(os.path.realpath(tmp), "{tmp}").replace(tmp, "{tmp}"))
+
     def _run(self, case, tmp):
         problems, log = [], []
         if case.m32:
@@ -1660,6 +1677,8 @@ class Runner:
         stdout = out.decode("utf-8", "replace")
         stderr = err.decode("utf-8", "replace")
         rc = proc.returncode
+        if self.args.record and not direct:
+            self._record(case, tmp, trace, stdout, stderr, rc)
         for code in case.values("skip-exit"):
             if rc == int(code) and rc not in case.exits:
                 lines = stderr.strip().splitlines()
@@ -2043,6 +2062,8 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="show the command, outputs and trace of passing cases too")
     ap.add_argument("--keep", action="store_true", help="keep each case's temp directory")
+    ap.add_argument("--record", metavar="DIR",
+                    help="keep each case's outputs in DIR (tests/integration/compare_outputs.py)")
     ap.add_argument("--direct", action="store_true",
                     help="run the test programs without procfd-trace")
     args = ap.parse_args()
