@@ -245,6 +245,15 @@ static void expect_py_close_fds_false(void)
 #define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define SH_C_LINE "echo x > /dev/null; echo y; x=$(echo hi); echo \"$x\" | cat > /dev/null"
 
+/* git's local transports, as a test suite's fixture repository uses them */
+#define GIT_LOCAL                                                               \
+	"export HOME=$PWD GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=a GIT_AUTHOR_EMAIL=a@b " \
+	"GIT_COMMITTER_NAME=a GIT_COMMITTER_EMAIL=a@b; "                        \
+	"git init -q --bare b.git && git clone -q b.git w 2>/dev/null && cd w && " \
+	"git commit -q --allow-empty -m x && git push -q origin HEAD:main && "  \
+	"git fetch -q origin && git pull -q origin main && cd .. && "           \
+	"git clone -q file://$PWD/b.git w2"
+
 static const struct scenario scenarios[] = {
 	/* the first example: stdout on a file, a builtin redirected */
 	{ "bash_c", NULL, ARGV("bash", "-c", SH_C_LINE), NULL, SUPP_NONE },
@@ -260,6 +269,7 @@ static const struct scenario scenarios[] = {
 	  SUPP_NONE },
 	{ "sh_deleted_pin", setup_pin, pin_argv, NULL, SUPP_SOME },
 	{ "sh_deleted_pin_shown", setup_pin, pin_argv, expect_pin, SUPP_NONE },
+	{ "git_local", NULL, ARGV("sh", "-c", GIT_LOCAL), NULL, SUPP_SOME },
 	{ "bash_configure", setup_configure, ARGV("bash", "-c", "bash configure > conf.out"), NULL,
 	  SUPP_SOME },
 	{ "sh_configure", setup_configure, ARGV("sh", "-c", "sh configure > conf.out"), NULL,
