@@ -27,6 +27,7 @@ struct scenario {
 	const char *const *argv;
 	void (*expect)(void); /* NULL: clean */
 	int suppressed;       /* SUPP_NONE, SUPP_SOME */
+	const char *needs;    /* a program that may be missing: exit 77 (skip) */
 };
 
 /* ---- files ------------------------------------------------------------------------ */
@@ -245,6 +246,18 @@ static void expect_py_close_fds_false(void)
 #define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define SH_C_LINE "echo x > /dev/null; echo y; x=$(echo hi); echo \"$x\" | cat > /dev/null"
 
+/* A one-test CMake project, configured and built before the trace counts:
+ * the setup's own cmake runs are traced too, and reported if they leak. */
+static void setup_ctest(void)
+{
+	put_file("CMakeLists.txt", "cmake_minimum_required(VERSION 3.10)\nproject(x C)\n"
+				   "enable_testing()\nadd_executable(m m.c)\n"
+				   "add_test(NAME t1 COMMAND m)\nadd_test(NAME t2 COMMAND m)\n");
+	put_file("m.c", "int main(void) { return 0; }\n");
+	CHECK(system("cmake -S . -B b > cmake.out 2>&1 && cmake --build b > build.out 2>&1") == 0,
+	      "cmake configure and build");
+}
+
 /* git's local transports, as a test suite's fixture repository uses them */
 #define GIT_LOCAL                                                               \
 	"export HOME=$PWD GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=a GIT_AUTHOR_EMAIL=a@b " \
@@ -256,30 +269,34 @@ static void expect_py_close_fds_false(void)
 
 static const struct scenario scenarios[] = {
 	/* the first example: stdout on a file, a builtin redirected */
-	{ "bash_c", NULL, ARGV("bash", "-c", SH_C_LINE), NULL, SUPP_NONE },
-	{ "sh_c", NULL, ARGV("sh", "-c", SH_C_LINE), NULL, SUPP_NONE },
-	{ "bash_script", setup_bash_script, ARGV("bash", "script.sh"), NULL, SUPP_SOME },
-	{ "sh_script", setup_sh_script, ARGV("sh", "script.sh"), NULL, SUPP_SOME },
+	{ "bash_c", NULL, ARGV("bash", "-c", SH_C_LINE), NULL, SUPP_NONE, NULL },
+	{ "sh_c", NULL, ARGV("sh", "-c", SH_C_LINE), NULL, SUPP_NONE, NULL },
+	{ "bash_script", setup_bash_script, ARGV("bash", "script.sh"), NULL, SUPP_SOME, NULL },
+	{ "sh_script", setup_sh_script, ARGV("sh", "script.sh"), NULL, SUPP_SOME, NULL },
 	/* a script's redirections: suppressed by default, shown without them */
-	{ "bash_exec_kept", setup_exec_kept, ARGV("bash", "script.sh"), NULL, SUPP_SOME },
-	{ "sh_exec_kept", setup_exec_kept, ARGV("sh", "script.sh"), NULL, SUPP_SOME },
+	{ "bash_exec_kept", setup_exec_kept, ARGV("bash", "script.sh"), NULL, SUPP_SOME, NULL },
+	{ "sh_exec_kept", setup_exec_kept, ARGV("sh", "script.sh"), NULL, SUPP_SOME, NULL },
 	{ "bash_exec_kept_shown", setup_exec_kept, ARGV("bash", "script.sh"), expect_exec_kept,
-	  SUPP_NONE },
+	  SUPP_NONE, NULL },
 	{ "sh_exec_kept_shown", setup_exec_kept, ARGV("sh", "script.sh"), expect_exec_kept,
-	  SUPP_NONE },
-	{ "sh_deleted_pin", setup_pin, pin_argv, NULL, SUPP_SOME },
-	{ "sh_deleted_pin_shown", setup_pin, pin_argv, expect_pin, SUPP_NONE },
-	{ "git_local", NULL, ARGV("sh", "-c", GIT_LOCAL), NULL, SUPP_SOME },
+	  SUPP_NONE, NULL },
+	{ "sh_deleted_pin", setup_pin, pin_argv, NULL, SUPP_SOME, NULL },
+	{ "sh_deleted_pin_shown", setup_pin, pin_argv, expect_pin, SUPP_NONE, NULL },
+	{ "git_local", NULL, ARGV("sh", "-c", GIT_LOCAL), NULL, SUPP_SOME, "git" },
+	{ "node", NULL, ARGV("node", "-e", "require('child_process').execSync('true')"), NULL,
+	  SUPP_SOME, "node" },
+	{ "ctest_j2", setup_ctest, ARGV("ctest", "--test-dir", "b", "-j2"), NULL, SUPP_SOME,
+	  "cmake" },
 	{ "bash_configure", setup_configure, ARGV("bash", "-c", "bash configure > conf.out"), NULL,
-	  SUPP_SOME },
+	  SUPP_SOME, NULL },
 	{ "sh_configure", setup_configure, ARGV("sh", "-c", "sh configure > conf.out"), NULL,
-	  SUPP_SOME },
-	{ "make_redir", setup_make_redir, ARGV("make", "-s"), NULL, SUPP_NONE },
-	{ "make_j2", setup_make_j2, ARGV("make", "-s", "-j2"), NULL, SUPP_SOME },
+	  SUPP_SOME, NULL },
+	{ "make_redir", setup_make_redir, ARGV("make", "-s"), NULL, SUPP_NONE, NULL },
+	{ "make_j2", setup_make_j2, ARGV("make", "-s", "-j2"), NULL, SUPP_SOME, NULL },
 	{ "python_close_fds_false", setup_python, py_false_argv, expect_py_close_fds_false,
-	  SUPP_NONE },
-	{ "python_close_fds_true", setup_python, py_true_argv, NULL, SUPP_NONE },
-	{ "python_compileall_j2", setup_compileall, py_compileall_argv, NULL, SUPP_SOME },
+	  SUPP_NONE, NULL },
+	{ "python_close_fds_true", setup_python, py_true_argv, NULL, SUPP_NONE, NULL },
+	{ "python_compileall_j2", setup_compileall, py_compileall_argv, NULL, SUPP_SOME, NULL },
 };
 
 static const struct scenario *find(const char *name)
@@ -288,6 +305,18 @@ static const struct scenario *find(const char *name)
 		if (strcmp(scenarios[i].name, name) == 0)
 			return &scenarios[i];
 	return NULL;
+}
+
+static bool on_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	for (const char *p = path; p && *p;) {
+		size_t n = strcspn(p, ":");
+		if (access(sfmt("%.*s/%s", (int)n, p, prog), X_OK) == 0)
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
 }
 
 static void expect_suppressed(int suppressed)
@@ -303,6 +332,10 @@ int main(int argc, char **argv)
 	CHECK(argc == 2, "usage: real_tools SCENARIO");
 	const struct scenario *s = find(argv[1]);
 	CHECK(s != NULL, "no scenario %s", argv[1]);
+	if (s->needs && !on_path(s->needs)) {
+		fprintf(stderr, "real_tools: no %s on PATH\n", s->needs);
+		return 77;
+	}
 	if (s->setup)
 		s->setup();
 	if (s->expect) {
