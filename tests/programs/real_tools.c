@@ -258,6 +258,14 @@ static void setup_ctest(void)
 	      "cmake configure and build");
 }
 
+/* A new crate, built offline (no dependencies). */
+static void setup_cargo(void)
+{
+	CHECK(mkdir("src", 0755) == 0, "mkdir src");
+	put_file("Cargo.toml", "[package]\nname = \"c\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+	put_file("src/main.rs", "fn main() { println!(\"hi\"); }\n");
+}
+
 /* git's local transports, as a test suite's fixture repository uses them */
 #define GIT_LOCAL                                                               \
 	"export HOME=$PWD GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=a GIT_AUTHOR_EMAIL=a@b " \
@@ -285,6 +293,9 @@ static const struct scenario scenarios[] = {
 	{ "git_local", NULL, ARGV("sh", "-c", GIT_LOCAL), NULL, SUPP_SOME, "git" },
 	{ "node", NULL, ARGV("node", "-e", "require('child_process').execSync('true')"), NULL,
 	  SUPP_SOME, "node" },
+	{ "java_version", NULL, ARGV("java", "-version"), NULL, SUPP_SOME, "java" },
+	{ "cargo_build", setup_cargo, ARGV("cargo", "build", "-q", "--offline"), NULL, SUPP_SOME,
+	  "cargo" },
 	{ "ctest_j2", setup_ctest, ARGV("ctest", "--test-dir", "b", "-j2"), NULL, SUPP_SOME,
 	  "cmake" },
 	{ "bash_configure", setup_configure, ARGV("bash", "-c", "bash configure > conf.out"), NULL,
