@@ -13,6 +13,48 @@
 #define PFD_VERSION "0.1"
 #endif
 
+/* The columns of the option list above: the option at 2 (a long-only one
+ * at 6, under the short ones' long names), its text at 22, lines within 80
+ * columns; an option too wide for its column has the text on the next line. */
+#define HELP_TEXT_COL 22
+#define HELP_WIDTH 80
+
+static void usage_text(FILE *out, const char *text, int col)
+{
+	while (*text) {
+		int room = HELP_WIDTH - HELP_TEXT_COL - 1;
+		int n = (int)strlen(text);
+		if (n > room) {
+			n = room;
+			while (n > 0 && text[n] != ' ')
+				n--;
+			if (n == 0)
+				n = (int)strcspn(text, " ");
+		}
+		fprintf(out, "%*s%.*s\n", HELP_TEXT_COL - col, "", n, text);
+		text += n;
+		while (*text == ' ')
+			text++;
+		col = 0;
+	}
+}
+
+static void usage_option(FILE *out, const struct pfd_option *o)
+{
+	char left[96];
+	int col;
+	snprintf(left, sizeof(left), "%s%c%s--%s%s%s%s", o->short_name ? "-" : " ",
+		 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+		 o->arg == PFD_OPT_OPTIONAL ? "[=" : o->arg ? "=" : "",
+		 o->arg_name ? o->arg_name : "", o->arg == PFD_OPT_OPTIONAL ? "]" : "");
+	col = fprintf(out, "  %s", left);
+	if (col > HELP_TEXT_COL - 2) {
+		fputc('\n', out);
+		col = 0;
+	}
+	usage_text(out, o->help ? o->help : "", col);
+}
+
 static void usage(FILE *out, const struct pfd_plugin *const *plugins)
 {
 	fputs("usage: procfd-trace [OPTIONS] -- COMMAND [ARGS...]\n"
@@ -47,14 +89,8 @@ static void usage(FILE *out, const struct pfd_plugin *const *plugins)
 		if (!plugins[i]->options || !plugins[i]->options[0].name)
 			continue;
 		fprintf(out, "\n%s:\n", plugins[i]->name);
-		for (const struct pfd_option *o = plugins[i]->options; o->name; o++) {
-			char left[64];
-			snprintf(left, sizeof(left), "%s%c%s--%s%s%s%s", o->short_name ? "-" : "",
-				 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
-				 o->name, o->arg == PFD_OPT_OPTIONAL ? "[=" : o->arg ? "=" : "",
-				 o->arg_name ? o->arg_name : "", o->arg == PFD_OPT_OPTIONAL ? "]" : "");
-			fprintf(out, "  %-26s %s\n", o->short_name ? left : left + 1, o->help);
-		}
+		for (const struct pfd_option *o = plugins[i]->options; o->name; o++)
+			usage_option(out, o);
 	}
 }
 
