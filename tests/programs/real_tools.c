@@ -300,6 +300,10 @@ static const struct scenario scenarios[] = {
 	  "cmake" },
 	{ "bash_configure", setup_configure, ARGV("bash", "-c", "bash configure > conf.out"), NULL,
 	  SUPP_SOME, NULL },
+	/* the output a program opened, dup'd by the script to fd 6 */
+	{ "bash_configure_stdout", setup_configure, ARGV("bash", "configure"), NULL, SUPP_SOME,
+	  NULL },
+	{ "sh_configure_stdout", setup_configure, ARGV("sh", "configure"), NULL, SUPP_SOME, NULL },
 	{ "sh_configure", setup_configure, ARGV("sh", "-c", "sh configure > conf.out"), NULL,
 	  SUPP_SOME, NULL },
 	{ "make_redir", setup_make_redir, ARGV("make", "-s"), NULL, SUPP_NONE, NULL },

@@ -454,6 +454,10 @@ static void hold(struct leak_desc *d, const struct leak_proc *p, pid_t pid, int 
 				 .crossed_from = crossed_from(p, r),
 				 .cloexec = cloexec_of(target),
 				 .uncertain = p->untraced_installs && r && r->desc == d };
+	if (r && r->desc == d && r->installed) {
+		h.inst_syscall = r->installed->syscall;
+		h.inst_stack = r->installed->stack;
+	}
 	int rc = leak_desc_add_holder(d, &h);
 	if (rc < 0)
 		leak_report_lost(1);

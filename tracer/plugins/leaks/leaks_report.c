@@ -407,15 +407,40 @@ static void count(const struct leak *l)
 		pfd_request_exit_code(leak_cfg.error_exitcode);
 }
 
-/* The holders no suppression covers, into l->holders. */
+/* Whether an entry covers the fd of holder h as the dup that put it at its
+ * number made it: a shell's `exec 6>&1` of a description a program opened
+ * is the shell's redirection in every process that inherits fd 6. */
+static bool installer_suppressed(const struct leak *l, const struct leak_holder *h,
+				 struct pfd_leak_view *v)
+{
+	static struct pfd_frame frames[PFD_STACK_MAX_FRAMES];
+	size_t n = 0;
+	if (!h->inst_syscall || !h->inst_stack)
+		return false;
+	for (size_t i = 0; i < pfd_stack_depth(h->inst_stack) && n < PFD_STACK_MAX_FRAMES; i++)
+		if (pfd_stack_frame(h->inst_stack, i, &frames[n]) == 0)
+			n++;
+	view_of(l, h, v);
+	v->syscall = h->inst_syscall;
+	v->frames = frames;
+	v->n_frames = n;
+	return pfd_supp_match(leak_cfg.supp, v) != NULL;
+}
+
+/* The holders no suppression covers, into l->holders: an entry matches the
+ * call that made the description, or the dup that installed the holder's
+ * fd. */
 static void unsuppressed_holders(struct leak *l, const struct leak_report *r)
 {
 	struct pfd_leak_view v;
 	l->n = 0;
 	for (unsigned i = 0; i < r->n_holders; i++) {
-		view_of(l, &r->holders[i], &v);
-		if (!leak_cfg.supp || !pfd_supp_match(leak_cfg.supp, &v))
-			l->holders[l->n++] = &r->holders[i];
+		const struct leak_holder *h = &r->holders[i];
+		view_of(l, h, &v);
+		if (leak_cfg.supp && (pfd_supp_match(leak_cfg.supp, &v) ||
+				      installer_suppressed(l, h, &v)))
+			continue;
+		l->holders[l->n++] = h;
 	}
 }
 

@@ -50,6 +50,10 @@ struct leak_holder {
 	 * event fds): an fd matched with a record by (dev, ino) may be a later
 	 * one of the same file, so the record may be stale. */
 	bool uncertain;
+	/* The dup that put the fd at this number in this holder (a shell's
+	 * `exec 6>&1`), for suppressions: NULL when it was made there. */
+	const char *inst_syscall;           /* static, as leak_site's */
+	const struct pfd_stack *inst_stack; /* NULL when none could be taken */
 };
 
 struct pfd_target;
