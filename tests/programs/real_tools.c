@@ -258,6 +258,13 @@ static void setup_ctest(void)
 	      "cmake configure and build");
 }
 
+/* Two C files to compile and link. */
+static void setup_c_files(void)
+{
+	put_file("m.c", "int f1(void);\nint main(void) { return f1() - 1; }\n");
+	put_file("f1.c", "int f1(void) { return 1; }\n");
+}
+
 /* A new crate, built offline (no dependencies). */
 static void setup_cargo(void)
 {
@@ -296,6 +303,10 @@ static const struct scenario scenarios[] = {
 	{ "java_version", NULL, ARGV("java", "-version"), NULL, SUPP_SOME, "java" },
 	{ "cargo_build", setup_cargo, ARGV("cargo", "build", "-q", "--offline"), NULL, SUPP_SOME,
 	  "cargo" },
+	{ "clang_lto", setup_c_files, ARGV("clang", "-flto", "-O2", "-o", "m", "m.c", "f1.c"), NULL,
+	  SUPP_SOME, "clang" },
+	{ "gcc_gold", setup_c_files, ARGV("gcc", "-fuse-ld=gold", "-o", "m", "m.c", "f1.c"), NULL,
+	  SUPP_SOME, "ld.gold" },
 	{ "ctest_j2", setup_ctest, ARGV("ctest", "--test-dir", "b", "-j2"), NULL, SUPP_SOME,
 	  "cmake" },
 	{ "bash_configure", setup_configure, ARGV("bash", "-c", "bash configure > conf.out"), NULL,
