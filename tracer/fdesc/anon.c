@@ -70,7 +70,9 @@ static void eventfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_eventfd = {
-	.name = "eventfd", .match = eventfd_match, .fdinfo_line = eventfd_fdinfo,
+	.name = "eventfd", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = eventfd_match, .fdinfo_line = eventfd_fdinfo,
 	.json = eventfd_json, .text = eventfd_text,
 };
 
@@ -124,7 +126,9 @@ static void eventpoll_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_eventpoll = {
-	.name = "eventpoll", .match = eventpoll_match, .fdinfo_line = eventpoll_fdinfo,
+	.name = "eventpoll", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = eventpoll_match, .fdinfo_line = eventpoll_fdinfo,
 	.json = eventpoll_json, .text = eventpoll_text,
 };
 
@@ -179,7 +183,9 @@ static void signalfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_signalfd = {
-	.name = "signalfd", .match = signalfd_match, .fdinfo_line = signalfd_fdinfo,
+	.name = "signalfd", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = signalfd_match, .fdinfo_line = signalfd_fdinfo,
 	.json = signalfd_json, .text = signalfd_text,
 };
 
@@ -282,7 +288,9 @@ static void timerfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_timerfd = {
-	.name = "timerfd", .match = timerfd_match, .fdinfo_line = timerfd_fdinfo,
+	.name = "timerfd", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = timerfd_match, .fdinfo_line = timerfd_fdinfo,
 	.json = timerfd_json, .text = timerfd_text,
 };
 
@@ -352,7 +360,9 @@ static void inotify_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_inotify = {
-	.name = "inotify", .match = inotify_match, .fdinfo_line = inotify_fdinfo,
+	.name = "inotify", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = inotify_match, .fdinfo_line = inotify_fdinfo,
 	.json = inotify_json, .text = inotify_text,
 };
 
@@ -387,7 +397,9 @@ static void fanotify_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_fanotify = {
-	.name = "fanotify", .match = fanotify_match, .fdinfo_line = fanotify_fdinfo,
+	.name = "fanotify", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = fanotify_match, .fdinfo_line = fanotify_fdinfo,
 	.json = fanotify_json, .text = fanotify_text,
 };
 
@@ -433,7 +445,9 @@ static void pidfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_pidfd = {
-	.name = "pidfd", .match = pidfd_match, .fdinfo_line = pidfd_fdinfo,
+	.name = "pidfd", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = pidfd_match, .fdinfo_line = pidfd_fdinfo,
 	.json = pidfd_json, .text = pidfd_text,
 };
 
@@ -479,7 +493,9 @@ static void io_uring_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_io_uring = {
-	.name = "io_uring", .match = io_uring_match, .fdinfo_line = io_uring_fdinfo,
+	.name = "io_uring", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = io_uring_match, .fdinfo_line = io_uring_fdinfo,
 	.json = io_uring_json, .text = io_uring_text,
 };
 
@@ -586,15 +602,21 @@ static void bpf_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_bpf_map = {
-	.name = "bpf-map", .match = bpf_map_match, .fdinfo_line = bpf_fdinfo,
+	.name = "bpf-map", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = bpf_map_match, .fdinfo_line = bpf_fdinfo,
 	.json = bpf_json, .text = bpf_text,
 };
 const struct pfd_fdesc_class pfd_fdesc_class_bpf_prog = {
-	.name = "bpf-prog", .match = bpf_prog_match, .fdinfo_line = bpf_fdinfo,
+	.name = "bpf-prog", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = bpf_prog_match, .fdinfo_line = bpf_fdinfo,
 	.json = bpf_json, .text = bpf_text,
 };
 const struct pfd_fdesc_class pfd_fdesc_class_bpf_link = {
-	.name = "bpf-link", .match = bpf_link_match, .fdinfo_line = bpf_fdinfo,
+	.name = "bpf-link", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = bpf_link_match, .fdinfo_line = bpf_fdinfo,
 	.json = bpf_json, .text = bpf_text,
 };
 
@@ -635,7 +657,9 @@ static void uffd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_userfaultfd = {
-	.name = "userfaultfd", .match = uffd_match, .fdinfo_line = uffd_fdinfo,
+	.name = "userfaultfd", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = uffd_match, .fdinfo_line = uffd_fdinfo,
 	.json = uffd_json, .text = uffd_text,
 };
 
@@ -655,7 +679,9 @@ static void anon_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_perf_event = {
-	.name = "perf_event", .match = perf_event_match, .json = anon_json, .text = anon_text,
+	.name = "perf_event", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = perf_event_match, .json = anon_json, .text = anon_text,
 };
 
 static bool anon_match(const struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx)
@@ -665,5 +691,7 @@ static bool anon_match(const struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_anon_inode = {
-	.name = "anon_inode", .match = anon_match, .json = anon_json, .text = anon_text,
+	.name = "anon_inode", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = anon_match, .json = anon_json, .text = anon_text,
 };

@@ -169,7 +169,9 @@ static void ptmx_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_ptmx = {
-	.name = "ptmx", .text_is_path = true, .match = ptmx_match, .fdinfo_line = ptmx_fdinfo,
+	.name = "ptmx", .kind = PFD_KIND_CHAR_DEVICE,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = ptmx_match, .fdinfo_line = ptmx_fdinfo,
 	.read = dev_read, .json = dev_json, .text = ptmx_text,
 };
 
@@ -199,7 +201,9 @@ static void tun_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_tun = {
-	.name = "tun", .text_is_path = true, .match = tun_match, .fdinfo_line = tun_fdinfo,
+	.name = "tun", .kind = PFD_KIND_CHAR_DEVICE,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = tun_match, .fdinfo_line = tun_fdinfo,
 	.read = dev_read, .json = dev_json, .text = tun_text,
 };
 
@@ -217,7 +221,9 @@ static void chardev_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_chardev = {
-	.name = "chardev", .text_is_path = true, .match = chardev_match, .read = dev_read,
+	.name = "chardev", .kind = PFD_KIND_CHAR_DEVICE,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = chardev_match, .read = dev_read,
 	.json = dev_json, .text = chardev_text,
 };
 
@@ -240,6 +246,8 @@ static void blockdev_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_blockdev = {
-	.name = "blockdev", .text_is_path = true, .match = blockdev_match, .read = dev_read,
+	.name = "blockdev", .kind = PFD_KIND_BLOCK_DEVICE,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = blockdev_match, .read = dev_read,
 	.json = blockdev_json, .text = blockdev_text,
 };

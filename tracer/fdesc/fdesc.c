@@ -416,22 +416,7 @@ void pfd_fdesc_describe_seen(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid,
 	describe_in(ctx, proc_dir, out);
 }
 
-/* ---- the class's answers ------------------------------------------------------------ */
-
-const char *pfd_fdesc_class_name(const struct pfd_fdesc *d)
-{
-	return d->cls ? d->cls->name : "unknown";
-}
-
-bool pfd_fdesc_text_is_path(const struct pfd_fdesc *d)
-{
-	return d->cls && d->cls->text_is_path;
-}
-
-bool pfd_fdesc_has_size(const struct pfd_fdesc *d)
-{
-	return d->cls && d->cls->has_size && d->have_stat;
-}
+/* ---- writing ---------------------------------------------------------------------- */
 
 void pfd_fdesc_w_errors(struct pfd_writer *w, const struct pfd_fdesc *d)
 {

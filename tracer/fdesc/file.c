@@ -84,7 +84,9 @@ static void nsfs_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_nsfs = {
-	.name = "nsfs", .match = nsfs_match, .read = nsfs_read,
+	.name = "nsfs", .kind = PFD_KIND_NSFS,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_DELETABLE),
+	.match = nsfs_match, .read = nsfs_read,
 	.json = nsfs_json, .text = nsfs_text,
 };
 
@@ -138,7 +140,9 @@ static void mqueue_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_mqueue = {
-	.name = "mqueue", .match = mqueue_match, .read = mqueue_read,
+	.name = "mqueue", .kind = PFD_KIND_MQUEUE,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_DELETABLE),
+	.match = mqueue_match, .read = mqueue_read,
 	.json = mqueue_json, .text = mqueue_text,
 };
 
@@ -178,7 +182,9 @@ static void memfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_memfd = {
-	.name = "memfd", .has_size = true, .match = memfd_match, .read = memfd_read,
+	.name = "memfd", .kind = PFD_KIND_MEMFD,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_HAS_SIZE | PFD_FACT_DELETABLE | PFD_FACT_NEVER_NAMED),
+	.match = memfd_match, .read = memfd_read,
 	.json = memfd_json, .text = memfd_text,
 };
 
@@ -197,7 +203,9 @@ static void regular_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_regular = {
-	.name = "regular", .text_is_path = true, .has_size = true, .match = regular_match,
+	.name = "regular", .kind = PFD_KIND_REGULAR,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_HAS_SIZE | PFD_FACT_DELETABLE),
+	.match = regular_match,
 	.json = json_size_pos, .text = regular_text,
 };
 
@@ -214,7 +222,9 @@ static void directory_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_directory = {
-	.name = "directory", .text_is_path = true, .match = directory_match,
+	.name = "directory", .kind = PFD_KIND_DIRECTORY,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = directory_match,
 	.text = directory_text,
 };
 
@@ -232,7 +242,9 @@ static void symlink_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_symlink = {
-	.name = "symlink", .text_is_path = true, .match = symlink_match,
+	.name = "symlink", .kind = PFD_KIND_SYMLINK,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = symlink_match,
 	.text = symlink_text,
 };
 
@@ -262,7 +274,9 @@ static void pipe_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_pipe = {
-	.name = "pipe", .match = pipe_match, .json = ino_json, .text = pipe_text,
+	.name = "pipe", .kind = PFD_KIND_PIPE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = pipe_match, .json = ino_json, .text = pipe_text,
 };
 
 static bool fifo_match(const struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx)
@@ -282,7 +296,9 @@ static void fifo_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_fifo = {
-	.name = "fifo", .text_is_path = true, .match = fifo_match, .json = ino_json,
+	.name = "fifo", .kind = PFD_KIND_FIFO,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = fifo_match, .json = ino_json,
 	.text = fifo_text,
 };
 
@@ -306,5 +322,7 @@ static void unknown_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_unknown = {
-	.name = "unknown", .match = unknown_match, .text = unknown_text,
+	.name = "unknown", .kind = PFD_KIND_OTHER,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = unknown_match, .text = unknown_text,
 };

@@ -233,6 +233,8 @@ static void socket_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_socket = {
-	.name = "socket", .match = socket_match, .read = socket_read,
+	.name = "socket", .kind = PFD_KIND_SOCKET,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = socket_match, .read = socket_read,
 	.json = socket_json, .text = socket_text,
 };
