@@ -354,10 +354,10 @@ static void test_every_class_answers(void **state)
 {
 	bool kind_seen[PFD_KIND_COUNT] = { false };
 	unsigned n = 0;
+	const struct pfd_fdesc_class *c;
 
 	(void)state;
-	for (unsigned i = 0; pfd_fdesc_classes[i]; i++, n++) {
-		const struct pfd_fdesc_class *c = pfd_fdesc_classes[i];
+	for (unsigned i = 0; (c = pfd_fdesc_class_at(i)) != NULL; i++, n++) {
 		struct pfd_fdesc d = { .cls = c, .text = "/x", .text_len = 2, .have_stat = true };
 
 		assert_non_null(c->name);
@@ -380,11 +380,13 @@ static void test_every_class_answers(void **state)
 		if (pfd_fdesc_never_named(&d) && pfd_fdesc_text_is_path(&d))
 			fail_msg("class %s: never named, yet a path", c->name);
 		for (unsigned j = 0; j < i; j++)
-			if (strcmp(pfd_fdesc_classes[j]->name, c->name) == 0)
+			if (strcmp(pfd_fdesc_class_at(j)->name, c->name) == 0)
 				fail_msg("two classes called %s", c->name);
 		assert_ptr_equal(pfd_fdesc_class_named(c->name), c);
 	}
 	assert_true(n >= 28);
+	/* the catch-all is the last to match */
+	assert_ptr_equal(pfd_fdesc_class_at(n - 1), &pfd_fdesc_class_unknown);
 	/* every kind is some class's, and has its name and its word */
 	for (int k = PFD_KIND_UNSET + 1; k < PFD_KIND_COUNT; k++) {
 		if (!kind_seen[k])

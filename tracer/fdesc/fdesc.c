@@ -307,10 +307,12 @@ static void read_fdinfo(struct pfd_fdesc *d, int proc_dir)
 
 static void choose_class(struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx)
 {
-	for (unsigned i = 0; pfd_fdesc_classes[i]; i++) {
-		if (pfd_fdesc_classes[i]->match(d, ctx)) {
-			d->cls = pfd_fdesc_classes[i];
-			return;
+	for (unsigned f = 0; pfd_fdesc_families[f]; f++) {
+		for (unsigned i = 0; pfd_fdesc_families[f][i]; i++) {
+			if (pfd_fdesc_families[f][i]->match(d, ctx)) {
+				d->cls = pfd_fdesc_families[f][i];
+				return;
+			}
 		}
 	}
 }

@@ -6,8 +6,8 @@
  * fields. What the kind is for every consumer (its coarse kind, whether
  * its text is a path, ...) is the class's kind and facts: consumers ask
  * fdesc.h's queries, never the class's name. Adding a kind is one class in
- * one file plus its line in pfd_fdesc_classes (fdesc_classes.c); the steps
- * are in docs/ARCHITECTURE.md. */
+ * one file, listed in that file's family list; the steps are in
+ * docs/ARCHITECTURE.md. */
 #ifndef PROCFD_FDESC_IMPL_H
 #define PROCFD_FDESC_IMPL_H
 
@@ -59,9 +59,17 @@ struct pfd_fdesc_ctx {
 
 void pfd_fdesc_netns_free_all(struct pfd_fdesc_ctx *ctx);
 
-/* In match order: the first that matches is the fd's class; the last
- * (unknown) matches everything. */
-extern const struct pfd_fdesc_class *const pfd_fdesc_classes[];
+/* Each family file's classes, in match order, NULL-terminated; the
+ * families in match order (fdesc_classes.c): the first class that matches
+ * is the fd's; the last (unknown) matches everything. */
+extern const struct pfd_fdesc_class *const pfd_fdesc_anon_classes[];
+extern const struct pfd_fdesc_class *const pfd_fdesc_sock_classes[];
+extern const struct pfd_fdesc_class *const pfd_fdesc_dev_classes[];
+extern const struct pfd_fdesc_class *const pfd_fdesc_file_classes[];
+extern const struct pfd_fdesc_class *const *const pfd_fdesc_families[];
+extern const struct pfd_fdesc_class pfd_fdesc_class_unknown;
+/* The i-th class of the table in match order, NULL past the end. */
+const struct pfd_fdesc_class *pfd_fdesc_class_at(unsigned i);
 
 /* The class called name in the table, or NULL (for tests that build a
  * description by hand). */

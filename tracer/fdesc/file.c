@@ -83,7 +83,7 @@ static void nsfs_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	pfd_buf_uint(b, d->u.ns.ino);
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_nsfs = {
+static const struct pfd_fdesc_class pfd_fdesc_class_nsfs = {
 	.name = "nsfs", .kind = PFD_KIND_NSFS,
 	.facts = PFD_FDESC_FACTS(PFD_FACT_DELETABLE),
 	.match = nsfs_match, .read = nsfs_read,
@@ -139,7 +139,7 @@ static void mqueue_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_mqueue = {
+static const struct pfd_fdesc_class pfd_fdesc_class_mqueue = {
 	.name = "mqueue", .kind = PFD_KIND_MQUEUE,
 	.facts = PFD_FDESC_FACTS(PFD_FACT_DELETABLE),
 	.match = mqueue_match, .read = mqueue_read,
@@ -181,7 +181,7 @@ static void memfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	text_size(b, d);
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_memfd = {
+static const struct pfd_fdesc_class pfd_fdesc_class_memfd = {
 	.name = "memfd", .kind = PFD_KIND_MEMFD,
 	.facts = PFD_FDESC_FACTS(PFD_FACT_HAS_SIZE | PFD_FACT_DELETABLE | PFD_FACT_NEVER_NAMED),
 	.match = memfd_match, .read = memfd_read,
@@ -202,7 +202,7 @@ static void regular_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	text_size(b, d);
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_regular = {
+static const struct pfd_fdesc_class pfd_fdesc_class_regular = {
 	.name = "regular", .kind = PFD_KIND_REGULAR,
 	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_HAS_SIZE | PFD_FACT_DELETABLE),
 	.match = regular_match,
@@ -221,7 +221,7 @@ static void directory_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	pfd_buf_puts(b, "directory");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_directory = {
+static const struct pfd_fdesc_class pfd_fdesc_class_directory = {
 	.name = "directory", .kind = PFD_KIND_DIRECTORY,
 	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
 	.match = directory_match,
@@ -241,7 +241,7 @@ static void symlink_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	pfd_buf_puts(b, "symlink (O_PATH)");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_symlink = {
+static const struct pfd_fdesc_class pfd_fdesc_class_symlink = {
 	.name = "symlink", .kind = PFD_KIND_SYMLINK,
 	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
 	.match = symlink_match,
@@ -273,7 +273,7 @@ static void pipe_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 		pfd_buf_puts(b, (d->flags & O_ACCMODE) == O_WRONLY ? ", write end" : ", read end");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_pipe = {
+static const struct pfd_fdesc_class pfd_fdesc_class_pipe = {
 	.name = "pipe", .kind = PFD_KIND_PIPE,
 	.facts = PFD_FDESC_FACTS(0),
 	.match = pipe_match, .json = ino_json, .text = pipe_text,
@@ -295,7 +295,7 @@ static void fifo_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_fifo = {
+static const struct pfd_fdesc_class pfd_fdesc_class_fifo = {
 	.name = "fifo", .kind = PFD_KIND_FIFO,
 	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
 	.match = fifo_match, .json = ino_json,
@@ -325,4 +325,21 @@ const struct pfd_fdesc_class pfd_fdesc_class_unknown = {
 	.name = "unknown", .kind = PFD_KIND_OTHER,
 	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
 	.match = unknown_match, .text = unknown_text,
+};
+
+/* The classes of this file, in match order: nsfs, mqueue and memfd are
+ * regular files to stat, so they come before regular; a pipe is a FIFO
+ * without a name; unknown takes everything and comes last, so a new class
+ * goes before it. */
+const struct pfd_fdesc_class *const pfd_fdesc_file_classes[] = {
+	&pfd_fdesc_class_pipe,
+	&pfd_fdesc_class_nsfs,
+	&pfd_fdesc_class_memfd,
+	&pfd_fdesc_class_mqueue,
+	&pfd_fdesc_class_regular,
+	&pfd_fdesc_class_directory,
+	&pfd_fdesc_class_symlink,
+	&pfd_fdesc_class_fifo,
+	&pfd_fdesc_class_unknown,
+	NULL,
 };

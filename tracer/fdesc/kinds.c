@@ -29,8 +29,6 @@ static const struct {
 	[PFD_KIND_MQUEUE] = { "mqueue", "mqueue" },
 };
 
-extern const struct pfd_fdesc_class pfd_fdesc_class_unknown;
-
 /* A description never described (no class yet) is of no known class. */
 static const struct pfd_fdesc_class *class_of(const struct pfd_fdesc *d)
 {
@@ -44,9 +42,11 @@ static bool has_fact(const struct pfd_fdesc *d, unsigned fact)
 
 const struct pfd_fdesc_class *pfd_fdesc_class_named(const char *name)
 {
-	for (unsigned i = 0; pfd_fdesc_classes[i]; i++)
-		if (strcmp(pfd_fdesc_classes[i]->name, name) == 0)
-			return pfd_fdesc_classes[i];
+	const struct pfd_fdesc_class *c;
+
+	for (unsigned i = 0; (c = pfd_fdesc_class_at(i)) != NULL; i++)
+		if (strcmp(c->name, name) == 0)
+			return c;
 	return NULL;
 }
 
