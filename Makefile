@@ -140,6 +140,7 @@ check-wings:
 	python3 tests/arch/check_wings.py
 
 check-unit: $(UNIT_BIN)
+	@if $(M32_PROBE); then $(MAKE) --no-print-directory $(BUILD)/tests/programs32/fd_factory; fi
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
 check-integration: $(BIN) $(EXAMPLE_BIN) $(PROG_BIN)

@@ -192,20 +192,73 @@ struct pfd_fdesc_seen {
 PFD_API void pfd_fdesc_describe_seen(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid, int fd,
 			     const struct pfd_fdesc_seen *seen, struct pfd_fdesc *out);
 
+/* ---- what a kind is: the class's answers ------------------------------------------ */
+
 /* The class's name: "regular", "directory", "symlink", "chardev", "ptmx",
  * "tun", "blockdev", "pipe", "fifo", "socket", "eventfd", "eventpoll",
  * "signalfd", "timerfd", "inotify", "fanotify", "pidfd", "io_uring",
  * "bpf-map", "bpf-prog", "bpf-link", "userfaultfd", "perf_event",
  * "anon_inode" (another), "memfd", "nsfs", "mqueue", "unknown". */
 PFD_API const char *pfd_fdesc_class_name(const struct pfd_fdesc *d);
-/* Whether the link's text is a path (false for pipe:[..], socket:[..],
- * anon_inode:..., net:[..], and an mqueue's name, which is relative to the
- * mqueue file system, not to the root). */
+
+/* The coarse kind each class belongs to: what the "kind" field of a
+ * target, a leak and the summary has always said (docs/json-schema.md).
+ * Several classes share one (ptmx, tun and the other character devices are
+ * "char-device"; every anon inode class is "anon-inode"), so a consumer
+ * that words a sentence per kind needs no line for a new class. A
+ * description without a class (never described) is PFD_KIND_OTHER. */
+enum pfd_kind {
+	PFD_KIND_UNSET = 0,  /* no class says so: the class table's test catches it */
+	PFD_KIND_REGULAR,
+	PFD_KIND_DIRECTORY,
+	PFD_KIND_PIPE,
+	PFD_KIND_FIFO,
+	PFD_KIND_SOCKET,
+	PFD_KIND_ANON_INODE,
+	PFD_KIND_MEMFD,
+	PFD_KIND_CHAR_DEVICE,
+	PFD_KIND_BLOCK_DEVICE,
+	PFD_KIND_SYMLINK,
+	PFD_KIND_OTHER,
+	PFD_KIND_NSFS,       /* a namespace: net:[4026531833] names no path */
+	PFD_KIND_MQUEUE,     /* a POSIX message queue: its text is the queue's name */
+	PFD_KIND_COUNT
+};
+
+PFD_API enum pfd_kind pfd_fdesc_kind(const struct pfd_fdesc *d);
+/* "regular", "directory", "pipe", "fifo", "socket", "anon-inode", "memfd",
+ * "char-device", "block-device", "symlink", "other", "nsfs", "mqueue";
+ * "other" for a value out of range. Never NULL. */
+PFD_API const char *pfd_kind_name(enum pfd_kind k);
+PFD_API const char *pfd_fdesc_kind_name(const struct pfd_fdesc *d);
+/* How a sentence names what the fd holds: "file" (regular), "directory",
+ * "symlink", else the kind's name ("pipe", "anon-inode", ...). */
+PFD_API const char *pfd_fdesc_noun(const struct pfd_fdesc *d);
+/* The kind a stat's st_mode alone says, for a file no class describes (a
+ * stat of a link's text): a mode without a file type is an anon inode. */
+PFD_API enum pfd_kind pfd_kind_of_mode(uint32_t st_mode);
+
+/* Whether the link's text is a path of the holder's root: false for
+ * pipe:[..], socket:[..], anon_inode:..., net:[..], a memfd's label and an
+ * mqueue's name (relative to the mqueue file system, not to the root). An
+ * fd of no known class whose text starts with '/' may be a path: true. */
 PFD_API bool pfd_fdesc_text_is_path(const struct pfd_fdesc *d);
 /* Whether st_size is the size of a file's contents (a regular file, a
- * memfd, a block device's capacity is not st_size): false for an mqueue,
+ * memfd; a block device's capacity is not st_size): false for an mqueue,
  * whose st_size is its status text, and for every kind without one. */
 PFD_API bool pfd_fdesc_has_size(const struct pfd_fdesc *d);
+/* Whether "deleted" (st_nlink 0: no name left) can be said of it at all:
+ * false for pipes, sockets and anon inodes, which never had a name. */
+PFD_API bool pfd_fdesc_deletable(const struct pfd_fdesc *d);
+/* Whether its text is the label of a file that never had a name in any
+ * directory, which the kernel marks " (deleted)" all the same (a memfd:
+ * "/memfd:NAME (deleted)"). Such a file has a name to show, not a path. */
+PFD_API bool pfd_fdesc_never_named(const struct pfd_fdesc *d);
+/* A directory: a path walk goes on from it. */
+PFD_API bool pfd_fdesc_is_directory(const struct pfd_fdesc *d);
+/* An O_PATH|O_NOFOLLOW fd on a symlink itself: following its magic link
+ * ends there (ELOOP), and its text is looked up without following. */
+PFD_API bool pfd_fdesc_is_symlink(const struct pfd_fdesc *d);
 
 /* The class's typed fields as the object key (docs/json-schema.md, "fdesc"). */
 PFD_API void pfd_fdesc_write(struct pfd_writer *w, const char *key, const struct pfd_fdesc *d);

@@ -9,8 +9,12 @@
  * tests/unit/test_fdesc_live.c. Files live in a fresh directory under
  * /tmp, removed at the end.
  *
- * pfdtest: no-m32 the driver is a 64-bit unit test that runs the 64-bit factory */
+ * Built for i386 too (build/tests/programs32/fd_factory): every kind exists
+ * there, and the driver describes that factory's fds from the 64-bit
+ * library as the tracer does an i386 tracee's. There one socket is made
+ * through socketcall(2), the i386 multiplexer older programs still use. */
 #define _GNU_SOURCE
+#define _FILE_OFFSET_BITS 64 /* i386: fstat of a file with a 64-bit inode number */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +50,9 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __i386__
+#include <linux/net.h>
+#endif
 
 static char dir[] = "/tmp/pfd-factory-XXXXXX";
 static char mq_name[64];
@@ -79,11 +86,24 @@ static char *in_dir(const char *name)
 	return p;
 }
 
-static ino_t ino_of(int fd)
+static unsigned long long ino_of(int fd)
 {
 	struct stat st;
 
-	return fstat(fd, &st) == 0 ? st.st_ino : 0;
+	return fstat(fd, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+/* socket(2), through socketcall(2) on i386 */
+static int new_socket(int family, int type, int protocol)
+{
+#ifdef __i386__
+	unsigned long args[3] = { (unsigned long)family, (unsigned long)type,
+				  (unsigned long)protocol };
+
+	return (int)syscall(SYS_socketcall, SYS_SOCKET, args);
+#else
+	return socket(family, type, protocol);
+#endif
 }
 
 /* ---- files ----------------------------------------------------------------------- */
@@ -108,7 +128,7 @@ static void make_files(void)
 	expect(fd, "memfd", "memfd \"pfd-factory\", 7 bytes");
 	fd = open("/proc/self/ns/net", O_RDONLY);
 	if (fd >= 0 && fstat(fd, &st) == 0)
-		expect(fd, "nsfs", "net namespace %lu", (unsigned long)st.st_ino);
+		expect(fd, "nsfs", "net namespace %llu", (unsigned long long)st.st_ino);
 	else
 		skip("nsfs", "open /proc/self/ns/net");
 	if (mkfifo(in_dir("fifo"), 0600) != 0)
@@ -140,8 +160,8 @@ static void make_pipes(void)
 
 	if (pipe(p) != 0)
 		exit(99);
-	expect(p[0], "pipe", "pipe %lu, read end", (unsigned long)ino_of(p[0]));
-	expect(p[1], "pipe", "pipe %lu, write end", (unsigned long)ino_of(p[1]));
+	expect(p[0], "pipe", "pipe %llu, read end", ino_of(p[0]));
+	expect(p[1], "pipe", "pipe %llu, write end", ino_of(p[1]));
 }
 
 /* ---- devices ----------------------------------------------------------------------- */
@@ -280,7 +300,7 @@ static void make_udp(void)
 		exit(99);
 	expect(u6, "socket", "socket UDP6 [::1]:%u -> [::1]:%u (connected)", port_of(u6, false),
 	       port_of(u6b, false));
-	u = socket(AF_INET, SOCK_DGRAM, 0); /* unbound: in no /proc/net table */
+	u = new_socket(AF_INET, SOCK_DGRAM, 0); /* unbound: in no /proc/net table */
 	expect(u, "socket", "socket UDP 0.0.0.0:0 (unconnected)");
 	u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE);
 	if (u >= 0 && bind(u, (struct sockaddr *)&a, sizeof(a)) == 0)
@@ -374,8 +394,7 @@ static void make_unix(void)
 	expect(s, "socket", "socket UNIX stream %s (listen)", a.sun_path);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, p) != 0)
 		exit(99);
-	expect(p[0], "socket", "socket UNIX stream (connected), peer socket %lu",
-	       (unsigned long)ino_of(p[1]));
+	expect(p[0], "socket", "socket UNIX stream (connected), peer socket %llu", ino_of(p[1]));
 	s = socket(AF_UNIX, SOCK_DGRAM, 0);
 	memset(a.sun_path, 0, sizeof(a.sun_path));
 	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
@@ -431,7 +450,7 @@ static void make_notify_fds(void)
 
 	if (inotify_add_watch(fd, dir, IN_CREATE) < 0 || stat(dir, &st) != 0)
 		exit(99);
-	expect(fd, "inotify", "inotify inodes %lu@", (unsigned long)st.st_ino);
+	expect(fd, "inotify", "inotify inodes %llu@", (unsigned long long)st.st_ino);
 	fd = fanotify_init(FAN_CLASS_NOTIF, O_RDONLY);
 	if (fd >= 0 && fanotify_mark(fd, FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, dir) == 0)
 		expect(fd, "fanotify", "fanotify flags 0x0, 1 mark");

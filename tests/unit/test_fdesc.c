@@ -344,6 +344,123 @@ static void test_paths_and_sizes(void **state)
 	assert_false(pfd_fdesc_has_size(d));
 }
 
+/* ---- the class table: every class answers every query ----------------------------- */
+
+/* Each class states its kind and its facts (a forgotten .facts or .kind is
+ * a class that would answer "not a path, no size, never deleted" or
+ * "other" without having said so), and a query of each answers within its
+ * range. The facts agree with one another. */
+static void test_every_class_answers(void **state)
+{
+	bool kind_seen[PFD_KIND_COUNT] = { false };
+	unsigned n = 0;
+	const struct pfd_fdesc_class *c;
+
+	(void)state;
+	for (unsigned i = 0; (c = pfd_fdesc_class_at(i)) != NULL; i++, n++) {
+		struct pfd_fdesc d = { .cls = c, .text = "/x", .text_len = 2, .have_stat = true };
+
+		assert_non_null(c->name);
+		if (!c->match)
+			fail_msg("class %s: no match", c->name);
+		if (c->kind <= PFD_KIND_UNSET || c->kind >= PFD_KIND_COUNT)
+			fail_msg("class %s: no kind", c->name);
+		if (!(c->facts & PFD_FACT_STATED))
+			fail_msg("class %s: no facts (PFD_FDESC_FACTS)", c->name);
+		kind_seen[c->kind] = true;
+		assert_string_equal(pfd_fdesc_class_name(&d), c->name);
+		assert_int_equal(pfd_fdesc_kind(&d), c->kind);
+		assert_non_null(pfd_fdesc_noun(&d));
+		if (strcmp(pfd_fdesc_kind_name(&d), "other") == 0 && c->kind != PFD_KIND_OTHER)
+			fail_msg("class %s: kind %d has no name", c->name, (int)c->kind);
+		/* a text that is a path can lose its name; a label that never
+		 * was one is no path */
+		if (pfd_fdesc_text_is_path(&d) && !pfd_fdesc_deletable(&d))
+			fail_msg("class %s: a path that cannot be deleted", c->name);
+		if (pfd_fdesc_never_named(&d) && pfd_fdesc_text_is_path(&d))
+			fail_msg("class %s: never named, yet a path", c->name);
+		for (unsigned j = 0; j < i; j++)
+			if (strcmp(pfd_fdesc_class_at(j)->name, c->name) == 0)
+				fail_msg("two classes called %s", c->name);
+		assert_ptr_equal(pfd_fdesc_class_named(c->name), c);
+	}
+	assert_true(n >= 28);
+	/* the catch-all is the last to match */
+	assert_ptr_equal(pfd_fdesc_class_at(n - 1), &pfd_fdesc_class_unknown);
+	/* every kind is some class's, and has its name and its word */
+	for (int k = PFD_KIND_UNSET + 1; k < PFD_KIND_COUNT; k++) {
+		if (!kind_seen[k])
+			fail_msg("kind %s: no class", pfd_kind_name((enum pfd_kind)k));
+		assert_true(k == PFD_KIND_OTHER ||
+			    strcmp(pfd_kind_name((enum pfd_kind)k), "other") != 0);
+	}
+}
+
+/* The queries on a description never described: the unknown class's. */
+static void test_no_class(void **state)
+{
+	struct pfd_fdesc d = { .text = "/x", .text_len = 2 };
+
+	(void)state;
+	assert_string_equal(pfd_fdesc_class_name(&d), "unknown");
+	assert_int_equal(pfd_fdesc_kind(&d), PFD_KIND_OTHER);
+	assert_string_equal(pfd_fdesc_kind_name(&d), "other");
+	assert_string_equal(pfd_kind_name(PFD_KIND_COUNT), "other");
+	assert_string_equal(pfd_kind_name(PFD_KIND_UNSET), "other");
+	assert_true(pfd_fdesc_text_is_path(&d)); /* it may be one: the lookup tells */
+	d.text[0] = 'x';
+	assert_false(pfd_fdesc_text_is_path(&d));
+	assert_false(pfd_fdesc_has_size(&d));
+}
+
+/* Each class's answers, as the consumers rely on them (the trace's kind,
+ * --explain's verdicts, the leak report's words). */
+static void test_class_facts(void **state)
+{
+	static const struct {
+		const char *cls, *kind, *noun;
+		bool path, size, deletable, never_named, dir, symlink;
+	} want[] = {
+		{ "regular", "regular", "file", true, true, true, false, false, false },
+		{ "directory", "directory", "directory", true, false, true, false, true, false },
+		{ "symlink", "symlink", "symlink", true, false, true, false, false, true },
+		{ "memfd", "memfd", "memfd", false, true, true, true, false, false },
+		{ "nsfs", "nsfs", "nsfs", false, false, true, false, false, false },
+		{ "mqueue", "mqueue", "mqueue", false, false, true, false, false, false },
+		{ "pipe", "pipe", "pipe", false, false, false, false, false, false },
+		{ "fifo", "fifo", "fifo", true, false, true, false, false, false },
+		{ "socket", "socket", "socket", false, false, false, false, false, false },
+		{ "ptmx", "char-device", "char-device", true, false, true, false, false, false },
+		{ "tun", "char-device", "char-device", true, false, true, false, false, false },
+		{ "chardev", "char-device", "char-device", true, false, true, false, false, false },
+		{ "blockdev", "block-device", "block-device", true, false, true, false, false, false },
+		{ "eventfd", "anon-inode", "anon-inode", false, false, false, false, false, false },
+		{ "bpf-link", "anon-inode", "anon-inode", false, false, false, false, false, false },
+		{ "anon_inode", "anon-inode", "anon-inode", false, false, false, false, false, false },
+		{ "unknown", "other", "other", true, false, true, false, false, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct pfd_fdesc d = { .cls = pfd_fdesc_class_named(want[i].cls), .text = "/x",
+				       .text_len = 2, .have_stat = true };
+
+		assert_non_null(d.cls);
+		if (strcmp(pfd_fdesc_kind_name(&d), want[i].kind) != 0 ||
+		    strcmp(pfd_fdesc_noun(&d), want[i].noun) != 0 ||
+		    pfd_fdesc_text_is_path(&d) != want[i].path ||
+		    pfd_fdesc_has_size(&d) != want[i].size ||
+		    pfd_fdesc_deletable(&d) != want[i].deletable ||
+		    pfd_fdesc_never_named(&d) != want[i].never_named ||
+		    pfd_fdesc_is_directory(&d) != want[i].dir ||
+		    pfd_fdesc_is_symlink(&d) != want[i].symlink)
+			fail_msg("class %s: its answers differ", want[i].cls);
+	}
+	assert_int_equal(pfd_kind_of_mode(S_IFREG | 0644), PFD_KIND_REGULAR);
+	assert_int_equal(pfd_kind_of_mode(S_IFCHR | 0620), PFD_KIND_CHAR_DEVICE);
+	assert_int_equal(pfd_kind_of_mode(0600), PFD_KIND_ANON_INODE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +474,9 @@ int main(void)
 		cmocka_unit_test(test_fdinfo_anon),
 		cmocka_unit_test(test_fdinfo_devices_and_common),
 		cmocka_unit_test(test_paths_and_sizes),
+		cmocka_unit_test(test_every_class_answers),
+		cmocka_unit_test(test_no_class),
+		cmocka_unit_test(test_class_facts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,9 @@
  * the class the library must choose and the words its description must
  * contain; this driver describes each fd of the factory's process and
  * checks. Also: one context reads a namespace's /proc/net tables once for
- * all its sockets; JSON carries the typed fields. */
+ * all its sockets; JSON carries the typed fields. The same again with the
+ * i386 factory (build/tests/programs32/fd_factory, when a 32-bit
+ * toolchain built it): the tracer describes an i386 tracee's fds. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -37,16 +39,17 @@ struct factory {
 };
 
 static struct factory fac;
+static const char *fac_dir = "programs"; /* or "programs32": the i386 build */
 
-/* build/tests/unit/X -> build/tests/programs/fd_factory */
-static void factory_path(char *out, size_t size)
+/* build/tests/unit/X -> build/tests/PROGRAMS/fd_factory */
+static void factory_path(char *out, size_t size, const char *programs)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	assert_true(n > 0);
 	self[n] = '\0';
-	snprintf(out, size, "%s/../programs/fd_factory", dirname(self));
+	snprintf(out, size, "%s/../%s/fd_factory", dirname(self), programs);
 }
 
 static int start_factory(void **state)
@@ -55,7 +58,8 @@ static int start_factory(void **state)
 	int in[2], out[2];
 
 	(void)state;
-	factory_path(path, sizeof(path));
+	memset(&fac, 0, sizeof(fac));
+	factory_path(path, sizeof(path), fac_dir);
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0)
 		return -1;
 	fac.pid = fork();
@@ -303,6 +307,18 @@ int main(void)
 		cmocka_unit_test(test_closed_fd),
 	};
 
+	char m32[PATH_MAX + 64];
+	int failed;
+
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests(tests, start_factory, stop_factory);
+	failed = cmocka_run_group_tests_name("fd_factory", tests, start_factory, stop_factory);
+	factory_path(m32, sizeof(m32), "programs32");
+	if (access(m32, X_OK) != 0) {
+		/* no 32-bit toolchain (make check-unit builds it when cc -m32 works) */
+		printf("SKIP fd_factory.m32: %s: %s\n", m32, strerror(errno));
+		return failed;
+	}
+	fac_dir = "programs32";
+	return failed + cmocka_run_group_tests_name("fd_factory.m32", tests, start_factory,
+						    stop_factory);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tracer/fdesc/fdesc_impl.h"
 #include "tracer/plugins/procfd/procfd.h"
 #include "procfd/syscalls.h"
 
@@ -116,7 +117,7 @@ static void hold_file(struct test_event *ev, const char *text, enum pfd_text_tar
 		t->name[t->name_len] = '\0';
 		t->name_marked = true;
 	}
-	t->kind = PFD_KIND_REGULAR;
+	t->fdesc.cls = pfd_fdesc_class_named("regular");
 	t->have_stat = true;
 	t->mode = S_IFREG | 0644;
 	t->link_mode = S_IFLNK | 0500;
@@ -519,7 +520,7 @@ static struct test_event *event_for(const struct resolve_case *c)
 		ev->a.follow.active = true;
 		break;
 	case R_THROUGH: /* /proc/self/fd/5/.. with fd 5 on the directory /tmp/held */
-		ev->a.target.kind = PFD_KIND_DIRECTORY;
+		ev->a.target.fdesc.cls = pfd_fdesc_class_named("directory");
 		ev->a.target.mode = S_IFDIR | 0755;
 		/* fall through */
 	case R_THROUGH_FILE:
@@ -536,7 +537,7 @@ static struct test_event *event_for(const struct resolve_case *c)
 		ev->a.verified = PFD_VERIFY_NO_FD;
 		break;
 	case R_SYMLINK: /* an O_PATH|O_NOFOLLOW fd on a symlink */
-		ev->a.target.kind = PFD_KIND_SYMLINK;
+		ev->a.target.fdesc.cls = pfd_fdesc_class_named("symlink");
 		ev->a.target.mode = S_IFLNK | 0777;
 		break;
 	default: break;
@@ -949,7 +950,7 @@ static void test_explain_not_a_path(void **state)
 	(void)state;
 	struct test_event *ev = new_event("openat", O_RDONLY);
 	hold_file(ev, "/memfd:buf (deleted)", PFD_TEXT_NOT_A_PATH, true);
-	ev->a.target.kind = PFD_KIND_MEMFD;
+	ev->a.target.fdesc.cls = pfd_fdesc_class_named("memfd");
 	annotate(ev);
 	assert_contains(ev->explanation, "memfd");
 	assert_contains(ev->explanation, "\"/memfd:buf (deleted)\"");
@@ -957,7 +958,7 @@ static void test_explain_not_a_path(void **state)
 
 	ev = new_event("openat", O_RDONLY);
 	hold_file(ev, "pipe:[77]", PFD_TEXT_NOT_A_PATH, false);
-	ev->a.target.kind = PFD_KIND_PIPE;
+	ev->a.target.fdesc.cls = pfd_fdesc_class_named("pipe");
 	ev->a.target.mode = S_IFIFO | 0600;
 	annotate(ev);
 	assert_contains(ev->explanation, "\"pipe:[77]\"");
@@ -968,7 +969,7 @@ static void test_explain_not_a_path(void **state)
 	/* readlink of a pipe: tools look the text up in the fd directory */
 	ev = new_event("readlink", NOFLAGS);
 	hold_file(ev, "pipe:[77]", PFD_TEXT_NOT_A_PATH, false);
-	ev->a.target.kind = PFD_KIND_PIPE;
+	ev->a.target.fdesc.cls = pfd_fdesc_class_named("pipe");
 	annotate(ev);
 	assert_contains(ev->explanation, "\"/proc/1234/fd/pipe:[77]\", finds nothing and calls the "
 					 "link broken; the fd holds a pipe");
@@ -977,7 +978,7 @@ static void test_explain_not_a_path(void **state)
 	/* an anon inode: the right article */
 	ev = new_event("openat", O_RDONLY);
 	hold_file(ev, "anon_inode:[eventfd]", PFD_TEXT_NOT_A_PATH, false);
-	ev->a.target.kind = PFD_KIND_ANON_INODE;
+	ev->a.target.fdesc.cls = pfd_fdesc_class_named("eventfd");
 	snprintf(ev->a.target.anon_name, sizeof(ev->a.target.anon_name), "[eventfd]");
 	annotate(ev);
 	assert_contains(ev->explanation, "an anonymous inode ([eventfd])");

@@ -289,9 +289,11 @@ static void find_other_name(struct xlink *l)
 
 /* ---- the case ------------------------------------------------------------- */
 
+/* Each kind whose text is no path has a verdict of its own; a path's is
+ * decided by the names. */
 static enum xcase kind_case(const struct pfd_target *t)
 {
-	switch (t->kind) {
+	switch (pfd_fdesc_kind(&t->fdesc)) {
 	case PFD_KIND_SYMLINK: return XCASE_HELD_SYMLINK;
 	case PFD_KIND_PIPE: return XCASE_PIPE;
 	case PFD_KIND_FIFO: return XCASE_FIFO;
@@ -325,7 +327,7 @@ static enum xcase name_case(const struct xlink *l)
 		return XCASE_LIVE;
 	if (l->text_find == XFIND_OTHER)
 		return t->name_marked ? XCASE_COLLISION : XCASE_OTHER_FILE;
-	if (t->kind == PFD_KIND_DIRECTORY && t->deleted)
+	if (pfd_fdesc_is_directory(&t->fdesc) && t->deleted)
 		return XCASE_DELETED_DIR;
 	if (t->deleted)
 		return l->name_find == XFIND_OTHER ? XCASE_REPLACED : XCASE_DELETED;
@@ -366,16 +368,6 @@ const char *pfd_xkind(const struct xlink *l, const struct xcell *c)
 	if (!c->have_st)
 		return NULL;
 	if (c->held && !l->probe_err)
-		return pfd_target_kind_name(l->t.kind);
-	switch (c->st.st_mode & S_IFMT) {
-	case S_IFREG: return "regular";
-	case S_IFDIR: return "directory";
-	case S_IFIFO: return "fifo";
-	case S_IFSOCK: return "socket";
-	case S_IFCHR: return "char-device";
-	case S_IFBLK: return "block-device";
-	case S_IFLNK: return "symlink";
-	case 0: return "anon-inode"; /* anon_inode:[...] has no file type */
-	default: return "other";
-	}
+		return pfd_fdesc_kind_name(&l->t.fdesc);
+	return pfd_kind_name(pfd_kind_of_mode(c->st.st_mode));
 }

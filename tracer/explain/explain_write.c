@@ -270,8 +270,8 @@ static void text_holds(struct pfd_writer *w, const struct xlink *l)
 	if (l->probe_err)
 		return;
 	pfd_buf_puts(&b, "holds: ");
-	pfd_buf_puts(&b, pfd_target_kind_name(t->kind));
-	if (t->kind == PFD_KIND_ANON_INODE) {
+	pfd_buf_puts(&b, pfd_fdesc_kind_name(&t->fdesc));
+	if (pfd_fdesc_kind(&t->fdesc) == PFD_KIND_ANON_INODE) {
 		pfd_buf_putc(&b, ' ');
 		pfd_buf_puts(&b, t->anon_name);
 	}
@@ -280,7 +280,7 @@ static void text_holds(struct pfd_writer *w, const struct xlink *l)
 		pfd_fdesc_text(&b, &t->fdesc);
 	}
 	if (t->have_stat) {
-		if (pfd_target_nameable(t) || t->kind == PFD_KIND_DIRECTORY)
+		if (pfd_target_nameable(t) || pfd_fdesc_is_directory(&t->fdesc))
 			pfd_buf_puts(&b, t->deleted ? ", deleted" : ", not deleted");
 		pfd_buf_puts(&b, " (nlink ");
 		pfd_buf_uint(&b, t->nlink);

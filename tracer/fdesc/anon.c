@@ -69,8 +69,10 @@ static void eventfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 		pfd_buf_puts(b, ", semaphore");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_eventfd = {
-	.name = "eventfd", .match = eventfd_match, .fdinfo_line = eventfd_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_eventfd = {
+	.name = "eventfd", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = eventfd_match, .fdinfo_line = eventfd_fdinfo,
 	.json = eventfd_json, .text = eventfd_text,
 };
 
@@ -123,8 +125,10 @@ static void eventpoll_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_eventpoll = {
-	.name = "eventpoll", .match = eventpoll_match, .fdinfo_line = eventpoll_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_eventpoll = {
+	.name = "eventpoll", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = eventpoll_match, .fdinfo_line = eventpoll_fdinfo,
 	.json = eventpoll_json, .text = eventpoll_text,
 };
 
@@ -178,8 +182,10 @@ static void signalfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 		pfd_buf_puts(b, "empty");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_signalfd = {
-	.name = "signalfd", .match = signalfd_match, .fdinfo_line = signalfd_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_signalfd = {
+	.name = "signalfd", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = signalfd_match, .fdinfo_line = signalfd_fdinfo,
 	.json = signalfd_json, .text = signalfd_text,
 };
 
@@ -281,8 +287,10 @@ static void timerfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_timerfd = {
-	.name = "timerfd", .match = timerfd_match, .fdinfo_line = timerfd_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_timerfd = {
+	.name = "timerfd", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = timerfd_match, .fdinfo_line = timerfd_fdinfo,
 	.json = timerfd_json, .text = timerfd_text,
 };
 
@@ -351,8 +359,10 @@ static void inotify_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 		pfd_buf_puts(b, ",...");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_inotify = {
-	.name = "inotify", .match = inotify_match, .fdinfo_line = inotify_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_inotify = {
+	.name = "inotify", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = inotify_match, .fdinfo_line = inotify_fdinfo,
 	.json = inotify_json, .text = inotify_text,
 };
 
@@ -386,8 +396,10 @@ static void fanotify_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	pfd_buf_puts(b, d->u.fanotify.nmarks == 1 ? " mark" : " marks");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_fanotify = {
-	.name = "fanotify", .match = fanotify_match, .fdinfo_line = fanotify_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_fanotify = {
+	.name = "fanotify", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = fanotify_match, .fdinfo_line = fanotify_fdinfo,
 	.json = fanotify_json, .text = fanotify_text,
 };
 
@@ -432,8 +444,10 @@ static void pidfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_pidfd = {
-	.name = "pidfd", .match = pidfd_match, .fdinfo_line = pidfd_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_pidfd = {
+	.name = "pidfd", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = pidfd_match, .fdinfo_line = pidfd_fdinfo,
 	.json = pidfd_json, .text = pidfd_text,
 };
 
@@ -478,8 +492,10 @@ static void io_uring_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	pfd_buf_puts(b, " entries");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_io_uring = {
-	.name = "io_uring", .match = io_uring_match, .fdinfo_line = io_uring_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_io_uring = {
+	.name = "io_uring", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = io_uring_match, .fdinfo_line = io_uring_fdinfo,
 	.json = io_uring_json, .text = io_uring_text,
 };
 
@@ -585,16 +601,22 @@ static void bpf_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_bpf_map = {
-	.name = "bpf-map", .match = bpf_map_match, .fdinfo_line = bpf_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_bpf_map = {
+	.name = "bpf-map", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = bpf_map_match, .fdinfo_line = bpf_fdinfo,
 	.json = bpf_json, .text = bpf_text,
 };
-const struct pfd_fdesc_class pfd_fdesc_class_bpf_prog = {
-	.name = "bpf-prog", .match = bpf_prog_match, .fdinfo_line = bpf_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_bpf_prog = {
+	.name = "bpf-prog", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = bpf_prog_match, .fdinfo_line = bpf_fdinfo,
 	.json = bpf_json, .text = bpf_text,
 };
-const struct pfd_fdesc_class pfd_fdesc_class_bpf_link = {
-	.name = "bpf-link", .match = bpf_link_match, .fdinfo_line = bpf_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_bpf_link = {
+	.name = "bpf-link", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = bpf_link_match, .fdinfo_line = bpf_fdinfo,
 	.json = bpf_json, .text = bpf_text,
 };
 
@@ -634,8 +656,10 @@ static void uffd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_userfaultfd = {
-	.name = "userfaultfd", .match = uffd_match, .fdinfo_line = uffd_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_userfaultfd = {
+	.name = "userfaultfd", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = uffd_match, .fdinfo_line = uffd_fdinfo,
 	.json = uffd_json, .text = uffd_text,
 };
 
@@ -654,8 +678,10 @@ static void anon_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	pfd_buf_puts(b, d->anon_name[0] ? d->anon_name : "(unnamed)");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_perf_event = {
-	.name = "perf_event", .match = perf_event_match, .json = anon_json, .text = anon_text,
+static const struct pfd_fdesc_class pfd_fdesc_class_perf_event = {
+	.name = "perf_event", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = perf_event_match, .json = anon_json, .text = anon_text,
 };
 
 static bool anon_match(const struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx)
@@ -664,6 +690,29 @@ static bool anon_match(const struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx)
 	return pfd_fdesc_after(d->text, "anon_inode:") != NULL;
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_anon_inode = {
-	.name = "anon_inode", .match = anon_match, .json = anon_json, .text = anon_text,
+static const struct pfd_fdesc_class pfd_fdesc_class_anon_inode = {
+	.name = "anon_inode", .kind = PFD_KIND_ANON_INODE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = anon_match, .json = anon_json, .text = anon_text,
+};
+
+/* The anon inode classes, in match order: each takes its own name in
+ * "anon_inode:[NAME]", whatever the inode's mode; anon_inode, the
+ * catch-all, comes last. A new anon inode class goes before it. */
+const struct pfd_fdesc_class *const pfd_fdesc_anon_classes[] = {
+	&pfd_fdesc_class_eventfd,
+	&pfd_fdesc_class_eventpoll,
+	&pfd_fdesc_class_signalfd,
+	&pfd_fdesc_class_timerfd,
+	&pfd_fdesc_class_inotify,
+	&pfd_fdesc_class_fanotify,
+	&pfd_fdesc_class_pidfd,
+	&pfd_fdesc_class_io_uring,
+	&pfd_fdesc_class_bpf_map,
+	&pfd_fdesc_class_bpf_prog,
+	&pfd_fdesc_class_bpf_link,
+	&pfd_fdesc_class_userfaultfd,
+	&pfd_fdesc_class_perf_event,
+	&pfd_fdesc_class_anon_inode,
+	NULL,
 };

@@ -168,8 +168,10 @@ static void ptmx_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_ptmx = {
-	.name = "ptmx", .text_is_path = true, .match = ptmx_match, .fdinfo_line = ptmx_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_ptmx = {
+	.name = "ptmx", .kind = PFD_KIND_CHAR_DEVICE,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = ptmx_match, .fdinfo_line = ptmx_fdinfo,
 	.read = dev_read, .json = dev_json, .text = ptmx_text,
 };
 
@@ -198,8 +200,10 @@ static void tun_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_tun = {
-	.name = "tun", .text_is_path = true, .match = tun_match, .fdinfo_line = tun_fdinfo,
+static const struct pfd_fdesc_class pfd_fdesc_class_tun = {
+	.name = "tun", .kind = PFD_KIND_CHAR_DEVICE,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = tun_match, .fdinfo_line = tun_fdinfo,
 	.read = dev_read, .json = dev_json, .text = tun_text,
 };
 
@@ -216,8 +220,10 @@ static void chardev_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	dev_text_common(d, b, d->rdev_major == MISC_MAJOR ? "misc device" : "character device");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_chardev = {
-	.name = "chardev", .text_is_path = true, .match = chardev_match, .read = dev_read,
+static const struct pfd_fdesc_class pfd_fdesc_class_chardev = {
+	.name = "chardev", .kind = PFD_KIND_CHAR_DEVICE,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = chardev_match, .read = dev_read,
 	.json = dev_json, .text = chardev_text,
 };
 
@@ -239,7 +245,19 @@ static void blockdev_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	dev_text_common(d, b, "block device");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_blockdev = {
-	.name = "blockdev", .text_is_path = true, .match = blockdev_match, .read = dev_read,
+static const struct pfd_fdesc_class pfd_fdesc_class_blockdev = {
+	.name = "blockdev", .kind = PFD_KIND_BLOCK_DEVICE,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = blockdev_match, .read = dev_read,
 	.json = blockdev_json, .text = blockdev_text,
+};
+
+/* The device classes, in match order: a device with a class of its
+ * own (by its rdev) before the catch-all character device. */
+const struct pfd_fdesc_class *const pfd_fdesc_dev_classes[] = {
+	&pfd_fdesc_class_ptmx,
+	&pfd_fdesc_class_tun,
+	&pfd_fdesc_class_chardev,
+	&pfd_fdesc_class_blockdev,
+	NULL,
 };

@@ -307,10 +307,12 @@ static void read_fdinfo(struct pfd_fdesc *d, int proc_dir)
 
 static void choose_class(struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx)
 {
-	for (unsigned i = 0; pfd_fdesc_classes[i]; i++) {
-		if (pfd_fdesc_classes[i]->match(d, ctx)) {
-			d->cls = pfd_fdesc_classes[i];
-			return;
+	for (unsigned f = 0; pfd_fdesc_families[f]; f++) {
+		for (unsigned i = 0; pfd_fdesc_families[f][i]; i++) {
+			if (pfd_fdesc_families[f][i]->match(d, ctx)) {
+				d->cls = pfd_fdesc_families[f][i];
+				return;
+			}
 		}
 	}
 }
@@ -416,22 +418,7 @@ void pfd_fdesc_describe_seen(struct pfd_fdesc_ctx *ctx, int proc_dir, pid_t pid,
 	describe_in(ctx, proc_dir, out);
 }
 
-/* ---- the class's answers ------------------------------------------------------------ */
-
-const char *pfd_fdesc_class_name(const struct pfd_fdesc *d)
-{
-	return d->cls ? d->cls->name : "unknown";
-}
-
-bool pfd_fdesc_text_is_path(const struct pfd_fdesc *d)
-{
-	return d->cls && d->cls->text_is_path;
-}
-
-bool pfd_fdesc_has_size(const struct pfd_fdesc *d)
-{
-	return d->cls && d->cls->has_size && d->have_stat;
-}
+/* ---- writing ---------------------------------------------------------------------- */
 
 void pfd_fdesc_w_errors(struct pfd_writer *w, const struct pfd_fdesc *d)
 {

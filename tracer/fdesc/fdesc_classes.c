@@ -1,32 +1,27 @@
-/* procfd-trace: the class table. The order matters where kinds overlap:
- * nsfs, mqueue and memfd are regular files to stat; ptmx and tun are
- * character devices; a pipe is a FIFO without a name; the anon inodes
- * with fdinfo of their own come before the catch-all anon_inode; unknown
- * comes last and takes everything. */
+/* procfd-trace: the class table, as the families' lists in match order.
+ * Each family file (anon.c, sock_class.c, dev.c, file.c) lists its own
+ * classes, so a new class is written and listed in one file. Families take
+ * disjoint fds but for two orders: anon inodes first (their text decides,
+ * whatever the inode's mode), sockets before files (a socket not stat'ed
+ * would look like a namespace's "TYPE:[N]"); file.c's list ends with
+ * unknown, which takes everything. */
 #include <stddef.h>
 
 #include "tracer/fdesc/fdesc_impl.h"
 
-#define CLASS(name) extern const struct pfd_fdesc_class pfd_fdesc_class_##name;
-CLASS(nsfs) CLASS(mqueue) CLASS(memfd) CLASS(regular) CLASS(directory) CLASS(symlink)
-CLASS(ptmx) CLASS(tun) CLASS(chardev) CLASS(blockdev) CLASS(pipe) CLASS(fifo) CLASS(socket)
-CLASS(eventfd) CLASS(eventpoll) CLASS(signalfd) CLASS(timerfd) CLASS(inotify) CLASS(fanotify)
-CLASS(pidfd) CLASS(io_uring) CLASS(bpf_map) CLASS(bpf_prog) CLASS(bpf_link) CLASS(userfaultfd)
-CLASS(perf_event) CLASS(anon_inode) CLASS(unknown)
-#undef CLASS
-
-const struct pfd_fdesc_class *const pfd_fdesc_classes[] = {
-	/* anon inodes first: the text decides, whatever the inode's mode */
-	&pfd_fdesc_class_eventfd, &pfd_fdesc_class_eventpoll, &pfd_fdesc_class_signalfd,
-	&pfd_fdesc_class_timerfd, &pfd_fdesc_class_inotify, &pfd_fdesc_class_fanotify,
-	&pfd_fdesc_class_pidfd, &pfd_fdesc_class_io_uring, &pfd_fdesc_class_bpf_map,
-	&pfd_fdesc_class_bpf_prog, &pfd_fdesc_class_bpf_link, &pfd_fdesc_class_userfaultfd,
-	&pfd_fdesc_class_perf_event, &pfd_fdesc_class_anon_inode,
-	&pfd_fdesc_class_socket, &pfd_fdesc_class_pipe,
-	&pfd_fdesc_class_nsfs, &pfd_fdesc_class_memfd, &pfd_fdesc_class_mqueue,
-	&pfd_fdesc_class_regular, &pfd_fdesc_class_directory, &pfd_fdesc_class_symlink,
-	&pfd_fdesc_class_ptmx, &pfd_fdesc_class_tun, &pfd_fdesc_class_chardev,
-	&pfd_fdesc_class_blockdev, &pfd_fdesc_class_fifo,
-	&pfd_fdesc_class_unknown,
+const struct pfd_fdesc_class *const *const pfd_fdesc_families[] = {
+	pfd_fdesc_anon_classes,
+	pfd_fdesc_sock_classes,
+	pfd_fdesc_dev_classes,
+	pfd_fdesc_file_classes,
 	NULL,
 };
+
+const struct pfd_fdesc_class *pfd_fdesc_class_at(unsigned i)
+{
+	for (unsigned f = 0; pfd_fdesc_families[f]; f++)
+		for (unsigned j = 0; pfd_fdesc_families[f][j]; j++, i--)
+			if (i == 0)
+				return pfd_fdesc_families[f][j];
+	return NULL;
+}

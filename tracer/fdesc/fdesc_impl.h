@@ -3,17 +3,32 @@
  * A class is a table of functions, as lsfd's file_class and anon_ops are:
  * match picks it from the probe's facts, fdinfo_line takes fdinfo one line
  * at a time, read fetches from other sources, json and text write the typed
- * fields. Adding a kind is one class in one file plus its line in
- * pfd_fdesc_classes (fdesc_classes.c). */
+ * fields. What the kind is for every consumer (its coarse kind, whether
+ * its text is a path, ...) is the class's kind and facts: consumers ask
+ * fdesc.h's queries, never the class's name. Adding a kind is one class in
+ * one file, listed in that file's family list; the steps are in
+ * docs/ARCHITECTURE.md. */
 #ifndef PROCFD_FDESC_IMPL_H
 #define PROCFD_FDESC_IMPL_H
 
 #include "procfd/fdesc.h"
 
+/* A class's facts (bits of pfd_fdesc_class.facts), each the answer to one
+ * query of fdesc.h. A class states them with PFD_FDESC_FACTS(...), even
+ * when none is true: PFD_FACT_STATED tells "none" from "forgotten". */
+enum {
+	PFD_FACT_STATED       = 1u << 0,
+	PFD_FACT_TEXT_IS_PATH = 1u << 1, /* the link's text names a path in the holder's root */
+	PFD_FACT_HAS_SIZE     = 1u << 2, /* st_size is a content size */
+	PFD_FACT_DELETABLE    = 1u << 3, /* it can have had a name and lost it (nlink 0) */
+	PFD_FACT_NEVER_NAMED  = 1u << 4, /* its text labels a file that never had a name */
+};
+#define PFD_FDESC_FACTS(bits) (PFD_FACT_STATED | (bits))
+
 struct pfd_fdesc_class {
 	const char *name;
-	bool text_is_path;  /* the link's text names a path in the holder's root */
-	bool has_size;      /* st_size is a content size */
+	enum pfd_kind kind;  /* the coarse kind (fdesc.h); PFD_KIND_UNSET is a bug */
+	unsigned facts;      /* PFD_FDESC_FACTS(PFD_FACT_...) */
 	bool (*match)(const struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx);
 	/* NULL: fdinfo is read only for its common keys (pos, flags, mnt_id). */
 	void (*fdinfo_line)(struct pfd_fdesc *d, const char *key, const char *value);
@@ -44,9 +59,21 @@ struct pfd_fdesc_ctx {
 
 void pfd_fdesc_netns_free_all(struct pfd_fdesc_ctx *ctx);
 
-/* In match order: the first that matches is the fd's class; the last
- * (unknown) matches everything. */
-extern const struct pfd_fdesc_class *const pfd_fdesc_classes[];
+/* Each family file's classes, in match order, NULL-terminated; the
+ * families in match order (fdesc_classes.c): the first class that matches
+ * is the fd's; the last (unknown) matches everything. */
+extern const struct pfd_fdesc_class *const pfd_fdesc_anon_classes[];
+extern const struct pfd_fdesc_class *const pfd_fdesc_sock_classes[];
+extern const struct pfd_fdesc_class *const pfd_fdesc_dev_classes[];
+extern const struct pfd_fdesc_class *const pfd_fdesc_file_classes[];
+extern const struct pfd_fdesc_class *const *const pfd_fdesc_families[];
+extern const struct pfd_fdesc_class pfd_fdesc_class_unknown;
+/* The i-th class of the table in match order, NULL past the end. */
+const struct pfd_fdesc_class *pfd_fdesc_class_at(unsigned i);
+
+/* The class called name in the table, or NULL (for tests that build a
+ * description by hand). */
+const struct pfd_fdesc_class *pfd_fdesc_class_named(const char *name);
 
 /* Keep a failure as a record (the first four are kept). */
 void pfd_fdesc_fail(struct pfd_fdesc *d, const char *step, int err);

@@ -83,8 +83,10 @@ static void nsfs_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	pfd_buf_uint(b, d->u.ns.ino);
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_nsfs = {
-	.name = "nsfs", .match = nsfs_match, .read = nsfs_read,
+static const struct pfd_fdesc_class pfd_fdesc_class_nsfs = {
+	.name = "nsfs", .kind = PFD_KIND_NSFS,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_DELETABLE),
+	.match = nsfs_match, .read = nsfs_read,
 	.json = nsfs_json, .text = nsfs_text,
 };
 
@@ -137,8 +139,10 @@ static void mqueue_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_mqueue = {
-	.name = "mqueue", .match = mqueue_match, .read = mqueue_read,
+static const struct pfd_fdesc_class pfd_fdesc_class_mqueue = {
+	.name = "mqueue", .kind = PFD_KIND_MQUEUE,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_DELETABLE),
+	.match = mqueue_match, .read = mqueue_read,
 	.json = mqueue_json, .text = mqueue_text,
 };
 
@@ -177,8 +181,10 @@ static void memfd_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	text_size(b, d);
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_memfd = {
-	.name = "memfd", .has_size = true, .match = memfd_match, .read = memfd_read,
+static const struct pfd_fdesc_class pfd_fdesc_class_memfd = {
+	.name = "memfd", .kind = PFD_KIND_MEMFD,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_HAS_SIZE | PFD_FACT_DELETABLE | PFD_FACT_NEVER_NAMED),
+	.match = memfd_match, .read = memfd_read,
 	.json = memfd_json, .text = memfd_text,
 };
 
@@ -196,8 +202,10 @@ static void regular_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	text_size(b, d);
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_regular = {
-	.name = "regular", .text_is_path = true, .has_size = true, .match = regular_match,
+static const struct pfd_fdesc_class pfd_fdesc_class_regular = {
+	.name = "regular", .kind = PFD_KIND_REGULAR,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_HAS_SIZE | PFD_FACT_DELETABLE),
+	.match = regular_match,
 	.json = json_size_pos, .text = regular_text,
 };
 
@@ -213,8 +221,10 @@ static void directory_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	pfd_buf_puts(b, "directory");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_directory = {
-	.name = "directory", .text_is_path = true, .match = directory_match,
+static const struct pfd_fdesc_class pfd_fdesc_class_directory = {
+	.name = "directory", .kind = PFD_KIND_DIRECTORY,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = directory_match,
 	.text = directory_text,
 };
 
@@ -231,8 +241,10 @@ static void symlink_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	pfd_buf_puts(b, "symlink (O_PATH)");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_symlink = {
-	.name = "symlink", .text_is_path = true, .match = symlink_match,
+static const struct pfd_fdesc_class pfd_fdesc_class_symlink = {
+	.name = "symlink", .kind = PFD_KIND_SYMLINK,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = symlink_match,
 	.text = symlink_text,
 };
 
@@ -261,8 +273,10 @@ static void pipe_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 		pfd_buf_puts(b, (d->flags & O_ACCMODE) == O_WRONLY ? ", write end" : ", read end");
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_pipe = {
-	.name = "pipe", .match = pipe_match, .json = ino_json, .text = pipe_text,
+static const struct pfd_fdesc_class pfd_fdesc_class_pipe = {
+	.name = "pipe", .kind = PFD_KIND_PIPE,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = pipe_match, .json = ino_json, .text = pipe_text,
 };
 
 static bool fifo_match(const struct pfd_fdesc *d, struct pfd_fdesc_ctx *ctx)
@@ -281,8 +295,10 @@ static void fifo_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	}
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_fifo = {
-	.name = "fifo", .text_is_path = true, .match = fifo_match, .json = ino_json,
+static const struct pfd_fdesc_class pfd_fdesc_class_fifo = {
+	.name = "fifo", .kind = PFD_KIND_FIFO,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = fifo_match, .json = ino_json,
 	.text = fifo_text,
 };
 
@@ -306,5 +322,24 @@ static void unknown_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 }
 
 const struct pfd_fdesc_class pfd_fdesc_class_unknown = {
-	.name = "unknown", .match = unknown_match, .text = unknown_text,
+	.name = "unknown", .kind = PFD_KIND_OTHER,
+	.facts = PFD_FDESC_FACTS(PFD_FACT_TEXT_IS_PATH | PFD_FACT_DELETABLE),
+	.match = unknown_match, .text = unknown_text,
+};
+
+/* The classes of this file, in match order: nsfs, mqueue and memfd are
+ * regular files to stat, so they come before regular; a pipe is a FIFO
+ * without a name; unknown takes everything and comes last, so a new class
+ * goes before it. */
+const struct pfd_fdesc_class *const pfd_fdesc_file_classes[] = {
+	&pfd_fdesc_class_pipe,
+	&pfd_fdesc_class_nsfs,
+	&pfd_fdesc_class_memfd,
+	&pfd_fdesc_class_mqueue,
+	&pfd_fdesc_class_regular,
+	&pfd_fdesc_class_directory,
+	&pfd_fdesc_class_symlink,
+	&pfd_fdesc_class_fifo,
+	&pfd_fdesc_class_unknown,
+	NULL,
 };

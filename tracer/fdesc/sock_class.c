@@ -232,7 +232,16 @@ static void socket_text(const struct pfd_fdesc *d, struct pfd_buf *b)
 	text_state_peer(s, b);
 }
 
-const struct pfd_fdesc_class pfd_fdesc_class_socket = {
-	.name = "socket", .match = socket_match, .read = socket_read,
+static const struct pfd_fdesc_class pfd_fdesc_class_socket = {
+	.name = "socket", .kind = PFD_KIND_SOCKET,
+	.facts = PFD_FDESC_FACTS(0),
+	.match = socket_match, .read = socket_read,
 	.json = socket_json, .text = socket_text,
+};
+
+/* The socket class: one for every family, whose own facts are the
+ * socket's fields (sock.c reads them). */
+const struct pfd_fdesc_class *const pfd_fdesc_sock_classes[] = {
+	&pfd_fdesc_class_socket,
+	NULL,
 };

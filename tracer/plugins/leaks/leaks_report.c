@@ -99,7 +99,7 @@ static bool first_count(uint64_t key)
  * full, du says empty"). A memfd never had a name: it is not counted. */
 static bool deleted_file(const struct pfd_target *t)
 {
-	return t->deleted && t->kind != PFD_KIND_MEMFD;
+	return t->deleted && pfd_fdesc_kind(&t->fdesc) != PFD_KIND_MEMFD;
 }
 
 static uint64_t pinned_bytes(const struct pfd_target *t)
@@ -113,24 +113,25 @@ static uint64_t pinned_bytes(const struct pfd_target *t)
  * (established)", "net namespace 4026531833". */
 static void held_phrase(struct pfd_buf *b, const struct pfd_target *t)
 {
+	enum pfd_kind kind = pfd_fdesc_kind(&t->fdesc);
 	bool sized = t->have_stat && pfd_fdesc_has_size(&t->fdesc) &&
-		     (t->kind == PFD_KIND_REGULAR || t->kind == PFD_KIND_MEMFD);
-	if (t->fdesc.cls && (t->kind == PFD_KIND_SOCKET || t->kind == PFD_KIND_ANON_INODE ||
-			     t->kind == PFD_KIND_NSFS || t->kind == PFD_KIND_MQUEUE ||
-			     t->kind == PFD_KIND_CHAR_DEVICE || t->kind == PFD_KIND_OTHER)) {
+		     (kind == PFD_KIND_REGULAR || kind == PFD_KIND_MEMFD);
+	if (t->fdesc.cls && (kind == PFD_KIND_SOCKET || kind == PFD_KIND_ANON_INODE ||
+			     kind == PFD_KIND_NSFS || kind == PFD_KIND_MQUEUE ||
+			     kind == PFD_KIND_CHAR_DEVICE || kind == PFD_KIND_OTHER)) {
 		pfd_fdesc_text(b, &t->fdesc);
 		return;
 	}
-	if (t->kind == PFD_KIND_REGULAR)
+	if (kind == PFD_KIND_REGULAR)
 		pfd_buf_puts(b, deleted_file(t) ? "deleted file " : "file ");
-	else if (t->kind == PFD_KIND_DIRECTORY)
+	else if (kind == PFD_KIND_DIRECTORY)
 		pfd_buf_puts(b, t->deleted ? "removed directory " : "directory ");
-	else if (t->kind == PFD_KIND_MEMFD)
+	else if (kind == PFD_KIND_MEMFD)
 		pfd_buf_puts(b, "memfd ");
 	else if (pfd_target_nameable(t))
-		pfd_buf_puts(b, pfd_target_kind_name(t->kind)), pfd_buf_putc(b, ' ');
+		pfd_buf_puts(b, pfd_fdesc_kind_name(&t->fdesc)), pfd_buf_putc(b, ' ');
 	pfd_buf_quote(b, t->name, t->name_len);
-	if (t->kind == PFD_KIND_PIPE)
+	if (kind == PFD_KIND_PIPE)
 		pfd_buf_puts(b, (t->link_mode & 0200) ? " (write end)" : " (read end)");
 	if (!sized)
 		return;
@@ -212,7 +213,7 @@ static void view_of(const struct leak *l, const struct leak_holder *h, struct pf
 	*v = (struct pfd_leak_view){
 		.pid = h->pid, .fd = h->fd, .exe = h->exe,
 		.syscall = l->d->origin == LEAK_MADE ? l->d->made.syscall : NULL,
-		.kind = pfd_target_kind_name(t->kind),
+		.kind = pfd_fdesc_kind_name(&t->fdesc),
 		.path = t->name_len ? t->name : "",
 		.deleted = deleted_file(t), .bytes_pinned = pinned_bytes(t),
 		.frames = l->frames, .n_frames = l->n_frames,

@@ -314,7 +314,7 @@ static void remember_read(struct pfd_tracee *t, const struct pfd_annot *a)
 		.link_path = (char *)c->path->path, .link_len = c->path->path_len,
 		.text = (char *)tg->text,
 		.text_len = (size_t)c->result < tg->text_len ? (size_t)c->result : tg->text_len,
-		.kind = tg->kind, .deleted = tg->deleted, .have_stat = tg->have_stat,
+		.kind = pfd_fdesc_kind(&tg->fdesc), .deleted = tg->deleted, .have_stat = tg->have_stat,
 		.dev_major = tg->dev_major, .dev_minor = tg->dev_minor, .ino = tg->ino,
 		.size = tg->size, .walk_tid = c->tid,
 	};

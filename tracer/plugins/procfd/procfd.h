@@ -53,22 +53,6 @@ struct pfd_link {
 	size_t base_len;
 };
 
-enum pfd_target_kind {
-	PFD_KIND_REGULAR,
-	PFD_KIND_DIRECTORY,
-	PFD_KIND_PIPE,
-	PFD_KIND_FIFO,
-	PFD_KIND_SOCKET,
-	PFD_KIND_ANON_INODE,
-	PFD_KIND_MEMFD,
-	PFD_KIND_CHAR_DEVICE,
-	PFD_KIND_BLOCK_DEVICE,
-	PFD_KIND_SYMLINK,
-	PFD_KIND_OTHER,
-	PFD_KIND_NSFS,     /* a namespace: net:[4026531833] names no path */
-	PFD_KIND_MQUEUE,   /* a POSIX message queue: its text is the queue's name */
-};
-
 /* What the textual target names, resolved in the tracee's root. */
 enum pfd_text_target {
 	PFD_TEXT_NONE = 0,       /* no target to compare (fd not open) */
@@ -86,8 +70,9 @@ struct pfd_target {
 	char name[PATH_MAX];   /* the text without a kernel " (deleted)" marker */
 	size_t name_len;
 	bool name_marked;      /* the kernel appended " (deleted)" to the name */
-	enum pfd_target_kind kind;
-	char anon_name[64];    /* with ANON_INODE: "[eventfd]", "[pidfd]", ... */
+	/* What kind of file it is: fdesc's class (pfd_fdesc_kind, ..._is_directory,
+	 * ... of &fdesc), the one classification; the target keeps none of its own. */
+	char anon_name[64];    /* an anon inode's text after "anon_inode:": "[eventfd]" */
 	bool deleted;          /* the held inode has no name left (nlink 0) */
 	bool have_stat;        /* nlink/dev/ino/mode are valid */
 	uint64_t nlink;
@@ -105,8 +90,9 @@ struct pfd_target {
 	/* With name_marked: what the name without the marker names now
 	 * (a replaced file: a different file). PFD_TEXT_NONE otherwise. */
 	enum pfd_text_target name_target;
-	/* The class's own facts (tracer/fdesc/): a socket's addresses and
-	 * state, an anon inode's fdinfo, a namespace's type, a queue's name. */
+	/* The class and its own facts (tracer/fdesc/): the kind, a socket's
+	 * addresses and state, an anon inode's fdinfo, a namespace's type, a
+	 * queue's name. Always described once the link was read. */
 	struct pfd_fdesc fdesc;
 	/* The other inode the text or the name leads to (DIFFERENT_FILE). */
 	bool have_other;
@@ -204,7 +190,6 @@ bool pfd_target_nameable(const struct pfd_target *t);
 /* The names JSON and text use; static strings, never NULL. */
 const char *pfd_resolution_name(enum pfd_resolution r);
 const char *pfd_text_target_name(enum pfd_text_target t);
-const char *pfd_target_kind_name(enum pfd_target_kind k);
 const char *pfd_probe_name(enum pfd_probe p);
 const char *pfd_via_name(enum pfd_via v);
 const char *pfd_link_what_name(enum pfd_link_what w);
@@ -244,7 +229,7 @@ struct pfd_link_read {
 	const char *syscall;    /* "readlink", "readlinkat" */
 	char *text;             /* what it returned (it may have been cut short) */
 	size_t text_len;
-	enum pfd_target_kind kind;
+	enum pfd_kind kind;     /* pfd_fdesc_kind of the target */
 	bool deleted, have_stat;
 	unsigned dev_major, dev_minor;
 	uint64_t ino, size;
@@ -428,8 +413,9 @@ ssize_t pfd_probe_base(pid_t tid, int dirfd, char *buf, size_t size);
  * from the fd's open flags as fdinfo shows them (pure). */
 uint32_t pfd_link_mode_of_flags(uint64_t flags);
 
-/* Fill t->kind, t->anon_name from the text and st_mode (pure). */
-void pfd_target_classify(struct pfd_target *t);
+/* Fill t->anon_name from the text: what follows "anon_inode:", else ""
+ * (pure; the kind is the class's, pfd_fdesc_kind(&t->fdesc)). */
+void pfd_target_take_anon_name(struct pfd_target *t);
 
 /* Does the call follow the final magic link (as opposed to acting on the
  * link itself)? A trailing slash always makes the walk follow. */

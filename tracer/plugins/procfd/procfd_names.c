@@ -43,26 +43,6 @@ const char *pfd_text_target_name(enum pfd_text_target t)
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "none";
 }
 
-const char *pfd_target_kind_name(enum pfd_target_kind k)
-{
-	static const char *const names[] = {
-		[PFD_KIND_REGULAR] = "regular",
-		[PFD_KIND_DIRECTORY] = "directory",
-		[PFD_KIND_PIPE] = "pipe",
-		[PFD_KIND_FIFO] = "fifo",
-		[PFD_KIND_SOCKET] = "socket",
-		[PFD_KIND_ANON_INODE] = "anon-inode",
-		[PFD_KIND_MEMFD] = "memfd",
-		[PFD_KIND_CHAR_DEVICE] = "char-device",
-		[PFD_KIND_BLOCK_DEVICE] = "block-device",
-		[PFD_KIND_SYMLINK] = "symlink",
-		[PFD_KIND_OTHER] = "other",
-		[PFD_KIND_NSFS] = "nsfs",
-		[PFD_KIND_MQUEUE] = "mqueue",
-	};
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) && names[k] ? names[k] : "other";
-}
-
 const char *pfd_probe_name(enum pfd_probe p)
 {
 	switch (p) {

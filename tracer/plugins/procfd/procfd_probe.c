@@ -32,7 +32,7 @@ static bool ends_with_deleted(const char *s, size_t len)
 	       memcmp(s + len - DELETED_SUFFIX_LEN, DELETED_SUFFIX, DELETED_SUFFIX_LEN) == 0;
 }
 
-void pfd_target_classify(struct pfd_target *t)
+void pfd_target_take_anon_name(struct pfd_target *t)
 {
 	const char *anon = "anon_inode:";
 
@@ -43,60 +43,8 @@ void pfd_target_classify(struct pfd_target *t)
 			n = sizeof(t->anon_name) - 1;
 		memcpy(t->anon_name, t->text + strlen(anon), n);
 		t->anon_name[n] = '\0';
-		t->kind = PFD_KIND_ANON_INODE;
-		return;
-	}
-	switch (t->have_stat ? t->mode & S_IFMT : 0) {
-	case S_IFREG:
-		t->kind = starts_with(t->text, t->text_len, "/memfd:") && t->nlink == 0
-				  ? PFD_KIND_MEMFD : PFD_KIND_REGULAR;
-		break;
-	case S_IFDIR: t->kind = PFD_KIND_DIRECTORY; break;
-	case S_IFIFO:
-		t->kind = starts_with(t->text, t->text_len, "pipe:[") ? PFD_KIND_PIPE : PFD_KIND_FIFO;
-		break;
-	case S_IFSOCK: t->kind = PFD_KIND_SOCKET; break;
-	case S_IFCHR: t->kind = PFD_KIND_CHAR_DEVICE; break;
-	case S_IFBLK: t->kind = PFD_KIND_BLOCK_DEVICE; break;
-	case S_IFLNK: t->kind = PFD_KIND_SYMLINK; break;
-	default:
-		if (starts_with(t->text, t->text_len, "socket:["))
-			t->kind = PFD_KIND_SOCKET;
-		else if (starts_with(t->text, t->text_len, "pipe:["))
-			t->kind = PFD_KIND_PIPE;
-		else
-			t->kind = PFD_KIND_OTHER;
-		break;
 	}
 }
-
-static bool names_a_path(const struct pfd_target *t)
-{
-	switch (t->kind) {
-	case PFD_KIND_PIPE:
-	case PFD_KIND_SOCKET:
-	case PFD_KIND_ANON_INODE:
-	case PFD_KIND_MEMFD:
-	case PFD_KIND_NSFS:
-	case PFD_KIND_MQUEUE:
-		return false;
-	default:
-		return t->text_len > 0 && t->text[0] == '/';
-	}
-}
-
-/* The kinds whose class the fd-description library tells apart and the
- * link's text and st_mode cannot: a namespace (nsfs) and a message queue,
- * whose text looks like a path of the root but is not one. */
-static void kind_from_class(struct pfd_target *t)
-{
-	const char *cls = pfd_fdesc_class_name(&t->fdesc);
-	if (strcmp(cls, "nsfs") == 0)
-		t->kind = PFD_KIND_NSFS;
-	else if (strcmp(cls, "mqueue") == 0)
-		t->kind = PFD_KIND_MQUEUE;
-}
-
 
 /* Where a probe looks from: a directory fd (AT_FDCWD: none) and the path
  * from there to the directory, ending in '/' when not empty ("task/7/",
@@ -158,7 +106,7 @@ static enum pfd_text_target look_up(struct pfd_target *t, const struct probe_at 
 				    const char *name, size_t len)
 {
 	struct stat st;
-	int rc = stat_in_root(root, name, len, t->kind == PFD_KIND_SYMLINK, &st);
+	int rc = stat_in_root(root, name, len, pfd_fdesc_is_symlink(&t->fdesc), &st);
 	if (rc == -ENOENT || rc == -ENOTDIR)
 		return PFD_TEXT_MISSING;
 	if (rc < 0)
@@ -195,9 +143,9 @@ static void resolve_text(struct pfd_target *t, const struct probe_at *root, unsi
 	set_name(t, t->text_len, false);
 	t->name_target = PFD_TEXT_NONE;
 	t->have_other = false;
-	if (!names_a_path(t)) {
+	if (!pfd_fdesc_text_is_path(&t->fdesc)) {
 		/* A memfd's text carries the kernel's marker too: it never had a name. */
-		if (t->kind == PFD_KIND_MEMFD && ends_with_deleted(t->text, t->text_len))
+		if (pfd_fdesc_never_named(&t->fdesc) && ends_with_deleted(t->text, t->text_len))
 			set_name(t, t->text_len - DELETED_SUFFIX_LEN, true);
 		t->text_target = PFD_TEXT_NOT_A_PATH;
 		return;
@@ -216,7 +164,8 @@ static void resolve_text(struct pfd_target *t, const struct probe_at *root, unsi
 		if (t->text_target == PFD_TEXT_DIFFERENT_FILE) {
 			/* the verbatim text's other file is the one tools reach:
 			 * keep it, and only say what the name names */
-			struct pfd_target name_only = { .kind = t->kind, .dev_major = t->dev_major,
+			struct pfd_target name_only = { .fdesc.cls = t->fdesc.cls,
+							.dev_major = t->dev_major,
 							.dev_minor = t->dev_minor, .ino = t->ino };
 			t->name_target = look_up(&name_only, root, t->name, t->name_len);
 		} else {
@@ -292,17 +241,11 @@ static void stat_link(struct pfd_target *t, const struct probe_at *dir, const ch
 		t->link_mode = fstatat(dir->dirfd, link, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_mode : 0;
 }
 
-/* Deleted: the held inode has no name left. Only files with names can be. */
+/* Deleted: the held inode has no name left. Only what can have had a name
+ * can lose it (the class says: not a pipe, a socket, an anon inode). */
 static bool is_deleted(const struct pfd_target *t)
 {
-	switch (t->kind) {
-	case PFD_KIND_PIPE:
-	case PFD_KIND_SOCKET:
-	case PFD_KIND_ANON_INODE:
-		return false;
-	default:
-		return t->have_stat && t->nlink == 0;
-	}
+	return pfd_fdesc_deletable(&t->fdesc) && t->have_stat && t->nlink == 0;
 }
 
 /* With task/TID missing from a live process: is TID a live thread of
@@ -382,7 +325,6 @@ static void describe_class(const struct probe_at *dir, pid_t pid, int fd, unsign
 	pfd_fdesc_ctx_free(ctx);
 	if (dir->prefix.len && proc_dir >= 0)
 		close(proc_dir);
-	kind_from_class(t);
 }
 
 /* readlink, stat and fdinfo of fd in the /proc directory dir; the text
@@ -401,7 +343,7 @@ static int probe_target(const struct probe_at *dir, pid_t pid, int fd,
 	t->text_len = (size_t)n;
 	read_fdinfo(t, dir, fd);
 	stat_link(t, dir, link);
-	pfd_target_classify(t);
+	pfd_target_take_anon_name(t);
 	describe_class(dir, pid, fd, flags, t);
 	t->deleted = is_deleted(t);
 	resolve_text(t, root, flags);

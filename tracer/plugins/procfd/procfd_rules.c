@@ -124,7 +124,7 @@ static bool scoped_lookup(const struct pfd_annot *ev)
  * to that symlink, and the walk cannot go through it. */
 static bool holds_symlink(const struct pfd_annot *ev)
 {
-	return ev->probe == PFD_PROBE_OPEN && ev->target.kind == PFD_KIND_SYMLINK &&
+	return ev->probe == PFD_PROBE_OPEN && pfd_fdesc_is_symlink(&ev->target.fdesc) &&
 	       pfd_call_follows(ev);
 }
 
@@ -286,7 +286,7 @@ static const char *errno_name(int err)
 
 static const char *thing(const struct pfd_target *t)
 {
-	return t->kind == PFD_KIND_DIRECTORY ? "directory" : "file";
+	return pfd_fdesc_is_directory(&t->fdesc) ? "directory" : "file";
 }
 
 static bool opens(const struct pfd_annot *ev)
@@ -308,8 +308,8 @@ static const char *article(const char *word)
 /* Followed to what has no name: what using it through the link means. */
 static void say_kind(struct sentence *s, const struct pfd_target *t)
 {
-	const char *kind = pfd_target_kind_name(t->kind);
-	switch (t->kind) {
+	const char *kind = pfd_fdesc_kind_name(&t->fdesc);
+	switch (pfd_fdesc_kind(&t->fdesc)) {
 	case PFD_KIND_PIPE:
 		say(s, ", the pipe the fd holds: reading it through the link shares the pipe with its "
 		       "holder (it takes data the holder would have read, and blocks while the pipe "
@@ -372,7 +372,7 @@ static void explain_followed(struct sentence *s, const struct pfd_annot *ev)
 	case PFD_TEXT_NOT_A_PATH:
 		say(s, "%s followed the magic link to ", sc);
 		say_quoted(s, t->text, t->text_len);
-		if (t->kind == PFD_KIND_MEMFD)
+		if (pfd_fdesc_never_named(&t->fdesc))
 			say(s, ", a memfd: an anonymous file that never had a name in any directory");
 		else
 			say_kind(s, t);
@@ -398,7 +398,7 @@ static void explain_followed(struct sentence *s, const struct pfd_annot *ev)
 		say_other(s, t);
 		return;
 	}
-	if (t->kind == PFD_KIND_DIRECTORY && t->deleted) {
+	if (pfd_fdesc_is_directory(&t->fdesc) && t->deleted) {
 		say(s, "%s followed the magic link to the removed directory fd %d holds: it can be "
 		       "opened and fstat'ed, but it has no entries left and reading it as a file "
 		       "fails (EISDIR)", sc, ev->link.fd);
@@ -461,7 +461,7 @@ static void say_text_consequence(struct sentence *s, const struct pfd_annot *ev)
 		say(s, ": not a path; a tool that follows it looks it up in the link's own directory, ");
 		say_relative(s, ev);
 		say(s, ", finds nothing and calls the link broken; the fd holds %s %s",
-		    article(pfd_target_kind_name(t->kind)), pfd_target_kind_name(t->kind));
+		    article(pfd_fdesc_kind_name(&t->fdesc)), pfd_fdesc_kind_name(&t->fdesc));
 		break;
 	default:
 		say(s, ": a description of the open file; open() through the link follows the "
@@ -549,11 +549,11 @@ static void say_through(struct sentence *s, const struct pfd_annot *ev)
 		say_quoted(s, l->rest, l->rest_len);
 		return;
 	}
-	if (t->kind == PFD_KIND_DIRECTORY)
+	if (pfd_fdesc_is_directory(&t->fdesc))
 		say(s, " into the held directory ");
 	else
-		say(s, " into the held %s ",
-		    t->kind == PFD_KIND_REGULAR ? "regular file" : pfd_target_kind_name(t->kind));
+		say(s, " into the held %s ", pfd_fdesc_kind(&t->fdesc) == PFD_KIND_REGULAR
+						? "regular file" : pfd_fdesc_kind_name(&t->fdesc));
 	say_quoted(s, t->name, t->name_len);
 	say(s, ", then on to ");
 	say_quoted(s, l->rest, l->rest_len);
@@ -588,13 +588,13 @@ static void explain_error(struct sentence *s, const struct pfd_annot *ev)
 		say(s, ": ");
 		say_through(s, ev);
 		if (ev->call->err == ENOTDIR && ev->probe == PFD_PROBE_OPEN &&
-		    ev->target.kind != PFD_KIND_DIRECTORY)
+		    !pfd_fdesc_is_directory(&ev->target.fdesc))
 			say(s, ", but a walk can only go on from a directory");
 		return;
 	}
 	if (ev->call->err == ENOTDIR && ev->link.trailing_slash && ev->probe == PFD_PROBE_OPEN)
 		say(s, ": the path ends in a slash, but fd %d holds a %s, not a directory",
-		    ev->link.fd, pfd_target_kind_name(ev->target.kind));
+		    ev->link.fd, pfd_fdesc_kind_name(&ev->target.fdesc));
 }
 
 /* The caller's program by its base name, escaped: the tracee chose it, and
@@ -619,8 +619,8 @@ static void say_link_still(struct sentence *s, const struct pfd_link_read *r)
 		    (unsigned long long)r->ino);
 	else
 		say(s, "fd %d still holds %s %s, reachable through the fd (and the link, where it "
-		       "can be opened)", r->fd, article(pfd_target_kind_name(r->kind)),
-		    pfd_target_kind_name(r->kind));
+		       "can be opened)", r->fd, article(pfd_kind_name(r->kind)),
+		    pfd_kind_name(r->kind));
 }
 
 /* A call on a path derived from a link's text: the tool's decision. */
@@ -677,12 +677,7 @@ static const char *noun(const struct pfd_annot *ev)
 {
 	if (ev->probe != PFD_PROBE_OPEN)
 		return "file";
-	switch (ev->target.kind) {
-	case PFD_KIND_REGULAR: return "file";
-	case PFD_KIND_DIRECTORY: return "directory";
-	case PFD_KIND_SYMLINK: return "symlink";
-	default: return pfd_target_kind_name(ev->target.kind);
-	}
+	return pfd_fdesc_noun(&ev->target.fdesc);
 }
 
 static const char *followed_verb(enum action act)
@@ -794,7 +789,7 @@ static const char *link_refusal(enum action act, int err)
 /* Why a followed call failed on the held inode, when it is not the usual. */
 static const char *held_refusal(const struct pfd_annot *ev, enum action act, int err)
 {
-	bool symlink = ev->probe == PFD_PROBE_OPEN && ev->target.kind == PFD_KIND_SYMLINK;
+	bool symlink = ev->probe == PFD_PROBE_OPEN && pfd_fdesc_is_symlink(&ev->target.fdesc);
 
 	if (err == EOPNOTSUPP && act == ACT_MODE && symlink)
 		return "the kernel does not change the mode of a symlink";
@@ -983,7 +978,7 @@ static void explain_call(struct sentence *sp, const struct pfd_annot *ev)
 	case PFD_RES_NOT_REOPENABLE:
 		say(&s, "fd %d is a %s, which cannot be opened again through /proc (ENXIO): use "
 			"the fd itself, or pass it with SCM_RIGHTS or pidfd_getfd", l->fd,
-		    ev->probe == PFD_PROBE_OPEN ? pfd_target_kind_name(ev->target.kind) : "file");
+		    ev->probe == PFD_PROBE_OPEN ? pfd_fdesc_kind_name(&ev->target.fdesc) : "file");
 		break;
 	case PFD_RES_UNFINISHED:
 		say(&s, "the thread ended before %s returned (killed, or replaced by another "

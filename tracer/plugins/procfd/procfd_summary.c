@@ -15,7 +15,7 @@ struct row {
 	pid_t pid;
 	int fd;
 	uint64_t ino;
-	enum pfd_target_kind kind;
+	enum pfd_kind kind;
 	bool deleted, have_stat;
 	uint64_t nlink, size;
 	enum pfd_text_target text_target, name_target;
@@ -86,7 +86,7 @@ void pfd_summary_count(const struct pfd_annot *a)
 	    !(r = row_for(a->link.pid, a->link.fd, a->target.ino)))
 		return;
 	const struct pfd_target *t = &a->target;
-	r->kind = t->kind;
+	r->kind = pfd_fdesc_kind(&t->fdesc);
 	r->deleted = t->deleted;
 	r->have_stat = t->have_stat;
 	r->nlink = t->nlink;
@@ -137,7 +137,7 @@ static void write_row_json(struct pfd_writer *w, const struct row *r)
 	pfd_w_object(w, NULL);
 	pfd_w_int(w, "pid", r->pid);
 	pfd_w_int(w, "fd", r->fd);
-	pfd_w_str(w, "kind", pfd_target_kind_name(r->kind));
+	pfd_w_str(w, "kind", pfd_kind_name(r->kind));
 	pfd_w_bool(w, "deleted", r->deleted);
 	if (r->have_stat) {
 		pfd_w_uint(w, "nlink", r->nlink);
@@ -170,7 +170,7 @@ static void row_text(struct pfd_buf *b, const struct row *r)
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
 	}
 	snprintf(cell, sizeof(cell), "%7d %4d %-11s %-3s %5s %9s %4u %4u %4u %4u  ", r->pid, r->fd,
-		 pfd_target_kind_name(r->kind), r->deleted ? "yes" : "no", nlink, size, r->followed,
+		 pfd_kind_name(r->kind), r->deleted ? "yes" : "no", nlink, size, r->followed,
 		 r->link_itself, r->fu_failed, r->fu_other);
 	pfd_buf_clear(b);
 	pfd_buf_puts(b, cell);

@@ -8,7 +8,7 @@
 bool pfd_target_nameable(const struct pfd_target *t)
 {
 	/* Deleted or not only means something for what can have a name. */
-	return t->text_target != PFD_TEXT_NOT_A_PATH || t->kind == PFD_KIND_MEMFD;
+	return t->text_target != PFD_TEXT_NOT_A_PATH || pfd_fdesc_never_named(&t->fdesc);
 }
 
 const char *pfd_dev_text(unsigned major, unsigned minor)
@@ -35,8 +35,8 @@ void pfd_write_target_fields(struct pfd_writer *w, const struct pfd_target *t)
 	pfd_w_bytes(w, "text", t->text, t->text_len);
 	pfd_w_bytes(w, "name", t->name, t->name_len);
 	pfd_w_bool(w, "name_deleted", t->name_marked);
-	pfd_w_str(w, "kind", pfd_target_kind_name(t->kind));
-	if (t->kind == PFD_KIND_ANON_INODE)
+	pfd_w_str(w, "kind", pfd_fdesc_kind_name(&t->fdesc));
+	if (pfd_fdesc_kind(&t->fdesc) == PFD_KIND_ANON_INODE)
 		pfd_w_str(w, "anon_name", t->anon_name);
 	pfd_w_bool(w, "deleted", t->deleted);
 	if (t->have_stat) {
@@ -65,8 +65,8 @@ void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t)
 
 	pfd_buf_quote(b, t->text, t->text_len);
 	pfd_buf_puts(b, ": ");
-	pfd_buf_puts(b, pfd_target_kind_name(t->kind));
-	if (t->kind == PFD_KIND_ANON_INODE) {
+	pfd_buf_puts(b, pfd_fdesc_kind_name(&t->fdesc));
+	if (pfd_fdesc_kind(&t->fdesc) == PFD_KIND_ANON_INODE) {
 		pfd_buf_putc(b, ' ');
 		pfd_buf_puts(b, t->anon_name);
 	}
