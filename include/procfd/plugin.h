@@ -113,6 +113,33 @@ PFD_API int pfd_tracee_regs(const struct pfd_tracee *t, struct pfd_regs *out);
  * (-ENOSYS when procfd-trace was built without an unwinder, -ESRCH...). */
 PFD_API const struct pfd_stack *pfd_tracee_stack(struct pfd_tracee *t, int *err);
 
+/* ---- telling the user ------------------------------------------------------ */
+
+/* What the trace cannot show (a child that escapes it, calls a filter of
+ * the tracee's hides, memory that cannot be read) is said on stderr, by the
+ * engine and the plugins through this one service.
+ *
+ * pfd_say writes "procfd-trace: ", message and a newline in one write(2),
+ * so the line never interleaves with another writer's. The message is
+ * written as given: a plugin that puts tracee bytes in it quotes them first
+ * (pfd_buf_quote, procfd/writer.h). -q and -qq do not silence it: they drop
+ * event lines, not what the user must know to read the trace right (as
+ * strace's -q keeps its warnings). */
+PFD_API void pfd_say(const char *message);
+/* The same, once per process and topic: the first call for t's process and
+ * topic says message and returns true; later calls say nothing and return
+ * false, until the process ends (its last thread is gone; a new process
+ * that gets the same pid is told anew). exec does not reset it. t NULL:
+ * once for the whole run. topic is compared by content and copied; one
+ * engine-wide namespace, so a plugin starts its topics with its name
+ * ("untraced:..."). A thread whose process procfd-trace has no record of,
+ * or a NULL topic, is told every time (nothing to remember it by). */
+PFD_API bool pfd_say_once(struct pfd_tracee *t, const char *topic, const char *message);
+/* Whether pfd_say_once said topic for t's process (t NULL: in this run):
+ * to skip work whose only use is the message, such as keeping a call to its
+ * exit stop, or formatting the message. */
+PFD_API bool pfd_said(const struct pfd_tracee *t, const char *topic);
+
 /* ---- storage ------------------------------------------------------------------ */
 
 /* A block of size bytes the engine keeps for the plugin, zeroed when first

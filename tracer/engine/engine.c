@@ -267,19 +267,24 @@ static void exec_entry(tcb_t *t, struct call_slot *s)
 /* A non-root tracer may not read a non-dumpable process's memory (EPERM
  * from process_vm_readv and PEEKDATA alike): each of its path calls is then
  * reported unreadable. Said once per process, so the user knows why. */
+#define TOPIC_MEMORY_REFUSED "engine:memory-refused"
+
 static void tell_memory_refused(tcb_t *t, const struct pfd_call *c)
 {
-	if (!c->path || c->path->path_errno != EPERM || !t->proc || t->proc->told_unreadable)
+	char msg[256];
+	if (!c->path || c->path->path_errno != EPERM || !t->proc ||
+	    pfd_said(t, TOPIC_MEMORY_REFUSED))
 		return;
-	t->proc->told_unreadable = true;
 	if (geteuid() != 0)
-		fprintf(stderr, "procfd-trace: pid %d is not dumpable: procfd-trace, not running as "
-				"root, cannot read its memory, so its path arguments are reported "
-				"unreadable (EPERM); run procfd-trace as root\n", c->pid);
+		snprintf(msg, sizeof(msg), "pid %d is not dumpable: procfd-trace, not running as "
+					   "root, cannot read its memory, so its path arguments are "
+					   "reported unreadable (EPERM); run procfd-trace as root",
+			 c->pid);
 	else
-		fprintf(stderr, "procfd-trace: pid %d: the kernel refuses to let procfd-trace read "
-				"its memory (EPERM), so its path arguments are reported unreadable\n",
-			c->pid);
+		snprintf(msg, sizeof(msg), "pid %d: the kernel refuses to let procfd-trace read "
+					   "its memory (EPERM), so its path arguments are reported "
+					   "unreadable", c->pid);
+	pfd_say_once(t, TOPIC_MEMORY_REFUSED, msg);
 }
 
 static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t args[6])
@@ -334,14 +339,16 @@ static void syscall_exit(tcb_t *t, int64_t rval, bool is_error)
 
 /* Linux 5.3+. Older kernels answer EIO: say so once rather than trace
  * nothing in silence. (ESRCH: the tracee was killed under us.) */
+#define TOPIC_NO_SYSCALL_INFO "engine:no-syscall-info"
+
 static bool get_syscall_info(tcb_t *t, struct __ptrace_syscall_info *info)
 {
-	static bool warned;
 	long n = ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof(*info), info);
-	if (n < 0 && errno != ESRCH && !warned) {
-		warned = true;
-		fprintf(stderr, "procfd-trace: PTRACE_GET_SYSCALL_INFO failed (%s): "
-				"Linux 5.3 or later is needed to decode syscalls\n", strerror(errno));
+	if (n < 0 && errno != ESRCH && !pfd_said(NULL, TOPIC_NO_SYSCALL_INFO)) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "PTRACE_GET_SYSCALL_INFO failed (%s): Linux 5.3 or "
+					   "later is needed to decode syscalls", strerror(errno));
+		pfd_say_once(NULL, TOPIC_NO_SYSCALL_INFO, msg);
 	}
 	return n > 0;
 }

@@ -27,6 +27,8 @@ enum tcb_flags {
 				       the full options at its next stop */
 };
 
+struct pfd_said;
+
 /* A traced process: what its threads share. */
 struct pfd_proc {
 	pid_t pid;
@@ -35,7 +37,7 @@ struct pfd_proc {
 	bool ended;        /* its process exit was delivered */
 	bool hidden;       /* the launched child before its execve */
 	char *exe;         /* /proc/PID/exe after the last exec, read on demand */
-	bool told_unreadable; /* "memory not readable" said on stderr once */
+	struct pfd_said *said; /* topics said on stderr once (tracer/engine/say.c) */
 	bool mem_may_fault; /* may have userfaultfd pages: time-bounded reads */
 	void *state[PFD_MAX_PLUGINS]; /* plugins' per-process storage */
 	struct pfd_proc *next;
