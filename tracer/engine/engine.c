@@ -24,6 +24,7 @@
 #include "tracer/engine/calls.h"
 #include "tracer/engine/core_events.h"
 #include "tracer/engine/decode.h"
+#include "tracer/engine/dispatch.h"
 #include "tracer/engine/engine.h"
 #include "tracer/output/writer_impl.h"
 #include "tracer/engine/plugin_api.h"
@@ -34,9 +35,6 @@
 #include "tracer/engine/waiting.h"
 
 #define ENGINE_MASK (1u << PFD_ENGINE_BIT)
-#define FOR_EACH_PLUGIN(i, mask) \
-	for (int i = 0; pfd_plugins[i]; i++) if ((mask) & (1u << i))
-#define ALL_PLUGINS 0x7fffffffu
 
 static pid_t main_pid;
 static int main_status;
@@ -78,8 +76,7 @@ int pfd_engine_init(const struct pfd_plugin *const *list)
 		fprintf(stderr, "procfd-trace: plugin %s: %s\n", who ? who : "?", strerror(-rc));
 		return rc;
 	}
-	for (int i = 0; pfd_plugins[i]; i++)
-		exec_watch |= pfd_plugins[i]->on_exec != NULL;
+	exec_watch = pfd_hook_used(PFD_HOOK_EXEC);
 	rc = pfd_traps_init(pfd_plugins, exec_watch ? exec_calls : NULL, &who);
 	if (rc < 0) {
 		fprintf(stderr, "procfd-trace: cannot trap %s: %s\n", who ? who : "?",
@@ -163,13 +160,10 @@ static void finish_call(tcb_t *t)
 		return;
 	if ((s->plugins & ENGINE_MASK) && s->call.finished && s->call.err) {
 		struct pfd_exec e = { .phase = PFD_EXEC_FAILED, .call = &s->call, .err = s->call.err };
-		FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-			if (pfd_plugins[i]->on_exec)
-				pfd_plugins[i]->on_exec(t, &e);
+		pfd_dispatch(PFD_HOOK_EXEC, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exec = &e });
 	}
-	FOR_EACH_PLUGIN(i, s->plugins)
-		if (pfd_plugins[i]->on_exit)
-			s->want |= pfd_plugins[i]->on_exit(t, &s->call) & PFD_REPORT;
+	s->want |= pfd_dispatch(PFD_HOOK_EXIT, s->plugins,
+				&(struct pfd_hook_args){ t, .call = &s->call }) & PFD_REPORT;
 	if (s->want & PFD_REPORT)
 		pfd_write_call(s, with_stacks && pfd_tracee_stopped(t) ? t : NULL);
 	pfd_slot_put(s);
@@ -258,9 +252,7 @@ static void finish_open_call(tcb_t *t)
 static void exec_entry(tcb_t *t, struct call_slot *s)
 {
 	struct pfd_exec e = { .phase = PFD_EXEC_ENTER, .call = &s->call };
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_exec)
-			pfd_plugins[i]->on_exec(t, &e);
+	pfd_dispatch(PFD_HOOK_EXEC, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exec = &e });
 	s->want |= PFD_NEED_EXIT; /* to say PFD_EXEC_FAILED if it fails */
 }
 
@@ -311,10 +303,8 @@ static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t a
 	tell_memory_refused(t, &s->call);
 	if (who & ENGINE_MASK)
 		exec_entry(t, s);
-	FOR_EACH_PLUGIN(i, who)
-		if (pfd_plugins[i]->on_enter)
-			s->want |= pfd_plugins[i]->on_enter(t, &s->call) &
-				   (PFD_NEED_EXIT | PFD_REPORT);
+	s->want |= pfd_dispatch(PFD_HOOK_ENTER, who, &(struct pfd_hook_args){ t, .call = &s->call }) &
+		   (PFD_NEED_EXIT | PFD_REPORT);
 	if (s->want) {
 		t->call = s;
 		t->flags |= TCB_IN_CALL;
@@ -564,9 +554,7 @@ static void tell_fork(tcb_t *parent, tcb_t *child, unsigned event)
 	else
 		f.kind = PFD_CLONE_PROCESS;
 	f.files = f.kind == PFD_CLONE_THREAD ? PFD_FILES_SHARED : files_of(parent->tid, child->tid);
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_fork)
-			pfd_plugins[i]->on_fork(&f);
+	pfd_dispatch(PFD_HOOK_FORK, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ .fork = &f });
 }
 
 /* Let a stopped tracee go on untraced, with sig delivered to it. */
@@ -667,9 +655,7 @@ static void on_exec(tcb_t *t)
 	}
 	pfd_stack_forget_process(t->tid);
 	struct pfd_exec e = { .phase = PFD_EXEC_DONE, .old_tid = old_tid > 0 ? old_tid : t->tid };
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_exec)
-			pfd_plugins[i]->on_exec(t, &e);
+	pfd_dispatch(PFD_HOOK_EXEC, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exec = &e });
 	pfd_write_exec(t->tid, e.old_tid, pfd_tracee_exe(t));
 	pfd_tell_privileges_withheld(t->tid);
 	resume(t, 0);
@@ -688,16 +674,12 @@ static void thread_ends(tcb_t *t, const struct pfd_exit *how)
 	if (t->flags & TCB_HIDE)
 		return;
 	e.process = false;
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_exit_thread)
-			pfd_plugins[i]->on_exit_thread(t, &e);
+	pfd_dispatch(PFD_HOOK_EXIT_THREAD, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exit = &e });
 	if (!t->proc || t->proc->live || t->proc->ended)
 		return;
 	t->proc->ended = true;
 	e.process = true;
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_exit_process)
-			pfd_plugins[i]->on_exit_process(t, &e);
+	pfd_dispatch(PFD_HOOK_EXIT_PROCESS, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exit = &e });
 }
 
 static struct pfd_exit exit_from_status(int status, bool live)
@@ -1110,9 +1092,7 @@ int pfd_engine_run(int *status, bool *have_status)
 		detach_ticks(false);
 	if (n < 0)
 		return -1;
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_finish)
-			pfd_plugins[i]->on_finish();
+	pfd_dispatch(PFD_HOOK_FINISH, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ 0 });
 	pfd_slots_free_all();
 	pfd_stack_shutdown();
 	*status = main_status;
