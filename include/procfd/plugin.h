@@ -73,15 +73,21 @@ PFD_API bool pfd_tracee_filtered(const struct pfd_tracee *t);
 /* /proc/PID/exe of its process as of its last exec ("" when unreadable). */
 PFD_API const char *pfd_tracee_exe(struct pfd_tracee *t);
 
-/* Whether reading its process's memory may block until the tracee itself
- * acts: it may have userfaultfd-registered pages (the uffd plugin marks a
- * process that creates a userfaultfd; threads share the mark, a forked
- * child gets it in on_fork, exec clears it). For a marked process every read
- * (the engine's path reads and pfd_tracee_read*) runs on a helper thread and
- * is given up after about 200 ms with -ETIMEDOUT; unmarked processes are
- * read directly. */
+/* Whether reading its process's memory may block until a tracee acts, so
+ * that the engine guards every read of it (the engine's path reads and
+ * pfd_tracee_read*; not yet pfd_tracee_stack's unwinder): each runs on a
+ * helper thread and is given up after about 200 ms with -ETIMEDOUT; other
+ * processes are read directly. The engine's guarded-read policy decides: a
+ * process that created a userfaultfd (reported below), one seized with -p
+ * whose smaps shows userfaultfd ranges, one whose executable is on a FUSE
+ * file system. Threads share it, a forked child inherits it, exec keeps only
+ * what the new executable calls for. */
 PFD_API bool pfd_tracee_may_fault(const struct pfd_tracee *t);
-PFD_API void pfd_tracee_set_may_fault(struct pfd_tracee *t, bool on);
+/* Report a fact the policy cannot see: t's process made memory whose reads
+ * may wait for a tracee (it created a userfaultfd, whether or not the call
+ * then succeeds: a guarded read is only slower). What follows (threads,
+ * forks, exec) is the policy's. */
+PFD_API void pfd_tracee_note_may_fault(struct pfd_tracee *t);
 
 /* Copy len bytes at addr (len <= PFD_READ_MAX). 0 or -errno: -EFAULT when
  * not mapped, -ESRCH when the thread is gone, -EPERM when not readable,

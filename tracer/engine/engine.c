@@ -26,6 +26,7 @@
 #include "tracer/engine/decode.h"
 #include "tracer/engine/dispatch.h"
 #include "tracer/engine/engine.h"
+#include "tracer/engine/guarded_read.h"
 #include "tracer/output/writer_impl.h"
 #include "tracer/engine/plugin_api.h"
 #include "tracer/engine/priv_exec.h"
@@ -298,8 +299,7 @@ static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t a
 	}
 	s->plugins = who;
 	pfd_clock_now(&s->entered); /* JSON "time", -t, -r */
-	pfd_decode_entry(s, tcb_tgid(t), t->tid, t->proc && t->proc->mem_may_fault, e, arch, nr,
-			 args);
+	pfd_decode_entry(s, tcb_tgid(t), t->tid, pfd_guard_needed(t->proc), e, arch, nr, args);
 	tell_memory_refused(t, &s->call);
 	if (who & ENGINE_MASK)
 		exec_entry(t, s);
@@ -475,28 +475,6 @@ void pfd_engine_attached(pid_t pid)
 	pfd_write_attach(pid, threads_of(pid));
 }
 
-/* A process seized with -p may have made its userfaultfd before: its
- * registered ranges carry VmFlags um (missing), uw (write-protect) or ui
- * (minor) in smaps. Read once per process, at attach. */
-static bool has_uffd_ranges(pid_t pid)
-{
-	char name[40], line[512];
-	snprintf(name, sizeof(name), "/proc/%d/smaps", (int)pid);
-	FILE *f = fopen(name, "re");
-	bool found = false;
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "VmFlags:", 8) != 0)
-			continue;
-		for (char *tok = strtok(line + 8, " \n"); tok; tok = strtok(NULL, " \n"))
-			if (!strcmp(tok, "um") || !strcmp(tok, "uw") || !strcmp(tok, "ui"))
-				found = true;
-	}
-	fclose(f);
-	return found;
-}
-
 int pfd_engine_add_attached(pid_t tid, pid_t tgid, unsigned long opts)
 {
 	if (pfd_tcb_find(tid))
@@ -509,8 +487,8 @@ int pfd_engine_add_attached(pid_t tid, pid_t tgid, unsigned long opts)
 	}
 	attach_opts = opts;
 	t->flags = TCB_ATTACHED | TCB_OPTIONS_DUE;
-	if (t->proc->threads == 1 && has_uffd_ranges(tgid))
-		t->proc->mem_may_fault = true;
+	if (t->proc->threads == 1)
+		pfd_guard_on_attach(t->proc, tgid);
 	return 1;
 }
 
@@ -554,6 +532,8 @@ static void tell_fork(tcb_t *parent, tcb_t *child, unsigned event)
 	else
 		f.kind = PFD_CLONE_PROCESS;
 	f.files = f.kind == PFD_CLONE_THREAD ? PFD_FILES_SHARED : files_of(parent->tid, child->tid);
+	if (f.kind != PFD_CLONE_THREAD)
+		pfd_guard_on_fork(parent->proc, child->proc);
 	pfd_dispatch(PFD_HOOK_FORK, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ .fork = &f });
 }
 
@@ -654,6 +634,7 @@ static void on_exec(tcb_t *t)
 		t->proc->exe = NULL;
 	}
 	pfd_stack_forget_process(t->tid);
+	pfd_guard_on_exec(t->proc, t->tid);
 	struct pfd_exec e = { .phase = PFD_EXEC_DONE, .old_tid = old_tid > 0 ? old_tid : t->tid };
 	pfd_dispatch(PFD_HOOK_EXEC, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exec = &e });
 	pfd_write_exec(t->tid, e.old_tid, pfd_tracee_exe(t));

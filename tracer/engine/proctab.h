@@ -38,7 +38,8 @@ struct pfd_proc {
 	bool hidden;       /* the launched child before its execve */
 	char *exe;         /* /proc/PID/exe after the last exec, read on demand */
 	struct pfd_said *said; /* topics said on stderr once (tracer/engine/say.c) */
-	bool mem_may_fault; /* may have userfaultfd pages: time-bounded reads */
+	unsigned guard;     /* why reads of its memory may block (enum pfd_guard_why,
+			       tracer/engine/guarded_read.c): time-bounded reads */
 	void *state[PFD_MAX_PLUGINS]; /* plugins' per-process storage */
 	struct pfd_proc *next;
 };
