@@ -114,28 +114,67 @@ bool pfd_guard_mountinfo_fuse(const char *line, unsigned major, unsigned minor)
 	       !strncmp(sep + 3, "fuseblk ", 8);
 }
 
-/* Whether pid's executable is on a FUSE file system. Nothing here may ask
- * the FUSE daemon (it may be a tracee stopped for us): the exe link is
- * followed by procfs without a lookup, AT_STATX_DONT_SYNC keeps FUSE's
- * getattr to its cache, and the device is looked up in the process's
- * mountinfo. FUSE devices are anonymous (major 0): a file on a disk's file
- * system costs the statx alone. */
-static bool exe_on_fuse(pid_t pid)
+/* The verdicts on the last file systems looked up, by device and mount id:
+ * in a container every executable is on an overlay (an anonymous device
+ * too), and reading mountinfo at each exec costs ~70 us there; the pair
+ * names one mount for as long as it is mounted (both numbers are reused
+ * only after an unmount, and then rarely together). */
+#define FS_SEEN 16
+static struct fs_seen {
+	uint32_t major, minor;
+	uint64_t mnt_id;
+	bool valid, fuse;
+} fs_seen[FS_SEEN];
+static unsigned fs_seen_next;
+
+static struct fs_seen *fs_seen_find(const struct statx *sx)
+{
+	for (unsigned i = 0; i < FS_SEEN; i++)
+		if (fs_seen[i].valid && fs_seen[i].major == sx->stx_dev_major &&
+		    fs_seen[i].minor == sx->stx_dev_minor && fs_seen[i].mnt_id == sx->stx_mnt_id)
+			return &fs_seen[i];
+	return NULL;
+}
+
+static bool mount_is_fuse(pid_t pid, unsigned major, unsigned minor)
 {
 	char name[48], line[1024];
-	struct statx sx;
-	snprintf(name, sizeof(name), "/proc/%d/exe", (int)pid);
-	if (statx(AT_FDCWD, name, AT_STATX_DONT_SYNC, STATX_INO, &sx) < 0 || sx.stx_dev_major != 0)
-		return false;
 	snprintf(name, sizeof(name), "/proc/%d/mountinfo", (int)pid);
 	FILE *f = fopen(name, "re");
 	bool fuse = false;
 	if (!f)
 		return false;
 	while (!fuse && fgets(line, sizeof(line), f))
-		fuse = pfd_guard_mountinfo_fuse(line, sx.stx_dev_major, sx.stx_dev_minor);
+		fuse = pfd_guard_mountinfo_fuse(line, major, minor);
 	fclose(f);
 	return fuse;
+}
+
+/* Whether pid's executable is on a FUSE file system. Nothing here may ask
+ * the FUSE daemon (it may be a tracee stopped for us; statfs, or a stat
+ * that syncs, would): the exe link is followed by procfs without a lookup,
+ * AT_STATX_DONT_SYNC keeps FUSE's getattr to its cache, and the device is
+ * looked up in the process's mountinfo. FUSE devices are anonymous (major
+ * 0): a file on a disk's file system costs the statx alone (~1 us). */
+static bool exe_on_fuse(pid_t pid)
+{
+	char name[48];
+	struct statx sx;
+	snprintf(name, sizeof(name), "/proc/%d/exe", (int)pid);
+	if (statx(AT_FDCWD, name, AT_STATX_DONT_SYNC, STATX_INO | STATX_MNT_ID, &sx) < 0 ||
+	    sx.stx_dev_major != 0)
+		return false;
+	if (!(sx.stx_mask & STATX_MNT_ID))
+		return mount_is_fuse(pid, sx.stx_dev_major, sx.stx_dev_minor);
+	struct fs_seen *seen = fs_seen_find(&sx);
+	if (!seen) {
+		seen = &fs_seen[fs_seen_next++ % FS_SEEN];
+		*seen = (struct fs_seen){ .major = sx.stx_dev_major, .minor = sx.stx_dev_minor,
+					  .mnt_id = sx.stx_mnt_id, .valid = true,
+					  .fuse = mount_is_fuse(pid, sx.stx_dev_major,
+								sx.stx_dev_minor) };
+	}
+	return seen->fuse;
 }
 
 void pfd_guard_on_exec(struct pfd_proc *p, pid_t pid)
