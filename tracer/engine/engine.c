@@ -638,7 +638,10 @@ static void on_exec(tcb_t *t)
 	struct pfd_exec e = { .phase = PFD_EXEC_DONE, .old_tid = old_tid > 0 ? old_tid : t->tid };
 	pfd_dispatch(PFD_HOOK_EXEC, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exec = &e });
 	pfd_write_exec(t->tid, e.old_tid, pfd_tracee_exe(t));
-	pfd_tell_privileges_withheld(t->tid);
+	/* Its stat and getxattr would ask a FUSE daemon, which may be a tracee
+	 * stopped for us; a FUSE mount is nosuid unless root made it otherwise. */
+	if (!pfd_guard_exe_on_fuse(t->proc))
+		pfd_tell_privileges_withheld(t->tid);
 	resume(t, 0);
 }
 

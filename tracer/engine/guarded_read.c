@@ -61,6 +61,11 @@ bool pfd_guard_needed(const struct pfd_proc *p)
 	return p && p->guard;
 }
 
+bool pfd_guard_exe_on_fuse(const struct pfd_proc *p)
+{
+	return p && (p->guard & PFD_GUARD_FUSE);
+}
+
 void pfd_guard_note_uffd(struct pfd_proc *p)
 {
 	if (p)

@@ -22,6 +22,9 @@ enum pfd_guard_why {
 
 /* ---- who is marked ---- */
 bool pfd_guard_needed(const struct pfd_proc *p);
+/* Its executable is on FUSE: the tracer must not stat or getxattr it (the
+ * daemon, maybe a tracee stopped for us, would be asked). */
+bool pfd_guard_exe_on_fuse(const struct pfd_proc *p);
 /* It created a userfaultfd (the uffd plugin's report). */
 void pfd_guard_note_uffd(struct pfd_proc *p);
 /* A new process (not a thread) inherits its parent's marks. */
