@@ -73,15 +73,21 @@ PFD_API bool pfd_tracee_filtered(const struct pfd_tracee *t);
 /* /proc/PID/exe of its process as of its last exec ("" when unreadable). */
 PFD_API const char *pfd_tracee_exe(struct pfd_tracee *t);
 
-/* Whether reading its process's memory may block until the tracee itself
- * acts: it may have userfaultfd-registered pages (the uffd plugin marks a
- * process that creates a userfaultfd; threads share the mark, a forked
- * child gets it in on_fork, exec clears it). For a marked process every read
- * (the engine's path reads and pfd_tracee_read*) runs on a helper thread and
- * is given up after about 200 ms with -ETIMEDOUT; unmarked processes are
- * read directly. */
+/* Whether reading its process's memory may block until a tracee acts, so
+ * that the engine guards every read of it (the engine's path reads and
+ * pfd_tracee_read*; not yet pfd_tracee_stack's unwinder): each runs on a
+ * helper thread and is given up after about 200 ms with -ETIMEDOUT; other
+ * processes are read directly. The engine's guarded-read policy decides: a
+ * process that created a userfaultfd (reported below), one seized with -p
+ * whose smaps shows userfaultfd ranges, one whose executable is on a FUSE
+ * file system. Threads share it, a forked child inherits it, exec keeps only
+ * what the new executable calls for. */
 PFD_API bool pfd_tracee_may_fault(const struct pfd_tracee *t);
-PFD_API void pfd_tracee_set_may_fault(struct pfd_tracee *t, bool on);
+/* Report a fact the policy cannot see: t's process made memory whose reads
+ * may wait for a tracee (it created a userfaultfd, whether or not the call
+ * then succeeds: a guarded read is only slower). What follows (threads,
+ * forks, exec) is the policy's. */
+PFD_API void pfd_tracee_note_may_fault(struct pfd_tracee *t);
 
 /* Copy len bytes at addr (len <= PFD_READ_MAX). 0 or -errno: -EFAULT when
  * not mapped, -ESRCH when the thread is gone, -EPERM when not readable,
@@ -112,6 +118,33 @@ PFD_API int pfd_tracee_regs(const struct pfd_tracee *t, struct pfd_regs *out);
 /* The thread's stack now (interned, see procfd/stack.h). NULL with *err set
  * (-ENOSYS when procfd-trace was built without an unwinder, -ESRCH...). */
 PFD_API const struct pfd_stack *pfd_tracee_stack(struct pfd_tracee *t, int *err);
+
+/* ---- telling the user ------------------------------------------------------ */
+
+/* What the trace cannot show (a child that escapes it, calls a filter of
+ * the tracee's hides, memory that cannot be read) is said on stderr, by the
+ * engine and the plugins through this one service.
+ *
+ * pfd_say writes "procfd-trace: ", message and a newline in one write(2),
+ * so the line never interleaves with another writer's. The message is
+ * written as given: a plugin that puts tracee bytes in it quotes them first
+ * (pfd_buf_quote, procfd/writer.h). -q and -qq do not silence it: they drop
+ * event lines, not what the user must know to read the trace right (as
+ * strace's -q keeps its warnings). */
+PFD_API void pfd_say(const char *message);
+/* The same, once per process and topic: the first call for t's process and
+ * topic says message and returns true; later calls say nothing and return
+ * false, until the process ends (its last thread is gone; a new process
+ * that gets the same pid is told anew). exec does not reset it. t NULL:
+ * once for the whole run. topic is compared by content and copied; one
+ * engine-wide namespace, so a plugin starts its topics with its name
+ * ("untraced:..."). A thread whose process procfd-trace has no record of,
+ * or a NULL topic, is told every time (nothing to remember it by). */
+PFD_API bool pfd_say_once(struct pfd_tracee *t, const char *topic, const char *message);
+/* Whether pfd_say_once said topic for t's process (t NULL: in this run):
+ * to skip work whose only use is the message, such as keeping a call to its
+ * exit stop, or formatting the message. */
+PFD_API bool pfd_said(const struct pfd_tracee *t, const char *topic);
 
 /* ---- storage ------------------------------------------------------------------ */
 

@@ -24,7 +24,9 @@
 #include "tracer/engine/calls.h"
 #include "tracer/engine/core_events.h"
 #include "tracer/engine/decode.h"
+#include "tracer/engine/dispatch.h"
 #include "tracer/engine/engine.h"
+#include "tracer/engine/guarded_read.h"
 #include "tracer/output/writer_impl.h"
 #include "tracer/engine/plugin_api.h"
 #include "tracer/engine/priv_exec.h"
@@ -34,9 +36,6 @@
 #include "tracer/engine/waiting.h"
 
 #define ENGINE_MASK (1u << PFD_ENGINE_BIT)
-#define FOR_EACH_PLUGIN(i, mask) \
-	for (int i = 0; pfd_plugins[i]; i++) if ((mask) & (1u << i))
-#define ALL_PLUGINS 0x7fffffffu
 
 static pid_t main_pid;
 static int main_status;
@@ -78,8 +77,7 @@ int pfd_engine_init(const struct pfd_plugin *const *list)
 		fprintf(stderr, "procfd-trace: plugin %s: %s\n", who ? who : "?", strerror(-rc));
 		return rc;
 	}
-	for (int i = 0; pfd_plugins[i]; i++)
-		exec_watch |= pfd_plugins[i]->on_exec != NULL;
+	exec_watch = pfd_hook_used(PFD_HOOK_EXEC);
 	rc = pfd_traps_init(pfd_plugins, exec_watch ? exec_calls : NULL, &who);
 	if (rc < 0) {
 		fprintf(stderr, "procfd-trace: cannot trap %s: %s\n", who ? who : "?",
@@ -163,13 +161,10 @@ static void finish_call(tcb_t *t)
 		return;
 	if ((s->plugins & ENGINE_MASK) && s->call.finished && s->call.err) {
 		struct pfd_exec e = { .phase = PFD_EXEC_FAILED, .call = &s->call, .err = s->call.err };
-		FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-			if (pfd_plugins[i]->on_exec)
-				pfd_plugins[i]->on_exec(t, &e);
+		pfd_dispatch(PFD_HOOK_EXEC, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exec = &e });
 	}
-	FOR_EACH_PLUGIN(i, s->plugins)
-		if (pfd_plugins[i]->on_exit)
-			s->want |= pfd_plugins[i]->on_exit(t, &s->call) & PFD_REPORT;
+	s->want |= pfd_dispatch(PFD_HOOK_EXIT, s->plugins,
+				&(struct pfd_hook_args){ t, .call = &s->call }) & PFD_REPORT;
 	if (s->want & PFD_REPORT)
 		pfd_write_call(s, with_stacks && pfd_tracee_stopped(t) ? t : NULL);
 	pfd_slot_put(s);
@@ -258,28 +253,31 @@ static void finish_open_call(tcb_t *t)
 static void exec_entry(tcb_t *t, struct call_slot *s)
 {
 	struct pfd_exec e = { .phase = PFD_EXEC_ENTER, .call = &s->call };
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_exec)
-			pfd_plugins[i]->on_exec(t, &e);
+	pfd_dispatch(PFD_HOOK_EXEC, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exec = &e });
 	s->want |= PFD_NEED_EXIT; /* to say PFD_EXEC_FAILED if it fails */
 }
 
 /* A non-root tracer may not read a non-dumpable process's memory (EPERM
  * from process_vm_readv and PEEKDATA alike): each of its path calls is then
  * reported unreadable. Said once per process, so the user knows why. */
+#define TOPIC_MEMORY_REFUSED "engine:memory-refused"
+
 static void tell_memory_refused(tcb_t *t, const struct pfd_call *c)
 {
-	if (!c->path || c->path->path_errno != EPERM || !t->proc || t->proc->told_unreadable)
+	char msg[256];
+	if (!c->path || c->path->path_errno != EPERM || !t->proc ||
+	    pfd_said(t, TOPIC_MEMORY_REFUSED))
 		return;
-	t->proc->told_unreadable = true;
 	if (geteuid() != 0)
-		fprintf(stderr, "procfd-trace: pid %d is not dumpable: procfd-trace, not running as "
-				"root, cannot read its memory, so its path arguments are reported "
-				"unreadable (EPERM); run procfd-trace as root\n", c->pid);
+		snprintf(msg, sizeof(msg), "pid %d is not dumpable: procfd-trace, not running as "
+					   "root, cannot read its memory, so its path arguments are "
+					   "reported unreadable (EPERM); run procfd-trace as root",
+			 c->pid);
 	else
-		fprintf(stderr, "procfd-trace: pid %d: the kernel refuses to let procfd-trace read "
-				"its memory (EPERM), so its path arguments are reported unreadable\n",
-			c->pid);
+		snprintf(msg, sizeof(msg), "pid %d: the kernel refuses to let procfd-trace read "
+					   "its memory (EPERM), so its path arguments are reported "
+					   "unreadable", c->pid);
+	pfd_say_once(t, TOPIC_MEMORY_REFUSED, msg);
 }
 
 static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t args[6])
@@ -301,15 +299,12 @@ static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t a
 	}
 	s->plugins = who;
 	pfd_clock_now(&s->entered); /* JSON "time", -t, -r */
-	pfd_decode_entry(s, tcb_tgid(t), t->tid, t->proc && t->proc->mem_may_fault, e, arch, nr,
-			 args);
+	pfd_decode_entry(s, tcb_tgid(t), t->tid, pfd_guard_needed(t->proc), e, arch, nr, args);
 	tell_memory_refused(t, &s->call);
 	if (who & ENGINE_MASK)
 		exec_entry(t, s);
-	FOR_EACH_PLUGIN(i, who)
-		if (pfd_plugins[i]->on_enter)
-			s->want |= pfd_plugins[i]->on_enter(t, &s->call) &
-				   (PFD_NEED_EXIT | PFD_REPORT);
+	s->want |= pfd_dispatch(PFD_HOOK_ENTER, who, &(struct pfd_hook_args){ t, .call = &s->call }) &
+		   (PFD_NEED_EXIT | PFD_REPORT);
 	if (s->want) {
 		t->call = s;
 		t->flags |= TCB_IN_CALL;
@@ -334,14 +329,16 @@ static void syscall_exit(tcb_t *t, int64_t rval, bool is_error)
 
 /* Linux 5.3+. Older kernels answer EIO: say so once rather than trace
  * nothing in silence. (ESRCH: the tracee was killed under us.) */
+#define TOPIC_NO_SYSCALL_INFO "engine:no-syscall-info"
+
 static bool get_syscall_info(tcb_t *t, struct __ptrace_syscall_info *info)
 {
-	static bool warned;
 	long n = ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof(*info), info);
-	if (n < 0 && errno != ESRCH && !warned) {
-		warned = true;
-		fprintf(stderr, "procfd-trace: PTRACE_GET_SYSCALL_INFO failed (%s): "
-				"Linux 5.3 or later is needed to decode syscalls\n", strerror(errno));
+	if (n < 0 && errno != ESRCH && !pfd_said(NULL, TOPIC_NO_SYSCALL_INFO)) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "PTRACE_GET_SYSCALL_INFO failed (%s): Linux 5.3 or "
+					   "later is needed to decode syscalls", strerror(errno));
+		pfd_say_once(NULL, TOPIC_NO_SYSCALL_INFO, msg);
 	}
 	return n > 0;
 }
@@ -478,28 +475,6 @@ void pfd_engine_attached(pid_t pid)
 	pfd_write_attach(pid, threads_of(pid));
 }
 
-/* A process seized with -p may have made its userfaultfd before: its
- * registered ranges carry VmFlags um (missing), uw (write-protect) or ui
- * (minor) in smaps. Read once per process, at attach. */
-static bool has_uffd_ranges(pid_t pid)
-{
-	char name[40], line[512];
-	snprintf(name, sizeof(name), "/proc/%d/smaps", (int)pid);
-	FILE *f = fopen(name, "re");
-	bool found = false;
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "VmFlags:", 8) != 0)
-			continue;
-		for (char *tok = strtok(line + 8, " \n"); tok; tok = strtok(NULL, " \n"))
-			if (!strcmp(tok, "um") || !strcmp(tok, "uw") || !strcmp(tok, "ui"))
-				found = true;
-	}
-	fclose(f);
-	return found;
-}
-
 int pfd_engine_add_attached(pid_t tid, pid_t tgid, unsigned long opts)
 {
 	if (pfd_tcb_find(tid))
@@ -512,8 +487,8 @@ int pfd_engine_add_attached(pid_t tid, pid_t tgid, unsigned long opts)
 	}
 	attach_opts = opts;
 	t->flags = TCB_ATTACHED | TCB_OPTIONS_DUE;
-	if (t->proc->threads == 1 && has_uffd_ranges(tgid))
-		t->proc->mem_may_fault = true;
+	if (t->proc->threads == 1)
+		pfd_guard_on_attach(t->proc, tgid);
 	return 1;
 }
 
@@ -557,9 +532,9 @@ static void tell_fork(tcb_t *parent, tcb_t *child, unsigned event)
 	else
 		f.kind = PFD_CLONE_PROCESS;
 	f.files = f.kind == PFD_CLONE_THREAD ? PFD_FILES_SHARED : files_of(parent->tid, child->tid);
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_fork)
-			pfd_plugins[i]->on_fork(&f);
+	if (f.kind != PFD_CLONE_THREAD)
+		pfd_guard_on_fork(parent->proc, child->proc);
+	pfd_dispatch(PFD_HOOK_FORK, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ .fork = &f });
 }
 
 /* Let a stopped tracee go on untraced, with sig delivered to it. */
@@ -659,12 +634,14 @@ static void on_exec(tcb_t *t)
 		t->proc->exe = NULL;
 	}
 	pfd_stack_forget_process(t->tid);
+	pfd_guard_on_exec(t->proc, t->tid);
 	struct pfd_exec e = { .phase = PFD_EXEC_DONE, .old_tid = old_tid > 0 ? old_tid : t->tid };
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_exec)
-			pfd_plugins[i]->on_exec(t, &e);
+	pfd_dispatch(PFD_HOOK_EXEC, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exec = &e });
 	pfd_write_exec(t->tid, e.old_tid, pfd_tracee_exe(t));
-	pfd_tell_privileges_withheld(t->tid);
+	/* Its stat and getxattr would ask a FUSE daemon, which may be a tracee
+	 * stopped for us; a FUSE mount is nosuid unless root made it otherwise. */
+	if (!pfd_guard_exe_on_fuse(t->proc))
+		pfd_tell_privileges_withheld(t->tid);
 	resume(t, 0);
 }
 
@@ -681,16 +658,12 @@ static void thread_ends(tcb_t *t, const struct pfd_exit *how)
 	if (t->flags & TCB_HIDE)
 		return;
 	e.process = false;
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_exit_thread)
-			pfd_plugins[i]->on_exit_thread(t, &e);
+	pfd_dispatch(PFD_HOOK_EXIT_THREAD, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exit = &e });
 	if (!t->proc || t->proc->live || t->proc->ended)
 		return;
 	t->proc->ended = true;
 	e.process = true;
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_exit_process)
-			pfd_plugins[i]->on_exit_process(t, &e);
+	pfd_dispatch(PFD_HOOK_EXIT_PROCESS, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ t, .exit = &e });
 }
 
 static struct pfd_exit exit_from_status(int status, bool live)
@@ -1103,9 +1076,7 @@ int pfd_engine_run(int *status, bool *have_status)
 		detach_ticks(false);
 	if (n < 0)
 		return -1;
-	FOR_EACH_PLUGIN(i, ALL_PLUGINS)
-		if (pfd_plugins[i]->on_finish)
-			pfd_plugins[i]->on_finish();
+	pfd_dispatch(PFD_HOOK_FINISH, PFD_ALL_PLUGINS, &(struct pfd_hook_args){ 0 });
 	pfd_slots_free_all();
 	pfd_stack_shutdown();
 	*status = main_status;

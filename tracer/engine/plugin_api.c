@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tracer/engine/calls.h"
+#include "tracer/engine/guarded_read.h"
 #include "tracer/engine/plugin_api.h"
 #include "tracer/stack/stack.h"
 #include "tracer/engine/tracee_mem.h"
@@ -193,13 +194,12 @@ const char *pfd_tracee_exe(struct pfd_tracee *t)
 
 bool pfd_tracee_may_fault(const struct pfd_tracee *t)
 {
-	return t->proc && t->proc->mem_may_fault;
+	return pfd_guard_needed(t->proc);
 }
 
-void pfd_tracee_set_may_fault(struct pfd_tracee *t, bool on)
+void pfd_tracee_note_may_fault(struct pfd_tracee *t)
 {
-	if (t->proc)
-		t->proc->mem_may_fault = on;
+	pfd_guard_note_uffd(t->proc);
 }
 
 int pfd_tracee_read(const struct pfd_tracee *t, uint64_t addr, void *buf, size_t len)
@@ -208,8 +208,8 @@ int pfd_tracee_read(const struct pfd_tracee *t, uint64_t addr, void *buf, size_t
 		return -ESRCH;
 	if (len > PFD_READ_MAX)
 		return -E2BIG;
-	return pfd_api_rc(pfd_read_mem_from(&(struct pfd_mem_src){ .tid = t->tid, .tgid = t->tgid,
-			.may_fault = pfd_tracee_may_fault(t) }, addr, buf, len));
+	struct pfd_mem_src m = pfd_guard_src(t);
+	return pfd_api_rc(pfd_read_mem_from(&m, addr, buf, len));
 }
 
 ssize_t pfd_tracee_read_string(const struct pfd_tracee *t, uint64_t addr, char *buf,
@@ -225,7 +225,7 @@ ssize_t pfd_tracee_read_string(const struct pfd_tracee *t, uint64_t addr, char *
 		return -ESRCH;
 	if (size > PFD_READ_MAX)
 		size = PFD_READ_MAX;
-	struct pfd_mem_src m = { .tid = t->tid, .tgid = t->tgid, .may_fault = pfd_tracee_may_fault(t) };
+	struct pfd_mem_src m = pfd_guard_src(t);
 	ssize_t n = pfd_read_string_from(&m, addr, buf, size, &cut);
 	if (truncated)
 		*truncated = cut;

@@ -12,6 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "procfd/plugin.h"
 #include "procfd/procfs.h"
 #include "tracer/engine/priv_exec.h"
 
@@ -59,13 +60,15 @@ void pfd_tell_privileges_withheld(pid_t pid)
 	    !withheld(&st, has_caps, &c, tracer_root))
 		return;
 	bool nnp = c.no_new_privs == 1;
-	fprintf(stderr, "procfd-trace: pid %d: the program is %s but runs without those "
-			"privileges (euid %ld, egid %ld)%s%s; run procfd-trace as root to keep them\n",
-		(int)pid, asked, c.euid, c.egid,
-		nnp ? ": no_new_privs is set (procfd-trace sets it to load its seccomp "
-		      "filter without CAP_SYS_ADMIN)" : "",
-		tracer_root ? "" : (nnp ? ", and the kernel grants none to an exec traced by "
-					  "a tracer without CAP_SYS_PTRACE"
-					: ": the kernel grants none to an exec traced by a "
-					  "tracer without CAP_SYS_PTRACE"));
+	char msg[640];
+	snprintf(msg, sizeof(msg), "pid %d: the program is %s but runs without those privileges "
+				   "(euid %ld, egid %ld)%s%s; run procfd-trace as root to keep them",
+		 (int)pid, asked, c.euid, c.egid,
+		 nnp ? ": no_new_privs is set (procfd-trace sets it to load its seccomp "
+		       "filter without CAP_SYS_ADMIN)" : "",
+		 tracer_root ? "" : (nnp ? ", and the kernel grants none to an exec traced by "
+					   "a tracer without CAP_SYS_PTRACE"
+					 : ": the kernel grants none to an exec traced by a "
+					   "tracer without CAP_SYS_PTRACE"));
+	pfd_say(msg); /* at each such exec, not once: each runs a program of its own */
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "tracer/engine/proctab.h"
+#include "tracer/engine/say.h"
 
 #define BUCKETS 1024u /* power of two; thousands of threads stay cheap */
 
@@ -82,6 +83,7 @@ static void proc_put(struct pfd_proc *p)
 	}
 	if (release_hook)
 		release_hook(p);
+	pfd_say_forget(p);
 	free(p->exe);
 	free(p);
 }

@@ -27,6 +27,8 @@ enum tcb_flags {
 				       the full options at its next stop */
 };
 
+struct pfd_said;
+
 /* A traced process: what its threads share. */
 struct pfd_proc {
 	pid_t pid;
@@ -35,8 +37,9 @@ struct pfd_proc {
 	bool ended;        /* its process exit was delivered */
 	bool hidden;       /* the launched child before its execve */
 	char *exe;         /* /proc/PID/exe after the last exec, read on demand */
-	bool told_unreadable; /* "memory not readable" said on stderr once */
-	bool mem_may_fault; /* may have userfaultfd pages: time-bounded reads */
+	struct pfd_said *said; /* topics said on stderr once (tracer/engine/say.c) */
+	unsigned guard;     /* why reads of its memory may block (enum pfd_guard_why,
+			       tracer/engine/guarded_read.c): time-bounded reads */
 	void *state[PFD_MAX_PLUGINS]; /* plugins' per-process storage */
 	struct pfd_proc *next;
 };

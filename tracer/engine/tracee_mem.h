@@ -18,9 +18,10 @@ int pfd_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len);
  * NUL came within size - 1 bytes (the kernel would say ENAMETOOLONG). */
 ssize_t pfd_read_string(pid_t tid, uint64_t addr, char *buf, size_t size, bool *truncated);
 
-/* Whose memory, and how to read it. may_fault: the process may have
- * userfaultfd-registered pages (see tracee_mem.c), so each read is done on a
- * helper thread and given up after a bounded wait with -ETIMEDOUT. */
+/* Whose memory, and how to read it: built by pfd_guard_src
+ * (tracer/engine/guarded_read.h). may_fault: the guarded-read policy marks
+ * the process (a read may block), so each read is done on a helper thread and
+ * given up after a bounded wait with -ETIMEDOUT. */
 struct pfd_mem_src {
 	pid_t tid;
 	pid_t tgid;
@@ -30,5 +31,9 @@ struct pfd_mem_src {
 int pfd_read_mem_from(const struct pfd_mem_src *src, uint64_t addr, void *buf, size_t len);
 ssize_t pfd_read_string_from(const struct pfd_mem_src *src, uint64_t addr, char *buf,
 			     size_t size, bool *truncated);
+
+/* One process_vm_readv: 0, -EFAULT (unmapped, or only partly mapped),
+ * -ESRCH, or the refusal (-EPERM, -ENOSYS) that calls for PEEKDATA. */
+int pfd_vm_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 
 #endif

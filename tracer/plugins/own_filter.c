@@ -36,9 +36,7 @@ static const struct pfd_trap own_filter_traps[] = {
 	{ 0 },
 };
 
-struct own_filter_proc {
-	bool told;
-};
+#define TOPIC "own_filter:installed"
 
 static bool is_strict(const struct pfd_call *c)
 {
@@ -63,26 +61,24 @@ static unsigned own_filter_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 	(void)c;
 	if (!pfd_tracee_filtered(t))
 		return PFD_PASS; /* every call stops at its entry: none can be hidden */
-	struct own_filter_proc *st = pfd_proc_state(t, &pfd_plugin_own_filter);
-	return st && st->told ? PFD_PASS : PFD_NEED_EXIT;
+	return pfd_said(t, TOPIC) ? PFD_PASS : PFD_NEED_EXIT;
 }
 
 static unsigned own_filter_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 {
-	struct own_filter_proc *st = pfd_proc_state(t, &pfd_plugin_own_filter);
-	if (!installed(c) || (st && st->told))
+	char msg[400];
+	if (!installed(c) || pfd_said(t, TOPIC))
 		return PFD_PASS;
-	if (st)
-		st->told = true;
 	if (is_strict(c))
-		fprintf(stderr, "procfd-trace: pid %d entered seccomp strict mode: it may only read, "
-				"write and exit now, and is killed for any other call\n", c->pid);
+		snprintf(msg, sizeof(msg), "pid %d entered seccomp strict mode: it may only read, "
+					   "write and exit now, and is killed for any other call", c->pid);
 	else
-		fprintf(stderr, "procfd-trace: pid %d installed a seccomp filter of its own (%s): "
-				"a call that filter fails, traps, kills or hands to a user-notification "
-				"supervisor (even one the supervisor lets the kernel run) is not seen "
-				"by procfd-trace's filter and is missing from the trace; --no-seccomp "
-				"sees every call\n", c->pid, c->name);
+		snprintf(msg, sizeof(msg), "pid %d installed a seccomp filter of its own (%s): a "
+					   "call that filter fails, traps, kills or hands to a "
+					   "user-notification supervisor (even one the supervisor lets the "
+					   "kernel run) is not seen by procfd-trace's filter and is missing "
+					   "from the trace; --no-seccomp sees every call", c->pid, c->name);
+	pfd_say_once(t, TOPIC, msg);
 	return PFD_PASS;
 }
 
@@ -90,7 +86,6 @@ const struct pfd_plugin pfd_plugin_own_filter = {
 	.name = "own_filter",
 	.api = PFD_PLUGIN_API,
 	.traps = own_filter_traps,
-	.proc_state = { .size = sizeof(struct own_filter_proc) },
 	.on_enter = own_filter_on_enter,
 	.on_exit = own_filter_on_exit,
 };

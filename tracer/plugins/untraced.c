@@ -26,9 +26,7 @@ static const struct pfd_trap untraced_traps[] = {
 	{ 0 },
 };
 
-struct untraced_proc {
-	bool told;
-};
+#define TOPIC "untraced:clone-untraced"
 
 /* clone: flags are args[0] on every arch; clone3: the first u64 of its
  * struct, when the size (args[1]) covers it. */
@@ -44,26 +42,23 @@ static bool clone_flags(struct pfd_tracee *t, const struct pfd_call *c, uint64_t
 
 static void tell_untraced(struct pfd_tracee *t, const struct pfd_call *c)
 {
+	char msg[320];
 	if (pfd_tracee_filtered(t))
-		fprintf(stderr, "procfd-trace: pid %d called %s with CLONE_UNTRACED: the child is "
-				"not traced, and it keeps procfd-trace's seccomp filter without a "
-				"tracer, so every path call it makes (open, stat, access, execve...) "
-				"fails with ENOSYS\n", c->pid, c->name);
+		snprintf(msg, sizeof(msg), "pid %d called %s with CLONE_UNTRACED: the child is not "
+					   "traced, and it keeps procfd-trace's seccomp filter without a "
+					   "tracer, so every path call it makes (open, stat, access, "
+					   "execve...) fails with ENOSYS", c->pid, c->name);
 	else
-		fprintf(stderr, "procfd-trace: pid %d called %s with CLONE_UNTRACED: the child is "
-				"not traced, and its calls are not reported\n", c->pid, c->name);
+		snprintf(msg, sizeof(msg), "pid %d called %s with CLONE_UNTRACED: the child is not "
+					   "traced, and its calls are not reported", c->pid, c->name);
+	pfd_say_once(t, TOPIC, msg);
 }
 
 static unsigned untraced_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 {
 	uint64_t flags;
-	if (!clone_flags(t, c, &flags) || !(flags & CLONE_UNTRACED))
+	if (!clone_flags(t, c, &flags) || !(flags & CLONE_UNTRACED) || pfd_said(t, TOPIC))
 		return PFD_PASS;
-	struct untraced_proc *st = pfd_proc_state(t, &pfd_plugin_untraced);
-	if (st && st->told)
-		return PFD_PASS;
-	if (st)
-		st->told = true;
 	tell_untraced(t, c);
 	return PFD_PASS;
 }
@@ -72,6 +67,5 @@ const struct pfd_plugin pfd_plugin_untraced = {
 	.name = "untraced",
 	.api = PFD_PLUGIN_API,
 	.traps = untraced_traps,
-	.proc_state = { .size = sizeof(struct untraced_proc) },
 	.on_enter = untraced_on_enter,
 };
