@@ -252,6 +252,11 @@ const struct pfd_stack *pfd_tracee_stack(struct pfd_tracee *t, int *err)
 	const struct pfd_stack *s = NULL;
 	if (!pfd_tracee_stopped(t))
 		e = -ESRCH;
+	else if (pfd_guard_exe_on_fuse(t->proc))
+		/* the unwinder reads the executable's unwind tables from its
+		 * file, on FUSE: a daemon stopped in our trace would never
+		 * answer, as for a path read (guarded_read.c) */
+		e = -ETIMEDOUT;
 	else
 		s = pfd_stack_capture(pfd_tracee_pid(t), t->tid, t->arch ? t->arch : AUDIT_ARCH_X86_64,
 				      &e);
