@@ -8,7 +8,9 @@
  * frame of a stack, on a line of its own. */
 #include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "procfd/stack.h"
 #include "tracer/output/escape.h"
@@ -713,10 +715,13 @@ void pfd_w_title(struct pfd_writer *w, const char *title)
 }
 
 /* Where to break s so that it fits in width columns: the last space before
- * the limit (ESC sequences take no column), or 0 when it fits or cannot. */
+ * the limit outside a quoted string (ESC sequences take no column), or 0
+ * when it fits or cannot. A quoted path is never split, so grep finds it
+ * whole even on a terminal; a line that cannot break stays long. */
 static size_t wrap_point(const char *s, size_t width)
 {
 	size_t col = 0, best = 0;
+	bool quoted = false;
 	for (size_t i = 0; s[i]; i++) {
 		if (s[i] == 0x1b) { /* colour: ESC [ ... m */
 			while (s[i] && s[i] != 'm')
@@ -725,7 +730,14 @@ static size_t wrap_point(const char *s, size_t width)
 				break;
 			continue;
 		}
-		if (s[i] == ' ' && i > 0 && s[i - 1] != ' ' && s[i + 1] && s[i + 1] != ' ')
+		if (quoted && s[i] == '\\' && s[i + 1]) {
+			i++; /* an escape: its next byte neither ends nor opens a quote */
+			col += 2;
+			continue;
+		}
+		if (s[i] == '"')
+			quoted = !quoted;
+		if (!quoted && s[i] == ' ' && i > 0 && s[i - 1] != ' ' && s[i + 1] && s[i + 1] != ' ')
 			best = col >= width ? best : i;
 		if (++col > width)
 			return best;
@@ -733,9 +745,21 @@ static size_t wrap_point(const char *s, size_t width)
 	return 0;
 }
 
-/* A text line longer than TEXT_WIDTH columns goes on over lines indented two
- * more than it (readers join them back: the continuation's indent says so). */
-#define TEXT_WIDTH 100u
+/* The wrap policy: a text line is wrapped only on a terminal, at its width
+ * (TIOCGWINSZ on the output, read for each line so a resized window is
+ * followed), going on over lines indented two more than it. A file or a
+ * pipe gets every line whole, as strace writes them: grep and scripts see
+ * one line per line. COLUMNS is not read: strace ignores it too, and a
+ * shell sets it without exporting it, so it would be stale or absent. 0:
+ * do not wrap. */
+static size_t text_wrap_width(void)
+{
+	struct winsize ws;
+	int fd = pfd_output_fd();
+	if (fd < 0 || !isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0)
+		return 0;
+	return ws.ws_col;
+}
 
 void pfd_w_text_row(struct pfd_writer *w, const char *line)
 {
@@ -752,10 +776,11 @@ void pfd_w_text(struct pfd_writer *w, const char *line)
 	if (!w || w->json || !line)
 		return;
 	unsigned level = (unsigned)(w->depth == 0 ? 1 : 2);
-	size_t indent = level * INDENT;
+	size_t indent = level * INDENT, width = text_wrap_width();
 	bool first = true;
 	while (*line) {
-		size_t cut = wrap_point(line, TEXT_WIDTH - indent - (first ? 0 : 2));
+		size_t room = width > indent + 2 + 20 ? width - indent - (first ? 0 : 2) : 0;
+		size_t cut = room ? wrap_point(line, room) : 0;
 		size_t n = cut ? cut : strlen(line);
 		pfd_buf_clear(&piece);
 		pfd_buf_put(&piece, line, n);
