@@ -714,6 +714,15 @@ void pfd_w_title(struct pfd_writer *w, const char *title)
 	pfd_buf_puts(&w->title, title);
 }
 
+void pfd_w_title_append(struct pfd_writer *w, const char *s)
+{
+	if (!w || !s || w->json)
+		return;
+	if (!w->title.len)
+		pfd_buf_puts(&w->title, w->kind_name);
+	pfd_buf_puts(&w->title, s);
+}
+
 /* Where to break s so that it fits in width columns: the last space before
  * the limit outside a quoted string (ESC sequences take no column), or 0
  * when it fits or cannot. A quoted path is never split, so grep finds it

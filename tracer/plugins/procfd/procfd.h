@@ -194,6 +194,11 @@ void pfd_write_target_fields(struct pfd_writer *w, const struct pfd_target *t);
 /* The same in one line of text: "/tmp/x (deleted)": regular, deleted (nlink
  * 0), dev 8:1, ino 12, read-only; name "/tmp/x": missing. */
 void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t);
+/* The same in short (the default text): the text, what is held in a few
+ * words (pfd_target_short: "deleted file, 36 B"), the access mode, and what
+ * the name names now where that is not the held file. */
+void pfd_target_text_short(struct pfd_buf *b, const struct pfd_target *t);
+void pfd_target_short(struct pfd_buf *b, const struct pfd_target *t);
 
 /* "MAJOR:MINOR", in a buffer the next call reuses (no allocation per event). */
 const char *pfd_dev_text(unsigned major, unsigned minor);
