@@ -415,7 +415,7 @@ PLUGIN_EVENTS = {
     # -c/--summary (tracer/plugins/procfd/procfd_summary.c)
     "summary": (["event", "links", "not_counted"], []),
 }
-SUMMARY_ROW_KEYS = ["pid", "fd", "kind", "deleted", "nlink", "size", "calls", "programs",
+SUMMARY_ROW_KEYS = ["pid", "fd", "text", "kind", "deleted", "nlink", "size", "calls", "programs",
                     "problem", "verdict"]
 FRAME_KEYS = ["ip", "function", "offset", "module", "module_offset", "build_id", "file", "line"]
 BUILD_ID_RE = re.compile(r"^[0-9a-f]{2,128}$")
