@@ -714,13 +714,35 @@ void pfd_w_title(struct pfd_writer *w, const char *title)
 	pfd_buf_puts(&w->title, title);
 }
 
+/* Where -T's " <SECONDS.USECS>" starts at the end of a headline, or its
+ * length when it has none (a call's result never ends so: "<unfinished>"
+ * has no digits, and -T writes no duration for an unfinished call). */
+static size_t duration_start(const char *t, size_t len)
+{
+	size_t i = len;
+	if (i < 5 || t[i - 1] != '>')
+		return len;
+	i--;
+	while (i > 0 && ((t[i - 1] >= '0' && t[i - 1] <= '9') || t[i - 1] == '.'))
+		i--;
+	return i >= 2 && i < len - 1 && t[i - 1] == '<' && t[i - 2] == ' ' ? i - 2 : len;
+}
+
+/* A plugin's words go before -T's duration, which strace keeps last. */
 void pfd_w_title_append(struct pfd_writer *w, const char *s)
 {
+	static struct pfd_buf tail = PFD_BUF_INIT;
 	if (!w || !s || w->json)
 		return;
 	if (!w->title.len)
 		pfd_buf_puts(&w->title, w->kind_name);
+	size_t at = duration_start(w->title.data, w->title.len);
+	pfd_buf_clear(&tail);
+	pfd_buf_puts(&tail, w->title.data + at);
+	w->title.len = at;
+	w->title.data[at] = '\0';
 	pfd_buf_puts(&w->title, s);
+	pfd_buf_puts(&w->title, pfd_buf_str(&tail));
 }
 
 /* Where to break s so that it fits in width columns: the last space before
