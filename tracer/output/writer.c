@@ -746,9 +746,10 @@ void pfd_w_title_append(struct pfd_writer *w, const char *s)
 }
 
 /* Where to break s so that it fits in width columns: the last space before
- * the limit outside a quoted string (ESC sequences take no column), or 0
- * when it fits or cannot. A quoted path is never split, so grep finds it
- * whole even on a terminal; a line that cannot break stays long. */
+ * the limit outside a quoted string (ESC sequences take no column), else
+ * the first one after it, or 0 when it fits or cannot break. A quoted path
+ * is never split, so grep finds it whole even on a terminal: a piece that
+ * is one long quoted string stays long. */
 static size_t wrap_point(const char *s, size_t width)
 {
 	size_t col = 0, best = 0;
@@ -768,9 +769,13 @@ static size_t wrap_point(const char *s, size_t width)
 		}
 		if (s[i] == '"')
 			quoted = !quoted;
-		if (!quoted && s[i] == ' ' && i > 0 && s[i - 1] != ' ' && s[i + 1] && s[i + 1] != ' ')
-			best = col >= width ? best : i;
-		if (++col > width)
+		if (!quoted && s[i] == ' ' && i > 0 && s[i - 1] != ' ' && s[i + 1] && s[i + 1] != ' ') {
+			if (col <= width)
+				best = i;
+			else
+				return best ? best : i; /* a long quote first: break right after it */
+		}
+		if (++col > width && best)
 			return best;
 	}
 	return 0;
