@@ -451,10 +451,13 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 	}
 	pfd_pidns_caller(a);
 	pfd_pidns_link_dir(a, &a->link, &pc);
-	if (!link_selected(a->link.pid, a->link.what == PFD_LINK_FD_DIR ? -1 : a->link.fd))
-		return PFD_PASS; /* -P: before the probe, which is most of a call's cost */
+	if (!link_selected(a->link.pid, a->link.what == PFD_LINK_FD_DIR ? -1 : a->link.fd)) {
+		if (p->desc->cls != PFD_SC_READLINK || a->link.what != PFD_LINK_FD)
+			return PFD_PASS; /* -P: before the probe, which is most of a call's cost */
+		a->unselected = true; /* two pipe ends share a text: remember whose it was */
+	}
 	pfd_probe_link(a);
-	return entry_want();
+	return a->unselected ? PFD_NEED_EXIT : entry_want();
 }
 
 static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
@@ -475,6 +478,8 @@ static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 		pfd_recheck_link(a); /* a torn path, or the fd closed meanwhile */
 	a->resolution = a->plain ? PFD_RES_PLAIN : pfd_resolve(a);
 	remember_read(t, a);
+	if (a->unselected)
+		return PFD_PASS;
 	if (opt.summary && !a->plain)
 		pfd_summary_count(a);
 	if (opt.summary_only)

@@ -398,6 +398,9 @@ struct pfd_annot {
 	enum pfd_resolution resolution;
 	struct pfd_followup follow;  /* a call on a link's text (link.what NONE) */
 	bool plain;                  /* --all-paths: a path call that names no link */
+	bool unselected;             /* -P: a readlink of a link not asked for, kept only
+				      * so that its text's lookups are not taken for
+				      * those of a selected link with the same text */
 	enum pfd_verify verified;    /* a followed open against the kernel's answer */
 	unsigned long proc_f_type;   /* with PFD_PROBE_NOT_PROCFS: what is mounted there */
 	unsigned got_dev_major, got_dev_minor; /* with PFD_VERIFY_DIFFERENT: the new fd's */
