@@ -67,8 +67,12 @@ PFD_API void pfd_w_end(struct pfd_writer *w);
 
 /* The text headline after "[pid P] " (default: the kind). */
 PFD_API void pfd_w_title(struct pfd_writer *w, const char *title);
-/* A line only the text sink shows, indented under the headline; past 100
- * columns it goes on over lines indented two more. */
+/* Text added at the end of the headline (the call's own line in text):
+ * a plugin's short word on the event, e.g. "[link itself]". */
+PFD_API void pfd_w_title_append(struct pfd_writer *w, const char *s);
+/* A line only the text sink shows, indented under the headline. On a
+ * terminal, past its width it goes on over lines indented two more (never
+ * inside a quoted string); in a file or a pipe it is never wrapped. */
 PFD_API void pfd_w_text(struct pfd_writer *w, const char *line);
 /* The same, never wrapped: a row of a table. */
 PFD_API void pfd_w_text_row(struct pfd_writer *w, const char *line);

@@ -43,10 +43,13 @@ Directives (harness only, never passed to procfd-trace):
                       indented lines); every `expect` of a syscall event must
                       match a block after the previous match, on each field the
                       text sink prints that the expectation gives: tid, syscall,
-                      path, result/errno, the whole fd line (text, kind,
+                      path, result/errno; with -v the whole fd line (text, kind,
                       "deleted (nlink 0)" / "not deleted (nlink N)" / "nlink N",
                       dev, ino, access, name, text_target; none when target is
-                      null) and the resolution (and explanation when given)
+                      null) and the resolution (and explanation when given);
+                      by default (compact) the resolution's tag on the call's
+                      line and the short fd line where the block has one
+                      (text, kind, deleted, access)
     +stdin=TEXT       feed TEXT (backslash escapes allowed) on stdin
                       (default: /dev/null)
     +stdout=TEXT      stdout must be exactly TEXT (escapes allowed)
@@ -415,7 +418,7 @@ PLUGIN_EVENTS = {
     # -c/--summary (tracer/plugins/procfd/procfd_summary.c)
     "summary": (["event", "links", "not_counted"], []),
 }
-SUMMARY_ROW_KEYS = ["pid", "fd", "kind", "deleted", "nlink", "size", "calls", "programs",
+SUMMARY_ROW_KEYS = ["pid", "fd", "text", "kind", "deleted", "nlink", "size", "calls", "programs",
                     "problem", "verdict"]
 FRAME_KEYS = ["ip", "function", "offset", "module", "module_offset", "build_id", "file", "line"]
 BUILD_ID_RE = re.compile(r"^[0-9a-f]{2,128}$")
@@ -1233,9 +1236,50 @@ def text_target_regex(obj, t):
         fd, pid, text, kind_re, stat, access, name_re))
 
 
-def text_block_wants(obj):
+# The default (compact) text: the resolution is a tag at the end of the
+# call's line ("[link itself]", "[followed: deleted file, 36 B]"), the fd's
+# state a short line under the first call on that (process, fd, state)
+# only: "fd F of pid P -> "TEXT": [deleted ]KIND[, N B][, N links], ACCESS[; note]".
+# -v keeps the layout above. tracer/plugins/procfd/procfd.c (tag_word).
+RESOLUTION_TAGS = {
+    "none": "none", "followed": "followed", "link-itself": "link itself",
+    "directory": "fd directory", "no-such-fd": "no such fd",
+    "no-such-process": "no such process", "denied": "denied",
+    "refused-nofollow": "refused: no-follow lookup", "refused-scoped": "refused: scoped lookup",
+    "not-reopenable": "not reopenable", "unfinished": "unfinished",
+    "held-symlink": "held symlink", "follow-up": "follow-up", "plain": "plain",
+    "through-link": "through link", "not-procfs": "not procfs",
+    "no-such-thread": "no such thread", "unconfirmed": "unconfirmed", "raced": "raced",
+    "error": "error",
+}
+
+
+def compact_target_regex(obj, t):
+    """The short fd line the compact text prints for an expected target t."""
+    link = obj.get("link") if isinstance(obj.get("link"), dict) else {}
+    fd = str(link["fd"]) if is_int(link.get("fd")) else r"\d+"
+    pid = str(link["pid"]) if is_int(link.get("pid")) else r"\d+"
+    text = re.escape(text_quote(t["text"])) if known(t.get("text")) else QUOTED_RE
+    kind = t.get("kind") if known(t.get("kind")) else None
+    if kind is None:
+        what = r"(?:deleted )?[a-z-]+(?: [^,]+)?"
+    else:
+        word = re.escape("file" if kind == "regular" else kind)
+        if kind == "anon-inode":
+            word += " " + (re.escape(t["anon_name"]) if known(t.get("anon_name")) else r"[^,]+")
+        deleted = t.get("deleted") if isinstance(t.get("deleted"), bool) else None
+        prefix = "" if kind == "memfd" else {True: "deleted ", False: "",
+                                             None: "(?:deleted )?"}[deleted]
+        what = prefix + word
+    access = re.escape(t["access"]) if known(t.get("access")) else r"[a-z-]+"
+    return re.compile(r"^    fd %s of pid %s -> %s: %s(?:, \d+ B)?(?:, \d+ links)?, %s(?:; .*)?$"
+                      % (fd, pid, text, what, access))
+
+
+def text_block_wants(obj, compact=False):
     """What the block of an expected syscall event must hold: a list of
-    (description, predicate on the block's lines)."""
+    (description, predicate on the block's lines). compact: the default
+    text, where the fd line is under the first call on that fd only."""
     wants = []
     tid = str(obj["tid"]) if is_int(obj.get("tid")) else r"\d+"
     call = re.escape(obj["syscall"]) if known(obj.get("syscall")) else r"[a-z0-9_]+"
@@ -1247,15 +1291,21 @@ def text_block_wants(obj):
         wants.append(("path argument %s" % q, lambda b: q in b[0]))
     if "result" in obj and (obj["result"] is None or is_int(obj["result"])):
         r, e = obj["result"], obj.get("errno")
+        # compact: the tag (and -T's duration) may follow the result
+        end = r"(?: \[| <\d|$)" if compact else "$"
         if r is None:
             tail = " = ? <unfinished>"
-            wants.append(("result %r" % tail, lambda b: b[0].endswith(tail)))
+            rx_u = re.compile(re.escape(tail) + end)
+            wants.append(("result %r" % tail, lambda b: rx_u.search(b[0]) is not None))
         elif known(e):
             tail = " = %d %s (" % (r, e)
             wants.append(("result %r" % tail, lambda b: tail in b[0]))
         elif "errno" in obj:
             tail = " = %d" % r
-            wants.append(("result %r" % tail, lambda b: b[0].endswith(tail)))
+            rx_r = re.compile(re.escape(tail) + end)
+            wants.append(("result %r" % tail, lambda b: rx_r.search(b[0]) is not None))
+    if compact:
+        return wants + compact_wants(obj)
     if "target" in obj:
         t = obj["target"]
         if t is None:
@@ -1274,6 +1324,25 @@ def text_block_wants(obj):
             wants.append(("line %r" % line, lambda b: line in b[1:]))
         else:
             wants.append(("line %r..." % line, lambda b: any(l.startswith(line) for l in b[1:])))
+    return wants
+
+
+def compact_wants(obj):
+    wants = []
+    if "target" in obj:
+        t = obj["target"]
+        if t is None:
+            wants.append(("no fd line (target null)",
+                          lambda b: not any(l.startswith("    fd ") for l in b[1:])))
+        elif isinstance(t, dict):
+            rx = compact_target_regex(obj, t)
+            wants.append(("the fd line, if any, %s" % rx.pattern,
+                          lambda b: all(rx.match(l) for l in b[1:] if l.startswith("    fd "))))
+    res = obj.get("resolution")
+    if known(res) and res in RESOLUTION_TAGS:
+        tag = " [%s" % RESOLUTION_TAGS[res]
+        wants.append(("tag %r...]" % tag,
+                      lambda b: re.search(re.escape(tag) + r"(?:[]:]| of fd )", b[0]) is not None))
     return wants
 
 
@@ -1988,11 +2057,12 @@ class Runner:
             text = f.read().decode("utf-8", "surrogateescape")
         problems = []
         blocks = text_blocks(text)
+        compact = not ({"-v", "--verbose"} & set(options))
         last = -1
         for kind, _count, obj, _line in exps:
             if kind != "expect" or obj.get("event") != "syscall":
                 continue
-            wants = text_block_wants(obj)
+            wants = text_block_wants(obj, compact)
             found = next((i for i in range(last + 1, len(blocks))
                           if not text_block_misses(wants, blocks[i])), None)
             if found is not None:

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 
 #include "procfd/stack.h"
 #include "procfd/writer.h"
@@ -172,10 +175,9 @@ static void test_writer_pool(void **state)
 					 "{\"event\":\"e\",\"pid\":2}\n{\"event\":\"e\",\"pid\":9}\n");
 }
 
-/* Text lines past 100 columns go on over lines indented two more, broken at
- * spaces, colours taking no column; joined back they are the line. Rows of
- * a table are never wrapped. */
-static void test_text_wrap(void **state)
+/* In a file (or a pipe) a text line is never wrapped, however long: grep
+ * finds what it holds. */
+static void test_text_no_wrap_in_file(void **state)
 {
 	(void)state;
 	char line[400];
@@ -189,34 +191,75 @@ static void test_text_wrap(void **state)
 	pfd_w_text_row(w, line);
 	assert_int_equal(pfd_event_end(w), 0);
 	char *got = close_out();
-	char *save = NULL, joined[800] = "";
+	char *save = NULL;
 	int lines = 0;
+	for (char *l = strtok_r(got, "\n", &save); l; l = strtok_r(NULL, "\n", &save), lines++)
+		if (lines > 0)
+			assert_string_equal(l + 4, line); /* the line and the row, whole */
+	assert_int_equal(lines, 3);
+}
+
+/* On a terminal (a pty 40 columns wide) a text line goes on over lines
+ * indented two more, broken at spaces outside quotes, within the width
+ * (colours take no column); a quoted string is never split, even one with
+ * spaces; joined back the pieces are the line. Rows are never wrapped. */
+static void test_text_wrap_on_tty(void **state)
+{
+	(void)state;
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	struct termios tio;
+	assert_int_equal(tcgetattr(slave, &tio), 0);
+	tio.c_oflag &= ~(tcflag_t)OPOST; /* no "\r\n": the bytes as written */
+	assert_int_equal(tcsetattr(slave, TCSANOW, &tio), 0);
+	struct winsize ws = { .ws_row = 24, .ws_col = 40 };
+	assert_int_equal(ioctl(slave, TIOCSWINSZ, &ws), 0);
+	static const char line[] = "fd 3 of pid 12 -> \033[31m\"/tmp/a dir/with spaces in (deleted)\"\033[0m:"
+				   " deleted file, 36 B, read-write; its name now names another file";
+	assert_int_equal(pfd_output_use_fd(slave, false), 0);
+	struct pfd_writer *w = pfd_event_begin("x", 0);
+	pfd_w_text(w, line);
+	pfd_w_text_row(w, line);
+	assert_int_equal(pfd_event_end(w), 0);
+	static char got[4096];
+	ssize_t n = read(master, got, sizeof(got) - 1);
+	assert_true(n > 0);
+	got[n] = '\0';
+	assert_int_equal(pfd_output_close(), 0); /* closes slave */
+	close(master);
+	char *save = NULL, joined[800] = "";
+	int lines = 0, pieces = 0;
 	for (char *l = strtok_r(got, "\n", &save); l; l = strtok_r(NULL, "\n", &save), lines++) {
 		if (lines == 0)
 			continue; /* the headline */
-		size_t visible = 0;
+		size_t visible = 0, quotes = 0;
 		for (const char *p = l; *p; p++) {
 			if (*p == '\033') {
 				while (*p && *p != 'm')
 					p++;
 				continue;
 			}
+			quotes += *p == '"';
 			visible++;
 		}
-		if (strncmp(l, "      ", 6) == 0) {
-			assert_true(visible <= 100);
-			strcat(joined, " ");
-			strcat(joined, l + 6);
-		} else if (!joined[0]) {
-			assert_true(visible <= 100);
-			assert_int_equal(strncmp(l, "    ", 4), 0);
-			strcat(joined, l + 4);
+		bool more = strncmp(l, "      ", 6) == 0;
+		if (more || !joined[0]) {
+			assert_int_equal(quotes % 2, 0); /* no quoted string split */
+			if (!strchr(l, '"'))
+				assert_true(visible <= 40);
+			strcat(joined, more ? " " : "");
+			strcat(joined, l + (more ? 6 : 4));
+			pieces++;
 		} else {
 			assert_string_equal(joined, line); /* the wrapped one, joined */
 			assert_string_equal(l + 4, line);  /* the row, whole */
 		}
 	}
-	assert_true(lines >= 4);
+	assert_true(pieces >= 3);
 }
 
 /* A stack from a program built with -g, a stripped one, and glibc's start
@@ -359,7 +402,8 @@ int main(void)
 		cmocka_unit_test(test_text_terminal_unsafe),
 		cmocka_unit_test(test_malformed_dropped),
 		cmocka_unit_test(test_writer_pool),
-		cmocka_unit_test(test_text_wrap),
+		cmocka_unit_test(test_text_no_wrap_in_file),
+		cmocka_unit_test(test_text_wrap_on_tty),
 		cmocka_unit_test(test_frames_json),
 		cmocka_unit_test(test_frames_text),
 		cmocka_unit_test(test_text_block),

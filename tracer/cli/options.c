@@ -77,6 +77,7 @@ static void usage(FILE *out, const struct pfd_plugin *const *plugins)
 	      "  -T, --syscall-times the time spent in each call, \"<0.000012>\", at its end\n"
 	      "  -q                  no attach/detach lines (-qq: no exec/exit lines either);\n"
 	      "                      text only: JSON keeps every event\n"
+
 	      "      --explain       trace nothing: examine each PATH (/proc/PID/fd/N, an fd\n"
 	      "                      directory, a PID) as it is now, on standard output\n"
 	      "      --no-seccomp    stop at every syscall (PTRACE_SYSCALL), no filter\n"
@@ -238,6 +239,16 @@ bool pfd_plugin_enabled(const struct pfd_options *opt, const struct pfd_plugin *
 	return false;
 }
 
+/* -c (--summary-only, the procfd plugin's) means no trace at all, as
+ * strace's -c: the engine's exec and exit lines go too (text; JSON keeps
+ * those events, as -qq leaves them). */
+static void summary_only_is_quiet(struct pfd_options *opt)
+{
+	for (unsigned i = 0; i < opt->n_given; i++)
+		if (strcmp(opt->given[i].option->name, "summary-only") == 0)
+			opt->quiet = MAX_QUIET;
+}
+
 /* --explain traces nothing: what only tracing uses is refused, not ignored. */
 static int check_explain(struct pfd_options *opt, int n_paths)
 {
@@ -344,6 +355,7 @@ int pfd_parse_options(int argc, char **argv, const struct pfd_plugin *const *plu
 		fprintf(stderr, "procfd-trace: -t has no effect with -r\n"); /* as strace says */
 		opt->absolute_time = 0;
 	}
+	summary_only_is_quiet(opt);
 	if (optind < argc)
 		opt->command = &argv[optind];
 	if (opt->explain)

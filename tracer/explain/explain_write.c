@@ -298,7 +298,8 @@ static void text_holds(struct pfd_writer *w, const struct xlink *l)
 	}
 	pfd_buf_puts(&b, ", ");
 	pfd_buf_puts(&b, pfd_access_name(t->link_mode));
-	pfd_w_text(w, pfd_buf_str(&b));
+	/* the report keeps its 100 columns: pfd_w_text no longer wraps in a file */
+	text_wrapped(w, "", pfd_buf_str(&b));
 	pfd_buf_free(&b);
 }
 

@@ -8,7 +8,9 @@
  * frame of a stack, on a line of its own. */
 #include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "procfd/stack.h"
 #include "tracer/output/escape.h"
@@ -712,11 +714,46 @@ void pfd_w_title(struct pfd_writer *w, const char *title)
 	pfd_buf_puts(&w->title, title);
 }
 
+/* Where -T's " <SECONDS.USECS>" starts at the end of a headline, or its
+ * length when it has none (a call's result never ends so: "<unfinished>"
+ * has no digits, and -T writes no duration for an unfinished call). */
+static size_t duration_start(const char *t, size_t len)
+{
+	size_t i = len;
+	if (i < 5 || t[i - 1] != '>')
+		return len;
+	i--;
+	while (i > 0 && ((t[i - 1] >= '0' && t[i - 1] <= '9') || t[i - 1] == '.'))
+		i--;
+	return i >= 2 && i < len - 1 && t[i - 1] == '<' && t[i - 2] == ' ' ? i - 2 : len;
+}
+
+/* A plugin's words go before -T's duration, which strace keeps last. */
+void pfd_w_title_append(struct pfd_writer *w, const char *s)
+{
+	static struct pfd_buf tail = PFD_BUF_INIT;
+	if (!w || !s || w->json)
+		return;
+	if (!w->title.len)
+		pfd_buf_puts(&w->title, w->kind_name);
+	size_t at = duration_start(w->title.data, w->title.len);
+	pfd_buf_clear(&tail);
+	pfd_buf_puts(&tail, w->title.data + at);
+	w->title.len = at;
+	w->title.data[at] = '\0';
+	pfd_buf_puts(&w->title, s);
+	pfd_buf_puts(&w->title, pfd_buf_str(&tail));
+}
+
 /* Where to break s so that it fits in width columns: the last space before
- * the limit (ESC sequences take no column), or 0 when it fits or cannot. */
+ * the limit outside a quoted string (ESC sequences take no column), else
+ * the first one after it, or 0 when it fits or cannot break. A quoted path
+ * is never split, so grep finds it whole even on a terminal: a piece that
+ * is one long quoted string stays long. */
 static size_t wrap_point(const char *s, size_t width)
 {
 	size_t col = 0, best = 0;
+	bool quoted = false;
 	for (size_t i = 0; s[i]; i++) {
 		if (s[i] == 0x1b) { /* colour: ESC [ ... m */
 			while (s[i] && s[i] != 'm')
@@ -725,17 +762,40 @@ static size_t wrap_point(const char *s, size_t width)
 				break;
 			continue;
 		}
-		if (s[i] == ' ' && i > 0 && s[i - 1] != ' ' && s[i + 1] && s[i + 1] != ' ')
-			best = col >= width ? best : i;
-		if (++col > width)
+		if (quoted && s[i] == '\\' && s[i + 1]) {
+			i++; /* an escape: its next byte neither ends nor opens a quote */
+			col += 2;
+			continue;
+		}
+		if (s[i] == '"')
+			quoted = !quoted;
+		if (!quoted && s[i] == ' ' && i > 0 && s[i - 1] != ' ' && s[i + 1] && s[i + 1] != ' ') {
+			if (col <= width)
+				best = i;
+			else
+				return best ? best : i; /* a long quote first: break right after it */
+		}
+		if (++col > width && best)
 			return best;
 	}
 	return 0;
 }
 
-/* A text line longer than TEXT_WIDTH columns goes on over lines indented two
- * more than it (readers join them back: the continuation's indent says so). */
-#define TEXT_WIDTH 100u
+/* The wrap policy: a text line is wrapped only on a terminal, at its width
+ * (TIOCGWINSZ on the output, read for each line so a resized window is
+ * followed), going on over lines indented two more than it. A file or a
+ * pipe gets every line whole, as strace writes them: grep and scripts see
+ * one line per line. COLUMNS is not read: strace ignores it too, and a
+ * shell sets it without exporting it, so it would be stale or absent. 0:
+ * do not wrap. */
+static size_t text_wrap_width(void)
+{
+	struct winsize ws;
+	int fd = pfd_output_fd();
+	if (fd < 0 || !isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0)
+		return 0;
+	return ws.ws_col;
+}
 
 void pfd_w_text_row(struct pfd_writer *w, const char *line)
 {
@@ -752,10 +812,11 @@ void pfd_w_text(struct pfd_writer *w, const char *line)
 	if (!w || w->json || !line)
 		return;
 	unsigned level = (unsigned)(w->depth == 0 ? 1 : 2);
-	size_t indent = level * INDENT;
+	size_t indent = level * INDENT, width = text_wrap_width();
 	bool first = true;
 	while (*line) {
-		size_t cut = wrap_point(line, TEXT_WIDTH - indent - (first ? 0 : 2));
+		size_t room = width > indent + 2 + 20 ? width - indent - (first ? 0 : 2) : 0;
+		size_t cut = room ? wrap_point(line, room) : 0;
 		size_t n = cut ? cut : strlen(line);
 		pfd_buf_clear(&piece);
 		pfd_buf_put(&piece, line, n);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "procfd/flagnames.h"
@@ -66,17 +67,35 @@ enum only_bits {
 	ONLY_FOLLOW_UP = 1u << 3, /* a call on a link's text */
 };
 
+/* -P/--link: a holder, and one of its fds or all of them (fd -1). */
+struct link_sel {
+	pid_t pid;
+	int fd;
+};
+#define MAX_LINK_SEL 64
+
 static struct {
-	bool summary;
+	bool summary;      /* -c or -C: count each link's calls, the table at the end */
+	bool summary_only; /* -c: and no call lines */
+	bool verbose;      /* -v: the fd's whole state and every call's sentence */
 	bool all_paths;
 	unsigned only;     /* 0: everything */
 	int color;         /* -1 auto, 0 never, 1 always */
+	struct link_sel links[MAX_LINK_SEL];
+	size_t n_links;    /* 0: every link */
 } opt = { .color = -1 };
 static bool use_color;
 
 static const struct pfd_option procfd_options[] = {
-	{ "summary", 'c', PFD_OPT_NO_ARG, NULL,
-	  "at the end, a table of every /proc fd link touched, problems first", false },
+	{ "summary-only", 'c', PFD_OPT_NO_ARG, NULL,
+	  "no trace: only a table of the /proc fd links touched, problems first (strace -c)",
+	  false },
+	{ "summary", 'C', PFD_OPT_NO_ARG, NULL, "the trace, then that table (strace -C)", false },
+	{ "verbose", 'v', PFD_OPT_NO_ARG, NULL,
+	  "every call's full sentence and the fd's whole state (dev, ino, name)", false },
+	{ "link", 'P', PFD_OPT_REQUIRED, "PID[:FD]",
+	  "report only calls on the fd links of holder PID (its fd FD); repeatable; "
+	  "/proc/self/fd/N is held by the caller", false },
 	{ "color", 0, PFD_OPT_OPTIONAL, "WHEN", "colour the text: auto (a terminal), always, never",
 	  false },
 	{ "only", 0, PFD_OPT_REQUIRED, "LIST",
@@ -109,27 +128,105 @@ static int parse_only(const char *arg)
 	return opt.only ? 0 : -EINVAL;
 }
 
+/* A decimal number that fills [s, end) exactly, within [min, INT_MAX]. */
+static bool whole_number(const char *s, const char *end, long min, long *out)
+{
+	char *stop;
+	errno = 0;
+	long v = strtol(s, &stop, 10);
+	if (errno || stop == s || stop != end || *s == '-' || *s == '+' || v < min || v > INT32_MAX)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* -P PID, PID:FD, or as strace's -P takes a path: /proc/PID/fd or
+ * /proc/PID/fd/FD. "self" is refused: it would name procfd-trace. */
+static int parse_link(const char *arg)
+{
+	const char *s = arg ? arg : "", *colon, *end = s + strlen(s);
+	long pid, fd = -1;
+	bool ok;
+	if (strncmp(s, "/proc/", 6) == 0) {
+		const char *slash = strchr(s + 6, '/');
+		ok = slash && whole_number(s + 6, slash, 1, &pid) &&
+		     (strcmp(slash, "/fd") == 0 || strcmp(slash, "/fd/") == 0 ||
+		      (strncmp(slash, "/fd/", 4) == 0 && whole_number(slash + 4, end, 0, &fd)));
+	} else if ((colon = strchr(s, ':'))) {
+		ok = whole_number(s, colon, 1, &pid) && whole_number(colon + 1, end, 0, &fd);
+	} else {
+		ok = whole_number(s, end, 1, &pid);
+	}
+	if (!ok) {
+		fprintf(stderr, "procfd-trace: -P: '%s' is not PID, PID:FD, /proc/PID/fd or "
+				"/proc/PID/fd/FD\n", s);
+		return -EINVAL;
+	}
+	if (opt.n_links == MAX_LINK_SEL) {
+		fprintf(stderr, "procfd-trace: -P: at most %d links\n", MAX_LINK_SEL);
+		return -EINVAL;
+	}
+	opt.links[opt.n_links++] = (struct link_sel){ (pid_t)pid, (int)fd };
+	return 0;
+}
+
+/* -c and -C say opposite things of the trace: as strace does, refuse both. */
+static int set_summary(bool only)
+{
+	if (opt.summary && opt.summary_only != only) {
+		fprintf(stderr, "procfd-trace: -c and -C are mutually exclusive\n");
+		return -EINVAL;
+	}
+	opt.summary = true;
+	opt.summary_only = only;
+	return 0;
+}
+
+static int set_color(const char *arg)
+{
+	if (!arg || strcmp(arg, "always") == 0)
+		opt.color = 1;
+	else if (strcmp(arg, "never") == 0)
+		opt.color = 0;
+	else if (strcmp(arg, "auto") == 0)
+		opt.color = -1;
+	else {
+		fprintf(stderr, "procfd-trace: --color: auto, always or never\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int procfd_on_option(const char *name, const char *arg)
 {
+	if (strcmp(name, "summary-only") == 0)
+		return set_summary(true);
 	if (strcmp(name, "summary") == 0)
-		opt.summary = true;
+		return set_summary(false);
+	if (strcmp(name, "verbose") == 0)
+		opt.verbose = true;
+	else if (strcmp(name, "link") == 0)
+		return parse_link(arg);
 	else if (strcmp(name, "all-paths") == 0)
 		opt.all_paths = true;
 	else if (strcmp(name, "only") == 0)
 		return parse_only(arg);
-	else if (strcmp(name, "color") == 0) {
-		if (!arg || strcmp(arg, "always") == 0)
-			opt.color = 1;
-		else if (strcmp(arg, "never") == 0)
-			opt.color = 0;
-		else if (strcmp(arg, "auto") == 0)
-			opt.color = -1;
-		else {
-			fprintf(stderr, "procfd-trace: --color: auto, always or never\n");
-			return -EINVAL;
-		}
-	}
+	else if (strcmp(name, "color") == 0)
+		return set_color(arg);
 	return 0;
+}
+
+/* -P: whether the calls on holder pid's fd (-1: its fd directory) are
+ * reported. The pid is the holder's in our namespace: the caller's for
+ * /proc/self, a translated one for a pid written in the tracee's. */
+static bool link_selected(pid_t pid, int fd)
+{
+	if (!opt.n_links)
+		return true;
+	for (size_t i = 0; i < opt.n_links; i++)
+		if (opt.links[i].pid == pid && (opt.links[i].fd < 0 || opt.links[i].fd == fd))
+			return true;
+	return false;
 }
 
 /* NO_COLOR (no-color.org) turns auto off; --color=always wins over it. */
@@ -283,6 +380,8 @@ static unsigned follow_up_at_entry(struct pfd_tracee *t, struct pfd_call *c)
 		return PFD_PASS;
 	a->link.what = PFD_LINK_NONE;
 	pfd_fu_fill(pp->fu, key, &a->follow);
+	if (!link_selected(a->follow.read.owner, a->follow.read.fd))
+		return PFD_PASS;
 	if (c->path->desc->cls == PFD_SC_NAME)
 		pfd_fu_reached_at_entry(&a->follow, c);
 	return entry_want();
@@ -292,7 +391,7 @@ static unsigned follow_up_at_entry(struct pfd_tracee *t, struct pfd_call *c)
 static unsigned plain_path(struct pfd_call *c)
 {
 	struct pfd_annot *a;
-	if (!opt.all_paths || opt.only || !(a = annot_for(c)))
+	if (!opt.all_paths || opt.only || opt.n_links || !(a = annot_for(c)))
 		return PFD_PASS;
 	a->link.what = PFD_LINK_NONE;
 	a->plain = true;
@@ -335,8 +434,8 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 	}
 	if (p->no_path)
 		return plain_path(c); /* names no link: --all-paths shows it, as strace does */
-	if (p->path_errno)
-		return annot_for(c) ? entry_want() : PFD_PASS; /* unreadable: reported as such */
+	if (p->path_errno) /* unreadable: reported as such, unless -P asks for links */
+		return !opt.n_links && annot_for(c) ? entry_want() : PFD_PASS;
 	if (p->path_truncated || p->path_len == 0)
 		return plain_path(c);
 	if (!(a = classify(c, &pc))) {
@@ -348,12 +447,17 @@ static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
 	a->dirs = pp ? &pp->dirs : NULL;
 	if (!pfd_caller_proc_is_procfs(a->dirs, c->tid, &a->proc_f_type)) {
 		a->probe = PFD_PROBE_NOT_PROCFS; /* no magic link: nothing of ours to probe */
-		return entry_want();
+		return link_selected(a->link.pid, a->link.fd) ? entry_want() : PFD_PASS;
 	}
 	pfd_pidns_caller(a);
 	pfd_pidns_link_dir(a, &a->link, &pc);
+	if (!link_selected(a->link.pid, a->link.what == PFD_LINK_FD_DIR ? -1 : a->link.fd)) {
+		if (p->desc->cls != PFD_SC_READLINK || a->link.what != PFD_LINK_FD)
+			return PFD_PASS; /* -P: before the probe, which is most of a call's cost */
+		a->unselected = true; /* two pipe ends share a text: remember whose it was */
+	}
 	pfd_probe_link(a);
-	return entry_want();
+	return a->unselected ? PFD_NEED_EXIT : entry_want();
 }
 
 static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
@@ -374,8 +478,12 @@ static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 		pfd_recheck_link(a); /* a torn path, or the fd closed meanwhile */
 	a->resolution = a->plain ? PFD_RES_PLAIN : pfd_resolve(a);
 	remember_read(t, a);
+	if (a->unselected)
+		return PFD_PASS;
 	if (opt.summary && !a->plain)
 		pfd_summary_count(a);
+	if (opt.summary_only)
+		return PFD_PASS; /* -c: counted, not written */
 	return !a->plain && (opt.only || opt.summary) && wanted(a) ? PFD_REPORT : PFD_PASS;
 }
 
@@ -555,27 +663,139 @@ static void put_colored(struct pfd_buf *b, const char *color, const char *s)
 		pfd_buf_puts(b, COLOR_END);
 }
 
-/* Text: the fd's state (in full once), then the verdict, first on its line
- * ("resolution: why"). */
+/* The resolution as a short tag on the call's line, the way strace ends a
+ * line with what it adds ("(No such file or directory)"): a word for how the
+ * lookup went, and for a followed link what it reached. */
+static const char *tag_word(enum pfd_resolution r)
+{
+	static const char *const words[] = {
+		[PFD_RES_NONE] = "none",
+		[PFD_RES_FOLLOWED] = "followed",
+		[PFD_RES_LINK_ITSELF] = "link itself",
+		[PFD_RES_DIRECTORY] = "fd directory",
+		[PFD_RES_NO_SUCH_FD] = "no such fd",
+		[PFD_RES_NO_SUCH_PROCESS] = "no such process",
+		[PFD_RES_DENIED] = "denied",
+		[PFD_RES_REFUSED_NOFOLLOW] = "refused: no-follow lookup",
+		[PFD_RES_REFUSED_SCOPED] = "refused: scoped lookup",
+		[PFD_RES_NOT_REOPENABLE] = "not reopenable",
+		[PFD_RES_UNFINISHED] = "unfinished",
+		[PFD_RES_HELD_SYMLINK] = "held symlink",
+		[PFD_RES_FOLLOW_UP] = "follow-up",
+		[PFD_RES_PLAIN] = "plain",
+		[PFD_RES_THROUGH] = "through link",
+		[PFD_RES_NOT_PROCFS] = "not procfs",
+		[PFD_RES_NO_SUCH_THREAD] = "no such thread",
+		[PFD_RES_UNCONFIRMED] = "unconfirmed",
+		[PFD_RES_RACED] = "raced",
+		[PFD_RES_ERROR] = "error",
+	};
+	return (unsigned)r < sizeof(words) / sizeof(words[0]) && words[r] ? words[r] : "none";
+}
+
+static const char *fu_reached_words(const struct pfd_followup *fu)
+{
+	if (fu->how == PFD_FU_PREFIX && fu->reached != PFD_FU_NOTHING)
+		return "a walk, on the way";
+	switch (fu->reached) {
+	case PFD_FU_HELD: return "reached the held file";
+	case PFD_FU_NOTHING: return "names nothing";
+	case PFD_FU_OTHER: return "reached another file";
+	case PFD_FU_UNKNOWN: break;
+	}
+	return "not seen";
+}
+
+/* " [followed: deleted file, 36 B]", " [link itself]",
+ * " [follow-up of fd 3: names nothing]". */
+static void put_tag(struct pfd_buf *b, const struct pfd_annot *a)
+{
+	static struct pfd_buf tag = PFD_BUF_INIT;
+	pfd_buf_clear(&tag);
+	pfd_buf_putc(&tag, '[');
+	pfd_buf_puts(&tag, tag_word(a->resolution));
+	if (a->follow.active) {
+		pfd_buf_puts(&tag, " of fd ");
+		pfd_buf_int(&tag, a->follow.read.fd);
+		pfd_buf_puts(&tag, ": ");
+		pfd_buf_puts(&tag, fu_reached_words(&a->follow));
+	} else if (a->resolution == PFD_RES_FOLLOWED && has_target(a)) {
+		pfd_buf_puts(&tag, ": ");
+		pfd_target_short(&tag, &a->target);
+	}
+	pfd_buf_putc(&tag, ']');
+	pfd_buf_putc(b, ' ');
+	put_colored(b, resolution_color(a), pfd_buf_str(&tag));
+}
+
+/* Where the default text gives the whole sentence: where something is
+ * decided. The call on the text where the tool found nothing or another
+ * file; a followed open of a deleted file (it reads what no name gives);
+ * a failure, or an open the kernel did not confirm. Not a step of a walk
+ * that goes on (realpath's readlink of a directory: EINVAL). */
+static bool decides(const struct pfd_annot *a)
+{
+	const struct pfd_call *c = a->call;
+	const struct pfd_followup *fu = &a->follow;
+	if (fu->active) {
+		if (fu->how == PFD_FU_PREFIX)
+			return fu->reached == PFD_FU_NOTHING && c->err != EINVAL;
+		return fu->reached == PFD_FU_NOTHING || fu->reached == PFD_FU_OTHER;
+	}
+	if ((c->finished && c->err) || a->resolution == PFD_RES_UNCONFIRMED ||
+	    a->resolution == PFD_RES_RACED)
+		return true;
+	return a->resolution == PFD_RES_FOLLOWED && has_target(a) && a->target.deleted &&
+	       c->path->desc->cls == PFD_SC_OPEN;
+}
+
+/* "fd 3 of pid 21269" and, the first time this (process, fd, state) is
+ * seen, its state; -v: the whole state, and "state as above" after. False
+ * when there is nothing to write. */
+static bool fd_line(struct pfd_buf *line, const struct pfd_annot *a)
+{
+	static struct pfd_buf state = PFD_BUF_INIT;
+	bool seen = state_seen_before(a);
+	if (seen && !opt.verbose)
+		return false;
+	pfd_buf_clear(line);
+	pfd_buf_puts(line, "fd ");
+	pfd_buf_int(line, a->link.fd);
+	pfd_buf_puts(line, " of pid ");
+	pfd_buf_int(line, a->link.pid);
+	if (seen) {
+		pfd_buf_puts(line, ": state as above");
+		return true;
+	}
+	pfd_buf_puts(line, " -> ");
+	pfd_buf_clear(&state);
+	if (opt.verbose)
+		pfd_target_text(&state, &a->target);
+	else
+		pfd_target_text_short(&state, &a->target);
+	put_colored(line, looks_broken(a) ? COLOR_BROKEN : NULL, pfd_buf_str(&state));
+	return true;
+}
+
+/* The default text: the tag (and, where something is decided, the
+ * sentence) on the call's own line, then the fd's state once. -v: the state
+ * line, then "resolution: sentence" for every call, under the line. */
 static void write_lines(struct pfd_writer *w, const struct pfd_annot *a, const char *why)
 {
-	static struct pfd_buf line = PFD_BUF_INIT, state = PFD_BUF_INIT;
-	if (has_target(a)) {
+	static struct pfd_buf line = PFD_BUF_INIT;
+	if (!opt.verbose) {
 		pfd_buf_clear(&line);
-		pfd_buf_puts(&line, "fd ");
-		pfd_buf_int(&line, a->link.fd);
-		pfd_buf_puts(&line, " of pid ");
-		pfd_buf_int(&line, a->link.pid);
-		if (state_seen_before(a)) {
-			pfd_buf_puts(&line, ": state as above");
-		} else {
-			pfd_buf_puts(&line, " -> ");
-			pfd_buf_clear(&state);
-			pfd_target_text(&state, &a->target);
-			put_colored(&line, looks_broken(a) ? COLOR_BROKEN : NULL, pfd_buf_str(&state));
+		put_tag(&line, a);
+		if (decides(a)) {
+			pfd_buf_putc(&line, ' ');
+			pfd_buf_puts(&line, why);
 		}
-		pfd_w_text(w, pfd_buf_str(&line));
+		pfd_w_title_append(w, pfd_buf_str(&line));
 	}
+	if (has_target(a) && fd_line(&line, a))
+		pfd_w_text(w, pfd_buf_str(&line));
+	if (!opt.verbose)
+		return;
 	pfd_buf_clear(&line);
 	put_colored(&line, resolution_color(a), pfd_resolution_name(a->resolution));
 	pfd_buf_puts(&line, ": ");

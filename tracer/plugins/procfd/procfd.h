@@ -180,6 +180,11 @@ void pfd_write_target_fields(struct pfd_writer *w, const struct pfd_target *t);
 /* The same in one line of text: "/tmp/x (deleted)": regular, deleted (nlink
  * 0), dev 8:1, ino 12, read-only; name "/tmp/x": missing. */
 void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t);
+/* The same in short (the default text): the text, what is held in a few
+ * words (pfd_target_short: "deleted file, 36 B"), the access mode, and what
+ * the name names now where that is not the held file. */
+void pfd_target_text_short(struct pfd_buf *b, const struct pfd_target *t);
+void pfd_target_short(struct pfd_buf *b, const struct pfd_target *t);
 
 /* "MAJOR:MINOR", in a buffer the next call reuses (no allocation per event). */
 const char *pfd_dev_text(unsigned major, unsigned minor);
@@ -378,6 +383,9 @@ struct pfd_annot {
 	enum pfd_resolution resolution;
 	struct pfd_followup follow;  /* a call on a link's text (link.what NONE) */
 	bool plain;                  /* --all-paths: a path call that names no link */
+	bool unselected;             /* -P: a readlink of a link not asked for, kept only
+				      * so that its text's lookups are not taken for
+				      * those of a selected link with the same text */
 	enum pfd_verify verified;    /* a followed open against the kernel's answer */
 	unsigned long proc_f_type;   /* with PFD_PROBE_NOT_PROCFS: what is mounted there */
 	unsigned got_dev_major, got_dev_minor; /* with PFD_VERIFY_DIFFERENT: the new fd's */

@@ -22,6 +22,8 @@ struct row {
 	unsigned followed, link_itself, fu_failed, fu_other, failed;
 	const char *tools[MAX_TOOLS]; /* interned basenames */
 	unsigned n_tools;
+	char *text;        /* the link's text, as the first call read it */
+	size_t text_len;
 };
 
 static struct row *rows;
@@ -41,6 +43,16 @@ static struct row *row_for(pid_t pid, int fd, uint64_t ino)
 	struct row *r = &rows[n_rows++];
 	*r = (struct row){ .pid = pid, .fd = fd, .ino = ino };
 	return r;
+}
+
+/* The row shows the link's text: what the tool saw, and what grep finds. */
+static void keep_text(struct row *r, const char *text, size_t len)
+{
+	if (r->text || !text || !(r->text = malloc(len + 1)))
+		return;
+	memcpy(r->text, text, len);
+	r->text[len] = '\0';
+	r->text_len = len;
 }
 
 static const char *intern_tool(const char *exe)
@@ -76,6 +88,7 @@ void pfd_summary_count(const struct pfd_annot *a)
 			return;
 		r->kind = rd->kind;
 		r->deleted = rd->deleted;
+		keep_text(r, rd->text, rd->text_len);
 		r->fu_failed += a->follow.reached == PFD_FU_NOTHING && a->follow.how != PFD_FU_PREFIX;
 		/* a prefix of the text names a directory on the way: not another file */
 		r->fu_other += a->follow.reached == PFD_FU_OTHER && a->follow.how != PFD_FU_PREFIX;
@@ -89,6 +102,7 @@ void pfd_summary_count(const struct pfd_annot *a)
 	r->kind = pfd_fdesc_kind(&t->fdesc);
 	r->deleted = t->deleted;
 	r->have_stat = t->have_stat;
+	keep_text(r, t->text, t->text_len);
 	r->nlink = t->nlink;
 	r->size = t->size;
 	r->text_target = t->text_target;
@@ -137,6 +151,10 @@ static void write_row_json(struct pfd_writer *w, const struct row *r)
 	pfd_w_object(w, NULL);
 	pfd_w_int(w, "pid", r->pid);
 	pfd_w_int(w, "fd", r->fd);
+	if (r->text)
+		pfd_w_bytes(w, "text", r->text, r->text_len);
+	else
+		pfd_w_null(w, "text");
 	pfd_w_str(w, "kind", pfd_kind_name(r->kind));
 	pfd_w_bool(w, "deleted", r->deleted);
 	if (r->have_stat) {
@@ -162,22 +180,32 @@ static void write_row_json(struct pfd_writer *w, const struct row *r)
 	pfd_w_end(w);
 }
 
+/* The table's columns, each header a word or two that says what is
+ * counted (docs/procfd-trace.1, SUMMARY). */
+#define TABLE_HEAD "    PID   FD KIND        DELETED LINKS      SIZE FOLLOWED ON-LINK FAILED " \
+		   "TEXT-MISSING TEXT-OTHER PROGRAMS  TEXT: VERDICT"
+
 static void row_text(struct pfd_buf *b, const struct row *r)
 {
-	char nlink[24] = "-", size[24] = "-", cell[128];
+	char nlink[24] = "-", size[24] = "-", cell[160];
 	if (r->have_stat) {
 		snprintf(nlink, sizeof(nlink), "%llu", (unsigned long long)r->nlink);
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
 	}
-	snprintf(cell, sizeof(cell), "%7d %4d %-11s %-3s %5s %9s %4u %4u %4u %4u  ", r->pid, r->fd,
-		 pfd_kind_name(r->kind), r->deleted ? "yes" : "no", nlink, size, r->followed,
-		 r->link_itself, r->fu_failed, r->fu_other);
+	snprintf(cell, sizeof(cell), "%7d %4d %-11s %-7s %5s %9s %8u %7u %6u %12u %10u ", r->pid,
+		 r->fd, pfd_kind_name(r->kind), r->deleted ? "yes" : "no", nlink, size,
+		 r->followed, r->link_itself, r->failed, r->fu_failed, r->fu_other);
 	pfd_buf_clear(b);
 	pfd_buf_puts(b, cell);
 	for (unsigned i = 0; i < r->n_tools; i++) {
 		pfd_buf_puts(b, i ? "," : "");
 		pfd_put_program_name(b, r->tools[i]); /* the tracee named it: escaped */
 	}
+	pfd_buf_puts(b, r->n_tools ? "  " : "-  ");
+	if (r->text)
+		pfd_buf_quote(b, r->text, r->text_len);
+	else
+		pfd_buf_puts(b, "?");
 	pfd_buf_puts(b, ": ");
 	pfd_buf_puts(b, verdict(r));
 }
@@ -202,13 +230,14 @@ void pfd_summary_write(void)
 	pfd_w_uint(w, "not_counted", dropped);
 	pfd_w_json_only(w, false);
 	if (n_rows)
-		pfd_w_text_row(w, "    PID   FD KIND        DEL NLINK      SIZE FOLL LINK FUNO FUOT  "
-			      "PROGRAMS: VERDICT");
+		pfd_w_text_row(w, TABLE_HEAD);
 	for (size_t i = 0; i < n_rows; i++) {
 		row_text(&line, &rows[i]);
 		pfd_w_text_row(w, pfd_buf_str(&line));
 	}
 	pfd_event_end(w);
+	for (size_t i = 0; i < n_rows; i++)
+		free(rows[i].text);
 	free(rows);
 	rows = NULL;
 	n_rows = 0;

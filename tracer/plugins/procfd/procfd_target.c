@@ -99,3 +99,63 @@ void pfd_target_text(struct pfd_buf *b, const struct pfd_target *t)
 	pfd_buf_puts(b, pfd_text_target_name(t->name_target != PFD_TEXT_NONE ? t->name_target
 									   : t->text_target));
 }
+
+/* What the held thing is, in a few words: "deleted file, 36 B", "pipe",
+ * "memfd, 12 B". A tag on a call's line, so its size says at a glance what
+ * a read through the link gives. */
+void pfd_target_short(struct pfd_buf *b, const struct pfd_target *t)
+{
+	const struct pfd_fdesc *d = &t->fdesc;
+	bool sized = t->have_stat && pfd_fdesc_has_size(d);
+	if (t->deleted && !pfd_fdesc_never_named(d) && pfd_target_nameable(t))
+		pfd_buf_puts(b, "deleted ");
+	pfd_buf_puts(b, pfd_fdesc_kind(d) == PFD_KIND_REGULAR ? "file" : pfd_fdesc_kind_name(d));
+	if (pfd_fdesc_kind(d) == PFD_KIND_ANON_INODE) {
+		pfd_buf_putc(b, ' ');
+		pfd_buf_puts(b, t->anon_name);
+	}
+	if (sized) {
+		pfd_buf_puts(b, ", ");
+		pfd_buf_uint(b, t->size);
+		pfd_buf_puts(b, " B");
+	}
+}
+
+/* What the link's name says now, where it does not name the held file. */
+static const char *name_note(const struct pfd_target *t)
+{
+	enum pfd_text_target nt = t->name_target != PFD_TEXT_NONE ? t->name_target : t->text_target;
+	if (!pfd_target_nameable(t) || pfd_fdesc_never_named(&t->fdesc))
+		return NULL;
+	if (nt == PFD_TEXT_DIFFERENT_FILE)
+		return "its name now names another file";
+	if (nt != PFD_TEXT_MISSING)
+		return NULL;
+	if (t->name_target == PFD_TEXT_NONE)
+		return "its text names nothing"; /* no kernel marker: another root, a moved mount */
+	if (!t->deleted)
+		return "its name is gone (another hard link keeps the file)";
+	return NULL;
+}
+
+/* The compact state line's tail: "\"TEXT\": deleted file, 36 B, read-write"
+ * and, where the name misleads, what it names now. Dev and ino are in
+ * --verbose and JSON. */
+void pfd_target_text_short(struct pfd_buf *b, const struct pfd_target *t)
+{
+	pfd_buf_quote(b, t->text, t->text_len);
+	pfd_buf_puts(b, ": ");
+	pfd_target_short(b, t);
+	if (t->have_stat && t->nlink > 1 && pfd_fdesc_kind(&t->fdesc) == PFD_KIND_REGULAR) {
+		pfd_buf_puts(b, ", ");
+		pfd_buf_uint(b, t->nlink);
+		pfd_buf_puts(b, " links");
+	}
+	pfd_buf_puts(b, ", ");
+	pfd_buf_puts(b, pfd_access_name(t->link_mode));
+	const char *note = name_note(t);
+	if (note) {
+		pfd_buf_puts(b, "; ");
+		pfd_buf_puts(b, note);
+	}
+}
