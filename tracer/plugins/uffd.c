@@ -24,9 +24,11 @@ static const struct pfd_trap uffd_traps[] = {
 	{ 0 },
 };
 
-static unsigned uffd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
+static unsigned uffd_on_enter(struct pfd_tracee *t, struct pfd_call *c,
+			      const struct pfd_trap *trap)
 {
 	(void)c;
+	(void)trap;
 	pfd_tracee_set_may_fault(t, true);
 	return PFD_PASS;
 }
