@@ -159,7 +159,7 @@ static const struct pfd_syscall_desc table[] = {
 	CALL("ioctl",       3, A(0), FD),
 	/* CLONE_PIDFD: the pidfd is installed in the parent */
 	CALL("clone",       5, 0, FD | PFD_SC_CLONES),
-	CALL("clone3",      2, 0, FD | PFD_SC_CLONES),
+	CALL("clone3",      2, 0, FD | PFD_SC_CLONES | PFD_SC_ARGS_STRUCT),
 
 	/* Calls that may replace the caller's root or change its mounts
 	 * (PFD_SC_CHANGES_ROOT: why these and no others). Their paths are not

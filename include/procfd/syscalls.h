@@ -88,6 +88,9 @@ enum pfd_sc_fact {
 	PFD_SC_EXECS = 1u << 3,
 	/* Creates a process or thread: its flags say which (clone, clone3). */
 	PFD_SC_CLONES = 1u << 4,
+	/* Takes its arguments as a struct args[0] points to, of args[1] bytes
+	 * (clone3: the flags are the struct's first u64). */
+	PFD_SC_ARGS_STRUCT = 1u << 5,
 };
 
 #define PFD_NO_ARG (-1)

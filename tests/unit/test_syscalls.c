@@ -509,6 +509,7 @@ static void test_facts(void **state)
 	expect_fact(PFD_SC_CHANGES_ROOT, roots, ARRAY_LEN(roots));
 	expect_fact(PFD_SC_EXECS, execs, ARRAY_LEN(execs));
 	expect_fact(PFD_SC_CLONES, clones, ARRAY_LEN(clones));
+	expect_fact(PFD_SC_ARGS_STRUCT, clones + 1, 1); /* clone3 */
 	/* the engine finds a handler's return by the kernel's numbers */
 	assert_true(lookup(AUDIT_ARCH_X86_64, 15)->facts & PFD_SC_SIGRETURN);
 	assert_true(lookup(AUDIT_ARCH_X86_64, X32_BIT | 513)->facts & PFD_SC_SIGRETURN);

@@ -20,7 +20,6 @@
 #include <linux/ioctl.h>
 #include <linux/net.h>
 #include <linux/sockios.h>
-#include <seccomp.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -427,47 +426,39 @@ bool leak_call_dups(const struct pfd_call *c, const struct leak_how *how, int *s
  * holds it. */
 
 #define USER32_CS_ 0x23u /* a 32-bit process's code segment on x86-64 */
-#define X32_SYSCALL_BIT_ 0x40000000u
 
-/* The arch of the call the thread is in: the code segment tells i386 from
- * 64-bit; x32 numbers carry their bit. */
-static uint32_t scmp_arch_of(const struct pfd_regs *r)
+/* The audit arch of the call the thread is in: the code segment tells i386
+ * from 64-bit (the engine's last trapped call need not be this one); x32
+ * numbers carry their bit, which the syscall table's lookup reads. */
+static uint32_t audit_arch_of(const struct pfd_regs *r)
 {
-	if ((r->raw.cs & 0xffff) == USER32_CS_)
-		return SCMP_ARCH_X86;
-	return (r->raw.orig_rax & X32_SYSCALL_BIT_) ? SCMP_ARCH_X32 : SCMP_ARCH_X86_64;
+	return (r->raw.cs & 0xffff) == USER32_CS_ ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64;
 }
 
-static bool is_call(uint32_t arch, uint64_t nr, const char *name)
-{
-	int n = seccomp_syscall_resolve_name_arch(arch, name);
-	return n >= 0 && (uint64_t)(uint32_t)n == (uint32_t)nr;
-}
-
-/* clone's flags and parent_tid, or clone3's flags and pidfd pointer. */
+/* clone's flags and parent_tid, or clone3's flags and pidfd pointer: the
+ * syscall table says which call it is and where its flags are. */
 static bool clone_pidfd_arg(struct pfd_tracee *t, const struct pfd_regs *r, uint32_t arch,
 			    uint64_t *flags, uint64_t *where, const char **creator)
 {
-	bool i386 = arch == SCMP_ARCH_X86;
+	const struct pfd_syscall_desc *d = pfd_syscall_by_number(arch, (uint32_t)r->raw.orig_rax);
+	bool i386 = arch == AUDIT_ARCH_I386;
 	uint64_t word = i386 ? UINT32_MAX : UINT64_MAX; /* an i386 register's bits */
 	uint64_t arg0 = (i386 ? r->raw.rbx : r->raw.rdi) & word;
-	if (is_call(arch, r->raw.orig_rax, "clone")) {
-		/* parent_tid is the third argument: rdx (edx) on both ABIs */
+	if (!d || !(d->facts & PFD_SC_CLONES))
+		return false; /* fork, vfork: no pidfd */
+	*creator = d->name;
+	if (!(d->facts & PFD_SC_ARGS_STRUCT)) {
+		/* clone: parent_tid is the third argument, rdx (edx) on both ABIs */
 		*flags = arg0;
 		*where = r->raw.rdx & word;
-		*creator = "clone";
 		return true;
 	}
-	if (is_call(arch, r->raw.orig_rax, "clone3")) {
-		uint64_t head[2]; /* struct clone_args: flags, pidfd */
-		if (pfd_tracee_read(t, arg0, head, sizeof(head)) < 0)
-			return false;
-		*flags = head[0];
-		*where = head[1];
-		*creator = "clone3";
-		return true;
-	}
-	return false;
+	uint64_t head[2]; /* struct clone_args: flags, pidfd */
+	if (pfd_tracee_read(t, arg0, head, sizeof(head)) < 0)
+		return false;
+	*flags = head[0];
+	*where = head[1];
+	return true;
 }
 
 bool leak_fork_pidfd(const struct pfd_fork *f, int *pidfd, const char **creator)
@@ -475,7 +466,7 @@ bool leak_fork_pidfd(const struct pfd_fork *f, int *pidfd, const char **creator)
 	struct pfd_regs r;
 	uint64_t flags, where;
 	if (pfd_tracee_regs(f->parent, &r) < 0 ||
-	    !clone_pidfd_arg(f->parent, &r, scmp_arch_of(&r), &flags, &where, creator) ||
+	    !clone_pidfd_arg(f->parent, &r, audit_arch_of(&r), &flags, &where, creator) ||
 	    !(flags & CLONE_PIDFD_))
 		return false;
 	return fd_at(f->parent, where, pidfd) == 1;
