@@ -205,6 +205,11 @@ const struct pfd_syscall_desc *pfd_syscall_by_name(const char *name)
 	return NULL;
 }
 
+bool pfd_syscall_has_path(const struct pfd_syscall_desc *d)
+{
+	return d->path_arg != PFD_NO_ARG;
+}
+
 /* ---- numbers ---------------------------------------------------------- */
 
 static pfd_nr_map numbers;

@@ -131,10 +131,7 @@ PFD_API const struct pfd_syscall_desc *pfd_syscall_by_name(const char *name);
  * from libseccomp's tables at the first call (procfd-trace makes it before
  * tracing starts). */
 PFD_API const struct pfd_syscall_desc *pfd_syscall_by_number(uint32_t audit_arch, uint64_t nr);
-/* Whether the call takes a path the table decodes. */
-static inline bool pfd_syscall_has_path(const struct pfd_syscall_desc *d)
-{
-	return d->path_arg != PFD_NO_ARG;
-}
+/* Whether the call takes a path the table decodes (path_arg is a slot). */
+PFD_API bool pfd_syscall_has_path(const struct pfd_syscall_desc *d);
 
 #endif
