@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "procfd/syscalls.h"
+#include "tracer/plugins/builtin.h"
 #include "tracer/plugins/leaks/leaks_track.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -535,6 +536,36 @@ static void test_creates_fd_is_what_leaks_traps(void **state)
 	expect_fact(PFD_SC_CREATES_FD, names, n_names);
 }
 
+/* Every syscall a built-in plugin traps is in the table (so it is printed
+ * with its real count), and the procfd plugin traps exactly the table's
+ * path calls and its root-changing ones: the plugin's list is checked
+ * against the table, not kept apart from it. */
+static void test_builtin_traps_are_the_tables(void **state)
+{
+	(void)state;
+	const struct pfd_plugin *const builtins[] = {
+		&pfd_plugin_procfd, &pfd_plugin_leaks, &pfd_plugin_untraced, &pfd_plugin_uffd,
+		&pfd_plugin_own_filter,
+	};
+	const char *procfd[160];
+	size_t n_procfd = 0;
+	for (size_t p = 0; p < ARRAY_LEN(builtins); p++)
+		for (const struct pfd_trap *t = builtins[p]->traps; t->syscall; t++) {
+			if (!pfd_syscall_by_name(t->syscall))
+				fail_msg("%s traps %s, which the table lacks", builtins[p]->name,
+					 t->syscall);
+			if (p == 0 && n_procfd < ARRAY_LEN(procfd))
+				procfd[n_procfd++] = t->syscall;
+		}
+	size_t n;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	for (size_t i = 0; i < n; i++) {
+		bool want = pfd_syscall_has_path(&t[i]) || (t[i].facts & PFD_SC_CHANGES_ROOT);
+		if (want != listed_in(t[i].name, procfd, n_procfd))
+			fail_msg("%s: procfd %s it", t[i].name, want ? "does not trap" : "traps");
+	}
+}
+
 /* ---- the map ------------------------------------------------------------ */
 
 static void test_lookup_every_name(void **state)
@@ -698,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_names_per_abi),
 		cmocka_unit_test(test_facts),
 		cmocka_unit_test(test_creates_fd_is_what_leaks_traps),
+		cmocka_unit_test(test_builtin_traps_are_the_tables),
 		cmocka_unit_test(test_lookup_every_name),
 		cmocka_unit_test(test_lookup_agrees_with_libseccomp),
 		cmocka_unit_test(test_lookup_i386),
