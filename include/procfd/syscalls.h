@@ -101,7 +101,10 @@ struct pfd_syscall_desc {
 	uint8_t nargs;          /* how many arguments it takes (the kernel's
 				 * SYSCALL_DEFINEn; for an i386-only call,
 				 * i386's count) */
-	uint8_t fd_args;        /* bit i: args[i] is an fd (dirfds are not) */
+	uint8_t fd_args;        /* bit i: args[i] is an fd (dup2's both; a
+				 * call without path slots lists its dirfds
+				 * too: move_mount's two; dirfd_arg is not
+				 * repeated here) */
 	uint32_t facts;         /* enum pfd_sc_fact bits */
 	enum pfd_sc_effect effect;
 	/* The path arguments, for the calls the procfd plugin classifies
