@@ -214,6 +214,12 @@ bool pfd_syscall_has_path(const struct pfd_syscall_desc *d)
 
 static pfd_nr_map numbers;
 static pthread_once_t numbers_once = PTHREAD_ONCE_INIT;
+/* i386's direct socket calls are found by a scan of every number, which
+ * costs more than the rest of the map: done at the first lookup of an
+ * arch that needs it that the direct part misses (the trap table resolves
+ * its own names, so a run without an i386 tracee never pays it). */
+static unsigned numbers_pending;
+static pthread_once_t complete_once = PTHREAD_ONCE_INIT;
 
 static const char *table_name(size_t i, const void *ctx)
 {
@@ -223,12 +229,26 @@ static const char *table_name(size_t i, const void *ctx)
 
 static void build_numbers(void)
 {
-	pfd_nr_map_build(numbers, table_name, TABLE_LEN, NULL);
+	numbers_pending = pfd_nr_map_build_direct(numbers, table_name, TABLE_LEN, NULL);
+}
+
+static void complete_numbers(void)
+{
+	pfd_nr_map_complete(numbers, numbers_pending, table_name, TABLE_LEN, NULL);
+}
+
+static int find_number(uint32_t audit_arch, uint64_t nr)
+{
+	return pfd_nr_map_find((const uint16_t(*)[PFD_NR_MAX])numbers, audit_arch, nr);
 }
 
 const struct pfd_syscall_desc *pfd_syscall_by_number(uint32_t audit_arch, uint64_t nr)
 {
 	pthread_once(&numbers_once, build_numbers);
-	int i = pfd_nr_map_find((const uint16_t(*)[PFD_NR_MAX])numbers, audit_arch, nr);
+	int i = find_number(audit_arch, nr);
+	if (i < 0 && numbers_pending) {
+		pthread_once(&complete_once, complete_numbers);
+		i = find_number(audit_arch, nr);
+	}
 	return i < 0 ? NULL : &table[i];
 }

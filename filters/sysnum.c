@@ -51,12 +51,13 @@ static void map_reverse(uint16_t *row, enum pfd_nr_arch a,
 	}
 }
 
-void pfd_nr_map_build(pfd_nr_map map, const char *(*name)(size_t i, const void *ctx),
-		      size_t n, const void *ctx)
+unsigned pfd_nr_map_build_direct(pfd_nr_map map,
+				 const char *(*name)(size_t i, const void *ctx), size_t n,
+				 const void *ctx)
 {
+	unsigned pseudo = 0;
 	memset(map, 0, sizeof(pfd_nr_map));
 	for (enum pfd_nr_arch a = 0; a < PFD_NR_ARCHES; a++) {
-		bool pseudo = false;
 		for (size_t i = 0; i < n; i++) {
 			int nr = seccomp_syscall_resolve_name_arch(arch_info[a].scmp, name(i, ctx));
 			uint32_t idx = (uint32_t)nr & ~arch_info[a].base;
@@ -64,11 +65,25 @@ void pfd_nr_map_build(pfd_nr_map map, const char *(*name)(size_t i, const void *
 				map[a][idx] = (uint16_t)(i + 1);
 			else if (nr < 0 && seccomp_syscall_resolve_name_rewrite(
 						   arch_info[a].scmp, name(i, ctx)) >= 0)
-				pseudo = true; /* a multiplexed call (socketcall, ipc) */
+				pseudo |= 1u << a; /* a multiplexed call (socketcall, ipc) */
 		}
-		if (pseudo)
-			map_reverse(map[a], a, name, n, ctx);
 	}
+	return pseudo;
+}
+
+void pfd_nr_map_complete(pfd_nr_map map, unsigned arches,
+			 const char *(*name)(size_t i, const void *ctx), size_t n,
+			 const void *ctx)
+{
+	for (enum pfd_nr_arch a = 0; a < PFD_NR_ARCHES; a++)
+		if (arches & (1u << a))
+			map_reverse(map[a], a, name, n, ctx);
+}
+
+void pfd_nr_map_build(pfd_nr_map map, const char *(*name)(size_t i, const void *ctx),
+		      size_t n, const void *ctx)
+{
+	pfd_nr_map_complete(map, pfd_nr_map_build_direct(map, name, n, ctx), name, n, ctx);
 }
 
 int pfd_nr_map_find(const pfd_nr_map map, uint32_t audit_arch, uint64_t nr)

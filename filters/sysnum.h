@@ -27,6 +27,18 @@ uint32_t pfd_nr_scmp_arch(enum pfd_nr_arch a);
 void pfd_nr_map_build(pfd_nr_map map, const char *(*name)(size_t i, const void *ctx),
 		      size_t n, const void *ctx);
 
+/* The same, but the multiplexed names (i386's socket calls, whose direct
+ * numbers only a scan of every number finds: most of a build's time) are
+ * left out: the arches that have some are returned as a bit mask
+ * (1 << enum pfd_nr_arch), for pfd_nr_map_complete when a lookup needs
+ * them. */
+unsigned pfd_nr_map_build_direct(pfd_nr_map map,
+				 const char *(*name)(size_t i, const void *ctx), size_t n,
+				 const void *ctx);
+void pfd_nr_map_complete(pfd_nr_map map, unsigned arches,
+			 const char *(*name)(size_t i, const void *ctx), size_t n,
+			 const void *ctx);
+
 /* The index (0-based) (audit arch, nr) has in map, or -1. */
 int pfd_nr_map_find(const pfd_nr_map map, uint32_t audit_arch, uint64_t nr);
 

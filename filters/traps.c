@@ -1,8 +1,9 @@
 /* procfd-trace: the trap table.
  *
- * Every trap names a syscall; its numbers are the syscall table's
- * (filters/syscalls.c), which come from libseccomp's tables as the filter's
- * do, so the filter, this table and the kernel agree by construction. */
+ * Every trap names a syscall; its entry is the syscall table's
+ * (filters/syscalls.c) and its numbers come from libseccomp's tables
+ * (filters/sysnum.c), as the filter's do, so the filter, this table and the
+ * kernel agree by construction. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <seccomp.h>
@@ -83,45 +84,18 @@ static int check_name(const struct trap_entry *e)
 	return seccomp_syscall_resolve_name(e->name) == __NR_SCMP_ERROR ? -EINVAL : 0;
 }
 
-static const char *outside_name(size_t i, const void *ctx)
+static const char *entry_name(size_t i, const void *ctx)
 {
 	(void)ctx;
-	return outside[i].name;
+	return entries[i].name;
 }
 
-static int entry_index_of(const struct pfd_syscall_desc *d)
-{
-	for (size_t i = 0; i < n_entries; i++)
-		if (entries[i].desc == d)
-			return (int)i;
-	return -1;
-}
-
-static uint32_t audit_arch_of(enum pfd_nr_arch a, uint32_t *base)
-{
-	*base = a == PFD_NR_X32 ? PFD_X32_BIT : 0;
-	return a == PFD_NR_I386 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64;
-}
-
-/* Each entry's numbers: the syscall table's, and for the syscalls outside
- * it, libseccomp's (the same resolution, filters/sysnum.c). */
+/* Each entry's numbers, from libseccomp's tables by its name, as the
+ * syscall table's (filters/sysnum.c): i386's direct socket calls need a
+ * scan of every number, done only when one of them is trapped. */
 static void map_arches(void)
 {
-	static pfd_nr_map extra;
-	if (n_outside)
-		pfd_nr_map_build(extra, outside_name, n_outside, NULL);
-	memset(map, 0, sizeof(map));
-	for (enum pfd_nr_arch a = 0; a < PFD_NR_ARCHES; a++) {
-		uint32_t base, audit = audit_arch_of(a, &base);
-		for (uint32_t nr = 0; nr < PFD_NR_MAX; nr++) {
-			const struct pfd_syscall_desc *d = pfd_syscall_by_number(audit, base | nr);
-			if (!d && n_outside && extra[a][nr])
-				d = &outside[extra[a][nr] - 1];
-			int i = d ? entry_index_of(d) : -1;
-			if (i >= 0)
-				map[a][nr] = (uint16_t)(i + 1);
-		}
-	}
+	pfd_nr_map_build(map, entry_name, n_entries, NULL);
 }
 
 /* A name no arch has: e.g. a typo that libseccomp knows as a pseudo-call. */
