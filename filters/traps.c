@@ -1,39 +1,30 @@
 /* procfd-trace: the trap table.
  *
- * Numbers come from libseccomp's tables, as in the filter, so the filter,
- * this table and the kernel agree by construction. x32 shares
- * AUDIT_ARCH_X86_64 with x86_64 and is told apart by __X32_SYSCALL_BIT. */
+ * Every trap names a syscall; its entry is the syscall table's
+ * (filters/syscalls.c) and its numbers come from libseccomp's tables
+ * (filters/sysnum.c), as the filter's do, so the filter, this table and the
+ * kernel agree by construction. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <seccomp.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "filters/sysnum.h"
 #include "filters/traps.h"
 
-#define X32_BIT 0x40000000u
-#define MAP_SIZE 1024u
 #define MAX_ENTRIES 255u
 #define MAX_TRAPS 512u
-
-enum map_arch { MAP_X86_64, MAP_I386, MAP_X32, MAP_COUNT };
+#define MAX_ENGINE_TRAPS 16u
 
 static struct trap_entry entries[MAX_ENTRIES];
 static size_t n_entries;
-static uint8_t map[MAP_COUNT][MAP_SIZE]; /* entry index + 1; 0: not trapped */
+static pfd_nr_map map; /* (arch, nr) -> entry index + 1 */
 static const struct pfd_trap *all[MAX_TRAPS + 1];
 static size_t n_all;
-static struct pfd_trap engine_traps[64];
-
-static const struct {
-	enum map_arch slot;
-	uint32_t scmp;
-	uint32_t strip;
-} arch_info[] = {
-	{ MAP_X86_64, SCMP_ARCH_X86_64, 0 },
-	{ MAP_I386, SCMP_ARCH_X86, 0 },
-	{ MAP_X32, SCMP_ARCH_X32, X32_BIT },
-};
+static struct pfd_trap engine_traps[MAX_ENGINE_TRAPS];
+/* Syscalls the table lacks that a plugin traps: their entries. */
+static struct pfd_syscall_desc outside[MAX_ENTRIES];
+static size_t n_outside;
 
 bool pfd_trap_matches(const struct pfd_trap *t, const uint64_t args[6])
 {
@@ -56,6 +47,22 @@ bool pfd_trap_matches(const struct pfd_trap *t, const uint64_t args[6])
 	}
 }
 
+/* A syscall outside the table: printed with all six arguments, as strace
+ * prints one it does not know, since its real count is not. */
+static const struct pfd_syscall_desc *outside_desc(const char *name)
+{
+	for (size_t i = 0; i < n_outside; i++)
+		if (strcmp(outside[i].name, name) == 0)
+			return &outside[i];
+	struct pfd_syscall_desc *d = &outside[n_outside++];
+	*d = (struct pfd_syscall_desc){
+		.name = name, .nargs = PFD_SC_ARGS_MAX, .cls = PFD_SC_NO_PATH,
+		.dirfd_arg = PFD_NO_ARG, .path_arg = PFD_NO_ARG, .flags_arg = PFD_NO_ARG,
+		.mode_arg = PFD_NO_ARG, .how_arg = PFD_NO_ARG,
+	};
+	return d;
+}
+
 static struct trap_entry *entry_for(const char *name)
 {
 	for (size_t i = 0; i < n_entries; i++)
@@ -63,19 +70,12 @@ static struct trap_entry *entry_for(const char *name)
 			return &entries[i];
 	if (n_entries == MAX_ENTRIES)
 		return NULL;
+	const struct pfd_syscall_desc *d = pfd_syscall_by_name(name);
 	struct trap_entry *e = &entries[n_entries++];
 	memset(e, 0, sizeof(*e));
-	e->name = name;
-	e->desc = pfd_syscall_by_name(name);
+	e->desc = d ? d : outside_desc(name);
+	e->name = e->desc->name;
 	return e;
-}
-
-static struct trap_entry *entry_named(const char *name)
-{
-	for (size_t i = 0; i < n_entries; i++)
-		if (strcmp(entries[i].name, name) == 0)
-			return &entries[i];
-	return NULL;
 }
 
 /* Every name must be one libseccomp knows. */
@@ -84,45 +84,26 @@ static int check_name(const struct trap_entry *e)
 	return seccomp_syscall_resolve_name(e->name) == __NR_SCMP_ERROR ? -EINVAL : 0;
 }
 
-/* Each entry's number on each arch, from libseccomp's name->number table
- * (a hash lookup). i386's direct socket calls are the exception: by name
- * libseccomp gives socketcall's pseudo-numbers (socketpair: -108), while
- * the kernel reports the direct number (360) when a program makes the
- * direct call; for those, and only on an arch that has some, the numbers
- * are scanned the other way, number to name (a thousand lookups, so only
- * when needed: it was most of procfd-trace's start-up). */
+static const char *entry_name(size_t i, const void *ctx)
+{
+	(void)ctx;
+	return entries[i].name;
+}
+
+/* Each entry's numbers, from libseccomp's tables by its name, as the
+ * syscall table's (filters/sysnum.c): i386's direct socket calls need a
+ * scan of every number, done only when one of them is trapped. */
 static void map_arches(void)
 {
-	for (size_t a = 0; a < sizeof(arch_info) / sizeof(arch_info[0]); a++) {
-		uint32_t base = arch_info[a].strip;
-		bool pseudo = false;
-		for (size_t i = 0; i < n_entries; i++) {
-			int nr = seccomp_syscall_resolve_name_arch(arch_info[a].scmp, entries[i].name);
-			uint32_t idx = (uint32_t)nr & ~base;
-			if (nr >= 0 && idx < MAP_SIZE)
-				map[arch_info[a].slot][idx] = (uint8_t)(i + 1);
-			else if (nr < 0 && seccomp_syscall_resolve_name_rewrite(
-						   arch_info[a].scmp, entries[i].name) >= 0)
-				pseudo = true; /* a multiplexed call (socketcall, ipc) */
-		}
-		for (uint32_t nr = 0; pseudo && nr < MAP_SIZE; nr++) {
-			if (map[arch_info[a].slot][nr])
-				continue;
-			char *name = seccomp_syscall_resolve_num_arch(arch_info[a].scmp, (int)(base | nr));
-			const struct trap_entry *e = name ? entry_named(name) : NULL;
-			free(name);
-			if (e)
-				map[arch_info[a].slot][nr] = (uint8_t)(e - entries + 1);
-		}
-	}
+	pfd_nr_map_build(map, entry_name, n_entries, NULL);
 }
 
 /* A name no arch has: e.g. a typo that libseccomp knows as a pseudo-call. */
 static bool mapped_somewhere(const struct trap_entry *e)
 {
-	uint8_t idx = (uint8_t)(e - entries + 1);
-	for (size_t a = 0; a < MAP_COUNT; a++)
-		for (uint32_t nr = 0; nr < MAP_SIZE; nr++)
+	uint16_t idx = (uint16_t)(e - entries + 1);
+	for (size_t a = 0; a < PFD_NR_ARCHES; a++)
+		for (uint32_t nr = 0; nr < PFD_NR_MAX; nr++)
 			if (map[a][nr] == idx)
 				return true;
 	return false;
@@ -133,40 +114,55 @@ static int add_trap(const struct pfd_trap *t, unsigned bit)
 	struct trap_entry *e = entry_for(t->syscall);
 	if (!e || n_all == MAX_TRAPS)
 		return -E2BIG;
-	if (t->op == PFD_ARG_ANY) {
-		e->any |= 1u << bit;
-	} else {
-		if (t->op > PFD_ARG_MASKED_EQ || t->arg > 5 || t->n_values > PFD_TRAP_MAX_VALUES ||
-		    (t->op == PFD_ARG_IN && t->n_values == 0) ||
-		    e->n_cond == PFD_TRAP_MAX_VALUES)
-			return -EINVAL;
-		e->cond[e->n_cond].plugin = (uint8_t)bit;
-		e->cond[e->n_cond].trap = t;
-		e->n_cond++;
-	}
+	if (t->op > PFD_ARG_MASKED_EQ)
+		return -EINVAL;
+	if (t->op != PFD_ARG_ANY &&
+	    (t->arg > 5 || t->n_values > PFD_TRAP_MAX_VALUES ||
+	     (t->op == PFD_ARG_IN && t->n_values == 0)))
+		return -EINVAL;
+	if (e->n_traps == PFD_TRAPS_PER_CALL)
+		return -E2BIG;
+	e->traps[e->n_traps].plugin = (uint8_t)bit;
+	e->traps[e->n_traps].trap = t;
+	e->n_traps++;
 	all[n_all++] = t;
 	all[n_all] = NULL;
 	return 0;
 }
 
-int pfd_traps_init(const struct pfd_plugin *const *plugins, const char *const *engine,
+/* The engine's traps: every syscall of the table with one of the facts. */
+static int add_engine_traps(uint32_t facts, const char **bad)
+{
+	size_t n, k = 0;
+	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
+	for (size_t i = 0; facts && i < n; i++) {
+		if (!(t[i].facts & facts))
+			continue;
+		if (k == MAX_ENGINE_TRAPS)
+			return -E2BIG;
+		engine_traps[k] = (struct pfd_trap){ .syscall = t[i].name };
+		int rc = add_trap(&engine_traps[k++], PFD_ENGINE_BIT);
+		if (rc < 0) {
+			*bad = t[i].name;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int pfd_traps_init(const struct pfd_plugin *const *plugins, uint32_t engine_facts,
 		   const char **bad)
 {
 	int rc = 0;
-	n_entries = n_all = 0;
+	n_entries = n_all = n_outside = 0;
 	memset(map, 0, sizeof(map));
 	all[0] = NULL;
 	for (size_t i = 0; plugins[i] && rc == 0; i++)
 		for (const struct pfd_trap *t = plugins[i]->traps; t && t->syscall && rc == 0; t++)
 			if ((rc = add_trap(t, (unsigned)i)) < 0)
 				*bad = t->syscall;
-	for (size_t i = 0; engine && engine[i] && rc == 0; i++) {
-		if (i == sizeof(engine_traps) / sizeof(engine_traps[0]))
-			return -E2BIG;
-		engine_traps[i] = (struct pfd_trap){ .syscall = engine[i] };
-		if ((rc = add_trap(&engine_traps[i], PFD_ENGINE_BIT)) < 0)
-			*bad = engine[i];
-	}
+	if (rc == 0)
+		rc = add_engine_traps(engine_facts, bad);
 	for (size_t i = 0; i < n_entries && rc == 0; i++)
 		if ((rc = check_name(&entries[i])) < 0)
 			*bad = entries[i].name;
@@ -187,25 +183,26 @@ const struct pfd_trap *const *pfd_traps_all(void)
 
 const struct trap_entry *pfd_traps_lookup(uint32_t audit_arch, uint64_t nr)
 {
-	enum map_arch slot;
-	if (audit_arch == AUDIT_ARCH_I386) {
-		slot = MAP_I386;
-	} else if (audit_arch == AUDIT_ARCH_X86_64) {
-		slot = (nr & X32_BIT) ? MAP_X32 : MAP_X86_64;
-		nr &= ~(uint64_t)X32_BIT;
-	} else {
-		return NULL;
-	}
-	if (nr >= MAP_SIZE || map[slot][nr] == 0)
-		return NULL;
-	return &entries[map[slot][nr] - 1];
+	int i = pfd_nr_map_find((const uint16_t(*)[PFD_NR_MAX])map, audit_arch, nr);
+	return i < 0 ? NULL : &entries[i];
 }
 
 uint32_t pfd_traps_select(const struct trap_entry *e, const uint64_t args[6])
 {
-	uint32_t mask = e->any;
-	for (unsigned i = 0; i < e->n_cond; i++)
-		if (!(mask & (1u << e->cond[i].plugin)) && pfd_trap_matches(e->cond[i].trap, args))
-			mask |= 1u << e->cond[i].plugin;
+	uint32_t mask = 0;
+	for (unsigned i = 0; i < e->n_traps; i++) {
+		uint32_t bit = 1u << e->traps[i].plugin;
+		if (!(mask & bit) && pfd_trap_matches(e->traps[i].trap, args))
+			mask |= bit;
+	}
 	return mask;
+}
+
+const struct pfd_trap *pfd_traps_fired(const struct trap_entry *e, unsigned plugin,
+				       const uint64_t args[6])
+{
+	for (unsigned i = 0; i < e->n_traps; i++)
+		if (e->traps[i].plugin == plugin && pfd_trap_matches(e->traps[i].trap, args))
+			return e->traps[i].trap;
+	return NULL;
 }

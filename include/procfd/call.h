@@ -2,8 +2,8 @@
  *
  * The engine fills a struct pfd_call at the call's entry stop and completes
  * it at its exit stop. It is the same for every syscall; the decoded path
- * arguments are an optional part, present only for the calls of the path
- * table (procfd/syscalls.h). Nothing here refers to ptrace. */
+ * arguments are an optional part, present only for the calls the syscall
+ * table gives a path (procfd/syscalls.h). Nothing here refers to ptrace. */
 #ifndef PROCFD_CALL_H
 #define PROCFD_CALL_H
 
@@ -41,7 +41,12 @@ struct pfd_call {
 	const char *arch;    /* "x86_64", "i386", "x32" */
 	uint64_t nr;         /* the number as the arch has it (x32's bit included) */
 	const char *name;    /* the kernel's name, as libseccomp spells it */
-	uint64_t args[6];    /* as passed; 32-bit tracees' values are zero-extended */
+	/* Its entry in the syscall table (argument count, fd arguments,
+	 * facts); never NULL: a syscall the table lacks has one with no path,
+	 * no facts and six arguments. */
+	const struct pfd_syscall_desc *sc;
+	uint64_t args[6];    /* as passed; 32-bit tracees' values are zero-extended;
+				those past sc->nargs are whatever the registers held */
 
 	/* Set at the exit stop. finished is false when the thread died inside
 	 * the call (SIGKILL, another thread's execve) or was let go (detach). */

@@ -1,4 +1,4 @@
-/* procfd-trace: the plugin API (version 2).
+/* procfd-trace: the plugin API (version 3).
  *
  * A plugin is a table of traps and callbacks. The built-in plugins
  * (tracer/plugins/) use nothing but the headers of include/procfd/, so a new
@@ -30,7 +30,9 @@
 #include "procfd/stack.h"
 #include "procfd/writer.h"
 
-#define PFD_PLUGIN_API 2
+/* 3: struct pfd_trap has a data pointer, and on_enter is given the trap
+ * that fired (version 2 plugins: add the third parameter). */
+#define PFD_PLUGIN_API 3
 
 /* ---- traps: which calls stop the tracee, as data -------------------------- */
 
@@ -55,6 +57,10 @@ struct pfd_trap {
 			       arguments, whose upper half the kernel ignores) */
 	uint8_t n_values;
 	uint64_t values[PFD_TRAP_MAX_VALUES];
+	/* The plugin's own, handed back to on_enter with the trap: what the
+	 * call means to it (e.g. where the new fd is written), so that it
+	 * decides by data, not by comparing names. */
+	const void *data;
 };
 
 /* ---- the tracee handle ------------------------------------------------------ */
@@ -266,8 +272,13 @@ struct pfd_plugin {
 
 	/* A trapped call's entry stop: arguments decoded, path read (c->path).
 	 * The call has not run yet; the thread's state is as the call will see
-	 * it. Return PFD_NEED_EXIT for on_exit, PFD_REPORT to write the call. */
-	unsigned (*on_enter)(struct pfd_tracee *t, struct pfd_call *c);
+	 * it. trap is the plugin's trap that selected the call: the first of
+	 * its traps on this syscall, in its table's order, whose condition the
+	 * arguments meet (never NULL). What on_exit needs of it, keep in the
+	 * call state. Return PFD_NEED_EXIT for on_exit, PFD_REPORT to write the
+	 * call. */
+	unsigned (*on_enter)(struct pfd_tracee *t, struct pfd_call *c,
+			     const struct pfd_trap *trap);
 	/* Its exit stop (c->finished), or, with the thread gone, after it
 	 * (!c->finished, !pfd_tracee_stopped). Called for every call on_enter
 	 * kept (any plugin's NEED_EXIT or REPORT). May add PFD_REPORT. */

@@ -569,14 +569,15 @@ def validate_leak(ev, problems):
 
 
 def validate_plain_call(ev, problems):
-    """A call that takes no path: its six arguments as numbers."""
+    """A call that takes no path: its arguments (as many as the call takes,
+    at most six: the program's expectation says how many) as numbers."""
     w = "syscall event"
     check_keys(ev, ["event", "pid", "tid", "syscall", "arch", "args", "result", "errno"],
                sorted(PLUGIN_SYSCALL_FIELDS), w, problems)
     args = ev.get("args")
-    if not (isinstance(args, list) and len(args) == 6 and
+    if not (isinstance(args, list) and len(args) <= 6 and
             all(is_int(a) and 0 <= a < 2 ** 64 for a in args)):
-        problems.append("%s.args: expected 6 unsigned ints, got %r" % (w, args))
+        problems.append("%s.args: expected up to 6 unsigned ints, got %r" % (w, args))
 
 
 def validate_plugin_event(ev, problems):

@@ -39,10 +39,12 @@ struct dup_state {
 
 extern const struct pfd_plugin dupcount_plugin;
 
-static unsigned dup_on_enter(struct pfd_tracee *t, struct pfd_call *c)
+static unsigned dup_on_enter(struct pfd_tracee *t, struct pfd_call *c,
+			     const struct pfd_trap *trap)
 {
 	(void)t;
 	(void)c;
+	(void)trap;
 	return PFD_NEED_EXIT | PFD_REPORT;
 }
 

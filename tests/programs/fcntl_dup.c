@@ -19,9 +19,12 @@ static long dup_from(int cmd, int min)
 	CHECK_OK(r, "fcntl dup");
 	dups++;
 	cloexec += cmd == F_DUPFD_CLOEXEC;
+	/* fcntl takes three arguments: exactly those, no register garbage */
 	expect("{\"event\":\"syscall\",\"pid\":%d,\"tid\":%d,\"syscall\":\"fcntl\","
-	       "\"result\":%ld,\"errno\":null,\"dup_cmd\":\"%s\",\"new_fd\":%ld}",
-	       (int)leader, (int)gettid(), r, cmd == F_DUPFD ? "F_DUPFD" : "F_DUPFD_CLOEXEC", r);
+	       "\"args\":[0,%d,%d],\"result\":%ld,\"errno\":null,\"dup_cmd\":\"%s\","
+	       "\"new_fd\":%ld}",
+	       (int)leader, (int)gettid(), cmd, min, r,
+	       cmd == F_DUPFD ? "F_DUPFD" : "F_DUPFD_CLOEXEC", r);
 	return r;
 }
 

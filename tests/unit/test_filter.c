@@ -175,7 +175,7 @@ static uint32_t bpf_run(const struct prog *p, const struct seccomp_data *d)
 /* ---- building and exporting the filter --------------------------------- */
 
 /* The engine's table for the same names, to compare with the filter. */
-static struct pfd_trap map_traps[128];
+static struct pfd_trap map_traps[256];
 static const struct pfd_plugin map_plugin = {
 	.name = "names", .api = PFD_PLUGIN_API, .traps = map_traps,
 };
@@ -188,14 +188,14 @@ static int init_map(const char **names)
 	for (; names[n] && n + 1 < ARRAY_LEN(map_traps); n++)
 		map_traps[n] = (struct pfd_trap){ .syscall = names[n] };
 	map_traps[n] = (struct pfd_trap){ 0 };
-	return pfd_traps_init(plugins, NULL, &bad);
+	return pfd_traps_init(plugins, 0, &bad);
 }
 
 /* Names as the traps of one plugin, every call of each. */
 static int build_names(const char *const *names, scmp_filter_ctx *ctx)
 {
-	static struct pfd_trap traps[128];
-	static const struct pfd_trap *list[129];
+	static struct pfd_trap traps[256];
+	static const struct pfd_trap *list[257];
 	size_t n = 0;
 	for (; names[n]; n++) {
 		assert_true(n < ARRAY_LEN(traps));
@@ -340,7 +340,7 @@ static void test_untrapped_allowed(void **state)
 {
 	(void)state;
 	static const char *const others[] = { "read", "write", "getpid", "mmap", "mmap2",
-					      "close", "fstat", "exit_group", "futex" };
+					      "lseek", "fstat", "exit_group", "futex" };
 	for (size_t ai = 0; ai < ARRAY_LEN(arches); ai++) {
 		const struct arch *a = &arches[ai];
 		size_t checked = 0;
@@ -533,6 +533,60 @@ static void test_argument_conditions(void **state)
 	prog = saved;
 }
 
+/* The trap that fired: each plugin is handed its own first trap whose
+ * condition the call meets, with its data; a syscall outside the table gets
+ * an entry of six arguments; the engine's traps are the table's calls with
+ * the facts it asks for. */
+static void test_trap_fired(void **state)
+{
+	(void)state;
+	static const int d1, d2, d3;
+	static const struct pfd_trap a_traps[] = {
+		{ .syscall = "ioctl", .op = PFD_ARG_IN, .arg = 1, .n_values = 1,
+		  .values = { 0x1234 }, .data = &d1 },
+		{ .syscall = "ioctl", .op = PFD_ARG_IN, .arg = 1, .n_values = 2,
+		  .values = { 0x5678, 0x1234 }, .data = &d2 },
+		{ .syscall = "getpid" },
+		{ 0 },
+	};
+	static const struct pfd_trap b_traps[] = { { .syscall = "ioctl", .data = &d3 }, { 0 } };
+	static const struct pfd_plugin a = { .name = "a", .api = PFD_PLUGIN_API, .traps = a_traps };
+	static const struct pfd_plugin b = { .name = "b", .api = PFD_PLUGIN_API, .traps = b_traps };
+	static const struct pfd_plugin *const plugins[] = { &a, &b, NULL };
+	const char *bad = NULL;
+	assert_int_equal(pfd_traps_init(plugins, PFD_SC_EXECS, &bad), 0);
+
+	const struct trap_entry *e = pfd_traps_lookup(AUDIT_ARCH_X86_64, 16); /* ioctl */
+	assert_non_null(e);
+	assert_ptr_equal(e->desc, pfd_syscall_by_name("ioctl"));
+	assert_int_equal(e->desc->nargs, 3);
+	uint64_t args[6] = { 3, 0x5678 };
+	assert_int_equal(pfd_traps_select(e, args), 3u);
+	assert_ptr_equal(pfd_traps_fired(e, 0, args)->data, &d2);
+	assert_ptr_equal(pfd_traps_fired(e, 1, args)->data, &d3);
+	args[1] = 0x1234; /* both of a's match: its first */
+	assert_ptr_equal(pfd_traps_fired(e, 0, args)->data, &d1);
+	args[1] = 0x9999;
+	assert_int_equal(pfd_traps_select(e, args), 2u);
+	assert_null(pfd_traps_fired(e, 0, args));
+	assert_ptr_equal(pfd_traps_fired(e, 1, args)->data, &d3);
+
+	e = pfd_traps_lookup(AUDIT_ARCH_I386, 20); /* getpid: not in the table */
+	assert_non_null(e);
+	assert_null(pfd_syscall_by_name("getpid"));
+	assert_string_equal(e->desc->name, "getpid");
+	assert_int_equal(e->desc->nargs, 6);
+	assert_false(pfd_syscall_has_path(e->desc));
+	assert_ptr_equal(pfd_traps_fired(e, 0, args), &a_traps[2]);
+
+	uint64_t none[6] = { 0 };
+	e = pfd_traps_lookup(AUDIT_ARCH_X86_64, 59); /* execve: the engine's */
+	assert_non_null(e);
+	assert_int_equal(pfd_traps_select(e, none), 1u << PFD_ENGINE_BIT);
+	assert_non_null(pfd_traps_lookup(AUDIT_ARCH_I386, 358)); /* execveat */
+	assert_null(pfd_traps_lookup(AUDIT_ARCH_X86_64, 2)); /* open: nobody's */
+}
+
 /* The interpreter itself: a hand-written program, and an unknown opcode. */
 static void test_interpreter_selfcheck(void **state)
 {
@@ -575,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_build_subsets),
 		cmocka_unit_test(test_argument_conditions),
+		cmocka_unit_test(test_trap_fired),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

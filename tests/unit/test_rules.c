@@ -289,14 +289,14 @@ static void test_call_follows(void **state)
 	}
 }
 
-/* Every class of the table is covered by at least one follow case. */
+/* Every class of the table's path calls is covered by a follow case. */
 static void test_follow_cases_cover_table(void **state)
 {
 	(void)state;
 	size_t n;
 	const struct pfd_syscall_desc *t = pfd_syscalls(&n);
 	for (size_t i = 0; i < n; i++) {
-		bool seen = false;
+		bool seen = !pfd_syscall_has_path(&t[i]); /* never classified */
 		for (size_t j = 0; j < ARRAY_LEN(follow_cases) && !seen; j++)
 			seen = follow_cases[j].name && t[i].cls == desc(follow_cases[j].name)->cls;
 		if (!seen)

@@ -120,7 +120,7 @@ static void call_title(struct pfd_buf *b, const struct pfd_call *c)
 	pfd_buf_clear(b);
 	pfd_buf_puts(b, c->name);
 	pfd_buf_putc(b, '(');
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < c->sc->nargs; i++) { /* its real count: no register garbage */
 		size_t mark = b->len;
 		pfd_buf_puts(b, sep);
 		if (c->path ? !put_path_arg(b, c, i) : false) {
@@ -187,7 +187,7 @@ static void write_generic(struct pfd_writer *w, const struct pfd_call *c)
 		write_path_args(w, c->path);
 	} else {
 		pfd_w_array(w, "args");
-		for (int i = 0; i < 6; i++)
+		for (int i = 0; i < c->sc->nargs; i++)
 			pfd_w_uint(w, NULL, c->args[i]);
 		pfd_w_end(w);
 	}

@@ -1,4 +1,6 @@
-/* procfd-trace: argument decoding, driven by the syscall table. */
+/* procfd-trace: argument decoding, driven by the syscall table: a call's
+ * entry (c->sc) says how many arguments it has and which are a path, a
+ * dirfd, flags; only those with a path slot have their path read. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -139,12 +141,13 @@ void pfd_decode_entry(struct call_slot *s, pid_t pid, pid_t tid, bool may_fault,
 	c->arch = pfd_arch_name(arch, nr);
 	c->nr = nr;
 	c->name = e->name;
+	c->sc = e->desc;
 	memcpy(c->args, args, sizeof(c->args));
 	c->finished = false;
 	c->result = 0;
 	c->err = 0;
 	c->path = NULL;
-	if (e->desc) {
+	if (pfd_syscall_has_path(e->desc)) {
 		decode_path_args(s, &m, e->desc, args);
 		c->path = &s->path;
 	}

@@ -4,6 +4,7 @@
  * never forgets a plugin or calls one out of order. */
 #include <stddef.h>
 
+#include "filters/traps.h"
 #include "tracer/engine/dispatch.h"
 #include "tracer/engine/plugin_api.h"
 
@@ -23,11 +24,12 @@ static bool has_hook(const struct pfd_plugin *p, enum pfd_hook hook)
 }
 
 /* p has the callback: call it with the hook's arguments. */
-static unsigned call_hook(const struct pfd_plugin *p, enum pfd_hook hook,
-			  const struct pfd_hook_args *a)
+static unsigned call_hook(int i, enum pfd_hook hook, const struct pfd_hook_args *a)
 {
+	const struct pfd_plugin *p = pfd_plugins[i];
 	switch (hook) {
-	case PFD_HOOK_ENTER: return p->on_enter(a->tracee, a->call);
+	case PFD_HOOK_ENTER:
+		return p->on_enter(a->tracee, a->call, pfd_traps_fired(a->entry, (unsigned)i, a->args));
 	case PFD_HOOK_EXIT: return p->on_exit(a->tracee, a->call);
 	case PFD_HOOK_FORK: p->on_fork(a->fork); break;
 	case PFD_HOOK_EXEC: p->on_exec(a->tracee, a->exec); break;
@@ -43,7 +45,7 @@ unsigned pfd_dispatch(enum pfd_hook hook, uint32_t plugins, const struct pfd_hoo
 	unsigned want = 0;
 	for (int i = 0; pfd_plugins[i]; i++)
 		if ((plugins & (1u << i)) && has_hook(pfd_plugins[i], hook))
-			want |= call_hook(pfd_plugins[i], hook, a);
+			want |= call_hook(i, hook, a);
 	return want;
 }
 

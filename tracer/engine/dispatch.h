@@ -7,6 +7,8 @@
 
 #include "procfd/plugin.h"
 
+struct trap_entry;
+
 /* Which callback of struct pfd_plugin. */
 enum pfd_hook {
 	PFD_HOOK_ENTER,        /* on_enter(tracee, call) */
@@ -25,6 +27,10 @@ struct pfd_hook_args {
 	const struct pfd_fork *fork;
 	const struct pfd_exec *exec;
 	const struct pfd_exit *exit;
+	/* PFD_HOOK_ENTER: the trap table's entry and the call's arguments,
+	 * from which each plugin is given the trap of its that fired */
+	const struct trap_entry *entry;
+	const uint64_t *args;
 };
 
 #define PFD_ALL_PLUGINS 0x7fffffffu /* every registered plugin (not the engine's bit) */

@@ -70,7 +70,6 @@ static unsigned n_ended;
 
 int pfd_engine_init(const struct pfd_plugin *const *list)
 {
-	static const char *const exec_calls[] = { "execve", "execveat", NULL };
 	const char *who = NULL;
 	int rc = pfd_api_register(list, &who);
 	if (rc < 0) {
@@ -78,7 +77,7 @@ int pfd_engine_init(const struct pfd_plugin *const *list)
 		return rc;
 	}
 	exec_watch = pfd_hook_used(PFD_HOOK_EXEC);
-	rc = pfd_traps_init(pfd_plugins, exec_watch ? exec_calls : NULL, &who);
+	rc = pfd_traps_init(pfd_plugins, exec_watch ? PFD_SC_EXECS : 0, &who);
 	if (rc < 0) {
 		fprintf(stderr, "procfd-trace: cannot trap %s: %s\n", who ? who : "?",
 			rc == -EINVAL ? "no such syscall" : strerror(-rc));
@@ -190,12 +189,13 @@ static bool same_call(const struct pfd_call *c, uint32_t arch, uint64_t nr,
 	       memcmp(c->args, args, sizeof(c->args)) == 0;
 }
 
-/* rt_sigreturn (and i386's sigreturn): the end of a signal handler. */
+/* rt_sigreturn (and i386's sigreturn): the end of a signal handler. Not
+ * trapped, so found by number in the syscall table (its numbers are
+ * libseccomp's, resolved once). */
 static bool is_sigreturn(uint32_t arch, uint64_t nr)
 {
-	if (arch == AUDIT_ARCH_I386)
-		return nr == 119 || nr == 173;
-	return nr == 15 || nr == (0x40000000u | 513); /* x86_64, x32 */
+	const struct pfd_syscall_desc *d = pfd_syscall_by_number(arch, nr);
+	return d && (d->facts & PFD_SC_SIGRETURN);
 }
 
 static void drop_held_call(tcb_t *t)
@@ -303,7 +303,9 @@ static void syscall_entry(tcb_t *t, uint32_t arch, uint64_t nr, const uint64_t a
 	tell_memory_refused(t, &s->call);
 	if (who & ENGINE_MASK)
 		exec_entry(t, s);
-	s->want |= pfd_dispatch(PFD_HOOK_ENTER, who, &(struct pfd_hook_args){ t, .call = &s->call }) &
+	s->want |= pfd_dispatch(PFD_HOOK_ENTER, who,
+				&(struct pfd_hook_args){ t, .call = &s->call, .entry = e,
+							 .args = args }) &
 		   (PFD_NEED_EXIT | PFD_REPORT);
 	if (s->want) {
 		t->call = s;

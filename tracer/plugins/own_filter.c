@@ -28,48 +28,63 @@
 #define SECCOMP_MODE_STRICT_ 1u
 #define SECCOMP_MODE_FILTER_ 2u
 
+/* How each call says strict mode, and whether its flags may ask for a
+ * listener fd: the traps' data. */
+struct mode_call {
+	uint8_t mode_arg;
+	uint32_t strict;
+	bool flags_in_arg1; /* seccomp(op, flags, args) */
+};
+static const struct mode_call by_seccomp = { 0, SECCOMP_SET_MODE_STRICT_, true };
+static const struct mode_call by_prctl = { 1, SECCOMP_MODE_STRICT_, false };
+
 static const struct pfd_trap own_filter_traps[] = {
 	{ .syscall = "seccomp", .op = PFD_ARG_IN, .arg = 0, .n_values = 2,
-	  .values = { SECCOMP_SET_MODE_STRICT_, SECCOMP_SET_MODE_FILTER_ } },
+	  .values = { SECCOMP_SET_MODE_STRICT_, SECCOMP_SET_MODE_FILTER_ }, .data = &by_seccomp },
 	{ .syscall = "prctl", .op = PFD_ARG_IN, .arg = 0, .n_values = 1,
-	  .values = { PR_SET_SECCOMP_ } },
+	  .values = { PR_SET_SECCOMP_ }, .data = &by_prctl },
 	{ 0 },
 };
 
 #define TOPIC "own_filter:installed"
 
-static bool is_strict(const struct pfd_call *c)
-{
-	if (c->name[0] == 'p')
-		return (uint32_t)c->args[1] == SECCOMP_MODE_STRICT_;
-	return (uint32_t)c->args[0] == SECCOMP_SET_MODE_STRICT_;
-}
+/* What the exit needs, read from the arguments at entry. */
+struct own_filter_call {
+	bool strict;
+	bool listener; /* SECCOMP_FILTER_FLAG_NEW_LISTENER */
+};
 
 /* Installed: 0, or with SECCOMP_FILTER_FLAG_NEW_LISTENER the listener's fd.
  * With TSYNC a positive result is the thread that could not be synced: an
  * error, nothing installed. */
-static bool installed(const struct pfd_call *c)
+static bool installed(const struct pfd_call *c, const struct own_filter_call *oc)
 {
 	if (!c->finished || c->err || c->result < 0)
 		return false;
-	bool listener = c->name[0] == 's' && (c->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER_);
-	return c->result == 0 || listener;
+	return c->result == 0 || oc->listener;
 }
 
-static unsigned own_filter_on_enter(struct pfd_tracee *t, struct pfd_call *c)
+static unsigned own_filter_on_enter(struct pfd_tracee *t, struct pfd_call *c,
+				    const struct pfd_trap *trap)
 {
-	(void)c;
 	if (!pfd_tracee_filtered(t))
 		return PFD_PASS; /* every call stops at its entry: none can be hidden */
-	return pfd_said(t, TOPIC) ? PFD_PASS : PFD_NEED_EXIT;
+	struct own_filter_call *oc;
+	if (pfd_said(t, TOPIC) || !(oc = pfd_call_state(c, &pfd_plugin_own_filter)))
+		return PFD_PASS;
+	const struct mode_call *m = trap->data;
+	oc->strict = (uint32_t)c->args[m->mode_arg] == m->strict;
+	oc->listener = m->flags_in_arg1 && (c->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER_);
+	return PFD_NEED_EXIT;
 }
 
 static unsigned own_filter_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 {
 	char msg[400];
-	if (!installed(c) || pfd_said(t, TOPIC))
+	const struct own_filter_call *oc = pfd_call_state_peek(c, &pfd_plugin_own_filter);
+	if (!oc || !installed(c, oc) || pfd_said(t, TOPIC))
 		return PFD_PASS;
-	if (is_strict(c))
+	if (oc->strict)
 		snprintf(msg, sizeof(msg), "pid %d entered seccomp strict mode: it may only read, "
 					   "write and exit now, and is killed for any other call", c->pid);
 	else
@@ -86,6 +101,7 @@ const struct pfd_plugin pfd_plugin_own_filter = {
 	.name = "own_filter",
 	.api = PFD_PLUGIN_API,
 	.traps = own_filter_traps,
+	.call_state = { .size = sizeof(struct own_filter_call) },
 	.on_enter = own_filter_on_enter,
 	.on_exit = own_filter_on_exit,
 };

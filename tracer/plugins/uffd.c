@@ -22,9 +22,11 @@ static const struct pfd_trap uffd_traps[] = {
 	{ 0 },
 };
 
-static unsigned uffd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
+static unsigned uffd_on_enter(struct pfd_tracee *t, struct pfd_call *c,
+			      const struct pfd_trap *trap)
 {
 	(void)c;
+	(void)trap;
 	pfd_tracee_note_may_fault(t);
 	return PFD_PASS;
 }

@@ -19,10 +19,14 @@
 #define CLONE_UNTRACED 0x00800000
 #endif
 
+/* Where a call's clone flags are: the traps' data. */
+enum flags_at { FLAGS_IN_ARG0, FLAGS_IN_STRUCT };
+static const enum flags_at in_arg0 = FLAGS_IN_ARG0, in_struct = FLAGS_IN_STRUCT;
+
 static const struct pfd_trap untraced_traps[] = {
 	{ .syscall = "clone", .op = PFD_ARG_MASKED_EQ, .arg = 0, .n_values = 2,
-	  .values = { CLONE_UNTRACED, CLONE_UNTRACED } },
-	{ .syscall = "clone3" },
+	  .values = { CLONE_UNTRACED, CLONE_UNTRACED }, .data = &in_arg0 },
+	{ .syscall = "clone3", .data = &in_struct },
 	{ 0 },
 };
 
@@ -30,9 +34,10 @@ static const struct pfd_trap untraced_traps[] = {
 
 /* clone: flags are args[0] on every arch; clone3: the first u64 of its
  * struct, when the size (args[1]) covers it. */
-static bool clone_flags(struct pfd_tracee *t, const struct pfd_call *c, uint64_t *flags)
+static bool clone_flags(struct pfd_tracee *t, const struct pfd_call *c, enum flags_at at,
+			uint64_t *flags)
 {
-	if (c->name[5] != '3') {
+	if (at == FLAGS_IN_ARG0) {
 		*flags = c->args[0];
 		return true;
 	}
@@ -54,10 +59,12 @@ static void tell_untraced(struct pfd_tracee *t, const struct pfd_call *c)
 	pfd_say_once(t, TOPIC, msg);
 }
 
-static unsigned untraced_on_enter(struct pfd_tracee *t, struct pfd_call *c)
+static unsigned untraced_on_enter(struct pfd_tracee *t, struct pfd_call *c,
+				  const struct pfd_trap *trap)
 {
 	uint64_t flags;
-	if (!clone_flags(t, c, &flags) || !(flags & CLONE_UNTRACED) || pfd_said(t, TOPIC))
+	const enum flags_at *at = trap->data;
+	if (!clone_flags(t, c, *at, &flags) || !(flags & CLONE_UNTRACED) || pfd_said(t, TOPIC))
 		return PFD_PASS;
 	tell_untraced(t, c);
 	return PFD_PASS;

@@ -258,15 +258,26 @@ static struct leak_proc *proc_of(struct pfd_tracee *t)
 
 /* ---- fds made and copied ------------------------------------------------------------ */
 
-static unsigned leak_on_enter(struct pfd_tracee *t, struct pfd_call *c)
+/* What on_exit needs of the trap that fired. */
+struct leak_call {
+	const struct leak_how *how;
+};
+
+static unsigned leak_on_enter(struct pfd_tracee *t, struct pfd_call *c,
+			      const struct pfd_trap *trap)
 {
-	return leak_call_may_create(t, c) ? PFD_NEED_EXIT : PFD_PASS;
+	const struct leak_how *how = leak_how_of(trap);
+	struct leak_call *lc;
+	if (!leak_call_may_create(t, c, how) || !(lc = pfd_call_state(c, &pfd_plugin_leaks)))
+		return PFD_PASS;
+	lc->how = how;
+	return PFD_NEED_EXIT;
 }
 
 static struct leak_site site_of(const struct leak_proc *p, const struct pfd_call *c,
-				const struct pfd_stack *stack)
+				const struct leak_how *how, const struct pfd_stack *stack)
 {
-	return (struct leak_site){ .syscall = leak_creator_name(c), .pid = c->pid,
+	return (struct leak_site){ .syscall = leak_creator_name(c, how), .pid = c->pid,
 				   .tid = c->tid, .exe = p->exe, .stack = stack,
 				   .spawn = p->spawn };
 }
@@ -308,7 +319,10 @@ static unsigned leak_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 {
 	int fds[LEAK_MAX_NEW_FDS], source;
 	struct leak_proc *p;
-	size_t n = leak_created_fds(t, c, fds, LEAK_MAX_NEW_FDS);
+	const struct leak_call *lc = pfd_call_state_peek(c, &pfd_plugin_leaks);
+	if (!lc)
+		return PFD_PASS; /* kept by another plugin only */
+	size_t n = leak_created_fds(t, c, lc->how, fds, LEAK_MAX_NEW_FDS);
 	if (n == 0)
 		return PFD_PASS;
 	if (!(p = proc_of(t))) {
@@ -316,8 +330,8 @@ static unsigned leak_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 		return PFD_PASS;
 	}
 	pid_t tid = pfd_tracee_tid(t);
-	struct leak_site site = site_of(p, c, pfd_tracee_stack(t, NULL));
-	bool dup = leak_call_dups(c, &source);
+	struct leak_site site = site_of(p, c, lc->how, pfd_tracee_stack(t, NULL));
+	bool dup = leak_call_dups(c, lc->how, &source);
 	for (size_t i = 0; i < n; i++) {
 		if (!dup) {
 			make(p, tid, fds[i], &site);
@@ -331,7 +345,7 @@ static unsigned leak_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 		install(p, fds[i], d, &site);
 		leak_desc_put(d);
 	}
-	p->untraced_installs |= leak_call_installs_untraced(c);
+	p->untraced_installs |= lc->how->installs_untraced;
 	return PFD_PASS;
 }
 
@@ -565,6 +579,7 @@ const struct pfd_plugin pfd_plugin_leaks = {
 	.api = PFD_PLUGIN_API,
 	.traps = leak_traps,
 	.proc_state = { .size = sizeof(struct leak_proc), .fini = leak_proc_fini },
+	.call_state = { .size = sizeof(struct leak_call) },
 	.options = leak_options,
 	.opt_in = true,
 	.on_option = leak_on_option,

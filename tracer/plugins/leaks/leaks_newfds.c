@@ -20,7 +20,6 @@
 #include <linux/ioctl.h>
 #include <linux/net.h>
 #include <linux/sockios.h>
-#include <seccomp.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -70,36 +69,60 @@ enum {
 	BPF_TOKEN_CREATE_ = 36,
 };
 
+/* Where each kind of call puts its fds: the traps' data. */
+static const struct leak_how by_result = { LEAK_BY_RESULT, 0, false };
+static const struct leak_how by_dup = { LEAK_BY_DUP, 0, false };
+static const struct leak_how pair_at_0 = { LEAK_BY_PAIR, 0, false };
+static const struct leak_how pair_at_3 = { LEAK_BY_PAIR, 3, false };
+static const struct leak_how by_msghdr = { LEAK_BY_MSGHDR, 0, false };
+static const struct leak_how by_mmsghdr = { LEAK_BY_MMSGHDR, 0, false };
+static const struct leak_how by_sockopt = { LEAK_BY_SOCKOPT, 0, false };
+static const struct leak_how by_socketcall = { LEAK_BY_SOCKETCALL, 0, false };
+static const struct leak_how by_kvm_device = { LEAK_BY_KVM_DEVICE, 0, false };
+static const struct leak_how new_signalfd = { LEAK_BY_NEW_SIGNALFD, 0, false };
+static const struct leak_how seccomp_listener = { LEAK_BY_SECCOMP_LISTENER, 0, false };
+static const struct leak_how landlock_ruleset = { LEAK_BY_LANDLOCK_RULESET, 0, false };
+static const struct leak_how result_and_untraced = { LEAK_BY_RESULT, 0, true };
+
 /* Every call that may put a new fd into the caller's table. Frequent calls
  * (ioctl, bpf, seccomp, getsockopt) stop only in their fd-making forms. */
 #define CREATES(name) { .syscall = name }
+#define CREATES_BY(name, how) { .syscall = name, .data = &(how) }
 #define WHEN_IN(name, argi, n, ...) \
 	{ .syscall = name, .op = PFD_ARG_IN, .arg = argi, .n_values = n, .values = { __VA_ARGS__ } }
+#define WHEN_IN_BY(how, name, argi, n, ...) \
+	{ .syscall = name, .op = PFD_ARG_IN, .arg = argi, .n_values = n, .values = { __VA_ARGS__ }, \
+	  .data = &(how) }
 #define WHEN_MASKED(name, argi, mask, value) \
 	{ .syscall = name, .op = PFD_ARG_MASKED_EQ, .arg = argi, .values = { mask, value } }
 
 const struct pfd_trap leak_traps[] = {
 	CREATES("open"), CREATES("openat"), CREATES("openat2"), CREATES("creat"),
 	CREATES("open_by_handle_at"), CREATES("open_tree"),
-	CREATES("dup"), CREATES("dup2"), CREATES("dup3"),
-	WHEN_IN("fcntl", 1, 2, F_DUPFD, F_DUPFD_CLOEXEC),
-	WHEN_IN("fcntl64", 1, 2, F_DUPFD, F_DUPFD_CLOEXEC),
-	CREATES("pipe"), CREATES("pipe2"),
-	CREATES("socket"), CREATES("socketpair"), CREATES("accept"), CREATES("accept4"),
-	CREATES("recvmsg"), CREATES("recvmmsg"), CREATES("recvmmsg_time64"),
-	WHEN_IN("getsockopt", 2, 3, SO_PEERPIDFD_, SCTP_SOCKOPT_PEELOFF_,
-		SCTP_SOCKOPT_PEELOFF_FLAGS_),
-	WHEN_IN("socketcall", 0, 7, SYS_SOCKET, SYS_ACCEPT, SYS_SOCKETPAIR, SYS_RECVMSG,
-		SYS_ACCEPT4, SYS_RECVMMSG, SYS_GETSOCKOPT),
-	CREATES("eventfd"), CREATES("eventfd2"), CREATES("signalfd"), CREATES("signalfd4"),
+	CREATES_BY("dup", by_dup), CREATES_BY("dup2", by_dup), CREATES_BY("dup3", by_dup),
+	WHEN_IN_BY(by_dup, "fcntl", 1, 2, F_DUPFD, F_DUPFD_CLOEXEC),
+	WHEN_IN_BY(by_dup, "fcntl64", 1, 2, F_DUPFD, F_DUPFD_CLOEXEC),
+	CREATES_BY("pipe", pair_at_0), CREATES_BY("pipe2", pair_at_0),
+	CREATES("socket"), CREATES_BY("socketpair", pair_at_3), CREATES("accept"), CREATES("accept4"),
+	CREATES_BY("recvmsg", by_msghdr), CREATES_BY("recvmmsg", by_mmsghdr),
+	CREATES_BY("recvmmsg_time64", by_mmsghdr),
+	WHEN_IN_BY(by_sockopt, "getsockopt", 2, 3, SO_PEERPIDFD_, SCTP_SOCKOPT_PEELOFF_,
+		   SCTP_SOCKOPT_PEELOFF_FLAGS_),
+	WHEN_IN_BY(by_socketcall, "socketcall", 0, 7, SYS_SOCKET, SYS_ACCEPT, SYS_SOCKETPAIR,
+		   SYS_RECVMSG, SYS_ACCEPT4, SYS_RECVMMSG, SYS_GETSOCKOPT),
+	CREATES("eventfd"), CREATES("eventfd2"),
+	CREATES_BY("signalfd", new_signalfd), CREATES_BY("signalfd4", new_signalfd),
 	CREATES("timerfd_create"), CREATES("epoll_create"), CREATES("epoll_create1"),
-	CREATES("inotify_init"), CREATES("inotify_init1"), CREATES("fanotify_init"),
+	CREATES("inotify_init"), CREATES("inotify_init1"),
+	CREATES_BY("fanotify_init", result_and_untraced),
 	CREATES("memfd_create"), CREATES("memfd_secret"), CREATES("pidfd_open"),
 	CREATES("pidfd_getfd"), CREATES("userfaultfd"), CREATES("perf_event_open"),
-	CREATES("io_uring_setup"), CREATES("fsopen"), CREATES("fsmount"), CREATES("fspick"),
-	CREATES("mq_open"), CREATES("landlock_create_ruleset"),
-	WHEN_MASKED("seccomp", 1, SECCOMP_FILTER_FLAG_NEW_LISTENER_,
-		    SECCOMP_FILTER_FLAG_NEW_LISTENER_),
+	CREATES_BY("io_uring_setup", result_and_untraced), CREATES("fsopen"), CREATES("fsmount"),
+	CREATES("fspick"), CREATES("mq_open"),
+	CREATES_BY("landlock_create_ruleset", landlock_ruleset),
+	{ .syscall = "seccomp", .op = PFD_ARG_MASKED_EQ, .arg = 1,
+	  .values = { SECCOMP_FILTER_FLAG_NEW_LISTENER_, SECCOMP_FILTER_FLAG_NEW_LISTENER_ },
+	  .data = &seccomp_listener },
 	WHEN_IN("bpf", 0, 8, BPF_MAP_CREATE_, BPF_PROG_LOAD_, BPF_OBJ_GET_,
 		BPF_PROG_GET_FD_BY_ID_, BPF_MAP_GET_FD_BY_ID_, BPF_RAW_TRACEPOINT_OPEN_,
 		BPF_BTF_LOAD_, BPF_BTF_GET_FD_BY_ID_),
@@ -110,13 +133,18 @@ const struct pfd_trap leak_traps[] = {
 	WHEN_IN("ioctl", 1, 8, PIDFD_GET_NS_(1), PIDFD_GET_NS_(2), PIDFD_GET_NS_(3),
 		PIDFD_GET_NS_(4), PIDFD_GET_NS_(5), PIDFD_GET_NS_(6), PIDFD_GET_NS_(7),
 		PIDFD_GET_NS_(8)),
-	WHEN_IN("ioctl", 1, 6, PIDFD_GET_NS_(9), PIDFD_GET_NS_(10), KVM_CREATE_VCPU_,
-		KVM_GET_STATS_FD_, KVM_CREATE_DEVICE_, KVM_CREATE_GUEST_MEMFD_),
+	WHEN_IN("ioctl", 1, 5, PIDFD_GET_NS_(9), PIDFD_GET_NS_(10), KVM_CREATE_VCPU_,
+		KVM_GET_STATS_FD_, KVM_CREATE_GUEST_MEMFD_),
+	WHEN_IN_BY(by_kvm_device, "ioctl", 1, 1, KVM_CREATE_DEVICE_),
 	WHEN_MASKED("ioctl", 1, IOC_TYPE_NR_MASK_, _IO(NSIO_, NS_MNT_GET_NEXT_NR_)),
 	WHEN_MASKED("ioctl", 1, IOC_TYPE_NR_MASK_, _IO(NSIO_, NS_MNT_GET_PREV_NR_)),
 	{ 0 },
 };
 
+const struct leak_how *leak_how_of(const struct pfd_trap *trap)
+{
+	return trap && trap->data ? trap->data : &by_result;
+}
 
 /* The layouts the kernel reads, by the caller's word size. */
 struct abi {
@@ -144,11 +172,6 @@ static uint64_t read_word(struct pfd_tracee *t, uint64_t addr, size_t word, bool
 	int rc = word == 8 ? pfd_tracee_read(t, addr, &v, 8) : pfd_tracee_read(t, addr, &v32, 4);
 	*ok = rc == 0;
 	return word == 8 ? v : v32;
-}
-
-static bool is(const struct pfd_call *c, const char *name)
-{
-	return strcmp(c->name, name) == 0;
 }
 
 /* socketcall(call, args): the socket operation and its argument array. */
@@ -307,54 +330,70 @@ static bool socketcall_may_create(struct pfd_tracee *t, const struct pfd_call *c
 	       sockopt_makes_fd(level, optname);
 }
 
-bool leak_call_may_create(struct pfd_tracee *t, const struct pfd_call *c)
+bool leak_call_may_create(struct pfd_tracee *t, const struct pfd_call *c,
+			  const struct leak_how *how)
 {
-	if (is(c, "recvmsg")) {
-		uint64_t control, len;
+	uint64_t control, len;
+	switch (how->kind) {
+	case LEAK_BY_MSGHDR:
 		return control_of(t, abi_of(c), c->args[1], &control, &len) && control && len;
-	}
-	if (is(c, "signalfd") || is(c, "signalfd4"))
+	case LEAK_BY_NEW_SIGNALFD:
 		return (int)c->args[0] == -1; /* else it changes an existing signalfd */
-	if (is(c, "getsockopt"))
+	case LEAK_BY_SOCKOPT:
 		return sockopt_makes_fd(c->args[1], c->args[2]);
-	if (is(c, "socketcall"))
+	case LEAK_BY_SOCKETCALL:
 		return socketcall_may_create(t, c);
-	if (is(c, "seccomp")) /* the flag is refused by every other operation */
+	case LEAK_BY_SECCOMP_LISTENER: /* the flag is refused by every other operation */
 		return (uint32_t)c->args[0] == SECCOMP_SET_MODE_FILTER_;
-	if (is(c, "landlock_create_ruleset"))
+	case LEAK_BY_LANDLOCK_RULESET:
 		return !((uint32_t)c->args[2] & LANDLOCK_CREATE_RULESET_QUERIES_);
-	return true;
+	default:
+		return true;
+	}
 }
 
-size_t leak_created_fds(struct pfd_tracee *t, const struct pfd_call *c, int *fds, size_t max)
+/* dup2(fd, fd) and dup3's refusal of it make nothing new. */
+static size_t dup_fds(const struct pfd_call *c, int *fds)
+{
+	bool same = c->sc->nargs >= 2 && (c->sc->fd_args & 2u) && c->args[0] == c->args[1];
+	if (same || c->result < 0 || c->result > INT32_MAX)
+		return 0;
+	fds[0] = (int)c->result;
+	return 1;
+}
+
+size_t leak_created_fds(struct pfd_tracee *t, const struct pfd_call *c,
+			const struct leak_how *how, int *fds, size_t max)
 {
 	if (!c->finished || c->err || max == 0)
 		return 0;
-	if (is(c, "pipe") || is(c, "pipe2"))
-		return pair_at(t, c->args[0], fds, max);
-	if (is(c, "socketpair"))
-		return pair_at(t, c->args[3], fds, max);
-	if (is(c, "recvmsg"))
+	switch (how->kind) {
+	case LEAK_BY_PAIR:
+		return pair_at(t, c->args[how->arg], fds, max);
+	case LEAK_BY_MSGHDR:
 		return rights_of_msghdr(t, abi_of(c), c->args[1], fds, max);
-	if (is(c, "recvmmsg") || is(c, "recvmmsg_time64"))
+	case LEAK_BY_MMSGHDR:
 		return recvmmsg_fds(t, c, c->args[1], c->result, fds, max);
-	if (is(c, "socketcall"))
+	case LEAK_BY_SOCKETCALL:
 		return socketcall_fds(t, c, fds, max);
-	if (is(c, "getsockopt"))
+	case LEAK_BY_SOCKOPT:
 		return fd_at(t, sockopt_fd_at(c->args[1], c->args[3]), fds);
-	if (is(c, "ioctl") && (uint32_t)c->args[1] == (uint32_t)KVM_CREATE_DEVICE_)
+	case LEAK_BY_KVM_DEVICE:
 		return kvm_device_fd(t, c->args[2], fds);
-	if ((is(c, "dup2") || is(c, "dup3")) && c->args[0] == c->args[1])
-		return 0; /* dup2(fd, fd): nothing new */
+	case LEAK_BY_DUP:
+		return dup_fds(c, fds);
+	default:
+		break;
+	}
 	if (c->result < 0 || c->result > INT32_MAX)
 		return 0;
 	fds[0] = (int)c->result;
 	return 1;
 }
 
-const char *leak_creator_name(const struct pfd_call *c)
+const char *leak_creator_name(const struct pfd_call *c, const struct leak_how *how)
 {
-	if (!is(c, "socketcall"))
+	if (how->kind != LEAK_BY_SOCKETCALL)
 		return c->name;
 	switch (c->args[0]) {
 	case SYS_SOCKET: return "socket";
@@ -368,18 +407,12 @@ const char *leak_creator_name(const struct pfd_call *c)
 	}
 }
 
-bool leak_call_dups(const struct pfd_call *c, int *source)
+bool leak_call_dups(const struct pfd_call *c, const struct leak_how *how, int *source)
 {
-	bool dup = is(c, "dup") || is(c, "dup2") || is(c, "dup3") || is(c, "fcntl") ||
-		   is(c, "fcntl64");
+	bool dup = how->kind == LEAK_BY_DUP;
 	if (dup)
 		*source = (int)c->args[0];
 	return dup;
-}
-
-bool leak_call_installs_untraced(const struct pfd_call *c)
-{
-	return is(c, "io_uring_setup") || is(c, "fanotify_init");
 }
 
 /* ---- CLONE_PIDFD, read at the fork event ------------------------------ */
@@ -393,47 +426,39 @@ bool leak_call_installs_untraced(const struct pfd_call *c)
  * holds it. */
 
 #define USER32_CS_ 0x23u /* a 32-bit process's code segment on x86-64 */
-#define X32_SYSCALL_BIT_ 0x40000000u
 
-/* The arch of the call the thread is in: the code segment tells i386 from
- * 64-bit; x32 numbers carry their bit. */
-static uint32_t scmp_arch_of(const struct pfd_regs *r)
+/* The audit arch of the call the thread is in: the code segment tells i386
+ * from 64-bit (the engine's last trapped call need not be this one); x32
+ * numbers carry their bit, which the syscall table's lookup reads. */
+static uint32_t audit_arch_of(const struct pfd_regs *r)
 {
-	if ((r->raw.cs & 0xffff) == USER32_CS_)
-		return SCMP_ARCH_X86;
-	return (r->raw.orig_rax & X32_SYSCALL_BIT_) ? SCMP_ARCH_X32 : SCMP_ARCH_X86_64;
+	return (r->raw.cs & 0xffff) == USER32_CS_ ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64;
 }
 
-static bool is_call(uint32_t arch, uint64_t nr, const char *name)
-{
-	int n = seccomp_syscall_resolve_name_arch(arch, name);
-	return n >= 0 && (uint64_t)(uint32_t)n == (uint32_t)nr;
-}
-
-/* clone's flags and parent_tid, or clone3's flags and pidfd pointer. */
+/* clone's flags and parent_tid, or clone3's flags and pidfd pointer: the
+ * syscall table says which call it is and where its flags are. */
 static bool clone_pidfd_arg(struct pfd_tracee *t, const struct pfd_regs *r, uint32_t arch,
 			    uint64_t *flags, uint64_t *where, const char **creator)
 {
-	bool i386 = arch == SCMP_ARCH_X86;
+	const struct pfd_syscall_desc *d = pfd_syscall_by_number(arch, (uint32_t)r->raw.orig_rax);
+	bool i386 = arch == AUDIT_ARCH_I386;
 	uint64_t word = i386 ? UINT32_MAX : UINT64_MAX; /* an i386 register's bits */
 	uint64_t arg0 = (i386 ? r->raw.rbx : r->raw.rdi) & word;
-	if (is_call(arch, r->raw.orig_rax, "clone")) {
-		/* parent_tid is the third argument: rdx (edx) on both ABIs */
+	if (!d || !(d->facts & PFD_SC_CLONES))
+		return false; /* fork, vfork: no pidfd */
+	*creator = d->name;
+	if (!(d->facts & PFD_SC_ARGS_STRUCT)) {
+		/* clone: parent_tid is the third argument, rdx (edx) on both ABIs */
 		*flags = arg0;
 		*where = r->raw.rdx & word;
-		*creator = "clone";
 		return true;
 	}
-	if (is_call(arch, r->raw.orig_rax, "clone3")) {
-		uint64_t head[2]; /* struct clone_args: flags, pidfd */
-		if (pfd_tracee_read(t, arg0, head, sizeof(head)) < 0)
-			return false;
-		*flags = head[0];
-		*where = head[1];
-		*creator = "clone3";
-		return true;
-	}
-	return false;
+	uint64_t head[2]; /* struct clone_args: flags, pidfd */
+	if (pfd_tracee_read(t, arg0, head, sizeof(head)) < 0)
+		return false;
+	*flags = head[0];
+	*where = head[1];
+	return true;
 }
 
 bool leak_fork_pidfd(const struct pfd_fork *f, int *pidfd, const char **creator)
@@ -441,7 +466,7 @@ bool leak_fork_pidfd(const struct pfd_fork *f, int *pidfd, const char **creator)
 	struct pfd_regs r;
 	uint64_t flags, where;
 	if (pfd_tracee_regs(f->parent, &r) < 0 ||
-	    !clone_pidfd_arg(f->parent, &r, scmp_arch_of(&r), &flags, &where, creator) ||
+	    !clone_pidfd_arg(f->parent, &r, audit_arch_of(&r), &flags, &where, creator) ||
 	    !(flags & CLONE_PIDFD_))
 		return false;
 	return fd_at(f->parent, where, pidfd) == 1;

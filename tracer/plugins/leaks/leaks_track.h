@@ -155,17 +155,40 @@ size_t leak_records_live(void);
 
 /* ---- which fds a finished call created (leaks_newfds.c) ---------------- */
 
-/* The traps of every call that may install an fd (ends with syscall NULL). */
+/* The traps of every call that may install an fd (ends with syscall NULL).
+ * Each trap's data is a struct leak_how: where the call puts its fds. */
 extern const struct pfd_trap leak_traps[];
+
+enum leak_how_kind {
+	LEAK_BY_RESULT = 0,      /* the result is the new fd */
+	LEAK_BY_DUP,             /* the result, a copy of args[0] (dup2/dup3(fd, fd): none) */
+	LEAK_BY_PAIR,            /* two ints written at args[arg] (pipe, socketpair) */
+	LEAK_BY_MSGHDR,          /* SCM_RIGHTS, SCM_PIDFD in the msghdr at args[1] */
+	LEAK_BY_MMSGHDR,         /* the same in each of the result's mmsghdrs at args[1] */
+	LEAK_BY_SOCKOPT,         /* getsockopt: written at optval, for some options */
+	LEAK_BY_SOCKETCALL,      /* i386's socketcall(2): by the operation it carries */
+	LEAK_BY_KVM_DEVICE,      /* written into struct kvm_create_device */
+	LEAK_BY_NEW_SIGNALFD,    /* the result, only when args[0] is -1 (else it
+				    changes an existing signalfd) */
+	LEAK_BY_SECCOMP_LISTENER, /* the result, only for SECCOMP_SET_MODE_FILTER */
+	LEAK_BY_LANDLOCK_RULESET, /* the result, unless a version or errata query */
+};
+
+struct leak_how {
+	enum leak_how_kind kind;
+	uint8_t arg;             /* LEAK_BY_PAIR: the argument pointing at the pair */
+	/* The call gives its process a way to install fds without a syscall of
+	 * their own (io_uring_setup: the ring's openat and accept;
+	 * fanotify_init: an event's fd, installed by read). */
+	bool installs_untraced;
+};
+
+/* The trap's data, or (a trap without) the result is the fd. */
+const struct leak_how *leak_how_of(const struct pfd_trap *trap);
 
 /* A dup-family call (dup, dup2, dup3, fcntl F_DUPFD*): the new fd shares
  * the description of *source (the fd it copies). */
-bool leak_call_dups(const struct pfd_call *c, int *source);
-
-/* The call gives its process a way to install fds without a syscall of
- * their own (io_uring_setup: the ring's openat and accept; fanotify_init:
- * an event's fd, installed by read). */
-bool leak_call_installs_untraced(const struct pfd_call *c);
+bool leak_call_dups(const struct pfd_call *c, const struct leak_how *how, int *source);
 
 #define LEAK_MAX_NEW_FDS 253 /* SCM_RIGHTS carries at most 253 */
 
@@ -173,17 +196,19 @@ bool leak_call_installs_untraced(const struct pfd_call *c);
  * (recvmsg without a control buffer cannot receive any; getsockopt only
  * at the levels of its fd-making options; seccomp only when installing a
  * filter; landlock_create_ruleset's version queries make none.) */
-bool leak_call_may_create(struct pfd_tracee *t, const struct pfd_call *c);
+bool leak_call_may_create(struct pfd_tracee *t, const struct pfd_call *c,
+			  const struct leak_how *how);
 
 /* The fds the successful call c created, into fds (at most max): how many.
  * Reads the tracee's memory for pipe's pair, socketpair's, the SCM_RIGHTS
  * and SCM_PIDFD of recvmsg/recvmmsg (64- and 32-bit layouts), and the fd
  * getsockopt (SO_PEERPIDFD, SCTP peel-off) or KVM_CREATE_DEVICE wrote. */
-size_t leak_created_fds(struct pfd_tracee *t, const struct pfd_call *c, int *fds, size_t max);
+size_t leak_created_fds(struct pfd_tracee *t, const struct pfd_call *c,
+			const struct leak_how *how, int *fds, size_t max);
 
 /* The name to give as the fds' creator: the call's, or for i386's
  * socketcall(2) the socket operation it carried ("recvmsg"). */
-const char *leak_creator_name(const struct pfd_call *c);
+const char *leak_creator_name(const struct pfd_call *c, const struct leak_how *how);
 
 /* At the parent's fork event (on_fork): the pidfd a clone or clone3 with
  * CLONE_PIDFD installed in the parent's table, and the call's name

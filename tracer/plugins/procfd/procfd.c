@@ -47,15 +47,10 @@ static const struct pfd_trap procfd_traps[] = {
 	{ 0 },
 };
 
+/* Which calls these are is the syscall table's fact (procfd/syscalls.h). */
 static bool changes_root(const struct pfd_call *c)
 {
-	static const char *const names[] = {
-		"chroot", "pivot_root", "setns", "unshare", "mount", "umount", "umount2", "move_mount",
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(c->name, names[i]) == 0)
-			return true;
-	return false;
+	return c->sc->facts & PFD_SC_CHANGES_ROOT;
 }
 
 /* ---- options ------------------------------------------------------------ */
@@ -420,8 +415,10 @@ static void remember_read(struct pfd_tracee *t, const struct pfd_annot *a)
 	pfd_fu_record(&pp->fu, &r);
 }
 
-static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c)
+static unsigned procfd_on_enter(struct pfd_tracee *t, struct pfd_call *c,
+				const struct pfd_trap *trap)
 {
+	(void)trap;
 	const struct pfd_path_args *p = c->path;
 	struct pfd_path_class pc;
 	struct pfd_annot *a;

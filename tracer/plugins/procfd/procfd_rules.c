@@ -45,54 +45,32 @@ bool pfd_call_follows(const struct pfd_annot *ev)
 	case PFD_SC_NOFOLLOW: return false;
 	case PFD_SC_INOTIFY: return !has_flag(ev, IN_DONT_FOLLOW);
 	case PFD_SC_NAME: return false;
+	case PFD_SC_NO_PATH: return false; /* never classified: no path */
 	}
 	return true;
 }
 
 /* What a call does to the inode it reaches, for the sentences. The
- * historical calls (open, stat, readlink...) have sentences of their own. */
+ * historical calls (open, stat, readlink...) have sentences of their own.
+ * Which call does what is the syscall table's (procfd/syscalls.h). */
 enum action {
-	ACT_NONE = 0,
-	ACT_MODE,     /* chmod family */
-	ACT_OWNER,    /* chown family */
-	ACT_TIMES,    /* utime family */
-	ACT_XATTR_SET, /* setxattr, removexattr and their l forms */
-	ACT_XATTR_GET, /* getxattr, listxattr and their l forms */
-	ACT_WATCH,    /* inotify_add_watch */
-	ACT_HANDLE,   /* name_to_handle_at */
-	ACT_LINK,     /* link, linkat: a new name for the inode */
-	ACT_CREATE,   /* mkdir, mknod: a new name in the directory */
-	ACT_REMOVE,   /* unlink, rmdir */
-	ACT_RENAME,   /* rename family (the first path) */
-};
-
-static const struct {
-	const char *name;
-	enum action act;
-} actions[] = {
-	{ "chmod", ACT_MODE }, { "fchmodat", ACT_MODE }, { "fchmodat2", ACT_MODE },
-	{ "chown", ACT_OWNER }, { "lchown", ACT_OWNER }, { "fchownat", ACT_OWNER },
-	{ "chown32", ACT_OWNER }, { "lchown32", ACT_OWNER },
-	{ "utime", ACT_TIMES }, { "utimes", ACT_TIMES }, { "futimesat", ACT_TIMES },
-	{ "utimensat", ACT_TIMES }, { "utimensat_time64", ACT_TIMES },
-	{ "setxattr", ACT_XATTR_SET }, { "lsetxattr", ACT_XATTR_SET },
-	{ "removexattr", ACT_XATTR_SET }, { "lremovexattr", ACT_XATTR_SET },
-	{ "getxattr", ACT_XATTR_GET }, { "lgetxattr", ACT_XATTR_GET },
-	{ "listxattr", ACT_XATTR_GET }, { "llistxattr", ACT_XATTR_GET },
-	{ "inotify_add_watch", ACT_WATCH }, { "name_to_handle_at", ACT_HANDLE },
-	{ "link", ACT_LINK }, { "linkat", ACT_LINK },
-	{ "mkdir", ACT_CREATE }, { "mkdirat", ACT_CREATE },
-	{ "mknod", ACT_CREATE }, { "mknodat", ACT_CREATE },
-	{ "unlink", ACT_REMOVE }, { "unlinkat", ACT_REMOVE }, { "rmdir", ACT_REMOVE },
-	{ "rename", ACT_RENAME }, { "renameat", ACT_RENAME }, { "renameat2", ACT_RENAME },
+	ACT_NONE = PFD_EFFECT_NONE,
+	ACT_MODE = PFD_EFFECT_MODE,           /* chmod family */
+	ACT_OWNER = PFD_EFFECT_OWNER,         /* chown family */
+	ACT_TIMES = PFD_EFFECT_TIMES,         /* utime family */
+	ACT_XATTR_SET = PFD_EFFECT_XATTR_SET, /* setxattr, removexattr and their l forms */
+	ACT_XATTR_GET = PFD_EFFECT_XATTR_GET, /* getxattr, listxattr and their l forms */
+	ACT_WATCH = PFD_EFFECT_WATCH,         /* inotify_add_watch */
+	ACT_HANDLE = PFD_EFFECT_HANDLE,       /* name_to_handle_at */
+	ACT_LINK = PFD_EFFECT_LINK,           /* link, linkat: a new name for the inode */
+	ACT_CREATE = PFD_EFFECT_CREATE,       /* mkdir, mknod: a new name in the directory */
+	ACT_REMOVE = PFD_EFFECT_REMOVE,       /* unlink, rmdir */
+	ACT_RENAME = PFD_EFFECT_RENAME,       /* rename family (the first path) */
 };
 
 static enum action action_of(const struct pfd_annot *ev)
 {
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (strcmp(actions[i].name, ev->call->path->desc->name) == 0)
-			return actions[i].act;
-	return ACT_NONE;
+	return (enum action)ev->call->path->desc->effect;
 }
 
 /* A call of the list above that did not follow: it acted on the /proc link
