@@ -414,6 +414,10 @@ PLUGIN_EVENTS = {
     "detach": (["event", "pid", "tid", "last"], []),
     # -c/--summary (tracer/plugins/procfd/procfd_summary.c)
     "summary": (["event", "links", "not_counted"], []),
+    # a walk of a link's text that found nothing, judged at the tool's exit
+    # (tracer/plugins/procfd/procfd_followup.c)
+    "walk_outcome": (["event", "pid", "exe", "status", "follow_up_of", "called_broken",
+                      "explanation"], []),
 }
 SUMMARY_ROW_KEYS = ["pid", "fd", "kind", "deleted", "nlink", "size", "calls", "programs",
                     "problem", "verdict"]

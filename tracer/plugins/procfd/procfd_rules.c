@@ -423,13 +423,17 @@ static void explain_followed(struct sentence *s, const struct pfd_annot *ev)
 	}
 }
 
-/* A relative text as a tool resolves it: in the directory of the link. */
+/* A relative text as a tool resolves it: in the directory of the link as
+ * the tool spelled it ("/dev/fd/pipe:[N]" for /dev/fd/3), not in a
+ * /proc/PID/fd the tool never named. */
 static void say_relative(struct sentence *s, const struct pfd_annot *ev)
 {
 	struct pfd_buf path = PFD_BUF_INIT;
-	pfd_buf_puts(&path, "/proc/");
-	pfd_buf_int(&path, ev->link.pid);
-	pfd_buf_puts(&path, "/fd/");
+	const char *spelled = ev->call->path->path;
+	size_t dir = ev->call->path->path_len;
+	while (dir > 0 && spelled[dir - 1] != '/')
+		dir--;
+	pfd_buf_put(&path, spelled, dir);
 	pfd_buf_put(&path, ev->target.text, ev->target.text_len);
 	say_quoted(s, pfd_buf_str(&path), path.len);
 	pfd_buf_free(&path);
@@ -442,8 +446,9 @@ static void say_text_consequence(struct sentence *s, const struct pfd_annot *ev)
 	const struct pfd_target *t = &ev->target;
 	switch (t->text_target) {
 	case PFD_TEXT_MISSING:
-		say(s, ": a tool that follows this text finds nothing and calls the link broken, yet "
-		       "opening the link itself still reaches the held %s", thing(t));
+		say(s, ": a tool that looks this text up finds nothing (ls paints the link as broken; "
+		       "realpath and readlink -f print the text all the same), yet opening the link "
+		       "itself still reaches the held %s", thing(t));
 		if (t->name_target == PFD_TEXT_DIFFERENT_FILE) {
 			say(s, "; the name without the kernel's \" (deleted)\" marker, ");
 			say_quoted(s, t->name, t->name_len);
@@ -458,10 +463,18 @@ static void say_text_consequence(struct sentence *s, const struct pfd_annot *ev)
 		say_held(s, ev);
 		break;
 	case PFD_TEXT_NOT_A_PATH:
-		say(s, ": not a path; a tool that follows it looks it up in the link's own directory, ");
-		say_relative(s, ev);
-		say(s, ", finds nothing and calls the link broken; the fd holds %s %s",
-		    article(pfd_target_kind_name(t->kind)), pfd_target_kind_name(t->kind));
+		if (t->text_len > 0 && t->text[0] == '/') {
+			say(s, ": the kernel's label for the file, absolute but naming no file; a "
+			       "tool that looks it up from the root finds nothing (ls paints the "
+			       "link as broken)");
+		} else {
+			say(s, ": not a path; a tool that looks this relative text up does so in "
+			       "the link's own directory, ");
+			say_relative(s, ev);
+			say(s, ", and finds nothing (ls paints the link as broken)");
+		}
+		say(s, "; the fd holds %s %s", article(pfd_target_kind_name(t->kind)),
+		    pfd_target_kind_name(t->kind));
 		break;
 	default:
 		say(s, ": a description of the open file; open() through the link follows the "
@@ -623,32 +636,69 @@ static void say_link_still(struct sentence *s, const struct pfd_link_read *r)
 		    pfd_target_kind_name(r->kind));
 }
 
-/* A call on a path derived from a link's text: the tool's decision. */
+static const char *const follow_up_from[] = {
+	"the text", "the text without the kernel's \" (deleted)\" marker",
+	"the relative text looked up in the link's directory",
+	"a leading part of the text (a component-by-component walk, as realpath does)",
+};
+
+/* A step of a walk of the text (realpath, readlink -f, python's realpath):
+ * a leading part, or the whole text at its end. A walk that finds nothing
+ * is not yet a verdict: realpath -e fails there, realpath and readlink -f
+ * print the text as the resolved path. The process's exit tells which
+ * (pfd_explain_walk_outcome). */
+static void explain_walk_step(struct sentence *s, const struct pfd_annot *ev)
+{
+	const struct pfd_followup *fu = &ev->follow;
+	const char *tool = tool_name(ev);
+
+	if (fu->reached != PFD_FU_NOTHING) {
+		say(s, "%s walks the text component by component; ", tool);
+		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
+		say(s, " is there (not a symlink), so the walk goes on");
+		return;
+	}
+	say(s, "%s's walk of the text finds nothing at ", tool);
+	say_quoted(s, ev->call->path->path, ev->call->path->path_len);
+	say(s, " (%s), while ", errno_name(ev->call->err));
+	say_link_still(s, &fu->read);
+	say(s, "; whether %s calls the link broken or goes on with the text is told at its exit",
+	    tool);
+}
+
+/* Calls whose failure on the text is the tool's answer to "is it there":
+ * ls's colour lookup (statx), test -e's stat, access. A readlink of the
+ * text is a step of resolving it, not a verdict. */
+static bool decides_existence(const struct pfd_annot *ev)
+{
+	switch (ev->call->path->desc->cls) {
+	case PFD_SC_STAT: case PFD_SC_LSTAT: case PFD_SC_STATAT: case PFD_SC_ACCESS:
+	case PFD_SC_OPEN:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A call on a path derived from a link's text: what the tool found. */
 static void explain_follow_up(struct sentence *s, const struct pfd_annot *ev)
 {
 	const struct pfd_followup *fu = &ev->follow;
 	const char *call = ev->call->name, *tool = tool_name(ev);
-	static const char *const from[] = {
-		"the text", "the text without the kernel's \" (deleted)\" marker",
-		"the relative text looked up in the link's directory",
-		"a leading part of the text (a component-by-component walk, as realpath does)",
-	};
-	if (fu->how == PFD_FU_PREFIX) {
-		say(s, "%s walks the text component by component; ", tool);
-		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
-		if (fu->reached == PFD_FU_NOTHING && ev->call->err != EINVAL)
-			say(s, " names nothing (%s): the walk stops here and the link is called "
-			       "broken, while ", errno_name(ev->call->err)), say_link_still(s, &fu->read);
-		else
-			say(s, " is there (not a symlink), so the walk goes on");
+
+	if (fu->how == PFD_FU_PREFIX || (fu->ends_walk && fu->reached == PFD_FU_NOTHING)) {
+		explain_walk_step(s, ev);
 		return;
 	}
 	switch (fu->reached) {
 	case PFD_FU_NOTHING:
-		say(s, "this %s is where %s decided the link is broken: %s, ", call, tool,
-		    from[fu->how]);
+		if (decides_existence(ev))
+			say(s, "this %s is where %s decided the link is broken: %s, ", call, tool,
+			    follow_up_from[fu->how]);
+		else
+			say(s, "%s looked up %s, ", tool, follow_up_from[fu->how]);
 		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
-		say(s, ", names nothing (%s), while ", errno_name(ev->call->err));
+		say(s, ", and it names nothing (%s), while ", errno_name(ev->call->err));
 		say_link_still(s, &fu->read);
 		break;
 	case PFD_FU_OTHER:
@@ -656,18 +706,43 @@ static void explain_follow_up(struct sentence *s, const struct pfd_annot *ev)
 		       "holds (ino %llu, %llu bytes): it followed %s, ", tool,
 		    (unsigned long long)fu->other_ino, (unsigned long long)fu->other_size,
 		    fu->read.fd, (unsigned long long)fu->read.ino, (unsigned long long)fu->read.size,
-		    from[fu->how]);
+		    follow_up_from[fu->how]);
 		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
 		break;
 	case PFD_FU_HELD:
 		say(s, "%s reached the file fd %d holds through %s: the text still names it", tool,
-		    fu->read.fd, from[fu->how]);
+		    fu->read.fd, follow_up_from[fu->how]);
 		break;
 	case PFD_FU_UNKNOWN:
 		say(s, "%s looked up %s after reading the link; procfd-trace could not see what it "
-		       "found", tool, from[fu->how]);
+		       "found", tool, follow_up_from[fu->how]);
 		break;
 	}
+}
+
+void pfd_explain_walk_outcome(const struct pfd_link_read *r, const char *exe, int status,
+			      struct pfd_buf *out)
+{
+	struct sentence s = { out };
+	static struct pfd_buf name = PFD_BUF_INIT;
+	pfd_buf_clear(&name);
+	pfd_put_program_name(&name, exe);
+	const char *tool = pfd_buf_str(&name);
+
+	if (status != 0) {
+		say(&s, "%s exited with status %d after its walk of fd %d's text found nothing: this "
+			"is where %s decided the link is broken (it needs the whole path to exist, as "
+			"realpath -e does), while ", tool,
+		    status, r->fd, tool);
+		say_link_still(&s, r);
+		return;
+	}
+	say(&s, "%s exited 0 after its walk of fd %d's text found nothing: it did not call the "
+		"link broken, but went on with the text, ", tool, r->fd);
+	say_quoted(&s, r->text, r->text_len);
+	say(&s, ", as the path the link resolves to (realpath and readlink -f print it), a path "
+		"that names nothing%s; ", r->deleted ? " now" : "");
+	say_link_still(&s, r);
 }
 
 /* ---- calls that act through the link (chmod, lchown, unlink...) ------ */
