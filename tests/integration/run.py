@@ -53,6 +53,8 @@ Directives (harness only, never passed to procfd-trace):
     +stderr           procfd-trace must say something on stderr
     +stderr-has=TEXT  stderr must contain TEXT (backslash escapes allowed)
     +stderr-lacks=TEXT stderr must not contain TEXT
+    +stdout-has=TEXT, +stdout-lacks=TEXT  the same for stdout (with +raw:
+                      --explain and --json without -o write there)
     +file=NAME:MODE   create {tmp}/NAME (a tiny shell script) with octal MODE
     +absent=PATH      PATH must not exist after the run (nothing was run)
     +no-trace-file    the -o file must not have been created
@@ -322,6 +324,7 @@ DIRECTIVES = {
     "no-expect": False, "wrap": True, "m32": False, "skip-exit": True, "attach": False,
     "attach-traced": False, "min-events": True, "timeout": True, "modes": True,
     "xfail": True, "skip-mode": True, "example": False, "sarif": True, "stderr-lacks": True,
+    "stdout-has": True, "stdout-lacks": True,
     "explain": False,
 }
 
@@ -1710,6 +1713,12 @@ class Runner:
         for unwanted in case.values("stderr-lacks"):
             if unescape(unwanted) in stderr:
                 problems.append("stderr contains %r" % unescape(unwanted))
+        for want in case.values("stdout-has"):
+            if unescape(want) not in stdout:
+                problems.append("stdout does not contain %r" % unescape(want))
+        for unwanted in case.values("stdout-lacks"):
+            if unescape(unwanted) in stdout:
+                problems.append("stdout contains %r" % unescape(unwanted))
         for path in case.values("absent"):
             path = self.expand(path, tmp)
             if os.path.lexists(path):

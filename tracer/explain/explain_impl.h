@@ -93,6 +93,17 @@ void pfd_explain_remedy(const struct xlink *l, struct pfd_buf *out);
 /* The "kind" word for what a stat describes (anon inodes have no type). */
 const char *pfd_xkind(const struct xlink *l, const struct xcell *c);
 
+/* Whose fd a remedy names (explain_holder.c): the examined process's, or
+ * for a spelling of procfd-trace's own fd another process holding the same
+ * file, which outlives procfd-trace; found false when there is none. */
+struct xholder {
+	pid_t pid;
+	int fd;
+	bool found;
+	char link[64];         /* /proc/PID/fd/N of the holder */
+};
+void pfd_explain_holder(const struct xlink *l, struct xholder *h);
+
 /* One "explain" event (explain_write.c). */
 void pfd_explain_write(const struct xlink *l);
 
