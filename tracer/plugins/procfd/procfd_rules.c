@@ -149,8 +149,42 @@ static bool verification_failed(const struct pfd_annot *ev)
 	return ev->verified == PFD_VERIFY_DIFFERENT || ev->verified == PFD_VERIFY_NO_FD;
 }
 
+/* open with O_CREAT|O_EXCL never follows a final symlink: EEXIST is the
+ * link itself being there. */
+static bool exclusive_create(const struct pfd_annot *ev)
+{
+	return ev->call->path->desc->cls == PFD_SC_OPEN && has_flag(ev, O_CREAT) &&
+	       has_flag(ev, O_EXCL);
+}
+
+/* Errors a call meets after its lookup ended, at the held file or at the
+ * link itself: the lookup's answer stands, and errno says how the call
+ * went (getxattr's ENODATA: the held file lacks the attribute). Each was
+ * checked on the kernel (tests/programs/act_through_link.c). */
+static bool fails_after_lookup(const struct pfd_annot *ev)
+{
+	if (ev->probe != PFD_PROBE_OPEN || ev->link.what != PFD_LINK_FD || ev->link.trailing_slash)
+		return false;
+	switch (ev->call->err) {
+	case ENODATA: case EOPNOTSUPP: case EISDIR: case ETXTBSY: case EROFS: case ERANGE:
+	case E2BIG: case ENOSPC: case EDQUOT: case EFBIG: case EEXIST: case ENOTEMPTY:
+	case EBUSY: case EMLINK:
+		return true;
+	case ENOTDIR: /* rmdir of the fd-directory entry: a symlink */
+	case EPERM:   /* procfs, or the link's ownership, refusing */
+		return acted_on_link(ev);
+	case EXDEV:   /* link, rename: no hard link or rename crosses file systems */
+		return !scoped_lookup(ev) && action_of(ev) != ACT_NONE;
+	default:
+		return false;
+	}
+}
+
 static enum pfd_resolution resolve_error(const struct pfd_annot *ev)
 {
+	if (fails_after_lookup(ev))
+		return pfd_call_follows(ev) && !exclusive_create(ev) ? PFD_RES_FOLLOWED
+								      : PFD_RES_LINK_ITSELF;
 	switch (ev->call->err) {
 	case ELOOP:
 		if (refused_nofollow(ev))
@@ -169,7 +203,6 @@ static enum pfd_resolution resolve_error(const struct pfd_annot *ev)
 	case ESRCH:
 		return PFD_RES_NO_SUCH_PROCESS;
 	case EPERM:
-		return acted_on_link(ev) ? PFD_RES_ERROR : PFD_RES_DENIED;
 	case EACCES:
 		return PFD_RES_DENIED;
 	default:
@@ -877,6 +910,8 @@ static const char *held_refusal(const struct pfd_annot *ev, enum action act, int
 		return "user extended attributes are not allowed on a symlink";
 	if (err == EPERM && act == ACT_OWNER)
 		return "changing a file's owner needs CAP_CHOWN";
+	if (err == ENODATA && act == ACT_XATTR_GET)
+		return "the held file has no such attribute";
 	if (err == EPERM || err == EACCES)
 		return "its owner and permissions decide";
 	return NULL;
@@ -912,6 +947,11 @@ static bool explain_action(struct sentence *s, const struct pfd_annot *ev)
 
 	if (act == ACT_NONE || ev->link.what != PFD_LINK_FD)
 		return false;
+	if (ev->call->err && (ev->resolution == PFD_RES_FOLLOWED ||
+			      ev->resolution == PFD_RES_LINK_ITSELF)) {
+		explain_action_error(s, ev, act); /* the lookup went well, the call failed */
+		return true;
+	}
 	switch (ev->resolution) {
 	case PFD_RES_FOLLOWED:
 		explain_action_followed(s, ev, act);
@@ -984,6 +1024,35 @@ static void say_verified(struct sentence *s, const struct pfd_annot *ev)
 		    (long)ev->call->result);
 }
 
+/* Why a call failed on what its lookup reached, where the errno is not
+ * self-explanatory. */
+static const char *failure_after_lookup(const struct pfd_annot *ev)
+{
+	switch (ev->call->err) {
+	case EISDIR: return "it is a directory, which cannot be opened for writing";
+	case ETXTBSY: return "it is a program being run, which cannot be opened for writing";
+	case EEXIST: return "O_CREAT|O_EXCL does not follow a symlink, and the link exists";
+	case EROFS: return "its file system is mounted read-only";
+	default: return NULL;
+	}
+}
+
+/* A call whose lookup followed the link (or stopped at it) and which then
+ * failed there: the resolution says how the lookup went, this says why the
+ * call did not succeed. */
+static void explain_failed_after_lookup(struct sentence *s, const struct pfd_annot *ev)
+{
+	const char *why = failure_after_lookup(ev);
+	int err = ev->call->err;
+	if (ev->resolution == PFD_RES_FOLLOWED)
+		say(s, "%s followed the magic link to the held %s and failed there: ", ev->call->name,
+		    noun(ev));
+	else
+		say(s, "%s acted on the /proc link itself, not the held file, and failed: ",
+		    ev->call->name);
+	say(s, "%s (%s)", why ? why : strerror(err), errno_name(err));
+}
+
 static void explain_call(struct sentence *s, const struct pfd_annot *ev);
 
 void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
@@ -999,6 +1068,11 @@ static void explain_call(struct sentence *sp, const struct pfd_annot *ev)
 	const struct pfd_link *l = &ev->link;
 	if (explain_action(&s, ev))
 		return;
+	if (ev->call->err && (ev->resolution == PFD_RES_FOLLOWED ||
+			      ev->resolution == PFD_RES_LINK_ITSELF)) {
+		explain_failed_after_lookup(&s, ev);
+		return;
+	}
 	switch (ev->resolution) {
 	case PFD_RES_FOLLOWED: explain_followed(&s, ev); break;
 	case PFD_RES_LINK_ITSELF: explain_link_itself(&s, ev); break;
