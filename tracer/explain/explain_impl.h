@@ -104,7 +104,12 @@ struct xholder {
 };
 void pfd_explain_holder(const struct xlink *l, struct xholder *h);
 
-/* One "explain" event (explain_write.c). */
-void pfd_explain_write(const struct xlink *l);
+/* --only (explain_only.c): whether l is one the report keeps. */
+int pfd_explain_only_parse(const char *list);
+bool pfd_explain_wanted(const struct xlink *l);
+
+/* One "explain" event (explain_write.c); color: the trace's ANSI colours
+ * in the text. */
+void pfd_explain_write(const struct xlink *l, bool color);
 
 #endif

@@ -68,10 +68,13 @@ static void put_text(struct pfd_buf *b, const struct xlink *l)
 	pfd_buf_quote(b, l->t.text, l->t.text_len);
 }
 
-/* ", while the link itself ..." clause shared by the name cases. */
+/* What tools that follow the text make of it, shared by the name cases:
+ * only those whose answer is "is it there" call the link broken. */
 static void put_followers_broken(struct pfd_buf *b)
 {
-	pfd_buf_puts(b, "; tools that follow the text (ls, realpath) find nothing and call it broken");
+	pfd_buf_puts(b, "; a tool that follows the text finds nothing: ls --color paints the link "
+			"broken and realpath -e fails, while realpath and readlink -f print the "
+			"text as if it named a file");
 }
 
 static void verdict_names(const struct xlink *l, struct pfd_buf *b)

@@ -215,6 +215,13 @@ const char *pfd_access_name(uint32_t link_mode);
 void pfd_put_program_name(struct pfd_buf *b, const char *exe);
 
 
+/* The trace's colours (ls's: orphan for what tools call broken), shared with
+ * --explain's text so that both paint the same things the same way. */
+#define PFD_COLOR_BROKEN "\033[40;31;01m"
+#define PFD_COLOR_GOOD "\033[32m"
+#define PFD_COLOR_LINK "\033[36m"
+#define PFD_COLOR_END "\033[0m"
+
 /* ---- the plugin's own parts ------------------------------------------------- */
 
 /* ---- follow-ups: calls on the text a readlink of a link returned --------- */
