@@ -2,9 +2,10 @@
  * reading thread's next calls looking up growing prefixes (realpath's
  * readlink of "/tmp", "/tmp/d", ...). Anything else the same process does
  * with a prefix is its own business: here, the cleanup of the directory
- * that held the deleted file, an rmdir of the text's parent right after
- * the readlink (the demo's cleanup once came out as "walks the text"), and
- * a stat of that parent after the rmdir. The control: the same process
+ * that held the deleted file: an lstat of the text's parent right after the
+ * readlink (nftw's, which skips the first components), an rmdir of it right
+ * after another readlink (the demo's cleanup once came out as "walks the
+ * text"), and a stat of that parent after the rmdir. The control: the same process
  * then reads the link again and walks its text as realpath does, and that
  * walk's first step is a follow-up. */
 #include "expect.h"
@@ -29,14 +30,20 @@ int main(void)
 
 	read_link(link, text, sizeof(text));
 	CHECK(strcmp(text, sfmt("%s (deleted)", file)) == 0, "text %s", text);
-	/* the text's parent, removed right after the read: no walk */
-	long r = syscall(SYS_rmdir, sub);
-	CHECK_OK(r, "rmdir of the text's parent");
+	/* a lookup of the parent that skips the first components (nftw's lstat
+	 * of the directory it is about to remove): no walk */
 	struct stat st;
+	long r = sys_lstat(sub, &st);
+	CHECK_OK(r, "lstat of the text's parent");
+	expect_none("{%s,\"path\":%s,\"follow_up_of\":\"$any\"}", jcall(SC_LSTAT), jstr(sub));
+
+	read_link(link, text, sizeof(text));
+	/* the text's parent, removed right after the read: no walk */
+	r = syscall(SYS_rmdir, sub);
+	CHECK_OK(r, "rmdir of the text's parent");
 	r = sys_lstat(sub, &st);
 	CHECK_ERR(r, ENOENT, "lstat of the removed parent");
 	expect_none("{\"event\":\"syscall\",\"syscall\":\"rmdir\",\"follow_up_of\":\"$any\"}");
-	expect_none("{%s,\"path\":%s,\"follow_up_of\":\"$any\"}", jcall(SC_LSTAT), jstr(sub));
 
 	/* the control: a walk, from the first component on */
 	read_link(link, text, sizeof(text));
@@ -48,5 +55,13 @@ int main(void)
 	CHECK(r < 0, "readlink %s: not a symlink", first);
 	expect("{%s,\"path\":%s,\"follow_up_of\":{\"fd\":%d,\"how\":\"prefix\"}}",
 	       jcall("readlinkat"), jstr(first), fd);
+	/* its next step: the next component */
+	slash = strchr(slash + 1, '/');
+	CHECK(slash != NULL, "text %s has two directories", text);
+	const char *second = sfmt("%.*s", (int)(slash - text), text);
+	r = sys_readlinkat(AT_FDCWD, second, ignored, sizeof(ignored));
+	CHECK(r < 0, "readlink %s: not a symlink", second);
+	expect("{%s,\"path\":%s,\"follow_up_of\":{\"fd\":%d,\"how\":\"prefix\"}}",
+	       jcall("readlinkat"), jstr(second), fd);
 	return 0;
 }

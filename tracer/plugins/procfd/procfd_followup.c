@@ -229,12 +229,20 @@ static bool is_lookup(const struct pfd_call *c)
 	}
 }
 
-/* Is path (len bytes) a leading part of r's absolute text, longer than the
- * walk's last step? */
+/* Is path (len bytes) the next leading part of r's absolute text: one
+ * component longer than the walk's last step ("/tmp" first, then
+ * "/tmp/d")? Walkers (coreutils' canonicalize, glibc's realpath, python's
+ * os.path.realpath) look up every component in turn, from the first; a
+ * lookup of "/tmp/d" out of the blue (nftw's lstat of its root) is not one. */
 static bool next_prefix(const struct pfd_link_read *r, const char *path, size_t len)
 {
-	return r->text_len > len && len > r->walk_len && r->text[0] == '/' &&
-	       r->text[len] == '/' && memcmp(r->text, path, len) == 0;
+	if (r->text_len <= len || len <= r->walk_len || r->text[0] != '/' ||
+	    r->text[len] != '/' || memcmp(r->text, path, len) != 0)
+		return false;
+	for (size_t i = r->walk_len + 1; i < len; i++)
+		if (r->text[i] == '/' && r->text[i - 1] != '/')
+			return false; /* a component skipped */
+	return true;
 }
 
 /* Does this call continue read r's walk, or end it with the whole text? */
