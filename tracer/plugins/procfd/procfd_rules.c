@@ -700,13 +700,13 @@ static void explain_walk_step(struct sentence *s, const struct pfd_annot *ev)
 }
 
 /* Calls whose failure on the text is the tool's answer to "is it there":
- * ls's colour lookup (statx), test -e's stat, access. A readlink of the
- * text is a step of resolving it, not a verdict. */
+ * ls's colour lookup (statx), a stat or access of the text. A readlink of
+ * the text is a step of resolving it, and a failed open may be handled:
+ * neither is a verdict by itself. */
 static bool decides_existence(const struct pfd_annot *ev)
 {
 	switch (ev->call->path->desc->cls) {
 	case PFD_SC_STAT: case PFD_SC_LSTAT: case PFD_SC_STATAT: case PFD_SC_ACCESS:
-	case PFD_SC_OPEN:
 		return true;
 	default:
 		return false;
