@@ -729,9 +729,10 @@ static void explain_follow_up(struct sentence *s, const struct pfd_annot *ev)
 			say(s, "this %s is where %s decided the link is broken: %s, ", call, tool,
 			    follow_up_from[fu->how]);
 		else
-			say(s, "%s looked up %s, ", tool, follow_up_from[fu->how]);
+			say(s, "%s looked up %s: ", tool, follow_up_from[fu->how]);
 		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
-		say(s, ", and it names nothing (%s), while ", errno_name(ev->call->err));
+		say(s, "%s names nothing (%s), while ", decides_existence(ev) ? "," : "",
+		    errno_name(ev->call->err));
 		say_link_still(s, &fu->read);
 		break;
 	case PFD_FU_OTHER:
