@@ -68,7 +68,7 @@ DEPS_OK  := $(BUILD)/.deps-ok
 EXAMPLE_SRC := $(wildcard tests/plugins/*.c)
 EXAMPLE_BIN := $(BUILD)/tests/procfd-trace-example
 
-.PHONY: FORCE all deps check check-unit check-integration check-sdk check-asan demo install clean bench bench-programs stress \
+.PHONY: FORCE all deps check check-docs check-unit check-integration check-sdk check-asan demo install clean bench bench-programs stress \
         programs-m32 fuzz fuzz-build fuzz-smoke fuzz-supp
 all: $(BIN)
 
@@ -139,6 +139,10 @@ programs-m32: $(PROG32_BIN) $(PROGM32_BIN)
 check-wings:
 	python3 tests/arch/check_wings.py
 
+# Every resolution and JSON key the code writes, named in the documents.
+check-docs:
+	python3 tests/arch/check_docs.py
+
 check-unit: $(UNIT_BIN)
 	@if $(M32_PROBE); then $(MAKE) --no-print-directory $(BUILD)/tests/programs32/fd_factory; fi
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
@@ -164,7 +168,7 @@ BENCH_PROGRAMS = $(BUILD)/bench/workload $(BUILD)/bench/floor \
 		 $(BUILD)/bench/stop_cost $(BUILD)/bench/fdesc_cost
 bench-programs: $(BENCH_PROGRAMS)
 
-check: check-wings check-unit check-integration check-sdk check-asan fuzz-smoke bench-programs
+check: check-wings check-docs check-unit check-integration check-sdk check-asan fuzz-smoke bench-programs
 	@echo "make check: all tests passed"
 
 # Reproducers that need load or luck, outside make check: STRESS_RUNS each.

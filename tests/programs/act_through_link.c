@@ -35,6 +35,15 @@
  *   rename(at)(2), link          the entry: EXDEV to another file system, EPERM
  *                                to another /proc/self/fd entry
  *   any of them on a closed fd   ENOENT
+ *
+ * A call that fails after its lookup has the lookup's resolution
+ * (followed, link-itself); its errno says how the call went:
+ *   getxattr of a name the held file lacks  follows: ENODATA
+ *   open O_WRONLY of a held directory       follows: EISDIR
+ *   open O_WRONLY of a held running program follows: ETXTBSY (root; others
+ *                                           may get EACCES first)
+ *   open O_CREAT|O_EXCL                     the link itself: EEXIST (O_EXCL
+ *                                           never follows a final symlink)
  */
 #include "expect.h"
 
@@ -141,7 +150,7 @@ static void mode_calls(struct held *h)
 	CALL(syscall(SYS_fchmodat2, AT_FDCWD, h->path, 0606, AT_SYMLINK_NOFOLLOW));
 	CHECK(r == -1 && e == EOPNOTSUPP && mode_of(h->fd) == 0604,
 	      "fchmodat2 AT_SYMLINK_NOFOLLOW: EOPNOTSUPP on the link");
-	expect_on(h, "fchmodat2", "\"flags\":\"AT_SYMLINK_NOFOLLOW\"", "error",
+	expect_on(h, "fchmodat2", "\"flags\":\"AT_SYMLINK_NOFOLLOW\"", "link-itself",
 		  "acted on the /proc link itself.*mode of a symlink");
 	CHECK(fchmod(h->fd, 0644) == 0, "fchmod back");
 }
@@ -244,12 +253,12 @@ static void xattr_calls(struct held *h)
 	/* The l forms look at the /proc symlink, which has no user.* names. */
 	CALL(syscall(SYS_lsetxattr, h->path, XATTR, "w", 1, 0));
 	CHECK(r == -1 && e == EPERM, "lsetxattr on the link: EPERM");
-	expect_on(h, "lsetxattr", "\"dirfd\":null", "error",
+	expect_on(h, "lsetxattr", "\"dirfd\":null", "link-itself",
 		  "acted on the /proc link itself.*not allowed on a symlink");
 
 	CALL(syscall(SYS_lgetxattr, h->path, XATTR, buf, sizeof buf));
 	CHECK(r == -1 && e == ENODATA, "lgetxattr on the link: ENODATA");
-	expect_on(h, "lgetxattr", "\"dirfd\":null", "error",
+	expect_on(h, "lgetxattr", "\"dirfd\":null", "link-itself",
 		  "acted on the /proc link itself.*no such attribute");
 
 	CALL(syscall(SYS_llistxattr, h->path, buf, sizeof buf));
@@ -260,7 +269,7 @@ static void xattr_calls(struct held *h)
 	CALL(syscall(SYS_lremovexattr, h->path, XATTR));
 	CHECK(r == -1 && e == EPERM && fgetxattr(h->fd, XATTR, buf, sizeof buf) == 1,
 	      "lremovexattr on the link: EPERM, the file keeps it");
-	expect_on(h, "lremovexattr", "\"dirfd\":null", "error", "acted on the /proc link itself");
+	expect_on(h, "lremovexattr", "\"dirfd\":null", "link-itself", "acted on the /proc link itself");
 
 	CALL(syscall(SYS_removexattr, h->path, XATTR));
 	CHECK(r == 0 && fgetxattr(h->fd, XATTR, buf, sizeof buf) == -1 && errno == ENODATA,
@@ -321,7 +330,7 @@ static void handle_calls(struct held *h)
 
 	CALL(handle_of(AT_FDCWD, h->path, 0, &got));
 	CHECK(r == -1 && e == EOPNOTSUPP, "name_to_handle_at of the link: procfs has none");
-	expect_on(h, "name_to_handle_at", "\"dirfd\":-100,\"flags\":\"0\"", "error",
+	expect_on(h, "name_to_handle_at", "\"dirfd\":-100,\"flags\":\"0\"", "link-itself",
 		  "acted on the /proc link itself.*cannot export file handles");
 
 	CALL(handle_of(AT_FDCWD, h->path, AT_SYMLINK_FOLLOW, &got));
@@ -347,45 +356,45 @@ static void name_calls(struct held *h, nlink_t nlink)
 
 	CALL(syscall(SYS_mknod, h->path, S_IFIFO | 0600, 0));
 	CHECK(r == -1 && e == EEXIST, "mknod on an fd entry: EEXIST");
-	expect_on(h, "mknod", "\"dirfd\":null,\"mode\":\"010600\"", "error",
+	expect_on(h, "mknod", "\"dirfd\":null,\"mode\":\"010600\"", "link-itself",
 		  "mknod acted on the entry .[0-9]+. of the fd directory.*already exists");
 	CALL(syscall(SYS_mknodat, AT_FDCWD, h->path, S_IFREG | 0600, 0));
 	CHECK(r == -1 && e == EEXIST, "mknodat: EEXIST");
-	expect_on(h, "mknodat", "\"dirfd\":-100", "error", "already exists");
+	expect_on(h, "mknodat", "\"dirfd\":-100", "link-itself", "already exists");
 	CALL(syscall(SYS_mkdir, h->path, 0700));
 	CHECK(r == -1 && e == EEXIST, "mkdir: EEXIST");
-	expect_on(h, "mkdir", "\"mode\":\"0700\"", "error", "already exists");
+	expect_on(h, "mkdir", "\"mode\":\"0700\"", "link-itself", "already exists");
 	CALL(syscall(SYS_mkdirat, AT_FDCWD, h->path, 0700));
 	CHECK(r == -1 && e == EEXIST, "mkdirat: EEXIST");
-	expect_on(h, "mkdirat", "\"dirfd\":-100", "error", "already exists");
+	expect_on(h, "mkdirat", "\"dirfd\":-100", "link-itself", "already exists");
 
 	CALL(syscall(SYS_unlink, h->path));
 	CHECK(r == -1 && e == EPERM, "unlink of an fd entry: EPERM");
 	check_untouched(h, nlink);
-	expect_on(h, "unlink", "\"dirfd\":null", "error",
+	expect_on(h, "unlink", "\"dirfd\":null", "link-itself",
 		  "unlink acted on the entry .[0-9]+. of the fd directory.*untouched.*remove or rename");
 	CALL(syscall(SYS_unlinkat, AT_FDCWD, h->path, 0));
 	CHECK(r == -1 && e == EPERM, "unlinkat: EPERM");
-	expect_on(h, "unlinkat", "\"flags\":\"0\"", "error", "remove or rename");
+	expect_on(h, "unlinkat", "\"flags\":\"0\"", "link-itself", "remove or rename");
 	CALL(syscall(SYS_unlinkat, AT_FDCWD, h->path, AT_REMOVEDIR));
 	CHECK(r == -1 && e == ENOTDIR, "unlinkat AT_REMOVEDIR: ENOTDIR");
-	expect_on(h, "unlinkat", "\"flags\":\"AT_REMOVEDIR\"", "error", "a symlink, not a directory");
+	expect_on(h, "unlinkat", "\"flags\":\"AT_REMOVEDIR\"", "link-itself", "a symlink, not a directory");
 	CALL(syscall(SYS_rmdir, h->path));
 	CHECK(r == -1 && e == ENOTDIR, "rmdir: ENOTDIR");
-	expect_on(h, "rmdir", "\"dirfd\":null", "error", "a symlink, not a directory");
+	expect_on(h, "rmdir", "\"dirfd\":null", "link-itself", "a symlink, not a directory");
 
 	CALL(syscall(SYS_rename, h->path, other));
 	CHECK(r == -1 && e == EXDEV && sys_lstat(other, &st) == -1, "rename out of /proc: EXDEV");
-	expect_on(h, "rename", "\"dirfd\":null", "error", "crosses file systems");
+	expect_on(h, "rename", "\"dirfd\":null", "link-itself", "crosses file systems");
 	CALL(syscall(SYS_renameat, AT_FDCWD, h->path, AT_FDCWD, other));
 	CHECK(r == -1 && e == EXDEV, "renameat: EXDEV");
-	expect_on(h, "renameat", "\"dirfd\":-100", "error", "crosses file systems");
+	expect_on(h, "renameat", "\"dirfd\":-100", "link-itself", "crosses file systems");
 	CALL(syscall(SYS_renameat2, AT_FDCWD, h->path, AT_FDCWD, self_fd(0), 0));
 	CHECK(r == -1 && e == EPERM, "renameat2 onto another fd entry: EPERM");
-	expect_on(h, "renameat2", "\"flags\":\"0\"", "error", "remove or rename");
+	expect_on(h, "renameat2", "\"flags\":\"0\"", "link-itself", "remove or rename");
 	CALL(syscall(SYS_link, h->path, other));
 	CHECK(r == -1 && e == EXDEV && sys_lstat(other, &st) == -1, "link of the link: EXDEV");
-	expect_on(h, "link", "\"dirfd\":null,\"flags\":null", "error", "crosses file systems");
+	expect_on(h, "link", "\"dirfd\":null,\"flags\":null", "link-itself", "crosses file systems");
 	check_untouched(h, nlink);
 }
 
@@ -405,7 +414,7 @@ static void deleted_calls(struct held *h)
 		  "read the extended attributes of the held file, deleted");
 	CALL(syscall(SYS_unlink, h->path));
 	CHECK(r == -1 && e == EPERM, "unlink of a deleted file's fd entry: EPERM");
-	expect_on(h, "unlink", "\"dirfd\":null", "error", "remove or rename");
+	expect_on(h, "unlink", "\"dirfd\":null", "link-itself", "remove or rename");
 }
 
 /* A symlink held with O_PATH|O_NOFOLLOW: the magic link leads to the
@@ -417,12 +426,53 @@ static void symlink_calls(struct held *h)
 	CALL(syscall(SYS_chmod, h->path, 0600));
 	CHECK(r == -1 && e == EOPNOTSUPP && fd_stat(h->fd).st_mode == before,
 	      "chmod of a held symlink: EOPNOTSUPP");
-	expect_on(h, "chmod", "\"mode\":\"0600\"", "error",
+	expect_on(h, "chmod", "\"mode\":\"0600\"", "followed",
 		  "followed the magic link to the held symlink.*mode of a symlink");
 	CALL(syscall(SYS_setxattr, h->path, XATTR, "v", 1, 0));
 	CHECK(r == -1 && e == EPERM, "setxattr of a held symlink: EPERM");
 	expect_on(h, "setxattr", "\"dirfd\":null", "denied",
 		  "followed the magic link to the held symlink.*not allowed on a symlink");
+}
+
+/* Calls whose lookup ends where it should and which then fail on what it
+ * reached: the resolution is the lookup's answer, errno the call's. */
+static const char *target_dir(const struct held *h)
+{
+	(void)h;
+	return "{\"kind\":\"directory\"}";
+}
+
+static const char *target_program(const struct held *h)
+{
+	(void)h;
+	return "{\"kind\":\"regular\",\"access\":\"read\"}";
+}
+
+static void failing_after_lookup(struct held *f, struct held *dir, struct held *exe)
+{
+	char buf[64];
+	CALL(syscall(SYS_getxattr, f->path, "user.pfdtest-missing", buf, sizeof buf));
+	CHECK(r == -1 && e == ENODATA, "getxattr of a missing attribute through the link: ENODATA");
+	expect_on(f, "getxattr", "\"dirfd\":null", "followed",
+		  "^getxattr followed the magic link to the held file and failed there: the held "
+		  "file has no such attribute .ENODATA.");
+
+	CALL(sys_openat(AT_FDCWD, f->path, O_RDWR | O_CREAT | O_EXCL, 0600));
+	CHECK(r == -1 && e == EEXIST, "open O_CREAT|O_EXCL of the link: EEXIST");
+	expect_on(f, "openat", "\"dirfd\":-100", "link-itself",
+		  "acted on the /proc link itself.*O_EXCL does not follow");
+
+	CALL(sys_openat(AT_FDCWD, dir->path, O_WRONLY, 0));
+	CHECK(r == -1 && e == EISDIR, "open O_WRONLY of a held directory: EISDIR");
+	expect_on(dir, "openat", "\"dirfd\":-100", "followed",
+		  "followed the magic link to the held directory and failed there.*EISDIR");
+
+	CALL(sys_openat(AT_FDCWD, exe->path, O_WRONLY, 0));
+	if (r == -1 && e == EACCES && geteuid() != 0)
+		return; /* not allowed to write the program at all: no ETXTBSY to see */
+	CHECK(r == -1 && e == ETXTBSY, "open O_WRONLY of the running program: ETXTBSY");
+	expect_on(exe, "openat", "\"dirfd\":-100", "followed",
+		  "followed the magic link to the held file and failed there.*ETXTBSY");
 }
 
 /* A closed fd: there is no entry to act on. */
@@ -456,6 +506,18 @@ int main(void)
 	inotify_calls(&f);
 	handle_calls(&f);
 	name_calls(&f, 1);
+	const char *dname = keep(tmp_path("dir"));
+	CHECK(mkdir(dname, 0700) == 0, "mkdir");
+	struct held dir = { .fd = (int)sys_openat(AT_FDCWD, dname, O_RDONLY | O_DIRECTORY, 0),
+			    .target = target_dir, .name = dname, .text_target = "same-file" };
+	struct held exe = { .fd = (int)sys_openat(AT_FDCWD, "/proc/self/exe", O_RDONLY, 0),
+			    .target = target_program, .name = "", .text_target = "$any" };
+	CHECK(dir.fd >= 0 && exe.fd >= 0, "open the directory and the program");
+	dir.path = keep(self_fd(dir.fd));
+	exe.path = keep(self_fd(exe.fd));
+	failing_after_lookup(&f, &dir, &exe);
+	sys_close(exe.fd);
+	sys_close(dir.fd);
 	expect_count(f.events, "{\"event\":\"syscall\",\"path\":%s}", jstr(f.path));
 	expect_none("{\"event\":\"syscall\",\"syscall\":\"utimensat\",\"path\":null}");
 

@@ -309,6 +309,7 @@ static inline const char *errno_name(int err)
 	case EEXIST: return "EEXIST";
 	case ENODATA: return "ENODATA";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ETXTBSY: return "ETXTBSY";
 	default: break;
 	}
 	CHECK(0, "errno_name: no name for %d", err);

@@ -9,6 +9,7 @@
  *                           may not list the fd directory
  *   explain_holder demo     a deleted file, a pipe, a socket; prints the
  *                           paths to explain after "ready PID"
+ *   explain_holder only-broken  a deleted and a live file, for --only=broken"
  *
  * Each expectation states what the scenario makes true (checked here on the
  * kernel first), never what procfd-trace happens to print.
@@ -127,8 +128,9 @@ static void deleted(pid_t pid)
 		jheld(m.fd, "regular"), jerr("ENOENT"), jok(), jerr("ENOENT"), jerr("ENOENT"),
 		jreadlink(m.text),
 		"^the link is not broken: it holds a deleted file \\\\(36 bytes\\\\): open still "
-		"reaches it; tools that follow the text \\\\(ls, realpath\\\\) find nothing and call "
-		"it broken$", cp_remedy(pid, m.fd) });
+		"reaches it; a tool that follows the text finds nothing: ls --color paints the "
+		"link broken and realpath -e fails, while realpath and readlink -f print the text "
+		"as if it named a file$", cp_remedy(pid, m.fd) });
 }
 
 static void renamed(pid_t pid)
@@ -310,6 +312,18 @@ static void demo(pid_t pid)
 	       (int)pid, p.fd, (int)pid, s.fd);
 }
 
+/* --only=broken: the deleted file's link is reported, the live file's is
+ * not (nor any other live one). */
+static void only_broken(pid_t pid)
+{
+	struct made_fd d = make_fd("deleted", (struct fd_params){ .name = "gone" });
+	struct made_fd f = make_fd("file", (struct fd_params){ .name = "here" });
+	expect("{\"event\":\"explain\",\"pid\":%d,\"fd\":%d,\"case\":\"deleted\"}", (int)pid,
+	       d.fd);
+	expect_none("{\"event\":\"explain\",\"fd\":%d}", f.fd);
+	expect_none("{\"event\":\"explain\",\"case\":\"live\"}");
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "all";
@@ -322,6 +336,8 @@ int main(int argc, char **argv)
 		denied(pid);
 	} else if (!strcmp(mode, "demo")) {
 		demo(pid);
+	} else if (!strcmp(mode, "only-broken")) {
+		only_broken(pid);
 	} else {
 		deleted(pid);
 		renamed(pid);

@@ -12,6 +12,11 @@
  *   other     a follow-up that reached a different inode
  *   held      a follow-up that reached the held inode
  *   followed  a call that followed the magic link itself (cat, stat -L)
+ *   walked    a walk of the text (realpath, readlink -f) that found nothing,
+ *             and a tool that went on (exit 0): never "decided the link is
+ *             broken", a walk_outcome with called_broken false
+ *   walk-broken  the same walk, and a tool that failed (realpath -e): the
+ *             walk_outcome says it decided the link is broken
  *   none      no follow-up at all
  *   summary   (with -c) a summary row for the link: a problem, one follow-up
  *             that reached nothing
@@ -50,6 +55,9 @@ static const char *want_json(const char *want, int fd)
 		return sfmt("\"follow_up_of\":{\"fd\":%d},\"reached\":\"held-inode\"", fd);
 	if (strcmp(want, "summary") == 0)
 		return sfmt("\"follow_up_of\":{\"fd\":%d},\"reached\":\"nothing\"", fd);
+	if (strcmp(want, "walked") == 0 || strcmp(want, "walk-broken") == 0)
+		return sfmt("\"follow_up_of\":{\"fd\":%d},\"reached\":\"nothing\","
+			    "\"explanation\":\"$re:walk of the text finds nothing\"", fd);
 	if (strcmp(want, "followed") == 0)
 		return sfmt("\"link\":{\"fd\":%d},\"resolution\":\"followed\"", fd);
 	return NULL;
@@ -87,6 +95,20 @@ int main(int argc, char **argv)
 		expect_min(1, "{\"event\":\"syscall\",\"pid\":%d,%s}", (int)child, w);
 	else
 		expect_none("{\"event\":\"syscall\",\"pid\":%d,\"follow_up_of\":\"$any\"}", (int)child);
+	bool walked = strcmp(argv[2], "walked") == 0, walk_broken = strcmp(argv[2], "walk-broken") == 0;
+	if (walked || walk_broken) {
+		/* the walk's calls claim nothing; the exit says what the tool did */
+		expect_none("{\"event\":\"syscall\",\"pid\":%d,"
+			    "\"explanation\":\"$re:decided the link is broken\"}", (int)child);
+		expect("{\"event\":\"walk_outcome\",\"pid\":%d,\"status\":%d,"
+		       "\"follow_up_of\":{\"pid\":%d,\"fd\":%d},\"called_broken\":%s,"
+		       "\"explanation\":\"$re:%s\"}", (int)child, WEXITSTATUS(status),
+		       (int)getpid(), m.fd, jbool(walk_broken),
+		       walk_broken ? "is where .* decided the link is broken" :
+				     "exited 0 .* did not call the link broken");
+		CHECK(walked == (WEXITSTATUS(status) == 0), "%s exited %d", args[0],
+		      WEXITSTATUS(status));
+	}
 	if (strcmp(argv[2], "summary") == 0)
 		expect("{\"event\":\"summary\",\"links\":[\"$seq\",{\"pid\":%d,\"fd\":%d,"
 		       "\"deleted\":true,\"problem\":true,\"calls\":{\"follow_up_failed\":1},"

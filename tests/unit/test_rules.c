@@ -420,7 +420,8 @@ static const struct resolve_case resolve_cases[] = {
 	  PFD_RES_REFUSED_SCOPED },
 	{ "EXDEV openat2 unscoped", "openat2", O_RDONLY, RESOLVE_NO_MAGICLINKS, EXDEV, OPEN,
 	  R_RESOLVE, PFD_RES_ERROR },
-	{ "EXDEV linkat", "linkat", AT_SYMLINK_FOLLOW, 0, EXDEV, OPEN, R_NONE, PFD_RES_ERROR },
+	/* the lookup followed the link; the new name is on another file system */
+	{ "EXDEV linkat", "linkat", AT_SYMLINK_FOLLOW, 0, EXDEV, OPEN, R_NONE, PFD_RES_FOLLOWED },
 	/* ENXIO: only an open means "not reopenable" */
 	{ "ENXIO open", "openat", O_RDONLY, 0, ENXIO, OPEN, R_NONE, PFD_RES_NOT_REOPENABLE },
 	{ "ENXIO openat2", "openat2", O_RDONLY, 0, ENXIO, OPEN, R_RESOLVE,
@@ -435,7 +436,6 @@ static const struct resolve_case resolve_cases[] = {
 	{ "EINVAL", "openat2", O_RDONLY, 0, EINVAL, OPEN, R_RESOLVE, PFD_RES_ERROR },
 	{ "ENOTDIR slash", "openat", O_RDONLY, 0, ENOTDIR, OPEN, R_TRAILING, PFD_RES_ERROR },
 	{ "EMFILE", "openat", O_RDONLY, 0, EMFILE, OPEN, R_NONE, PFD_RES_ERROR },
-	{ "ETXTBSY", "openat", O_WRONLY, 0, ETXTBSY, OPEN, R_NONE, PFD_RES_ERROR },
 	{ "no link", "openat", O_RDONLY, 0, 0, PFD_PROBE_NOT_DONE, R_NO_LINK, PFD_RES_ERROR },
 	{ "no link EFAULT", "openat", O_RDONLY, 0, EFAULT, PFD_PROBE_NOT_DONE, R_NO_LINK,
 	  PFD_RES_ERROR },
@@ -443,33 +443,42 @@ static const struct resolve_case resolve_cases[] = {
 	 * (tests/programs/act_through_link.c) */
 	{ "chmod", "chmod", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
 	{ "fchmodat2 NOFOLLOW EOPNOTSUPP", "fchmodat2", AT_SYMLINK_NOFOLLOW, 0, EOPNOTSUPP, OPEN,
-	  R_NONE, PFD_RES_ERROR },
+	  R_NONE, PFD_RES_LINK_ITSELF },
 	{ "chown", "chown", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
 	{ "chown EPERM (not root)", "chown", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_DENIED },
 	{ "lchown (root)", "lchown", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
-	{ "lchown EPERM", "lchown", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "lchown EPERM", "lchown", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
 	{ "fchownat NOFOLLOW", "fchownat", AT_SYMLINK_NOFOLLOW, 0, 0, OPEN, R_NONE,
 	  PFD_RES_LINK_ITSELF },
 	{ "utimensat", "utimensat", 0, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
 	{ "utimensat NOFOLLOW", "utimensat", AT_SYMLINK_NOFOLLOW, 0, 0, OPEN, R_NONE,
 	  PFD_RES_LINK_ITSELF },
 	{ "getxattr", "getxattr", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
-	{ "lsetxattr EPERM", "lsetxattr", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_ERROR },
-	{ "lgetxattr ENODATA", "lgetxattr", NOFLAGS, 0, ENODATA, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "lsetxattr EPERM", "lsetxattr", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
+	{ "lgetxattr ENODATA", "lgetxattr", NOFLAGS, 0, ENODATA, OPEN, R_NONE,
+	  PFD_RES_LINK_ITSELF },
+	/* the lookup followed the link; the held file lacks the attribute */
+	{ "getxattr ENODATA", "getxattr", NOFLAGS, 0, ENODATA, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "open O_WRONLY EISDIR", "openat", O_WRONLY, 0, EISDIR, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "open O_WRONLY ETXTBSY", "openat", O_WRONLY, 0, ETXTBSY, OPEN, R_NONE, PFD_RES_FOLLOWED },
+	{ "open O_CREAT|O_EXCL EEXIST", "openat", O_RDWR | O_CREAT | O_EXCL, 0, EEXIST, OPEN, R_NONE,
+	  PFD_RES_LINK_ITSELF },
+	{ "getxattr ENODATA, no fd", "getxattr", NOFLAGS, 0, ENOENT, NOFD, R_NONE,
+	  PFD_RES_NO_SUCH_FD },
 	{ "llistxattr", "llistxattr", NOFLAGS, 0, 0, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
 	{ "inotify", "inotify_add_watch", IN_MODIFY, 0, 0, OPEN, R_NONE, PFD_RES_FOLLOWED },
 	{ "inotify DONT_FOLLOW", "inotify_add_watch", IN_MODIFY | IN_DONT_FOLLOW, 0, 0, OPEN,
 	  R_NONE, PFD_RES_LINK_ITSELF },
 	{ "name_to_handle_at 0", "name_to_handle_at", 0, 0, EOPNOTSUPP, OPEN, R_NONE,
-	  PFD_RES_ERROR },
+	  PFD_RES_LINK_ITSELF },
 	{ "name_to_handle_at FOLLOW", "name_to_handle_at", AT_SYMLINK_FOLLOW, 0, 0, OPEN, R_NONE,
 	  PFD_RES_FOLLOWED },
-	{ "unlink EPERM", "unlink", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "unlink EPERM", "unlink", NOFLAGS, 0, EPERM, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
 	{ "unlink, no fd", "unlink", NOFLAGS, 0, ENOENT, NOFD, R_NONE, PFD_RES_NO_SUCH_FD },
-	{ "rmdir ENOTDIR", "rmdir", NOFLAGS, 0, ENOTDIR, OPEN, R_NONE, PFD_RES_ERROR },
-	{ "mkdir EEXIST", "mkdir", NOFLAGS, 0, EEXIST, OPEN, R_NONE, PFD_RES_ERROR },
-	{ "rename EXDEV", "rename", NOFLAGS, 0, EXDEV, OPEN, R_NONE, PFD_RES_ERROR },
-	{ "link EXDEV", "link", NOFLAGS, 0, EXDEV, OPEN, R_NONE, PFD_RES_ERROR },
+	{ "rmdir ENOTDIR", "rmdir", NOFLAGS, 0, ENOTDIR, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
+	{ "mkdir EEXIST", "mkdir", NOFLAGS, 0, EEXIST, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
+	{ "rename EXDEV", "rename", NOFLAGS, 0, EXDEV, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
+	{ "link EXDEV", "link", NOFLAGS, 0, EXDEV, OPEN, R_NONE, PFD_RES_LINK_ITSELF },
 	{ "unlink EACCES (another's fds)", "unlink", NOFLAGS, 0, EACCES, PFD_PROBE_DENIED, R_NONE,
 	  PFD_RES_DENIED },
 	/* a walk through the link: /proc/self/fd/5/.. */
@@ -926,7 +935,8 @@ static void test_explain_different_file(void **state)
 	hold_file(ev, "/tmp/replaced (deleted)", PFD_TEXT_MISSING, true);
 	ev->a.target.name_target = PFD_TEXT_DIFFERENT_FILE;
 	annotate(ev);
-	assert_contains(ev->explanation, "finds nothing and calls the link broken");
+	assert_contains(ev->explanation, "a tool that looks this text up finds nothing (ls paints "
+					 "the link as broken; realpath and readlink -f print the text");
 	assert_contains(ev->explanation, "\"/tmp/replaced\", now names a different file");
 	free(ev);
 
@@ -971,8 +981,19 @@ static void test_explain_not_a_path(void **state)
 	hold_file(ev, "pipe:[77]", PFD_TEXT_NOT_A_PATH, false);
 	ev->a.target.fdesc.cls = pfd_fdesc_class_named("pipe");
 	annotate(ev);
-	assert_contains(ev->explanation, "\"/proc/1234/fd/pipe:[77]\", finds nothing and calls the "
-					 "link broken; the fd holds a pipe");
+	assert_contains(ev->explanation, "looks this relative text up does so in the link's own "
+					 "directory, \"/proc/self/fd/pipe:[77]\", and finds nothing (ls "
+					 "paints the link as broken); the fd holds a pipe");
+	free(ev);
+
+	/* readlink of a memfd: its text is absolute, looked up from the root */
+	ev = new_event("readlink", NOFLAGS);
+	hold_file(ev, "/memfd:buf (deleted)", PFD_TEXT_NOT_A_PATH, true);
+	ev->a.target.fdesc.cls = pfd_fdesc_class_named("memfd");
+	annotate(ev);
+	assert_contains(ev->explanation, "absolute but naming no file; a tool that looks it up from "
+					 "the root finds nothing");
+	assert_lacks(ev->explanation, "/proc/");
 	free(ev);
 
 	/* an anon inode: the right article */

@@ -249,12 +249,24 @@ static void summary_only_is_quiet(struct pfd_options *opt)
 			opt->quiet = MAX_QUIET;
 }
 
+/* Of the plugins' options, --explain takes --color and --only (the
+ * report's colours, its problems only); the others shape a trace. */
+static bool only_explain_options(const struct pfd_options *opt)
+{
+	for (unsigned i = 0; i < opt->n_given; i++)
+		if (strcmp(opt->given[i].option->name, "color") != 0 &&
+		    strcmp(opt->given[i].option->name, "only") != 0)
+			return false;
+	return true;
+}
+
 /* --explain traces nothing: what only tracing uses is refused, not ignored. */
 static int check_explain(struct pfd_options *opt, int n_paths)
 {
-	if (opt->n_attach || opt->stack || opt->no_seccomp || opt->n_given ||
+	if (opt->n_attach || opt->stack || opt->no_seccomp || !only_explain_options(opt) ||
 	    opt->absolute_time || opt->relative_time || opt->call_duration || opt->quiet)
-		return usage_error("--explain traces nothing: it takes only -o and --json");
+		return usage_error("--explain traces nothing: it takes only -o, --json, --color "
+				   "and --only");
 	if (n_paths == 0)
 		return usage_error("--explain needs a PATH or PID to examine");
 	opt->n_explain = n_paths;

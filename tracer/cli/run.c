@@ -289,9 +289,31 @@ static int configure_plugins(const struct pfd_options *opt, const struct pfd_plu
 	return 0;
 }
 
+/* --explain's --color and --only, as given (the last of each wins). */
+static int explain_options(const struct pfd_options *opt)
+{
+	bool color_given = false;
+	const char *color = NULL, *only = NULL;
+	for (unsigned i = 0; i < opt->n_given; i++) {
+		if (strcmp(opt->given[i].option->name, "color") == 0) {
+			color_given = true;
+			color = opt->given[i].arg;
+		} else if (strcmp(opt->given[i].option->name, "only") == 0) {
+			only = opt->given[i].arg;
+		}
+	}
+	if (pfd_explain_options(color_given, color, only) < 0) {
+		fputs("Try 'procfd-trace --help' for more information.\n", stderr);
+		return -1;
+	}
+	return 0;
+}
+
 /* --explain: no plugin, no engine; the report goes to stdout unless -o. */
 static int explain(const struct pfd_options *opt)
 {
+	if (explain_options(opt) < 0)
+		return PFD_EXIT_USAGE;
 	int rc = opt->output ? pfd_output_open(opt->output, opt->json)
 			     : pfd_output_use_fd(STDOUT_FILENO, opt->json);
 	if (rc < 0) {

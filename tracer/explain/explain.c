@@ -17,9 +17,41 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procfd/writer.h"
 #include "tracer/plugins/procfd/classify.h"
 #include "tracer/explain/explain.h"
 #include "tracer/explain/explain_impl.h"
+
+/* --color's answer: the trace's colours in the text report. */
+static bool use_color;
+
+/* NO_COLOR (no-color.org) turns auto off; always wins over it, as in the
+ * trace. The output is open by the time a link is written, not yet here:
+ * auto is decided at the first write. */
+static int color_mode = -1; /* -1 auto (the trace's default), 0 never, 1 always */
+
+int pfd_explain_options(bool color_given, const char *color, const char *only)
+{
+	if (color_given) {
+		if (!color || strcmp(color, "always") == 0) {
+			color_mode = 1;
+		} else if (strcmp(color, "never") == 0) {
+			color_mode = 0;
+		} else if (strcmp(color, "auto") == 0) {
+			color_mode = -1;
+		} else {
+			fprintf(stderr, "procfd-trace: --color: auto, always or never\n");
+			return -1;
+		}
+	}
+	return only ? pfd_explain_only_parse(only) : 0;
+}
+
+static void decide_color(void)
+{
+	const char *no = getenv("NO_COLOR");
+	use_color = color_mode == 1 || (color_mode == -1 && !(no && *no) && pfd_output_is_tty());
+}
 
 /* What one argument names: the fds of a process, or one of them. */
 struct xarg {
@@ -129,7 +161,8 @@ static bool explain_one(const struct xarg *a, int fd)
 	l.fd = fd;
 	l.self = a->self;
 	pfd_explain_examine(&l);
-	pfd_explain_write(&l);
+	if (pfd_explain_wanted(&l))
+		pfd_explain_write(&l, use_color);
 	return l.probe_err == 0;
 }
 
@@ -145,7 +178,8 @@ static void explain_unlisted(const struct xarg *a, int err)
 	l.probe_err = err;
 	l.xcase = err == ENOENT || err == ESRCH ? XCASE_NO_PROCESS
 		  : err == EACCES || err == EPERM ? XCASE_DENIED : XCASE_FAILED;
-	pfd_explain_write(&l);
+	if (pfd_explain_wanted(&l))
+		pfd_explain_write(&l, use_color);
 }
 
 static bool explain_arg(const struct xarg *a, int own_fd)
@@ -176,6 +210,7 @@ int pfd_explain_main(char *const *paths, int n, int own_fd)
 			return 2;
 		}
 	}
+	decide_color();
 	bool all = true;
 	for (int i = 0; i < n; i++)
 		all &= explain_arg(&args[i], own_fd);

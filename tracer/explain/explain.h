@@ -3,6 +3,8 @@
 #ifndef PROCFD_EXPLAIN_H
 #define PROCFD_EXPLAIN_H
 
+#include <stdbool.h>
+
 /* Explain each of paths (n of them): an fd link (/proc/PID/fd/N, /dev/fd/N,
  * any spelling tracer/plugins/procfd/classify.h knows), an fd directory (every fd of the
  * process) or a bare PID. One "explain" event per link goes to the output,
@@ -13,5 +15,10 @@
  * some process or fd did not exist or could not be inspected (still
  * reported), 2 when an argument names no fd link (nothing is written). */
 int pfd_explain_main(char *const *paths, int n, int own_fd);
+
+/* --color and --only for the report, as given (NULL: not given; --color
+ * alone is "always"). Checked before anything is examined: 0, or -1 after
+ * one line on stderr (a usage error). */
+int pfd_explain_options(bool color_given, const char *color, const char *only);
 
 #endif

@@ -93,7 +93,23 @@ void pfd_explain_remedy(const struct xlink *l, struct pfd_buf *out);
 /* The "kind" word for what a stat describes (anon inodes have no type). */
 const char *pfd_xkind(const struct xlink *l, const struct xcell *c);
 
-/* One "explain" event (explain_write.c). */
-void pfd_explain_write(const struct xlink *l);
+/* Whose fd a remedy names (explain_holder.c): the examined process's, or
+ * for a spelling of procfd-trace's own fd another process holding the same
+ * file, which outlives procfd-trace; found false when there is none. */
+struct xholder {
+	pid_t pid;
+	int fd;
+	bool found;
+	char link[64];         /* /proc/PID/fd/N of the holder */
+};
+void pfd_explain_holder(const struct xlink *l, struct xholder *h);
+
+/* --only (explain_only.c): whether l is one the report keeps. */
+int pfd_explain_only_parse(const char *list);
+bool pfd_explain_wanted(const struct xlink *l);
+
+/* One "explain" event (explain_write.c); color: the trace's ANSI colours
+ * in the text. */
+void pfd_explain_write(const struct xlink *l, bool color);
 
 #endif

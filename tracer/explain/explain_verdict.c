@@ -68,10 +68,13 @@ static void put_text(struct pfd_buf *b, const struct xlink *l)
 	pfd_buf_quote(b, l->t.text, l->t.text_len);
 }
 
-/* ", while the link itself ..." clause shared by the name cases. */
+/* What tools that follow the text make of it, shared by the name cases:
+ * only those whose answer is "is it there" call the link broken. */
 static void put_followers_broken(struct pfd_buf *b)
 {
-	pfd_buf_puts(b, "; tools that follow the text (ls, realpath) find nothing and call it broken");
+	pfd_buf_puts(b, "; a tool that follows the text finds nothing: ls --color paints the link "
+			"broken and realpath -e fails, while realpath and readlink -f print the "
+			"text as if it named a file");
 }
 
 static void verdict_names(const struct xlink *l, struct pfd_buf *b)
@@ -265,14 +268,14 @@ void pfd_explain_verdict(const struct xlink *l, struct pfd_buf *out)
 }
 
 /* "cp /proc/P/fd/N ./recovered" */
-static void put_copy(struct pfd_buf *b, const struct xlink *l)
+static void put_copy(struct pfd_buf *b, const struct xholder *h)
 {
 	pfd_buf_puts(b, "copy the content out with cp ");
-	pfd_buf_puts(b, l->link);
+	pfd_buf_puts(b, h->link);
 	pfd_buf_puts(b, " ./recovered");
 }
 
-static void remedy_names(const struct xlink *l, struct pfd_buf *b)
+static void remedy_names(const struct xlink *l, const struct xholder *h, struct pfd_buf *b)
 {
 	switch (l->xcase) {
 	case XCASE_LIVE:
@@ -280,18 +283,18 @@ static void remedy_names(const struct xlink *l, struct pfd_buf *b)
 		break;
 	case XCASE_DELETED:
 	case XCASE_MEMFD:
-		put_copy(b, l);
+		put_copy(b, h);
 		pfd_buf_puts(b, "; use ls -lL ");
-		pfd_buf_puts(b, l->link);
+		pfd_buf_puts(b, h->link);
 		pfd_buf_puts(b, " to see the held file, not the text");
 		break;
 	case XCASE_REPLACED:
 	case XCASE_COLLISION:
 	case XCASE_OTHER_FILE:
 		pfd_buf_puts(b, "the name now names another file: compare inode numbers with stat -L ");
-		pfd_buf_puts(b, l->link);
+		pfd_buf_puts(b, h->link);
 		pfd_buf_puts(b, " and stat of the name; ");
-		put_copy(b, l);
+		put_copy(b, h);
 		break;
 	case XCASE_HARDLINK_REMOVED:
 		if (l->other_name[0]) {
@@ -303,9 +306,9 @@ static void remedy_names(const struct xlink *l, struct pfd_buf *b)
 		}
 		break;
 	case XCASE_NAME_UNREACHABLE:
-		put_copy(b, l);
+		put_copy(b, h);
 		pfd_buf_puts(b, ", or look in the holder's namespace: nsenter -t ");
-		pfd_buf_int(b, l->pid);
+		pfd_buf_int(b, h->pid);
 		pfd_buf_puts(b, " -m ls -l TEXT");
 		break;
 	case XCASE_DELETED_DIR:
@@ -317,7 +320,7 @@ static void remedy_names(const struct xlink *l, struct pfd_buf *b)
 	}
 }
 
-static void remedy_kinds(const struct xlink *l, struct pfd_buf *b)
+static void remedy_kinds(const struct xlink *l, const struct xholder *h, struct pfd_buf *b)
 {
 	switch (l->xcase) {
 	case XCASE_PIPE:
@@ -332,15 +335,15 @@ static void remedy_kinds(const struct xlink *l, struct pfd_buf *b)
 	case XCASE_ANON_INODE:
 		pfd_buf_puts(b, "no content to copy: ");
 		pfd_buf_puts(b, "/proc/");
-		pfd_buf_int(b, l->pid);
+		pfd_buf_int(b, h->pid);
 		pfd_buf_puts(b, "/fdinfo/");
-		pfd_buf_int(b, l->fd);
+		pfd_buf_int(b, h->fd);
 		pfd_buf_puts(b, " shows its state; pidfd_getfd(2) gives a copy of the fd");
 		break;
 	case XCASE_NAMESPACE:
 		pfd_buf_puts(b, "nothing to recover: lsns or ls -l /proc/*/ns shows which processes are "
 				"in that namespace; nsenter --net=");
-		pfd_buf_puts(b, l->link);
+		pfd_buf_puts(b, h->link);
 		pfd_buf_puts(b, " enters it (for a net namespace; --mount=... for others)");
 		break;
 	case XCASE_MQUEUE:
@@ -349,7 +352,7 @@ static void remedy_kinds(const struct xlink *l, struct pfd_buf *b)
 		break;
 	case XCASE_DEVICE:
 		pfd_buf_puts(b, "use ls -lL ");
-		pfd_buf_puts(b, l->link);
+		pfd_buf_puts(b, h->link);
 		pfd_buf_puts(b, " for the device's numbers");
 		break;
 	case XCASE_HELD_SYMLINK:
@@ -374,10 +377,29 @@ static void remedy_kinds(const struct xlink *l, struct pfd_buf *b)
 	}
 }
 
+/* The fd was procfd-trace's own and nobody else holds the file: every
+ * /proc path would name a process gone by the time the user types it. */
+static void remedy_none_outlives(const struct xlink *l, struct pfd_buf *b)
+{
+	pfd_buf_puts(b, "none that outlives procfd-trace: fd ");
+	pfd_buf_int(b, l->fd);
+	pfd_buf_puts(b, " was procfd-trace's own (handed down by the command line: a redirection or "
+			"a pipe) and no other process holds this file, so it is gone when procfd-trace "
+			"exits; read it in the command that gets the fd, e.g. cp ");
+	pfd_buf_puts(b, l->asked);
+	pfd_buf_puts(b, " ./recovered with the same redirection");
+}
+
 void pfd_explain_remedy(const struct xlink *l, struct pfd_buf *out)
 {
+	struct xholder h;
 	size_t before = out->len;
-	remedy_names(l, out);
+	pfd_explain_holder(l, &h);
+	if (!h.found && l->xcase != XCASE_LIVE && l->fd >= 0 && !l->probe_err) {
+		remedy_none_outlives(l, out);
+		return;
+	}
+	remedy_names(l, &h, out);
 	if (out->len == before)
-		remedy_kinds(l, out);
+		remedy_kinds(l, &h, out);
 }

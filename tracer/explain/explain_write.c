@@ -2,7 +2,9 @@
  *
  * JSON carries every cell as an object (docs/json-schema.md); the text form
  * is the seed's table, one row per call, within 100 columns: the verdict
- * first, the table, then the remedy. */
+ * first, the table, then the remedy, each sentence on one line (the writer
+ * wraps on a terminal only). A quoted text is never cut: the readlink cell
+ * that cannot hold it points to the headline, which has it whole. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,7 +13,6 @@
 #include "procfd/flagnames.h"
 #include "tracer/explain/explain_impl.h"
 
-#define TEXT_WIDTH 100
 #define LABEL_W 18
 #define CELL_W 38 /* 4 + 18 + 38 + 38 = 98 columns */
 
@@ -133,22 +134,23 @@ static void write_json(struct pfd_writer *w, const struct xlink *l, const char *
 
 /* ---- text ------------------------------------------------------------------- */
 
-/* s in width columns, one of them the gap to the next column: cut to its
- * head, or to its tail for a path (tail). */
-static void put_fit(struct pfd_buf *b, const char *s, size_t width, bool tail)
+/* s in width columns, one of them the gap to the next column, cut to its
+ * head when longer (cells of words only: a quoted text is never cut, see
+ * readlink_cell), in color when there is one. */
+static void put_fit(struct pfd_buf *b, const char *s, size_t width, const char *color)
 {
 	size_t n = strlen(s), room = width - 1;
+	if (color)
+		pfd_buf_puts(b, color);
 	if (n <= room) {
 		pfd_buf_puts(b, s);
-	} else if (tail) {
-		pfd_buf_puts(b, "...");
-		pfd_buf_puts(b, s + n - (room - 3));
-		n = room;
 	} else {
 		pfd_buf_put(b, s, room - 3);
 		pfd_buf_puts(b, "...");
 		n = room;
 	}
+	if (color)
+		pfd_buf_puts(b, PFD_COLOR_END);
 	for (; n < width; n++)
 		pfd_buf_putc(b, ' ');
 }
@@ -157,6 +159,19 @@ static void put_fit(struct pfd_buf *b, const char *s, size_t width, bool tail)
 static bool has_size(mode_t mode)
 {
 	return S_ISREG(mode) || S_ISDIR(mode);
+}
+
+/* The text, quoted whole; when that does not fit its column, a pointer to
+ * the headline, which has it whole: a quoted string is never cut. */
+static void readlink_cell(struct pfd_buf *b, const struct xlink *l, bool magic)
+{
+	struct pfd_buf q = PFD_BUF_INIT;
+	pfd_buf_quote(&q, l->t.text, l->t.text_len);
+	if (q.len < CELL_W - 1)
+		pfd_buf_put(b, q.data, q.len);
+	else
+		pfd_buf_puts(b, magic ? "OK: the text in the headline" : "OK: the same text");
+	pfd_buf_free(&q);
 }
 
 /* "OK: regular (held), nlink 0, 36 B", "ENOENT", "OK: symlink 0700 (the link itself)". */
@@ -172,7 +187,7 @@ static void cell_text(struct pfd_buf *b, const struct xlink *l, const struct xce
 		return;
 	}
 	if (row == XROW_READLINK) {
-		pfd_buf_quote(b, l->t.text, l->t.text_len);
+		readlink_cell(b, l, magic);
 		return;
 	}
 	if (!c->have_st) {
@@ -207,59 +222,82 @@ static void cell_text(struct pfd_buf *b, const struct xlink *l, const struct xce
 	pfd_buf_puts(b, " B");
 }
 
+/* A tool that follows the text finds nothing, or another file. */
+static bool text_misleads(const struct xlink *l)
+{
+	return l->text_find == XFIND_NOTHING || l->text_find == XFIND_OTHER ||
+	       l->text_find == XFIND_FAILED;
+}
+
+/* The trace's colours: a failed call in the broken colour, a call that
+ * reached the held inode in the good one, a misleading text as broken. */
+static const char *cell_color(const struct xlink *l, const struct xcell *c, enum xrow row)
+{
+	if (!c->known)
+		return NULL;
+	if (!c->ok)
+		return PFD_COLOR_BROKEN;
+	if (row == XROW_READLINK)
+		return text_misleads(l) ? PFD_COLOR_BROKEN : NULL;
+	return c->held ? PFD_COLOR_GOOD : NULL;
+}
+
 static void text_row(struct pfd_writer *w, const char *label, const char *magic,
-		     const char *regular, bool tail)
+		     const char *magic_color, const char *regular, const char *regular_color)
 {
 	struct pfd_buf line = PFD_BUF_INIT;
-	put_fit(&line, label, LABEL_W, false);
-	put_fit(&line, magic, CELL_W, tail);
-	put_fit(&line, regular, CELL_W - 1, tail);
+	put_fit(&line, label, LABEL_W, NULL);
+	put_fit(&line, magic, CELL_W, magic_color);
+	put_fit(&line, regular, CELL_W - 1, regular_color);
 	while (line.len && line.data[line.len - 1] == ' ')
 		line.data[--line.len] = '\0';
 	pfd_w_text(w, pfd_buf_str(&line));
 	pfd_buf_free(&line);
 }
 
-static void text_table(struct pfd_writer *w, const struct xlink *l)
+static void text_table(struct pfd_writer *w, const struct xlink *l, bool color)
 {
 	struct pfd_buf m = PFD_BUF_INIT, r = PFD_BUF_INIT;
-	text_row(w, "call", l->fd >= 0 ? l->link : "the fd directory",
-		 "a symlink with the same text", false);
+	text_row(w, "call", l->fd >= 0 ? l->link : "the fd directory", NULL,
+		 "a symlink with the same text", NULL);
 	for (int i = 0; i < XROW_COUNT; i++) {
 		pfd_buf_clear(&m);
 		pfd_buf_clear(&r);
 		cell_text(&m, l, &l->magic[i], (enum xrow)i, true);
 		cell_text(&r, l, &l->regular[i], (enum xrow)i, false);
-		text_row(w, row_labels[i], pfd_buf_str(&m), pfd_buf_str(&r), i == XROW_READLINK);
+		text_row(w, row_labels[i], pfd_buf_str(&m),
+			 color ? cell_color(l, &l->magic[i], (enum xrow)i) : NULL, pfd_buf_str(&r),
+			 color ? cell_color(l, &l->regular[i], (enum xrow)i) : NULL);
 	}
 	pfd_buf_free(&m);
 	pfd_buf_free(&r);
 }
 
-/* head then s, wrapped at spaces to TEXT_WIDTH, continuation lines indented. */
-static void text_wrapped(struct pfd_writer *w, const char *head, const char *s)
+/* head then s on one line: the writer wraps it on a terminal, at its width,
+ * never inside a quoted string, and never in a file or a pipe. */
+static void text_sentence(struct pfd_writer *w, const char *head, const char *head_color,
+			  const char *s)
 {
 	struct pfd_buf line = PFD_BUF_INIT;
-	const size_t room = TEXT_WIDTH - 4; /* pfd_w_text indents by 4 */
+	if (head_color)
+		pfd_buf_puts(&line, head_color);
 	pfd_buf_puts(&line, head);
-	while (*s) {
-		const char *sp = strchr(s, ' ');
-		size_t word = sp ? (size_t)(sp - s) : strlen(s);
-		bool fresh = line.len == 0 || line.data[line.len - 1] == ' ';
-		if (!fresh && line.len + 1 + word > room && line.len > 2) {
-			pfd_w_text(w, pfd_buf_str(&line));
-			pfd_buf_clear(&line);
-			pfd_buf_puts(&line, "  ");
-		} else if (!fresh) {
-			pfd_buf_putc(&line, ' ');
-		}
-		pfd_buf_put(&line, s, word);
-		s += word;
-		while (*s == ' ')
-			s++;
-	}
+	if (head_color)
+		pfd_buf_puts(&line, PFD_COLOR_END);
+	pfd_buf_puts(&line, ": ");
+	pfd_buf_puts(&line, s);
 	pfd_w_text(w, pfd_buf_str(&line));
 	pfd_buf_free(&line);
+}
+
+/* The case in the trace's colours: broken when a tool that follows the
+ * text is misled or the link could not be examined, good when the text
+ * leads to the held inode. */
+static const char *case_color(const struct xlink *l)
+{
+	if (l->probe_err || text_misleads(l))
+		return PFD_COLOR_BROKEN;
+	return l->text_find == XFIND_HELD ? PFD_COLOR_GOOD : PFD_COLOR_LINK;
 }
 
 /* "holds: regular, deleted (nlink 0), dev 8:1, ino 12, 36 bytes, read-write" */
@@ -298,23 +336,18 @@ static void text_holds(struct pfd_writer *w, const struct xlink *l)
 	}
 	pfd_buf_puts(&b, ", ");
 	pfd_buf_puts(&b, pfd_access_name(t->link_mode));
-	/* the report keeps its 100 columns: pfd_w_text no longer wraps in a file */
-	text_wrapped(w, "", pfd_buf_str(&b));
+	pfd_w_text(w, pfd_buf_str(&b));
 	pfd_buf_free(&b);
 }
 
 static void write_text(struct pfd_writer *w, const struct xlink *l, const char *verdict,
-		       const char *remedy)
+		       const char *remedy, bool color)
 {
-	struct pfd_buf head = PFD_BUF_INIT;
-	pfd_buf_puts(&head, pfd_xcase_name(l->xcase));
-	pfd_buf_puts(&head, ": ");
-	text_wrapped(w, pfd_buf_str(&head), verdict);
+	text_sentence(w, pfd_xcase_name(l->xcase), color ? case_color(l) : NULL, verdict);
 	text_holds(w, l);
 	if (l->fd >= 0)
-		text_table(w, l);
-	text_wrapped(w, "remedy: ", remedy);
-	pfd_buf_free(&head);
+		text_table(w, l, color);
+	text_sentence(w, "remedy", NULL, remedy);
 }
 
 static void set_title(struct pfd_writer *w, const struct xlink *l)
@@ -330,7 +363,7 @@ static void set_title(struct pfd_writer *w, const struct xlink *l)
 	pfd_buf_free(&t);
 }
 
-void pfd_explain_write(const struct xlink *l)
+void pfd_explain_write(const struct xlink *l, bool color)
 {
 	struct pfd_buf verdict = PFD_BUF_INIT, remedy = PFD_BUF_INIT;
 	pfd_explain_verdict(l, &verdict);
@@ -340,7 +373,7 @@ void pfd_explain_write(const struct xlink *l)
 	pfd_w_json_only(w, true);
 	write_json(w, l, pfd_buf_str(&verdict), pfd_buf_str(&remedy));
 	pfd_w_json_only(w, false);
-	write_text(w, l, pfd_buf_str(&verdict), pfd_buf_str(&remedy));
+	write_text(w, l, pfd_buf_str(&verdict), pfd_buf_str(&remedy), color);
 	pfd_event_end(w);
 	pfd_buf_free(&verdict);
 	pfd_buf_free(&remedy);

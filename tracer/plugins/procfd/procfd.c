@@ -283,6 +283,13 @@ static void procfd_on_exit_thread(struct pfd_tracee *t, const struct pfd_exit *e
 		pfd_dirs_drop_thread(&pp->dirs, pfd_tracee_tid(t));
 }
 
+static void procfd_on_exit_process(struct pfd_tracee *t, const struct pfd_exit *e)
+{
+	struct procfd_proc *pp = pfd_proc_state_peek(t, &pfd_plugin_procfd);
+	if (pp && !opt.summary_only) /* -c: no event but the table */
+		pfd_fu_exit_process(pp->fu, pfd_tracee_exe(t), e, pfd_tracee_pid(t));
+}
+
 static struct pfd_annot *annot_for(struct pfd_call *c)
 {
 	struct pfd_annot *a = pfd_call_state(c, &pfd_plugin_procfd);
@@ -369,7 +376,7 @@ static unsigned follow_up_at_entry(struct pfd_tracee *t, struct pfd_call *c)
 	struct procfd_proc *pp = pfd_proc_state_peek(t, &pfd_plugin_procfd);
 	if (!pp || !pp->fu)
 		return PFD_PASS;
-	int key = pfd_fu_find(pp->fu, c->path->path, c->path->path_len, c->tid);
+	int key = pfd_fu_find(pp->fu, c);
 	struct pfd_annot *a;
 	if (key < 0 || !(a = annot_for(c)))
 		return PFD_PASS;
@@ -467,8 +474,10 @@ static unsigned procfd_on_exit(struct pfd_tracee *t, struct pfd_call *c)
 	if (!a)
 		return PFD_PASS;
 	a->tool = pfd_tracee_exe(t);
-	if (a->follow.active)
-		pfd_fu_reached(&a->follow, c, pfd_call_follows(a));
+	if (a->follow.active) {
+		struct procfd_proc *pp = pfd_proc_state_peek(t, &pfd_plugin_procfd);
+		pfd_fu_reached(pp ? pp->fu : NULL, &a->follow, c, pfd_call_follows(a));
+	}
 	pfd_verify_open(a);
 	if (c->finished && c->err == ENOENT && a->probe == PFD_PROBE_OPEN &&
 	    a->link.what == PFD_LINK_FD)
@@ -834,6 +843,7 @@ const struct pfd_plugin pfd_plugin_procfd = {
 	.on_report = procfd_on_report,
 	.on_exec = procfd_on_exec,
 	.on_exit_thread = procfd_on_exit_thread,
+	.on_exit_process = procfd_on_exit_process,
 	.on_finish = procfd_on_finish,
 	.options = procfd_options,
 	.on_option = procfd_on_option,

@@ -205,6 +205,13 @@ const char *pfd_access_name(uint32_t link_mode);
 void pfd_put_program_name(struct pfd_buf *b, const char *exe);
 
 
+/* The trace's colours (ls's: orphan for what tools call broken), shared with
+ * --explain's text so that both paint the same things the same way. */
+#define PFD_COLOR_BROKEN "\033[40;31;01m"
+#define PFD_COLOR_GOOD "\033[32m"
+#define PFD_COLOR_LINK "\033[36m"
+#define PFD_COLOR_END "\033[0m"
+
 /* ---- the plugin's own parts ------------------------------------------------- */
 
 /* ---- follow-ups: calls on the text a readlink of a link returned --------- */
@@ -239,7 +246,8 @@ struct pfd_link_read {
 	unsigned dev_major, dev_minor;
 	uint64_t ino, size;
 	pid_t walk_tid;         /* prefixes count only for this thread, ... */
-	unsigned walk_budget;   /* ... for its next few trapped calls */
+	bool walking;           /* ... while its trapped calls look up growing prefixes */
+	size_t walk_len;        /* the longest prefix looked up so far (0: none yet) */
 };
 
 struct pfd_followup {
@@ -248,6 +256,7 @@ struct pfd_followup {
 	enum pfd_fu_how how;
 	enum pfd_fu_reached reached;
 	bool looked_at_entry;
+	bool ends_walk;          /* the whole text, looked up after growing prefixes */
 	bool have_other;
 	unsigned other_dev_major, other_dev_minor;
 	uint64_t other_ino, other_size;
@@ -255,19 +264,27 @@ struct pfd_followup {
 };
 
 struct pfd_fu_table;
+struct pfd_exit;
 
 /* Remember what a readlink of a link returned (text_len bytes of text). */
 void pfd_fu_record(struct pfd_fu_table **tp, const struct pfd_link_read *r);
-/* Is path a follow-up of a remembered read, for thread tid? The key's
- * index, or -1. Each call counts against the walk budget of tid's reads. */
-int pfd_fu_find(struct pfd_fu_table *t, const char *path, size_t len, pid_t tid);
+/* Is c's path a follow-up of a remembered read? The key's index, or -1.
+ * A leading part of a text counts only inside a walk: the reading thread's
+ * trapped calls since the read are lookups of growing prefixes; any other
+ * call of that thread ends its walks. */
+int pfd_fu_find(struct pfd_fu_table *t, const struct pfd_call *c);
 /* Fill fu from the key pfd_fu_find gave (a copy: the read may go). */
 void pfd_fu_fill(const struct pfd_fu_table *t, int key, struct pfd_followup *fu);
 /* What the call reached, looked up as the call did: at its exit, or for a
  * call that removes or renames the name, at its entry (after it, the name
  * is gone: what it acted on is what the name named before). */
-void pfd_fu_reached(struct pfd_followup *fu, const struct pfd_call *c, bool follows);
+void pfd_fu_reached(struct pfd_fu_table *t, struct pfd_followup *fu, const struct pfd_call *c,
+		    bool follows);
 void pfd_fu_reached_at_entry(struct pfd_followup *fu, const struct pfd_call *c);
+/* The process ends: judge its last walk of a text that found nothing by
+ * its exit status (a walk_outcome event). */
+void pfd_fu_exit_process(struct pfd_fu_table *t, const char *exe, const struct pfd_exit *e,
+			 pid_t pid);
 void pfd_fu_free(struct pfd_fu_table *t);
 /* The key paths a read gives, for tests: calls fn for each. */
 void pfd_fu_keys(const struct pfd_link_read *r,
@@ -435,6 +452,10 @@ enum pfd_resolution pfd_resolve(const struct pfd_annot *ev);
 /* One plain sentence explaining ev->resolution, appended to out (no limit:
  * a long quoted name is never cut inside an escape). */
 void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out);
+/* What a tool's exit status says about its walk of r's text that found
+ * nothing: it called the link broken (non-zero) or went on with the text. */
+void pfd_explain_walk_outcome(const struct pfd_link_read *r, const char *exe, int status,
+			      struct pfd_buf *out);
 
 /* Set ev->in_pidns, ns_pid, ns_tid when the caller's pid namespace is not ours. */
 void pfd_pidns_caller(struct pfd_annot *ev);

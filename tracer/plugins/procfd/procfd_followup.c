@@ -20,6 +20,9 @@
 
 #include "tracer/plugins/procfd/procfd.h"
 
+#include "procfd/plugin.h"
+#include "procfd/writer.h"
+
 #define READS 32u            /* remembered reads per process */
 #define MAX_PREFIXES 16u     /* leading parts of one text */
 /* The most keys pfd_fu_keys gives for one read: verbatim, stripped, relative
@@ -29,7 +32,6 @@
 #define READ_KEYS (1u + 1u + 1u + MAX_PREFIXES)
 #define KEYS (READS * READ_KEYS) /* key paths, all reads together */
 #define BUCKETS 256u         /* power of two */
-#define WALK_BUDGET 64u      /* trapped calls of the reading thread that may walk */
 #define DELETED_SUFFIX " (deleted)"
 
 _Static_assert(KEYS <= INT16_MAX, "key indexes are int16_t (chains, buckets)");
@@ -54,6 +56,11 @@ struct pfd_fu_table {
 	uint8_t nkeys[READS];      /* used slots at the start of each read's block */
 	struct key keys[KEYS];
 	int16_t bucket[BUCKETS];
+	bool found_ends_walk; /* pfd_fu_find's last key ended a walk (for pfd_fu_fill) */
+	/* The last walk that found nothing, judged when the process exits:
+	 * its strings are the table's own copies. */
+	bool walk_failed;
+	struct pfd_link_read failed_walk;
 };
 
 static uint32_t hash_bytes(const char *p, size_t len)
@@ -200,15 +207,70 @@ void pfd_fu_record(struct pfd_fu_table **tp, const struct pfd_link_read *r)
 		free(m->text);
 		return;
 	}
-	m->walk_budget = WALK_BUDGET;
+	m->walking = true;
+	m->walk_len = 0;
 	t->read_used[slot] = true;
 	t->seq[slot] = t->next_read;
 	struct add_ctx c = { t, slot };
 	pfd_fu_keys(m, add_key_cb, &c);
 }
 
-int pfd_fu_find(struct pfd_fu_table *t, const char *path, size_t len, pid_t tid)
+/* The calls a walk is made of: lookups that change nothing. An rmdir or
+ * unlink of a leading part of the text is the tool's own business (a
+ * cleanup of its directory), not a step of a walk. */
+static bool is_lookup(const struct pfd_call *c)
 {
+	switch (c->path->desc->cls) {
+	case PFD_SC_OPEN: case PFD_SC_STAT: case PFD_SC_LSTAT: case PFD_SC_STATAT:
+	case PFD_SC_READLINK: case PFD_SC_ACCESS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Is path (len bytes) the next leading part of r's absolute text: one
+ * component longer than the walk's last step ("/tmp" first, then
+ * "/tmp/d")? Walkers (coreutils' canonicalize, glibc's realpath, python's
+ * os.path.realpath) look up every component in turn, from the first; a
+ * lookup of "/tmp/d" out of the blue (nftw's lstat of its root) is not one. */
+static bool next_prefix(const struct pfd_link_read *r, const char *path, size_t len)
+{
+	if (r->text_len <= len || len <= r->walk_len || r->text[0] != '/' ||
+	    r->text[len] != '/' || memcmp(r->text, path, len) != 0)
+		return false;
+	for (size_t i = r->walk_len + 1; i < len; i++)
+		if (r->text[i] == '/' && r->text[i - 1] != '/')
+			return false; /* a component skipped */
+	return true;
+}
+
+/* Does this call continue read r's walk, or end it with the whole text? */
+static bool in_walk(const struct pfd_link_read *r, const struct pfd_call *c)
+{
+	return r->walking && r->walk_tid == c->tid && is_lookup(c);
+}
+
+/* Each call of the reading thread moves its walks on or ends them. */
+static void step_walks(struct pfd_fu_table *t, const struct pfd_call *c)
+{
+	const char *path = c->path->path;
+	size_t len = c->path->path_len;
+	for (unsigned r = 0; r < READS; r++) {
+		struct pfd_link_read *m = &t->reads[r];
+		if (!t->read_used[r] || m->walk_tid != c->tid || !m->walking)
+			continue;
+		if (in_walk(m, c) && next_prefix(m, path, len))
+			m->walk_len = len;
+		else
+			m->walking = false;
+	}
+}
+
+int pfd_fu_find(struct pfd_fu_table *t, const struct pfd_call *c)
+{
+	const char *path = c->path->path;
+	size_t len = c->path->path_len;
 	if (!t || len == 0)
 		return -1;
 	uint32_t h = hash_bytes(path, len);
@@ -217,15 +279,18 @@ int pfd_fu_find(struct pfd_fu_table *t, const char *path, size_t len, pid_t tid)
 		const struct key *k = &t->keys[i];
 		if (k->hash != h || k->len != len || memcmp(k->path, path, len) != 0)
 			continue;
-		struct pfd_link_read *r = &t->reads[k->read];
-		if (k->how == PFD_FU_PREFIX && (r->walk_tid != tid || r->walk_budget == 0))
-			continue; /* "/tmp" is a follow-up only inside the walk */
+		const struct pfd_link_read *r = &t->reads[k->read];
+		if (k->how == PFD_FU_PREFIX && !(in_walk(r, c) && next_prefix(r, path, len)))
+			continue; /* "/tmp" is a follow-up only as the walk's next step */
 		if (!best || t->seq[k->read] > t->seq[best->read])
 			best = k; /* the most recent read wins */
 	}
-	for (unsigned r = 0; r < READS; r++)
-		if (t->read_used[r] && t->reads[r].walk_tid == tid && t->reads[r].walk_budget)
-			t->reads[r].walk_budget--;
+	t->found_ends_walk = false;
+	if (best && best->how != PFD_FU_PREFIX) {
+		const struct pfd_link_read *r = &t->reads[best->read];
+		t->found_ends_walk = in_walk(r, c) && r->walk_len > 0;
+	}
+	step_walks(t, c);
 	return best ? (int)(best - t->keys) : -1;
 }
 
@@ -235,7 +300,8 @@ void pfd_fu_fill(const struct pfd_fu_table *t, int key, struct pfd_followup *fu)
 	/* A copy, strings included: the table may recycle the read before
 	 * this call's exit (another thread reading links meanwhile). */
 	const struct pfd_link_read *r = &t->reads[best->read];
-	*fu = (struct pfd_followup){ .active = true, .read = *r, .how = (enum pfd_fu_how)best->how };
+	*fu = (struct pfd_followup){ .active = true, .read = *r, .how = (enum pfd_fu_how)best->how,
+				     .ends_walk = t->found_ends_walk };
 	fu->read.link_len = r->link_len < sizeof(fu->link_buf) ? r->link_len : sizeof(fu->link_buf) - 1;
 	fu->read.text_len = r->text_len < sizeof(fu->text_buf) ? r->text_len : sizeof(fu->text_buf) - 1;
 	memcpy(fu->link_buf, r->link_path, fu->read.link_len);
@@ -253,7 +319,33 @@ void pfd_fu_reached_at_entry(struct pfd_followup *fu, const struct pfd_call *c)
 	fu->looked_at_entry = true;
 }
 
-void pfd_fu_reached(struct pfd_followup *fu, const struct pfd_call *c, bool follows)
+static void forget_failed_walk(struct pfd_fu_table *t)
+{
+	if (!t->walk_failed)
+		return;
+	free(t->failed_walk.link_path);
+	free(t->failed_walk.text);
+	t->walk_failed = false;
+}
+
+/* A walk found nothing: kept until the process ends, when its exit status
+ * says whether the tool gave up (realpath -e) or went on (realpath). */
+static void note_failed_walk(struct pfd_fu_table *t, const struct pfd_followup *fu)
+{
+	forget_failed_walk(t);
+	struct pfd_link_read *w = &t->failed_walk;
+	*w = fu->read;
+	w->link_path = copy(fu->read.link_path, fu->read.link_len);
+	w->text = copy(fu->read.text, fu->read.text_len);
+	t->walk_failed = w->link_path && w->text;
+	if (!t->walk_failed) {
+		free(w->link_path);
+		free(w->text);
+	}
+}
+
+void pfd_fu_reached(struct pfd_fu_table *t, struct pfd_followup *fu, const struct pfd_call *c,
+		    bool follows)
 {
 	const struct pfd_path_args *p = c->path;
 
@@ -262,6 +354,8 @@ void pfd_fu_reached(struct pfd_followup *fu, const struct pfd_call *c, bool foll
 	if (!c->finished || (c->err && !not_a_link)) {
 		fu->reached = PFD_FU_NOTHING;
 		fu->have_other = false;
+		if (t && c->finished && (fu->how == PFD_FU_PREFIX || fu->ends_walk))
+			note_failed_walk(t, fu);
 		return;
 	}
 	if (!fu->looked_at_entry)
@@ -297,10 +391,45 @@ static void look_up_path(struct pfd_followup *fu, const struct pfd_call *c, bool
 	fu->other_size = (uint64_t)st.st_size;
 }
 
+void pfd_fu_exit_process(struct pfd_fu_table *t, const char *exe, const struct pfd_exit *e,
+			 pid_t pid)
+{
+	static struct pfd_buf why = PFD_BUF_INIT;
+	if (!t || !t->walk_failed)
+		return;
+	if (e->signaled || e->status < 0) { /* killed: it decided nothing we saw */
+		forget_failed_walk(t);
+		return;
+	}
+	const struct pfd_link_read *r = &t->failed_walk;
+	pfd_buf_clear(&why);
+	pfd_explain_walk_outcome(r, exe, e->status, &why);
+	struct pfd_writer *w = pfd_event_begin("walk_outcome", pid);
+	if (w) {
+		pfd_w_title(w, "walk outcome");
+		pfd_w_json_only(w, true);
+		pfd_w_bytes(w, "exe", exe ? exe : "", exe ? strlen(exe) : 0);
+		pfd_w_int(w, "status", e->status);
+		pfd_w_object(w, "follow_up_of");
+		pfd_w_int(w, "pid", r->owner);
+		pfd_w_int(w, "fd", r->fd);
+		pfd_w_bytes(w, "link_path", r->link_path, r->link_len);
+		pfd_w_bytes(w, "text", r->text, r->text_len);
+		pfd_w_end(w);
+		pfd_w_bool(w, "called_broken", e->status != 0);
+		pfd_w_str(w, "explanation", pfd_buf_str(&why));
+		pfd_w_json_only(w, false);
+		pfd_w_text(w, pfd_buf_str(&why));
+		pfd_event_end(w);
+	}
+	forget_failed_walk(t);
+}
+
 void pfd_fu_free(struct pfd_fu_table *t)
 {
 	if (!t)
 		return;
+	forget_failed_walk(t);
 	for (unsigned r = 0; r < READS; r++) {
 		if (t->read_used[r]) {
 			free(t->reads[r].link_path);

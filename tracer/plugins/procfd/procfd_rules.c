@@ -127,8 +127,42 @@ static bool verification_failed(const struct pfd_annot *ev)
 	return ev->verified == PFD_VERIFY_DIFFERENT || ev->verified == PFD_VERIFY_NO_FD;
 }
 
+/* open with O_CREAT|O_EXCL never follows a final symlink: EEXIST is the
+ * link itself being there. */
+static bool exclusive_create(const struct pfd_annot *ev)
+{
+	return ev->call->path->desc->cls == PFD_SC_OPEN && has_flag(ev, O_CREAT) &&
+	       has_flag(ev, O_EXCL);
+}
+
+/* Errors a call meets after its lookup ended, at the held file or at the
+ * link itself: the lookup's answer stands, and errno says how the call
+ * went (getxattr's ENODATA: the held file lacks the attribute). Each was
+ * checked on the kernel (tests/programs/act_through_link.c). */
+static bool fails_after_lookup(const struct pfd_annot *ev)
+{
+	if (ev->probe != PFD_PROBE_OPEN || ev->link.what != PFD_LINK_FD || ev->link.trailing_slash)
+		return false;
+	switch (ev->call->err) {
+	case ENODATA: case EOPNOTSUPP: case EISDIR: case ETXTBSY: case EROFS: case ERANGE:
+	case E2BIG: case ENOSPC: case EDQUOT: case EFBIG: case EEXIST: case ENOTEMPTY:
+	case EBUSY: case EMLINK:
+		return true;
+	case ENOTDIR: /* rmdir of the fd-directory entry: a symlink */
+	case EPERM:   /* procfs, or the link's ownership, refusing */
+		return acted_on_link(ev);
+	case EXDEV:   /* link, rename: no hard link or rename crosses file systems */
+		return !scoped_lookup(ev) && action_of(ev) != ACT_NONE;
+	default:
+		return false;
+	}
+}
+
 static enum pfd_resolution resolve_error(const struct pfd_annot *ev)
 {
+	if (fails_after_lookup(ev))
+		return pfd_call_follows(ev) && !exclusive_create(ev) ? PFD_RES_FOLLOWED
+								      : PFD_RES_LINK_ITSELF;
 	switch (ev->call->err) {
 	case ELOOP:
 		if (refused_nofollow(ev))
@@ -147,7 +181,6 @@ static enum pfd_resolution resolve_error(const struct pfd_annot *ev)
 	case ESRCH:
 		return PFD_RES_NO_SUCH_PROCESS;
 	case EPERM:
-		return acted_on_link(ev) ? PFD_RES_ERROR : PFD_RES_DENIED;
 	case EACCES:
 		return PFD_RES_DENIED;
 	default:
@@ -401,13 +434,17 @@ static void explain_followed(struct sentence *s, const struct pfd_annot *ev)
 	}
 }
 
-/* A relative text as a tool resolves it: in the directory of the link. */
+/* A relative text as a tool resolves it: in the directory of the link as
+ * the tool spelled it ("/dev/fd/pipe:[N]" for /dev/fd/3), not in a
+ * /proc/PID/fd the tool never named. */
 static void say_relative(struct sentence *s, const struct pfd_annot *ev)
 {
 	struct pfd_buf path = PFD_BUF_INIT;
-	pfd_buf_puts(&path, "/proc/");
-	pfd_buf_int(&path, ev->link.pid);
-	pfd_buf_puts(&path, "/fd/");
+	const char *spelled = ev->call->path->path;
+	size_t dir = ev->call->path->path_len;
+	while (dir > 0 && spelled[dir - 1] != '/')
+		dir--;
+	pfd_buf_put(&path, spelled, dir);
 	pfd_buf_put(&path, ev->target.text, ev->target.text_len);
 	say_quoted(s, pfd_buf_str(&path), path.len);
 	pfd_buf_free(&path);
@@ -420,8 +457,9 @@ static void say_text_consequence(struct sentence *s, const struct pfd_annot *ev)
 	const struct pfd_target *t = &ev->target;
 	switch (t->text_target) {
 	case PFD_TEXT_MISSING:
-		say(s, ": a tool that follows this text finds nothing and calls the link broken, yet "
-		       "opening the link itself still reaches the held %s", thing(t));
+		say(s, ": a tool that looks this text up finds nothing (ls paints the link as broken; "
+		       "realpath and readlink -f print the text all the same), yet opening the link "
+		       "itself still reaches the held %s", thing(t));
 		if (t->name_target == PFD_TEXT_DIFFERENT_FILE) {
 			say(s, "; the name without the kernel's \" (deleted)\" marker, ");
 			say_quoted(s, t->name, t->name_len);
@@ -436,10 +474,18 @@ static void say_text_consequence(struct sentence *s, const struct pfd_annot *ev)
 		say_held(s, ev);
 		break;
 	case PFD_TEXT_NOT_A_PATH:
-		say(s, ": not a path; a tool that follows it looks it up in the link's own directory, ");
-		say_relative(s, ev);
-		say(s, ", finds nothing and calls the link broken; the fd holds %s %s",
-		    article(pfd_fdesc_kind_name(&t->fdesc)), pfd_fdesc_kind_name(&t->fdesc));
+		if (t->text_len > 0 && t->text[0] == '/') {
+			say(s, ": the kernel's label for the file, absolute but naming no file; a "
+			       "tool that looks it up from the root finds nothing (ls paints the "
+			       "link as broken)");
+		} else {
+			say(s, ": not a path; a tool that looks this relative text up does so in "
+			       "the link's own directory, ");
+			say_relative(s, ev);
+			say(s, ", and finds nothing (ls paints the link as broken)");
+		}
+		say(s, "; the fd holds %s %s", article(pfd_fdesc_kind_name(&t->fdesc)),
+		    pfd_fdesc_kind_name(&t->fdesc));
 		break;
 	default:
 		say(s, ": a description of the open file; open() through the link follows the "
@@ -601,32 +647,70 @@ static void say_link_still(struct sentence *s, const struct pfd_link_read *r)
 		    pfd_kind_name(r->kind));
 }
 
-/* A call on a path derived from a link's text: the tool's decision. */
+static const char *const follow_up_from[] = {
+	"the text", "the text without the kernel's \" (deleted)\" marker",
+	"the relative text looked up in the link's directory",
+	"a leading part of the text (a component-by-component walk, as realpath does)",
+};
+
+/* A step of a walk of the text (realpath, readlink -f, python's realpath):
+ * a leading part, or the whole text at its end. A walk that finds nothing
+ * is not yet a verdict: realpath -e fails there, realpath and readlink -f
+ * print the text as the resolved path. The process's exit tells which
+ * (pfd_explain_walk_outcome). */
+static void explain_walk_step(struct sentence *s, const struct pfd_annot *ev)
+{
+	const struct pfd_followup *fu = &ev->follow;
+	const char *tool = tool_name(ev);
+
+	if (fu->reached != PFD_FU_NOTHING) {
+		say(s, "%s walks the text component by component; ", tool);
+		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
+		say(s, " is there (not a symlink), so the walk goes on");
+		return;
+	}
+	say(s, "%s's walk of the text finds nothing at ", tool);
+	say_quoted(s, ev->call->path->path, ev->call->path->path_len);
+	say(s, " (%s), while ", errno_name(ev->call->err));
+	say_link_still(s, &fu->read);
+	say(s, "; whether %s calls the link broken or goes on with the text is told at its exit",
+	    tool);
+}
+
+/* Calls whose failure on the text is the tool's answer to "is it there":
+ * ls's colour lookup (statx), a stat or access of the text. A readlink of
+ * the text is a step of resolving it, and a failed open may be handled:
+ * neither is a verdict by itself. */
+static bool decides_existence(const struct pfd_annot *ev)
+{
+	switch (ev->call->path->desc->cls) {
+	case PFD_SC_STAT: case PFD_SC_LSTAT: case PFD_SC_STATAT: case PFD_SC_ACCESS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A call on a path derived from a link's text: what the tool found. */
 static void explain_follow_up(struct sentence *s, const struct pfd_annot *ev)
 {
 	const struct pfd_followup *fu = &ev->follow;
 	const char *call = ev->call->name, *tool = tool_name(ev);
-	static const char *const from[] = {
-		"the text", "the text without the kernel's \" (deleted)\" marker",
-		"the relative text looked up in the link's directory",
-		"a leading part of the text (a component-by-component walk, as realpath does)",
-	};
-	if (fu->how == PFD_FU_PREFIX) {
-		say(s, "%s walks the text component by component; ", tool);
-		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
-		if (fu->reached == PFD_FU_NOTHING && ev->call->err != EINVAL)
-			say(s, " names nothing (%s): the walk stops here and the link is called "
-			       "broken, while ", errno_name(ev->call->err)), say_link_still(s, &fu->read);
-		else
-			say(s, " is there (not a symlink), so the walk goes on");
+
+	if (fu->how == PFD_FU_PREFIX || (fu->ends_walk && fu->reached == PFD_FU_NOTHING)) {
+		explain_walk_step(s, ev);
 		return;
 	}
 	switch (fu->reached) {
 	case PFD_FU_NOTHING:
-		say(s, "this %s is where %s decided the link is broken: %s, ", call, tool,
-		    from[fu->how]);
+		if (decides_existence(ev))
+			say(s, "this %s is where %s decided the link is broken: %s, ", call, tool,
+			    follow_up_from[fu->how]);
+		else
+			say(s, "%s looked up %s: ", tool, follow_up_from[fu->how]);
 		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
-		say(s, ", names nothing (%s), while ", errno_name(ev->call->err));
+		say(s, "%s names nothing (%s), while ", decides_existence(ev) ? "," : "",
+		    errno_name(ev->call->err));
 		say_link_still(s, &fu->read);
 		break;
 	case PFD_FU_OTHER:
@@ -634,18 +718,43 @@ static void explain_follow_up(struct sentence *s, const struct pfd_annot *ev)
 		       "holds (ino %llu, %llu bytes): it followed %s, ", tool,
 		    (unsigned long long)fu->other_ino, (unsigned long long)fu->other_size,
 		    fu->read.fd, (unsigned long long)fu->read.ino, (unsigned long long)fu->read.size,
-		    from[fu->how]);
+		    follow_up_from[fu->how]);
 		say_quoted(s, ev->call->path->path, ev->call->path->path_len);
 		break;
 	case PFD_FU_HELD:
 		say(s, "%s reached the file fd %d holds through %s: the text still names it", tool,
-		    fu->read.fd, from[fu->how]);
+		    fu->read.fd, follow_up_from[fu->how]);
 		break;
 	case PFD_FU_UNKNOWN:
 		say(s, "%s looked up %s after reading the link; procfd-trace could not see what it "
-		       "found", tool, from[fu->how]);
+		       "found", tool, follow_up_from[fu->how]);
 		break;
 	}
+}
+
+void pfd_explain_walk_outcome(const struct pfd_link_read *r, const char *exe, int status,
+			      struct pfd_buf *out)
+{
+	struct sentence s = { out };
+	static struct pfd_buf name = PFD_BUF_INIT;
+	pfd_buf_clear(&name);
+	pfd_put_program_name(&name, exe);
+	const char *tool = pfd_buf_str(&name);
+
+	if (status != 0) {
+		say(&s, "%s exited with status %d after its walk of fd %d's text found nothing: this "
+			"is where %s decided the link is broken (it needs the whole path to exist, as "
+			"realpath -e does), while ", tool,
+		    status, r->fd, tool);
+		say_link_still(&s, r);
+		return;
+	}
+	say(&s, "%s exited 0 after its walk of fd %d's text found nothing: it did not call the "
+		"link broken, but went on with the text, ", tool, r->fd);
+	say_quoted(&s, r->text, r->text_len);
+	say(&s, ", as the path the link resolves to (realpath and readlink -f print it), a path "
+		"that names nothing%s; ", r->deleted ? " now" : "");
+	say_link_still(&s, r);
 }
 
 /* ---- calls that act through the link (chmod, lchown, unlink...) ------ */
@@ -775,6 +884,8 @@ static const char *held_refusal(const struct pfd_annot *ev, enum action act, int
 		return "user extended attributes are not allowed on a symlink";
 	if (err == EPERM && act == ACT_OWNER)
 		return "changing a file's owner needs CAP_CHOWN";
+	if (err == ENODATA && act == ACT_XATTR_GET)
+		return "the held file has no such attribute";
 	if (err == EPERM || err == EACCES)
 		return "its owner and permissions decide";
 	return NULL;
@@ -810,6 +921,11 @@ static bool explain_action(struct sentence *s, const struct pfd_annot *ev)
 
 	if (act == ACT_NONE || ev->link.what != PFD_LINK_FD)
 		return false;
+	if (ev->call->err && (ev->resolution == PFD_RES_FOLLOWED ||
+			      ev->resolution == PFD_RES_LINK_ITSELF)) {
+		explain_action_error(s, ev, act); /* the lookup went well, the call failed */
+		return true;
+	}
 	switch (ev->resolution) {
 	case PFD_RES_FOLLOWED:
 		explain_action_followed(s, ev, act);
@@ -882,6 +998,35 @@ static void say_verified(struct sentence *s, const struct pfd_annot *ev)
 		    (long)ev->call->result);
 }
 
+/* Why a call failed on what its lookup reached, where the errno is not
+ * self-explanatory. */
+static const char *failure_after_lookup(const struct pfd_annot *ev)
+{
+	switch (ev->call->err) {
+	case EISDIR: return "it is a directory, which cannot be opened for writing";
+	case ETXTBSY: return "it is a program being run, which cannot be opened for writing";
+	case EEXIST: return "O_CREAT|O_EXCL does not follow a symlink, and the link exists";
+	case EROFS: return "its file system is mounted read-only";
+	default: return NULL;
+	}
+}
+
+/* A call whose lookup followed the link (or stopped at it) and which then
+ * failed there: the resolution says how the lookup went, this says why the
+ * call did not succeed. */
+static void explain_failed_after_lookup(struct sentence *s, const struct pfd_annot *ev)
+{
+	const char *why = failure_after_lookup(ev);
+	int err = ev->call->err;
+	if (ev->resolution == PFD_RES_FOLLOWED)
+		say(s, "%s followed the magic link to the held %s and failed there: ", ev->call->name,
+		    noun(ev));
+	else
+		say(s, "%s acted on the /proc link itself, not the held file, and failed: ",
+		    ev->call->name);
+	say(s, "%s (%s)", why ? why : strerror(err), errno_name(err));
+}
+
 static void explain_call(struct sentence *s, const struct pfd_annot *ev);
 
 void pfd_explain(const struct pfd_annot *ev, struct pfd_buf *out)
@@ -897,6 +1042,11 @@ static void explain_call(struct sentence *sp, const struct pfd_annot *ev)
 	const struct pfd_link *l = &ev->link;
 	if (explain_action(&s, ev))
 		return;
+	if (ev->call->err && (ev->resolution == PFD_RES_FOLLOWED ||
+			      ev->resolution == PFD_RES_LINK_ITSELF)) {
+		explain_failed_after_lookup(&s, ev);
+		return;
+	}
 	switch (ev->resolution) {
 	case PFD_RES_FOLLOWED: explain_followed(&s, ev); break;
 	case PFD_RES_LINK_ITSELF: explain_link_itself(&s, ev); break;
