@@ -41,13 +41,29 @@ static void on_stop_signal(int sig, siginfo_t *si, void *ctx)
  * request. Set before attaching, so that a signal during the attach is
  * kept too; a command forked later gets the default actions back at
  * exec. */
+/* The default-fatal signals other than the stop signals that a command may
+ * send its own group (kill(0, SIGUSR1) with the signal ignored or handled):
+ * we must not die of them. Not the synchronous ones (SEGV, BUS, FPE, ILL,
+ * ABRT, TRAP, SYS: our own faults), nor XCPU and XFSZ (our own limits). */
+static void catch_passed_signals(void)
+{
+	static const int sigs[] = { SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGIO,
+				    SIGSTKFLT, SIGPWR };
+	struct sigaction sa = { 0 };
+	sigfillset(&sa.sa_mask); /* the ring of engine.c: one writer at a time */
+	sa.sa_flags = SA_SIGINFO;
+	sa.sa_sigaction = on_stop_signal;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &sa, NULL);
+}
+
 static void catch_stop_signals(bool attached)
 {
 	static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
 	struct sigaction sa = { 0 };
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&sa.sa_mask, sigs[i]); /* one handler at a time */
+	sigfillset(&sa.sa_mask); /* one handler at a time */
 	sa.sa_flags = SA_SIGINFO;
 	sa.sa_sigaction = on_stop_signal;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
@@ -190,14 +206,17 @@ static int run(const struct pfd_options *opt)
 		if (rc)
 			return rc;
 	}
-	if (opt->n_attach)
+	if (opt->n_attach) {
 		catch_stop_signals(true);
+		catch_passed_signals();
+	}
 	unsigned failed = attach_all(opt);
 	if (!opt->command && failed == opt->n_attach)
 		return 1; /* nothing to trace */
 	if (opt->command && start_command(opt, path) < 0)
 		return 1;
 	catch_stop_signals(opt->n_attach > 0);
+	catch_passed_signals();
 	ignore_sigpipe();
 
 	int status = 0;

@@ -56,6 +56,7 @@ static struct {
 	volatile sig_atomic_t sig, sender, code;
 } signals_in[SIGNALS_KEPT];
 static volatile sig_atomic_t n_signals_in;
+static volatile sig_atomic_t n_stop_signals_in; /* of INT, QUIT, TERM, HUP */
 static int n_signals_seen;
 static int stop_signal; /* the one acted on */
 static bool stop_handled;
@@ -97,6 +98,15 @@ const struct pfd_trap *const *pfd_engine_traps(void)
 	return pfd_traps_all();
 }
 
+/* The signals that stop a trace (-p: detach; a command: passed on once,
+ * the second ends us). Any other default-fatal one run.c catches (USR1,
+ * ALRM, the real-time ones...) is only passed on to the command: it must
+ * not kill us, and with us (EXITKILL) the command. */
+static bool ends_trace(int sig)
+{
+	return sig == SIGINT || sig == SIGQUIT || sig == SIGTERM || sig == SIGHUP;
+}
+
 void pfd_engine_request_stop(int sig, pid_t sender, int code)
 {
 	int n = n_signals_in;
@@ -106,6 +116,8 @@ void pfd_engine_request_stop(int sig, pid_t sender, int code)
 	signals_in[n % SIGNALS_KEPT].sender = sender;
 	signals_in[n % SIGNALS_KEPT].code = code;
 	n_signals_in = n + 1;
+	if (ends_trace(sig))
+		n_stop_signals_in++;
 }
 
 /* ---- small ptrace helpers ------------------------------------------- */
@@ -926,6 +938,12 @@ static int next_stop_signal(bool *pass_on)
 		enum signal_aim aim = aim_of(signals_in[i].sender, signals_in[i].code);
 		if (aim == GROUP_FROM_TRACE)
 			continue;
+		if (!ends_trace(sig)) {
+			/* ours by mistake (kill -USR1 procfd-trace): the command's */
+			if (aim == AIMED_AT_US && main_pid > 0 && !have_main_status)
+				kill(main_pid, sig);
+			continue;
+		}
 		if (aim == GROUP_FROM_KERNEL) {
 			if (stop_handled || !attached_left())
 				continue;
@@ -944,7 +962,7 @@ static int next_stop_signal(bool *pass_on)
 
 bool pfd_engine_stop_requested(void)
 {
-	return n_signals_in > 0;
+	return n_stop_signals_in > 0;
 }
 
 /* SIGINT/SIGTERM/SIGHUP: attached processes are interrupted and detached at
