@@ -395,6 +395,7 @@ static void leak_on_fork(const struct pfd_fork *f)
 	child->untraced_installs = parent->untraced_installs;
 	/* What the child makes before its exec, it makes for this caller. */
 	child->spawn = stack;
+	child->spawned = true;
 	record_fork_pidfd(f, stack);
 }
 
@@ -402,9 +403,13 @@ static void leak_on_fork(const struct pfd_fork *f)
  * new image. execve gives a process a table of its own. */
 static void leak_on_exec(struct pfd_tracee *t, const struct pfd_exec *e)
 {
-	struct leak_proc *p = e->phase == PFD_EXEC_DONE ? pfd_proc_state(t, &pfd_plugin_leaks)
-							 : NULL;
+	struct leak_proc *p = pfd_proc_state(t, &pfd_plugin_leaks);
 	if (!p)
+		return;
+	/* set at the entry, cleared when it succeeds: still set at the exit
+	 * of a process whose exec failed */
+	p->exec_failed = e->phase != PFD_EXEC_DONE;
+	if (e->phase != PFD_EXEC_DONE)
 		return;
 	/* First the image, so that a first sight (the command's own exec)
 	 * records its inherited fds as already in this image. */
@@ -412,6 +417,7 @@ static void leak_on_exec(struct pfd_tracee *t, const struct pfd_exec *e)
 	p->prev_exe = p->exe;
 	p->exe = leak_intern(pfd_tracee_exe(t));
 	p->spawn = NULL;
+	p->spawned = false;
 	if (!proc_of(t) || p->table->refs == 1)
 		return;
 	struct leak_table *own = leak_table_copy(p->table);
@@ -514,6 +520,8 @@ static void check_fd(const struct pfd_fd_dir *dir, const struct leak_proc *p, pi
 		return; /* stdio, and what was there before: set up by others */
 	if (pfd_describe_fd_in(dir, fd, tid, LEAK_DESCRIBE, &target) < 0)
 		return; /* closed meanwhile by another thread of a shared table */
+	if (p->spawned && p->exec_failed && cloexec_of(&target) == 1)
+		return; /* a spawned child whose exec failed: its parent's, not its own */
 	struct leak_desc *d = desc_at_exit(r, &target);
 	if (!d) {
 		leak_report_lost(1);

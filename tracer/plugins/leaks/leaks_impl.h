@@ -38,6 +38,11 @@ struct leak_proc {
 	bool untraced_installs;
 	/* Between fork/clone and exec: the parent's stack at the spawning call. */
 	const struct pfd_stack *spawn;
+	/* Its last execve has not (yet) succeeded: a child whose exec failed
+	 * (a command not found, posix_spawn of a missing file) exits holding
+	 * the O_CLOEXEC fds the exec was to close, which are the parent's. */
+	bool exec_failed;
+	bool spawned;   /* made by fork/clone, not exec'd since (spawn may be NULL) */
 };
 
 /* ---- the report (leaks_report.c) ---- */
