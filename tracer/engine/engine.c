@@ -59,6 +59,7 @@ static volatile sig_atomic_t n_signals_in;
 static volatile sig_atomic_t n_stop_signals_in; /* of INT, QUIT, TERM, HUP */
 static int n_signals_seen;
 static int stop_signal; /* the one acted on */
+static bool leftovers_ended; /* COMMAND had exited: what it left was killed */
 static bool stop_handled;
 
 /* Processes of the trace that ended lately: a signal they sent may be
@@ -950,7 +951,7 @@ static int next_stop_signal(bool *pass_on)
 			*pass_on = false;
 			return sig;
 		}
-		if (stop_signal) {
+		if (stop_signal && !(main_pid > 0 && have_main_status && !leftovers_ended)) {
 			signal(sig, SIG_DFL);
 			raise(sig);
 		}
@@ -970,10 +971,41 @@ bool pfd_engine_stop_requested(void)
  * the signal once, and we keep tracing it, so its end is reported and no
  * event is lost; a second signal ends procfd-trace (PTRACE_O_EXITKILL then
  * kills what it launched). */
+/* A launched process left running once COMMAND has exited (a daemon it
+ * started): killed, since under our filter it cannot go on without us. */
+static void kill_launched(tcb_t *t, void *arg)
+{
+	unsigned *n = arg;
+	if (t->flags & (TCB_ATTACHED | TCB_EXITING))
+		return;
+	if (kill(t->tid, SIGKILL) == 0 && t->tgid == t->tid)
+		(*n)++;
+}
+
+/* A signal for us after COMMAND has exited: passing it on would be lost,
+ * and the trace would wait for the processes COMMAND left running (as
+ * strace -f does) as long as they live. They are killed, with a word; their
+ * ends are still reported, then the totals, and we exit as COMMAND did. */
+static void end_leftovers(int sig)
+{
+	unsigned n = 0;
+	leftovers_ended = true;
+	stop_signal = sig; /* a signal after this one ends us */
+	pfd_tcb_foreach(kill_launched, &n);
+	if (n)
+		fprintf(stderr, "procfd-trace: %s after COMMAND exited: killing the %u process%s it "
+				"left running (the trace waits for every process COMMAND starts)\n",
+			strsignal(sig), n, n == 1 ? "" : "es");
+}
+
 static void handle_stop_request(void)
 {
 	bool pass_on = false;
 	int sig = next_stop_signal(&pass_on);
+	if (sig && pass_on && main_pid > 0 && have_main_status) {
+		end_leftovers(sig);
+		return;
+	}
 	if (!sig || stop_handled)
 		return;
 	stop_signal = sig;
