@@ -1582,6 +1582,8 @@ class Runner:
             shutil.rmtree(tracee_tmp, ignore_errors=True)  # --keep or not: never left
             if not self.args.keep:
                 shutil.rmtree(tmp, ignore_errors=True)
+        if self.args.record_text and self.args.record:
+            self._record_text_form(case)
         status = "SKIP" if problems is None else "FAIL" if problems else "PASS"
         xfail = mode_directive(case, "xfail")
         if xfail is not None and status == "FAIL":
@@ -1593,7 +1595,7 @@ class Runner:
             problems = ["passed, but +xfail says it fails (%s): drop the +xfail" % xfail]
         return case, problems, log, time.monotonic() - start, status
 
-    def _record(self, case, tmp, trace, stdout, stderr, rc):
+    def _record(self, case, tmp, trace, stdout, stderr, rc, text_form=False):
         """--record DIR: keep what the case produced (the -o file, stdout,
         stderr, the status), with its temp directory written {tmp}, for
         compare_outputs.py to diff two builds' runs."""
@@ -1604,13 +1606,35 @@ class Runner:
                 data = f.read().decode("utf-8", "replace")
         except OSError:
             data = None
-        for ext, text in (("trace", data), ("stdout", stdout), ("stderr", stderr),
-                          ("rc", "%d\n" % rc)):
+        outputs = ((("text", data),) if text_form else
+                   (("trace", data), ("stdout", stdout), ("stderr", stderr),
+                    ("rc", "%d\n" % rc)))
+        for ext, text in outputs:
             if text is not None:
                 with open(name + "." + ext, "w") as f:
                     f.write(text.replace(os.path.realpath(tmp), "{tmp}").replace(tmp, "{tmp}"))
 
-    def _run(self, case, tmp):
+    def _record_text_form(self, case):
+        """--record-text: run a --json case again as text (the same argv
+        without --json, -o to another file) in a fresh temp directory, and
+        keep that trace as NAME.text, so a refactoring of the event model
+        is checked on both renderings. Nothing is asserted on this run."""
+        if case.has("raw") or case.has("text") or case.has("attach") or \
+                case.has("attach-traced") or case.has("explain") or case.m32 and \
+                self.m32_unrunnable():
+            return
+        tmp = tempfile.mkdtemp(prefix="pfdrun.%s.t." % case.name)
+        tracee_tmp = self._make_tracee_tmp(tmp)
+        try:
+            self._run(case, tmp, text_form=True)
+        except Exception:
+            pass
+        finally:
+            self._tracee_tmps.pop(tmp, None)
+            shutil.rmtree(tracee_tmp, ignore_errors=True)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _run(self, case, tmp, text_form=False):
         problems, log = [], []
         if case.m32:
             why = self.m32_unrunnable()
@@ -1650,7 +1674,7 @@ class Runner:
             argv = command
         elif case.has("raw"):
             argv = [binary] + options + (["--"] + command if command is not None else [])
-        elif case.has("text"):
+        elif case.has("text") or text_form:
             argv = [binary, "-o", trace] + options + ["--"] + (command or [])
         else:
             argv = [binary, "--json", "-o", trace] + options + ["--"] + (command or [])
@@ -1677,6 +1701,9 @@ class Runner:
         stdout = out.decode("utf-8", "replace")
         stderr = err.decode("utf-8", "replace")
         rc = proc.returncode
+        if text_form:
+            self._record(case, tmp, trace, None, None, None, text_form=True)
+            return [], log
         if self.args.record and not direct:
             self._record(case, tmp, trace, stdout, stderr, rc)
         for code in case.values("skip-exit"):
@@ -2064,6 +2091,9 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep each case's temp directory")
     ap.add_argument("--record", metavar="DIR",
                     help="keep each case's outputs in DIR (tests/integration/compare_outputs.py)")
+    ap.add_argument("--record-text", action="store_true",
+                    help="with --record: also run each --json case as text and keep "
+                    "that trace as NAME.text")
     ap.add_argument("--direct", action="store_true",
                     help="run the test programs without procfd-trace")
     args = ap.parse_args()
