@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct pfd_stack;
 struct pfd_writer;
 
 /* ---- events of a plugin's own kind -------------------------------------- */
@@ -52,11 +51,15 @@ PFD_API void pfd_w_str(struct pfd_writer *w, const char *key, const char *s);
 /* Bytes from the tracee (paths, link texts): a JSON string when they are
  * valid UTF-8, else an array of byte values; quoted C-style in text. */
 PFD_API void pfd_w_bytes(struct pfd_writer *w, const char *key, const char *buf, size_t len);
-/* A stack as an array of frames {ip, function, offset, module,
- * module_offset, build_id, file, line} (docs/json-schema.md), symbolized
- * now; in text one "at"/"by" line per frame, as valgrind does, without
- * glibc's frames below main. */
-PFD_API void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s);
+/* A stack's frames, already symbolized by the stack service
+ * (pfd_stack_symbolize), innermost first: an array of frames {ip, function,
+ * offset, module, module_offset, build_id, file, line}
+ * (docs/json-schema.md); in text one "at"/"by" line per frame, as valgrind
+ * does, without glibc's frames below main. The writer neither captures nor
+ * symbolizes: a stack that could not be taken is the caller's pfd_w_null. */
+struct pfd_frame;
+PFD_API void pfd_w_frames(struct pfd_writer *w, const char *key, const struct pfd_frame *frames,
+			  size_t n);
 
 PFD_API void pfd_w_object(struct pfd_writer *w, const char *key);
 PFD_API void pfd_w_array(struct pfd_writer *w, const char *key);

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "procfd/flagnames.h"
+#include "procfd/stack.h"
 #include "tracer/engine/core_events.h"
 #include "tracer/engine/plugin_api.h"
 #include "tracer/output/writer_impl.h"
@@ -203,7 +204,19 @@ static void write_generic(struct pfd_writer *w, const struct pfd_call *c)
 		pfd_w_null(w, "errno");
 }
 
-void pfd_write_call(struct call_slot *s, struct pfd_tracee *stack_of)
+/* -k: the stack captured at the stop, symbolized by the stack service;
+ * null when it could not be taken. */
+static void write_backtrace(struct pfd_writer *w, const struct pfd_stack *st)
+{
+	struct pfd_frame frames[PFD_STACK_MAX_FRAMES];
+	if (!st) {
+		pfd_w_null(w, "backtrace");
+		return;
+	}
+	pfd_w_frames(w, "backtrace", frames, pfd_stack_symbolize(st, frames, PFD_STACK_MAX_FRAMES));
+}
+
+void pfd_write_call(struct call_slot *s, bool backtrace, const struct pfd_stack *stack)
 {
 	static struct pfd_buf title = PFD_BUF_INIT;
 	const struct pfd_call *c = &s->call;
@@ -217,11 +230,8 @@ void pfd_write_call(struct call_slot *s, struct pfd_tracee *stack_of)
 	write_times(w, s);
 	write_generic(w, c);
 	pfd_w_json_only(w, false);
-	if (stack_of) {
-		int err = 0;
-		const struct pfd_stack *st = pfd_tracee_stack(stack_of, &err);
-		pfd_w_stack(w, "backtrace", st); /* null when it could not be taken */
-	}
+	if (backtrace)
+		write_backtrace(w, stack);
 	for (int i = 0; pfd_plugins[i]; i++) {
 		if (!(s->plugins & (1u << i)) || !pfd_plugins[i]->on_report)
 			continue;

@@ -170,8 +170,10 @@ static void finish_call(tcb_t *t)
 	FOR_EACH_PLUGIN(i, s->plugins)
 		if (pfd_plugins[i]->on_exit)
 			s->want |= pfd_plugins[i]->on_exit(t, &s->call) & PFD_REPORT;
-	if (s->want & PFD_REPORT)
-		pfd_write_call(s, with_stacks && pfd_tracee_stopped(t) ? t : NULL);
+	if (s->want & PFD_REPORT) {
+		bool backtrace = with_stacks && pfd_tracee_stopped(t); /* -k: captured here */
+		pfd_write_call(s, backtrace, backtrace ? pfd_tracee_stack(t, NULL) : NULL);
+	}
 	pfd_slot_put(s);
 }
 

@@ -685,23 +685,6 @@ void pfd_w_frames(struct pfd_writer *w, const char *key, const struct pfd_frame 
 	text_end_line(w);
 }
 
-void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s)
-{
-	struct pfd_frame frames[PFD_STACK_MAX_FRAMES];
-	size_t n = 0;
-
-	if (!s) {
-		pfd_w_null(w, key);
-		return;
-	}
-	if (!w || w->overflow || skipping(w))
-		return; /* symbolize nothing that is not written */
-	for (size_t i = 0; i < pfd_stack_depth(s) && n < PFD_STACK_MAX_FRAMES; i++)
-		if (pfd_stack_frame(s, i, &frames[n]) == 0)
-			n++;
-	pfd_w_frames(w, key, frames, n);
-}
-
 /* ---- presentation ------------------------------------------------------------ */
 
 void pfd_w_title(struct pfd_writer *w, const char *title)

@@ -43,10 +43,4 @@ void pfd_w_duration(struct pfd_writer *w, const char *key, const struct timespec
 		    const struct timespec *to);
 void pfd_buf_duration(struct pfd_buf *b, const struct timespec *from, const struct timespec *to);
 
-/* pfd_w_stack's layout for frames already symbolized, innermost first (the
- * unit tests give frames no live process could). */
-struct pfd_frame;
-void pfd_w_frames(struct pfd_writer *w, const char *key, const struct pfd_frame *frames,
-		  size_t n);
-
 #endif

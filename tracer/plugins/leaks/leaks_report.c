@@ -219,6 +219,18 @@ static void view_of(const struct leak *l, const struct leak_holder *h, struct pf
 	};
 }
 
+/* A recorded stack, symbolized by the stack service; null when none was
+ * captured. */
+static void write_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s)
+{
+	struct pfd_frame frames[PFD_STACK_MAX_FRAMES];
+	if (!s) {
+		pfd_w_null(w, key);
+		return;
+	}
+	pfd_w_frames(w, key, frames, pfd_stack_symbolize(s, frames, PFD_STACK_MAX_FRAMES));
+}
+
 static void write_site(struct pfd_writer *w, const char *key, const struct leak_site *s, int fd)
 {
 	pfd_w_object(w, key);
@@ -228,9 +240,9 @@ static void write_site(struct pfd_writer *w, const char *key, const struct leak_
 	if (fd >= 0)
 		pfd_w_int(w, "fd", fd);
 	pfd_w_bytes(w, "exe", s->exe ? s->exe : "", s->exe ? strlen(s->exe) : 0);
-	pfd_w_stack(w, "backtrace", s->stack);
+	write_stack(w, "backtrace", s->stack);
 	if (s->spawn)
-		pfd_w_stack(w, "spawned_at", s->spawn);
+		write_stack(w, "spawned_at", s->spawn);
 	else
 		pfd_w_null(w, "spawned_at");
 	pfd_w_end(w);
@@ -345,11 +357,11 @@ static void text_site(struct pfd_writer *w, struct pfd_buf *line, const char *wh
 	pfd_buf_puts(line, ", tid ");
 	pfd_buf_int(line, s->tid);
 	if (s->stack)
-		pfd_w_stack(w, pfd_buf_str(line), s->stack);
+		write_stack(w, pfd_buf_str(line), s->stack);
 	else
 		pfd_w_text(w, pfd_buf_str(line));
 	if (s->spawn)
-		pfd_w_stack(w, "  in a child spawned at", s->spawn);
+		write_stack(w, "  in a child spawned at", s->spawn);
 }
 
 static const char *origin_sentence(enum leak_origin o)
