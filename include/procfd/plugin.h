@@ -30,7 +30,7 @@
 #include "procfd/stack.h"
 #include "procfd/writer.h"
 
-#define PFD_PLUGIN_API 2
+#define PFD_PLUGIN_API 3
 
 /* ---- traps: which calls stop the tracee, as data -------------------------- */
 
