@@ -9,7 +9,8 @@
 
 struct pfd_options;
 /* strace's -q/-qq, -T, -t/-tt/-ttt and -r (tracer/cli/options.h), before the
- * first event. */
+ * first event; registers the text layouts of the engine's events
+ * (core_events_text.c). */
 void pfd_core_events_configure(unsigned quiet_level, bool call_duration,
 			       unsigned absolute_time, bool relative_time);
 
