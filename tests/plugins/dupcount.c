@@ -10,8 +10,11 @@
  *     got a copy of the fd table;
  *   - exec and process-exit events, and an event of its own, "dupcount",
  *     written at each process's end (its last thread's PTRACE_EVENT_EXIT,
- *     while its fds are still there).
- * It reports each trapped fcntl as a call too, with the new fd. */
+ *     while its fds are still there), built as fields only; its text
+ *     layout, registered at init, reads those fields to make the headline
+ *     and leaves every field to the default layout ("    dups: 2");
+ * It reports each trapped fcntl as a call too, with the new fd (fields no
+ * layout claims: text shows them in the default layout). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,13 +96,9 @@ static void dup_on_exec(struct pfd_tracee *t, const struct pfd_exec *e)
 static void dup_on_exit_process(struct pfd_tracee *t, const struct pfd_exit *e)
 {
 	struct dup_state *s = pfd_proc_state(t, &dupcount_plugin);
-	char title[128];
 	if (!s)
 		return;
 	struct pfd_writer *w = pfd_event_begin("dupcount", pfd_tracee_pid(t));
-	snprintf(title, sizeof(title), "dupcount: %u dups (%u with O_CLOEXEC), %u inherited",
-		 s->dups, s->cloexec, s->inherited);
-	pfd_w_title(w, title);
 	pfd_w_int(w, "last_tid", pfd_tracee_tid(t));
 	pfd_w_uint(w, "dups", s->dups);
 	pfd_w_uint(w, "cloexec", s->cloexec);
@@ -115,6 +114,29 @@ static void dup_on_exit_process(struct pfd_tracee *t, const struct pfd_exit *e)
 	pfd_event_end(w);
 }
 
+/* Text: "[pid N] dupcount: 2 dups (1 with O_CLOEXEC), 0 inherited", then
+ * the fields, which this layout does not claim, one per line. */
+static void dupcount_text(const struct pfd_event *ev, struct pfd_text *t)
+{
+	char title[128];
+	snprintf(title, sizeof(title), "dupcount: %llu dups (%llu with O_CLOEXEC), %llu inherited",
+		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "dups")),
+		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "cloexec")),
+		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "inherited")));
+	pfd_text_headline(t, pfd_event_pid(ev), title);
+}
+
+static const char *const no_keys[] = { NULL };
+
+static const struct pfd_text_layout dupcount_layout = {
+	.kind = "dupcount", .keys = no_keys, .render = dupcount_text,
+};
+
+static int dup_init(void)
+{
+	return pfd_text_layout(&dupcount_layout);
+}
+
 const struct pfd_plugin dupcount_plugin = {
 	.name = "dupcount",
 	.api = PFD_PLUGIN_API,
@@ -126,4 +148,5 @@ const struct pfd_plugin dupcount_plugin = {
 	.on_fork = dup_on_fork,
 	.on_exec = dup_on_exec,
 	.on_exit_process = dup_on_exit_process,
+	.init = dup_init,
 };
