@@ -106,6 +106,8 @@ enum pfd_ftype {
 PFD_API const char *pfd_event_kind(const struct pfd_event *ev);
 /* The event's "pid" (0: none). */
 PFD_API pid_t pfd_event_pid(const struct pfd_event *ev);
+/* The first top-level field (pfd_f_next for the others); NULL: none. */
+PFD_API const struct pfd_field *pfd_event_first(const struct pfd_event *ev);
 /* A top-level field by key; NULL when absent. */
 PFD_API const struct pfd_field *pfd_event_get(const struct pfd_event *ev, const char *key);
 /* A field of an object by key; NULL when absent or f is no object. */

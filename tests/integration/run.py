@@ -1160,6 +1160,33 @@ def join_wrapped(lines):
     return out
 
 
+RENDER_CHECK_RE = re.compile(
+    r"^procfd-trace: render check: (\d+) events checked, (\d+) differ, (\d+) with "
+    r"transitional text not checked\n", re.M)
+RENDER_DIFF = "procfd-trace: render check: the text of"
+
+
+def take_render_check(stderr, problems, require):
+    """Cases run with PROCFD_RENDER_CHECK: procfd-trace renders each event's
+    JSON back into text through the same event model and layouts
+    (tracer/output/event_json.c) and says on stderr whether that equals the
+    text of the event as built (the text it wrote, for +text cases). So the
+    text is checked against the JSON through the project's model, not
+    against a Python copy of its format. A difference fails the case; the
+    check's own lines are taken out of stderr for the case's other checks.
+    A +text case (require) must show the verdict: the check ran."""
+    if RENDER_DIFF in stderr:
+        at = stderr.index(RENDER_DIFF)
+        problems.append("the text is not the rendering of its JSON:\n" + stderr[at:at + 2000])
+        return stderr[:at]
+    m = RENDER_CHECK_RE.search(stderr)
+    if not m:
+        if require:
+            problems.append("no render check verdict on stderr (PROCFD_RENDER_CHECK)")
+        return stderr
+    return stderr[:m.start()] + stderr[m.end():]
+
+
 def text_blocks(text):
     """A trace's lines grouped: a "[pid N] ..." line and its indented lines."""
     blocks = []
@@ -1685,6 +1712,9 @@ class Runner:
         stdin_values = case.values("stdin")
         stdin_data = unescape(stdin_values[0]).encode() if stdin_values else None
         env = self._env(tmp)
+        render_check = not text_form
+        if render_check:
+            env["PROCFD_RENDER_CHECK"] = "1"
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin_data is not None
                                 else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
@@ -1701,6 +1731,8 @@ class Runner:
         stdout = out.decode("utf-8", "replace")
         stderr = err.decode("utf-8", "replace")
         rc = proc.returncode
+        if render_check:
+            stderr = take_render_check(stderr, problems, require=case.has("text"))
         if text_form:
             self._record(case, tmp, trace, None, None, None, text_form=True)
             return [], log

@@ -115,21 +115,34 @@ static void dup_on_exit_process(struct pfd_tracee *t, const struct pfd_exit *e)
 }
 
 /* Text: "[pid N] dupcount: 2 dups (1 with O_CLOEXEC), 0 inherited", then
- * the fields, which this layout does not claim, one per line. */
+ * every field in the default layout ("    dups: 2"), but exe: the tracee's
+ * bytes, which a JSON trace reads back as a plain string, so the layout
+ * says they are quoted. */
 static void dupcount_text(const struct pfd_event *ev, struct pfd_text *t)
 {
 	char title[128];
+	struct pfd_buf line = PFD_BUF_INIT;
 	snprintf(title, sizeof(title), "dupcount: %llu dups (%llu with O_CLOEXEC), %llu inherited",
 		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "dups")),
 		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "cloexec")),
 		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "inherited")));
 	pfd_text_headline(t, pfd_event_pid(ev), title);
+	for (const struct pfd_field *f = pfd_event_first(ev); f; f = pfd_f_next(f)) {
+		size_t len;
+		const char *exe = pfd_f_str(f, &len);
+		if (strcmp(pfd_f_key(f), "exe") != 0 || !exe) {
+			pfd_text_field(t, f);
+			continue;
+		}
+		pfd_buf_puts(&line, "exe: ");
+		pfd_buf_quote(&line, exe, len);
+		pfd_text_row(t, pfd_buf_str(&line));
+	}
+	pfd_buf_free(&line);
 }
 
-static const char *const no_keys[] = { NULL };
-
 static const struct pfd_text_layout dupcount_layout = {
-	.kind = "dupcount", .keys = no_keys, .render = dupcount_text,
+	.kind = "dupcount", .render = dupcount_text,
 };
 
 static int dup_init(void)

@@ -185,8 +185,10 @@ static void render_exec(const struct pfd_event *ev, struct pfd_text *t)
 		return;
 	}
 	pfd_buf_clear(&title);
+	size_t len = 0;
+	const char *exe = pfd_f_str(get(ev, "exe"), &len);
 	pfd_buf_puts(&title, "+++ exec ");
-	pfd_buf_field(&title, get(ev, "exe"));
+	pfd_buf_quote(&title, exe ? exe : "", len); /* the tracee's bytes, even read back as a string */
 	pfd_buf_puts(&title, " +++");
 	pfd_text_headline(t, tid_of(ev), pfd_buf_str(&title));
 }

@@ -82,6 +82,11 @@ pid_t pfd_event_pid(const struct pfd_event *ev)
 	return ev ? ev->pid : 0;
 }
 
+const struct pfd_field *pfd_event_first(const struct pfd_event *ev)
+{
+	return ev && ev->n_nodes ? pfd_f_first(&ev->nodes[0]) : NULL;
+}
+
 const struct pfd_field *pfd_event_get(const struct pfd_event *ev, const char *key)
 {
 	return ev && ev->n_nodes ? pfd_f_get(&ev->nodes[0], key) : NULL;

@@ -62,12 +62,20 @@ uint32_t pfd_event_add(struct pfd_event *ev, uint32_t parent, uint8_t type, cons
 uint32_t pfd_event_store(struct pfd_event *ev, const char *s, size_t len);
 const char *pfd_event_string(const struct pfd_event *ev, uint32_t off);
 
+/* A JSON Lines event (event_json.c) into ev, to be rendered as text: 0,
+ * -EINVAL (not one of our events), -ENOMEM. */
+int pfd_event_parse(struct pfd_event *ev, const char *line, size_t len);
+
 /* The renderings: append the event to out. */
 void pfd_event_json(const struct pfd_event *ev, struct pfd_buf *out);
 void pfd_event_text(const struct pfd_event *ev, struct pfd_buf *out);
 
 /* The text headline's times (strace's -t, -tt, -ttt, -r). */
 void pfd_text_set_times(unsigned absolute, bool relative);
+/* -r's memory of the previous headline, kept and put back around a
+ * rendering that must not count (the render check's). */
+void pfd_text_times_get(int64_t *last, bool *have);
+void pfd_text_times_put(int64_t last, bool have);
 /* "S.UUUUUU" from nanoseconds (truncated to the microsecond, as strace). */
 void pfd_put_seconds(struct pfd_buf *b, int64_t ns);
 

@@ -453,6 +453,18 @@ void pfd_text_set_times(unsigned absolute, bool relative)
 	relative_times = relative;
 }
 
+void pfd_text_times_get(int64_t *last, bool *have)
+{
+	*last = last_headline;
+	*have = have_last_headline;
+}
+
+void pfd_text_times_put(int64_t last, bool have)
+{
+	last_headline = last;
+	have_last_headline = have;
+}
+
 static unsigned decimal_digits(unsigned v)
 {
 	unsigned n = 1;

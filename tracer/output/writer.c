@@ -5,6 +5,8 @@
  * here, mechanically, or text by the kind's layout (text.c), and goes to
  * the output in one write (output.c). */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -124,6 +126,80 @@ void pfd_event_cancel(struct pfd_writer *w)
 		w->in_use = false;
 }
 
+/* ---- the render check ------------------------------------------------------------
+ *
+ * With PROCFD_RENDER_CHECK set in the environment (the integration tests),
+ * each event is rendered as text, and as JSON read back (event_json.c) and
+ * rendered as text again, whatever the run's format: the two texts must be
+ * equal, so the text says nothing its JSON does not. Events that still carry
+ * transitional text (pfd_w_text*, the toggles, a title) cannot pass and
+ * are counted apart. The verdict goes to stderr. */
+
+static struct {
+	bool on, known;
+	unsigned long checked, transitional, differ;
+} check;
+
+static void check_report(void)
+{
+	fprintf(stderr, "procfd-trace: render check: %lu events checked, %lu differ, "
+		"%lu with transitional text not checked\n", check.checked, check.differ,
+		check.transitional);
+}
+
+static bool render_check_on(void)
+{
+	if (!check.known) {
+		const char *v = getenv("PROCFD_RENDER_CHECK");
+		check.on = v && *v && strcmp(v, "0") != 0;
+		check.known = true;
+		if (check.on)
+			atexit(check_report);
+	}
+	return check.on;
+}
+
+static bool transitional(const struct pfd_event *ev)
+{
+	if (ev->title.len)
+		return true;
+	for (uint32_t i = 0; i < ev->n_nodes; i++)
+		if (ev->nodes[i].flags & (F_JSON_ONLY | F_TEXT_ONLY) || ev->nodes[i].type >= F_TEXT_LINE)
+			return true;
+	return false;
+}
+
+static void check_render(const struct pfd_event *ev)
+{
+	static struct pfd_event copy;
+	static struct pfd_buf json = PFD_BUF_INIT, live = PFD_BUF_INIT, again = PFD_BUF_INIT;
+	int64_t last;
+	bool have;
+	if (transitional(ev)) {
+		check.transitional++;
+		return;
+	}
+	pfd_buf_clear(&json);
+	pfd_buf_clear(&live);
+	pfd_buf_clear(&again);
+	pfd_event_json(ev, &json);
+	pfd_text_times_get(&last, &have);
+	int rc = pfd_event_parse(&copy, json.data, json.len);
+	copy.wall_ns = ev->wall_ns; /* not every kind has a time field */
+	if (rc == 0)
+		pfd_event_text(&copy, &again);
+	pfd_text_times_put(last, have);
+	pfd_event_text(ev, &live);
+	pfd_text_times_put(last, have);
+	check.checked++;
+	if (rc == 0 && live.len == again.len && memcmp(live.data, again.data, live.len) == 0)
+		return;
+	check.differ++;
+	fprintf(stderr, "procfd-trace: render check: the text of a %s event is not its JSON's:\n"
+		"--- text\n%s--- from its JSON (%s)\n%s", ev->kind, pfd_buf_str(&live),
+		pfd_buf_str(&json), rc ? strerror(-rc) : pfd_buf_str(&again));
+}
+
 int pfd_event_end(struct pfd_writer *w)
 {
 	static struct pfd_buf out = PFD_BUF_INIT;
@@ -133,6 +209,8 @@ int pfd_event_end(struct pfd_writer *w)
 	if (w->overflow || w->depth != 0)
 		return -EINVAL; /* unbalanced: never write a malformed event */
 	pfd_buf_clear(&out);
+	if (render_check_on())
+		check_render(&w->ev);
 	if (json_format)
 		pfd_event_json(&w->ev, &out);
 	else
