@@ -121,6 +121,11 @@ PFD_API uint64_t pfd_f_uint(const struct pfd_field *f);
 PFD_API bool pfd_f_bool(const struct pfd_field *f);
 /* STR or BYTES (len may be NULL); NULL for anything else. */
 PFD_API const char *pfd_f_str(const struct pfd_field *f, size_t *len);
+/* The tracee's bytes of a pfd_w_bytes field, whatever way it came: as
+ * built, or read back from JSON (a string, or an array of byte values
+ * where they were not UTF-8), copied into b: b's content, or NULL when f
+ * holds no bytes (null, absent). */
+PFD_API const char *pfd_f_bytes(const struct pfd_field *f, struct pfd_buf *b, size_t *len);
 /* SECONDS in nanoseconds; 0 for anything else. */
 PFD_API int64_t pfd_f_ns(const struct pfd_field *f);
 /* A container's first element or field, and the next one; NULL at the end. */

@@ -1162,7 +1162,7 @@ def join_wrapped(lines):
 
 RENDER_CHECK_RE = re.compile(
     r"^procfd-trace: render check: (\d+) events checked, (\d+) differ, (\d+) with "
-    r"transitional text not checked\n", re.M)
+    r"transitional text not checked, (\d+) of them checked in their layouts' part\n", re.M)
 RENDER_DIFF = "procfd-trace: render check: the text of"
 
 

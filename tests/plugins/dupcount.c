@@ -121,16 +121,16 @@ static void dup_on_exit_process(struct pfd_tracee *t, const struct pfd_exit *e)
 static void dupcount_text(const struct pfd_event *ev, struct pfd_text *t)
 {
 	char title[128];
-	struct pfd_buf line = PFD_BUF_INIT;
+	struct pfd_buf line = PFD_BUF_INIT, bytes = PFD_BUF_INIT;
 	snprintf(title, sizeof(title), "dupcount: %llu dups (%llu with O_CLOEXEC), %llu inherited",
 		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "dups")),
 		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "cloexec")),
 		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "inherited")));
 	pfd_text_headline(t, pfd_event_pid(ev), title);
 	for (const struct pfd_field *f = pfd_event_first(ev); f; f = pfd_f_next(f)) {
-		size_t len;
-		const char *exe = pfd_f_str(f, &len);
-		if (strcmp(pfd_f_key(f), "exe") != 0 || !exe) {
+		size_t len = 0;
+		const char *exe = strcmp(pfd_f_key(f), "exe") == 0 ? pfd_f_bytes(f, &bytes, &len) : NULL;
+		if (!exe) {
 			pfd_text_field(t, f);
 			continue;
 		}
@@ -139,6 +139,7 @@ static void dupcount_text(const struct pfd_event *ev, struct pfd_text *t)
 		pfd_text_row(t, pfd_buf_str(&line));
 	}
 	pfd_buf_free(&line);
+	pfd_buf_free(&bytes);
 }
 
 static const struct pfd_text_layout dupcount_layout = {

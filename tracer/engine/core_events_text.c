@@ -62,8 +62,9 @@ static bool put_path_arg(struct pfd_buf *b, const struct pfd_event *ev,
 		pfd_format_dirfd((int)pfd_f_int(get(ev, "dirfd")), tmp, sizeof(tmp));
 		pfd_buf_puts(b, tmp);
 	} else if (i == sc->path_arg) {
+		static struct pfd_buf bytes = PFD_BUF_INIT;
 		size_t len;
-		const char *path = pfd_f_str(get(ev, "path"), &len);
+		const char *path = pfd_f_bytes(get(ev, "path"), &bytes, &len);
 		if (get(ev, "path_error"))
 			put_raw(b, ev, i);
 		else if (!path)
@@ -185,8 +186,9 @@ static void render_exec(const struct pfd_event *ev, struct pfd_text *t)
 		return;
 	}
 	pfd_buf_clear(&title);
+	static struct pfd_buf bytes = PFD_BUF_INIT;
 	size_t len = 0;
-	const char *exe = pfd_f_str(get(ev, "exe"), &len);
+	const char *exe = pfd_f_bytes(get(ev, "exe"), &bytes, &len);
 	pfd_buf_puts(&title, "+++ exec ");
 	pfd_buf_quote(&title, exe ? exe : "", len); /* the tracee's bytes, even read back as a string */
 	pfd_buf_puts(&title, " +++");

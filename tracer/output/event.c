@@ -138,6 +138,27 @@ const char *pfd_f_str(const struct pfd_field *f, size_t *len)
 	return pfd_event_string(f->ev, f->v.s.off);
 }
 
+const char *pfd_f_bytes(const struct pfd_field *f, struct pfd_buf *b, size_t *len)
+{
+	size_t n;
+	const char *s = pfd_f_str(f, &n);
+	pfd_buf_clear(b);
+	if (s) {
+		pfd_buf_put(b, s, n);
+	} else if (pfd_f_type(f) == PFD_F_ARRAY) {
+		for (const struct pfd_field *e = pfd_f_first(f); e; e = pfd_f_next(e)) {
+			if (pfd_f_type(e) != PFD_F_INT || pfd_f_int(e) < 0 || pfd_f_int(e) > 255)
+				return NULL;
+			pfd_buf_putc(b, (char)pfd_f_int(e));
+		}
+	} else {
+		return NULL;
+	}
+	if (len)
+		*len = b->len;
+	return b->data ? b->data : "";
+}
+
 int64_t pfd_f_ns(const struct pfd_field *f)
 {
 	return f && f->type == PFD_F_SECONDS ? f->v.i : 0;

@@ -69,6 +69,12 @@ int pfd_event_parse(struct pfd_event *ev, const char *line, size_t len);
 /* The renderings: append the event to out. */
 void pfd_event_json(const struct pfd_event *ev, struct pfd_buf *out);
 void pfd_event_text(const struct pfd_event *ev, struct pfd_buf *out);
+/* Only what the kind's layouts write (no default layout, no headline of
+ * its own): the render check's part of an event with transitional text. */
+void pfd_event_text_layouts(const struct pfd_event *ev, struct pfd_buf *out);
+bool pfd_event_has_layout(const struct pfd_event *ev);
+/* Whether a layout of its event's kind claims this top-level field. */
+bool pfd_event_claimed(const struct pfd_field *f);
 
 /* The text headline's times (strace's -t, -tt, -ttt, -r). */
 void pfd_text_set_times(unsigned absolute, bool relative);

@@ -526,18 +526,49 @@ void pfd_text_headline(struct pfd_text *t, pid_t id, const char *title)
 
 /* ---- an event ------------------------------------------------------------------------------ */
 
+bool pfd_event_has_layout(const struct pfd_event *ev)
+{
+	for (size_t i = 0; i < n_layouts; i++)
+		if (strcmp(layouts[i]->kind, ev->kind) == 0)
+			return true;
+	return false;
+}
+
+bool pfd_event_claimed(const struct pfd_field *f)
+{
+	return claimed(f->ev, f);
+}
+
+/* The layouts' part alone: what they say of the fields they claim. */
+static bool render_layouts(const struct pfd_event *ev, struct pfd_text *t)
+{
+	for (size_t i = 0; i < n_layouts && !t->dropped; i++)
+		if (strcmp(layouts[i]->kind, ev->kind) == 0) {
+			layouts[i]->render(ev, t);
+			end_line(t);
+		}
+	return !t->dropped;
+}
+
+void pfd_event_text_layouts(const struct pfd_event *ev, struct pfd_buf *out)
+{
+	static struct pfd_buf body = PFD_BUF_INIT, head = PFD_BUF_INIT;
+	struct pfd_text t = { .ev = ev, .body = &body, .head = &head };
+	pfd_buf_clear(&body);
+	pfd_buf_clear(&head);
+	if (!render_layouts(ev, &t))
+		return;
+	pfd_buf_put(out, head.data, head.len);
+	pfd_buf_put(out, body.data, body.len);
+}
+
 void pfd_event_text(const struct pfd_event *ev, struct pfd_buf *out)
 {
 	static struct pfd_buf body = PFD_BUF_INIT, head = PFD_BUF_INIT;
 	struct pfd_text t = { .ev = ev, .body = &body, .head = &head };
 	pfd_buf_clear(&body);
 	pfd_buf_clear(&head);
-	for (size_t i = 0; i < n_layouts && !t.dropped; i++)
-		if (strcmp(layouts[i]->kind, ev->kind) == 0) {
-			layouts[i]->render(ev, &t);
-			end_line(&t);
-		}
-	if (t.dropped)
+	if (!render_layouts(ev, &t))
 		return;
 	for (const struct pfd_field *f = pfd_f_first(&ev->nodes[0]); f; f = pfd_f_next(f))
 		if (!claimed(ev, f))
