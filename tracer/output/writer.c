@@ -36,11 +36,6 @@ void pfd_writer_set_format(bool json)
 	json_format = json;
 }
 
-bool pfd_writer_is_json(const struct pfd_writer *w)
-{
-	return w && json_format;
-}
-
 /* ---- times ------------------------------------------------------------------- */
 
 #define NSEC 1000000000L

@@ -21,7 +21,6 @@ struct pfd_writer *pfd_writer_begin(const char *kind, pid_t json_pid, pid_t text
 struct pfd_writer *pfd_writer_begin_at(const char *kind, pid_t json_pid, pid_t text_id,
 				       const struct timespec *at);
 
-bool pfd_writer_is_json(const struct pfd_writer *w);
 
 /* ---- times (strace's -t, -tt, -ttt, -r, -T) ----------------------------- */
 
