@@ -130,11 +130,28 @@ static void put_duration(struct pfd_buf *b, const struct pfd_event *ev)
 	pfd_buf_putc(b, '>');
 }
 
+/* The path table's entry of a call, by name: the table is searched once
+ * per name (a trace calls a few syscalls many times). */
+static const struct pfd_syscall_desc *desc_of(const char *name)
+{
+	static struct { char name[32]; const struct pfd_syscall_desc *sc; } cache[16];
+	static unsigned next;
+	if (!name || strlen(name) >= sizeof(cache[0].name))
+		return name ? pfd_syscall_by_name(name) : NULL;
+	for (unsigned i = 0; i < 16; i++)
+		if (cache[i].name[0] == name[0] && strcmp(cache[i].name, name) == 0)
+			return cache[i].sc;
+	unsigned i = next++ % 16;
+	strcpy(cache[i].name, name);
+	cache[i].sc = pfd_syscall_by_name(name);
+	return cache[i].sc;
+}
+
 static void call_title(struct pfd_buf *b, const struct pfd_event *ev)
 {
 	const char *name = pfd_f_str(get(ev, "syscall"), NULL);
 	const struct pfd_field *args = get(ev, "args");
-	const struct pfd_syscall_desc *sc = args ? NULL : pfd_syscall_by_name(name);
+	const struct pfd_syscall_desc *sc = args ? NULL : desc_of(name);
 	const char *sep = "";
 	pfd_buf_clear(b);
 	pfd_buf_puts(b, name ? name : "?");

@@ -97,7 +97,8 @@ const struct pfd_field *pfd_f_get(const struct pfd_field *f, const char *key)
 	if (!f || f->type != PFD_F_OBJECT || !key)
 		return NULL;
 	for (const struct pfd_field *c = pfd_f_first(f); c; c = pfd_f_next(c))
-		if (c->key && c->type < F_TEXT_LINE && strcmp(pfd_f_key(c), key) == 0)
+		if (c->key && c->type < F_TEXT_LINE && pfd_f_key(c)[0] == key[0] &&
+		    strcmp(pfd_f_key(c), key) == 0)
 			return c;
 	return NULL;
 }

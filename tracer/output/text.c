@@ -48,17 +48,44 @@ static bool layout_claims(const struct pfd_text_layout *l, const char *key)
 	if (!l->keys)
 		return true;
 	for (size_t i = 0; key && l->keys[i]; i++)
-		if (strcmp(l->keys[i], key) == 0)
+		if (l->keys[i][0] == key[0] && strcmp(l->keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* The layouts of a kind, found once per event. */
+struct kind_layouts {
+	const struct pfd_text_layout *l[PFD_TEXT_LAYOUTS];
+	size_t n;
+	bool all; /* one of them claims every field */
+};
+
+static void layouts_of(const struct pfd_event *ev, struct kind_layouts *k)
+{
+	k->n = 0;
+	k->all = false;
+	for (size_t i = 0; i < n_layouts; i++)
+		if (layouts[i]->kind[0] == ev->kind[0] && strcmp(layouts[i]->kind, ev->kind) == 0) {
+			k->l[k->n++] = layouts[i];
+			k->all |= !layouts[i]->keys;
+		}
+}
+
+static bool claimed_in(const struct kind_layouts *k, const struct pfd_field *f)
+{
+	if (k->all)
+		return true;
+	for (size_t i = 0; i < k->n; i++)
+		if (layout_claims(k->l[i], pfd_f_key(f)))
 			return true;
 	return false;
 }
 
 static bool claimed(const struct pfd_event *ev, const struct pfd_field *f)
 {
-	for (size_t i = 0; i < n_layouts; i++)
-		if (strcmp(layouts[i]->kind, ev->kind) == 0 && layout_claims(layouts[i], pfd_f_key(f)))
-			return true;
-	return false;
+	struct kind_layouts k;
+	layouts_of(ev, &k);
+	return claimed_in(&k, f);
 }
 
 /* ---- escaping ----------------------------------------------------------------------- */
@@ -540,13 +567,13 @@ bool pfd_event_claimed(const struct pfd_field *f)
 }
 
 /* The layouts' part alone: what they say of the fields they claim. */
-static bool render_layouts(const struct pfd_event *ev, struct pfd_text *t)
+static bool render_layouts(const struct pfd_event *ev, struct pfd_text *t,
+			   const struct kind_layouts *k)
 {
-	for (size_t i = 0; i < n_layouts && !t->dropped; i++)
-		if (strcmp(layouts[i]->kind, ev->kind) == 0) {
-			layouts[i]->render(ev, t);
-			end_line(t);
-		}
+	for (size_t i = 0; i < k->n && !t->dropped; i++) {
+		k->l[i]->render(ev, t);
+		end_line(t);
+	}
 	return !t->dropped;
 }
 
@@ -554,9 +581,11 @@ void pfd_event_text_layouts(const struct pfd_event *ev, struct pfd_buf *out)
 {
 	static struct pfd_buf body = PFD_BUF_INIT, head = PFD_BUF_INIT;
 	struct pfd_text t = { .ev = ev, .body = &body, .head = &head };
+	struct kind_layouts k;
 	pfd_buf_clear(&body);
 	pfd_buf_clear(&head);
-	if (!render_layouts(ev, &t))
+	layouts_of(ev, &k);
+	if (!render_layouts(ev, &t, &k))
 		return;
 	pfd_buf_put(out, head.data, head.len);
 	pfd_buf_put(out, body.data, body.len);
@@ -566,12 +595,14 @@ void pfd_event_text(const struct pfd_event *ev, struct pfd_buf *out)
 {
 	static struct pfd_buf body = PFD_BUF_INIT, head = PFD_BUF_INIT;
 	struct pfd_text t = { .ev = ev, .body = &body, .head = &head };
+	struct kind_layouts k;
 	pfd_buf_clear(&body);
 	pfd_buf_clear(&head);
-	if (!render_layouts(ev, &t))
+	layouts_of(ev, &k);
+	if (!render_layouts(ev, &t, &k))
 		return;
-	for (const struct pfd_field *f = pfd_f_first(&ev->nodes[0]); f; f = pfd_f_next(f))
-		if (!claimed(ev, f))
+	for (const struct pfd_field *f = pfd_f_first(&ev->nodes[0]); f && !k.all; f = pfd_f_next(f))
+		if (!claimed_in(&k, f))
 			pfd_text_field(&t, f);
 	end_line(&t);
 	if (!head.len)

@@ -240,6 +240,10 @@ int pfd_event_end(struct pfd_writer *w)
 	if (!w)
 		return -EINVAL;
 	w->in_use = false;
+	if (w->ev.failed) { /* memory ran out while it was built */
+		pfd_output_drop(ENOMEM);
+		return -ENOMEM;
+	}
 	if (w->overflow || w->depth != 0)
 		return -EINVAL; /* unbalanced: never write a malformed event */
 	pfd_buf_clear(&out);
