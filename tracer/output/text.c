@@ -587,8 +587,10 @@ void pfd_event_text_layouts(const struct pfd_event *ev, struct pfd_buf *out)
 	layouts_of(ev, &k);
 	if (!render_layouts(ev, &t, &k))
 		return;
-	pfd_buf_put(out, head.data, head.len);
-	pfd_buf_put(out, body.data, body.len);
+	if (head.len) /* an empty buffer has no data to copy */
+		pfd_buf_put(out, head.data, head.len);
+	if (body.len)
+		pfd_buf_put(out, body.data, body.len);
 }
 
 void pfd_event_text(const struct pfd_event *ev, struct pfd_buf *out)
@@ -611,6 +613,8 @@ void pfd_event_text(const struct pfd_event *ev, struct pfd_buf *out)
 		last_headline = ev->wall_ns;
 		have_last_headline = true;
 	}
-	pfd_buf_put(out, head.data, head.len);
-	pfd_buf_put(out, body.data, body.len);
+	if (head.len) /* an empty buffer has no data to copy */
+		pfd_buf_put(out, head.data, head.len);
+	if (body.len)
+		pfd_buf_put(out, body.data, body.len);
 }
