@@ -234,7 +234,8 @@ void pfd_summary_register_text(void)
 
 void pfd_summary_write(void)
 {
-	qsort(rows, n_rows, sizeof(*rows), by_problem);
+	if (n_rows) /* qsort of no rows would be given a NULL array */
+		qsort(rows, n_rows, sizeof(*rows), by_problem);
 	pfd_summary_register_text();
 	struct pfd_writer *w = pfd_event_begin("summary", 0);
 	pfd_w_array(w, "links");
