@@ -67,6 +67,8 @@ DEPS_OK  := $(BUILD)/.deps-ok
 # procfd-trace with the example plugin of tests/plugins/ (tests only).
 EXAMPLE_SRC := $(wildcard tests/plugins/*.c)
 EXAMPLE_BIN := $(BUILD)/tests/procfd-trace-example
+# A JSON trace rendered as text through the tracer's event model (tests only).
+RENDER_BIN := $(BUILD)/tests/procfd-render
 
 .PHONY: FORCE all deps check check-docs check-unit check-integration check-sdk check-asan demo install clean bench bench-programs stress \
         programs-m32 fuzz fuzz-build fuzz-smoke fuzz-supp
@@ -127,6 +129,10 @@ $(EXAMPLE_BIN): $(EXAMPLE_SRC) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(EXAMPLE_SRC) $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
+$(RENDER_BIN): tests/tools/render.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
 $(BUILD)/tests/programs32/%: tests/programs/%.c tests/programs/expect.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) -m32 -std=gnu11 -Wall -Wextra -Werror -O1 -g -Itests/programs -o $@ $< -pthread
@@ -147,7 +153,7 @@ check-unit: $(UNIT_BIN)
 	@if $(M32_PROBE); then $(MAKE) --no-print-directory $(BUILD)/tests/programs32/fd_factory; fi
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
-check-integration: $(BIN) $(EXAMPLE_BIN) $(PROG_BIN)
+check-integration: $(BIN) $(EXAMPLE_BIN) $(RENDER_BIN) $(PROG_BIN)
 	@if $(M32_PROBE); then $(MAKE) --no-print-directory programs-m32; \
 	else echo "no 32-bit toolchain (cc -m32 fails): the i386 cases will be skipped"; fi
 	python3 tests/integration/run.py --bin $(BIN) --example-bin $(EXAMPLE_BIN) \
@@ -156,6 +162,7 @@ check-integration: $(BIN) $(EXAMPLE_BIN) $(PROG_BIN)
 	python3 tests/integration/after_run.py --bin $(BIN) --programs $(BUILD)/tests/programs
 	python3 tests/integration/oom_sweep.py --bin $(BIN) --programs $(BUILD)/tests/programs
 	python3 tests/integration/fdesc_consumers.py --bin $(BIN) --programs $(BUILD)/tests/programs
+	python3 tests/integration/render_tool.py --bin $(BIN) --render-bin $(RENDER_BIN)
 
 # The whole suite again with AddressSanitizer and UBSan in a build of its own.
 check-asan:

@@ -31,7 +31,9 @@
 #include "procfd/writer.h"
 
 /* 3: struct pfd_trap has a data pointer, and on_enter is given the trap
- * that fired (version 2 plugins: add the third parameter). */
+ * that fired (version 2 plugins: add the third parameter); events are
+ * built as fields and rendered as text by layouts (writer.h): pfd_w_stack
+ * is pfd_w_frames of frames the stack service symbolized. */
 #define PFD_PLUGIN_API 3
 
 /* ---- traps: which calls stop the tracee, as data -------------------------- */

@@ -45,4 +45,10 @@ PFD_API uint64_t pfd_stack_ip(const struct pfd_stack *s, size_t i);
  * module still returns 0 with only ip set. */
 PFD_API int pfd_stack_frame(const struct pfd_stack *s, size_t i, struct pfd_frame *out);
 
+/* The stack's frames, innermost first, symbolized (pfd_stack_frame's), at
+ * most max of them: how many were written to out. A NULL stack has none.
+ * This is what a writer is given (pfd_w_frames): the writer never
+ * symbolizes. */
+PFD_API size_t pfd_stack_symbolize(const struct pfd_stack *s, struct pfd_frame *out, size_t max);
+
 #endif

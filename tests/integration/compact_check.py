@@ -121,8 +121,11 @@ def check_file(trace, stdout):
 def run_on_pty(argv, cols):
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
+    # the trace goes to stderr, the terminal: run.py's render check would
+    # add its own verdict line there
+    env = {k: v for k, v in os.environ.items() if k != "PROCFD_RENDER_CHECK"}
     with open(os.devnull, "rb") as null:
-        proc = subprocess.Popen(argv, stdin=null, stdout=subprocess.PIPE, stderr=slave)
+        proc = subprocess.Popen(argv, stdin=null, stdout=subprocess.PIPE, stderr=slave, env=env)
     os.close(slave)
     chunks = []
     while True:  # until the last writer closes the pty: EIO

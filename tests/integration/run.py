@@ -1171,6 +1171,33 @@ def join_wrapped(lines):
     return out
 
 
+RENDER_CHECK_RE = re.compile(
+    r"^procfd-trace: render check: (\d+) events checked, (\d+) differ, (\d+) with "
+    r"transitional text not checked, (\d+) of them checked in their layouts' part\n", re.M)
+RENDER_DIFF = "procfd-trace: render check: the text of"
+
+
+def take_render_check(stderr, problems, require):
+    """Cases run with PROCFD_RENDER_CHECK: procfd-trace renders each event's
+    JSON back into text through the same event model and layouts
+    (tracer/output/event_json.c) and says on stderr whether that equals the
+    text of the event as built (the text it wrote, for +text cases). So the
+    text is checked against the JSON through the project's model, not
+    against a Python copy of its format. A difference fails the case; the
+    check's own lines are taken out of stderr for the case's other checks.
+    A +text case (require) must show the verdict: the check ran."""
+    if RENDER_DIFF in stderr:
+        at = stderr.index(RENDER_DIFF)
+        problems.append("the text is not the rendering of its JSON:\n" + stderr[at:at + 2000])
+        return stderr[:at]
+    m = RENDER_CHECK_RE.search(stderr)
+    if not m:
+        if require:
+            problems.append("no render check verdict on stderr (PROCFD_RENDER_CHECK)")
+        return stderr
+    return stderr[:m.start()] + stderr[m.end():]
+
+
 def text_blocks(text):
     """A trace's lines grouped: a "[pid N] ..." line and its indented lines."""
     blocks = []
@@ -1658,6 +1685,8 @@ class Runner:
             shutil.rmtree(tracee_tmp, ignore_errors=True)  # --keep or not: never left
             if not self.args.keep:
                 shutil.rmtree(tmp, ignore_errors=True)
+        if self.args.record_text and self.args.record:
+            self._record_text_form(case)
         status = "SKIP" if problems is None else "FAIL" if problems else "PASS"
         xfail = mode_directive(case, "xfail")
         if xfail is not None and status == "FAIL":
@@ -1669,7 +1698,7 @@ class Runner:
             problems = ["passed, but +xfail says it fails (%s): drop the +xfail" % xfail]
         return case, problems, log, time.monotonic() - start, status
 
-    def _record(self, case, tmp, trace, stdout, stderr, rc):
+    def _record(self, case, tmp, trace, stdout, stderr, rc, text_form=False):
         """--record DIR: keep what the case produced (the -o file, stdout,
         stderr, the status), with its temp directory written {tmp}, for
         compare_outputs.py to diff two builds' runs."""
@@ -1680,13 +1709,35 @@ class Runner:
                 data = f.read().decode("utf-8", "replace")
         except OSError:
             data = None
-        for ext, text in (("trace", data), ("stdout", stdout), ("stderr", stderr),
-                          ("rc", "%d\n" % rc)):
+        outputs = ((("text", data),) if text_form else
+                   (("trace", data), ("stdout", stdout), ("stderr", stderr),
+                    ("rc", "%d\n" % rc)))
+        for ext, text in outputs:
             if text is not None:
                 with open(name + "." + ext, "w") as f:
                     f.write(text.replace(os.path.realpath(tmp), "{tmp}").replace(tmp, "{tmp}"))
 
-    def _run(self, case, tmp):
+    def _record_text_form(self, case):
+        """--record-text: run a --json case again as text (the same argv
+        without --json, -o to another file) in a fresh temp directory, and
+        keep that trace as NAME.text, so a refactoring of the event model
+        is checked on both renderings. Nothing is asserted on this run."""
+        if case.has("raw") or case.has("text") or case.has("attach") or \
+                case.has("attach-traced") or case.has("explain") or case.m32 and \
+                self.m32_unrunnable():
+            return
+        tmp = tempfile.mkdtemp(prefix="pfdrun.%s.t." % case.name)
+        tracee_tmp = self._make_tracee_tmp(tmp)
+        try:
+            self._run(case, tmp, text_form=True)
+        except Exception:
+            pass
+        finally:
+            self._tracee_tmps.pop(tmp, None)
+            shutil.rmtree(tracee_tmp, ignore_errors=True)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _run(self, case, tmp, text_form=False):
         problems, log = [], []
         if case.m32:
             why = self.m32_unrunnable()
@@ -1726,7 +1777,7 @@ class Runner:
             argv = command
         elif case.has("raw"):
             argv = [binary] + options + (["--"] + command if command is not None else [])
-        elif case.has("text"):
+        elif case.has("text") or text_form:
             argv = [binary, "-o", trace] + options + ["--"] + (command or [])
         else:
             argv = [binary, "--json", "-o", trace] + options + ["--"] + (command or [])
@@ -1737,6 +1788,9 @@ class Runner:
         stdin_values = case.values("stdin")
         stdin_data = unescape(stdin_values[0]).encode() if stdin_values else None
         env = self._env(tmp)
+        render_check = not text_form
+        if render_check:
+            env["PROCFD_RENDER_CHECK"] = "1"
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin_data is not None
                                 else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
@@ -1753,6 +1807,11 @@ class Runner:
         stdout = out.decode("utf-8", "replace")
         stderr = err.decode("utf-8", "replace")
         rc = proc.returncode
+        if render_check:
+            stderr = take_render_check(stderr, problems, require=case.has("text"))
+        if text_form:
+            self._record(case, tmp, trace, None, None, None, text_form=True)
+            return [], log
         if self.args.record and not direct:
             self._record(case, tmp, trace, stdout, stderr, rc)
         for code in case.values("skip-exit"):
@@ -2147,6 +2206,9 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep each case's temp directory")
     ap.add_argument("--record", metavar="DIR",
                     help="keep each case's outputs in DIR (tests/integration/compare_outputs.py)")
+    ap.add_argument("--record-text", action="store_true",
+                    help="with --record: also run each --json case as text and keep "
+                    "that trace as NAME.text")
     ap.add_argument("--direct", action="store_true",
                     help="run the test programs without procfd-trace")
     args = ap.parse_args()

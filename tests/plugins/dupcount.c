@@ -10,8 +10,11 @@
  *     got a copy of the fd table;
  *   - exec and process-exit events, and an event of its own, "dupcount",
  *     written at each process's end (its last thread's PTRACE_EVENT_EXIT,
- *     while its fds are still there).
- * It reports each trapped fcntl as a call too, with the new fd. */
+ *     while its fds are still there), built as fields only; its text
+ *     layout, registered at init, reads those fields to make the headline
+ *     and leaves every field to the default layout ("    dups: 2");
+ * It reports each trapped fcntl as a call too, with the new fd (fields no
+ * layout claims: text shows them in the default layout). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,13 +98,9 @@ static void dup_on_exec(struct pfd_tracee *t, const struct pfd_exec *e)
 static void dup_on_exit_process(struct pfd_tracee *t, const struct pfd_exit *e)
 {
 	struct dup_state *s = pfd_proc_state(t, &dupcount_plugin);
-	char title[128];
 	if (!s)
 		return;
 	struct pfd_writer *w = pfd_event_begin("dupcount", pfd_tracee_pid(t));
-	snprintf(title, sizeof(title), "dupcount: %u dups (%u with O_CLOEXEC), %u inherited",
-		 s->dups, s->cloexec, s->inherited);
-	pfd_w_title(w, title);
 	pfd_w_int(w, "last_tid", pfd_tracee_tid(t));
 	pfd_w_uint(w, "dups", s->dups);
 	pfd_w_uint(w, "cloexec", s->cloexec);
@@ -117,6 +116,43 @@ static void dup_on_exit_process(struct pfd_tracee *t, const struct pfd_exit *e)
 	pfd_event_end(w);
 }
 
+/* Text: "[pid N] dupcount: 2 dups (1 with O_CLOEXEC), 0 inherited", then
+ * every field in the default layout ("    dups: 2"), but exe: the tracee's
+ * bytes, which a JSON trace reads back as a plain string, so the layout
+ * says they are quoted. */
+static void dupcount_text(const struct pfd_event *ev, struct pfd_text *t)
+{
+	char title[128];
+	struct pfd_buf line = PFD_BUF_INIT, bytes = PFD_BUF_INIT;
+	snprintf(title, sizeof(title), "dupcount: %llu dups (%llu with O_CLOEXEC), %llu inherited",
+		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "dups")),
+		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "cloexec")),
+		 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "inherited")));
+	pfd_text_headline(t, pfd_event_pid(ev), title);
+	for (const struct pfd_field *f = pfd_event_first(ev); f; f = pfd_f_next(f)) {
+		size_t len = 0;
+		const char *exe = strcmp(pfd_f_key(f), "exe") == 0 ? pfd_f_bytes(f, &bytes, &len) : NULL;
+		if (!exe) {
+			pfd_text_field(t, f);
+			continue;
+		}
+		pfd_buf_puts(&line, "exe: ");
+		pfd_buf_quote(&line, exe, len);
+		pfd_text_row(t, pfd_buf_str(&line));
+	}
+	pfd_buf_free(&line);
+	pfd_buf_free(&bytes);
+}
+
+static const struct pfd_text_layout dupcount_layout = {
+	.kind = "dupcount", .render = dupcount_text,
+};
+
+static int dup_init(void)
+{
+	return pfd_text_layout(&dupcount_layout);
+}
+
 const struct pfd_plugin dupcount_plugin = {
 	.name = "dupcount",
 	.api = PFD_PLUGIN_API,
@@ -128,4 +164,5 @@ const struct pfd_plugin dupcount_plugin = {
 	.on_fork = dup_on_fork,
 	.on_exec = dup_on_exec,
 	.on_exit_process = dup_on_exit_process,
+	.init = dup_init,
 };

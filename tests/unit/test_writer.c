@@ -2,6 +2,7 @@
  * buffer under it (tracer/output/buf.c): the same calls give one JSON Lines object
  * or the text layout, an event reaches the file whole, and a malformed one
  * (unbalanced, too deep) is never written. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,6 +20,7 @@
 
 #include "procfd/stack.h"
 #include "procfd/writer.h"
+#include "tracer/output/event_impl.h"
 #include "tracer/output/output.h"
 #include "tracer/output/writer_impl.h"
 
@@ -394,6 +396,106 @@ static void test_buf_numbers(void **state)
 	assert_null(b.data);
 }
 
+/* ---- the model: layouts, and JSON read back -------------------------------- */
+
+/* A layout claims "count" and "who", writes the headline from them and a
+ * line; "note" is left to the default layout, after the layout's lines. */
+static void lt_render(const struct pfd_event *ev, struct pfd_text *t)
+{
+	char title[64];
+	snprintf(title, sizeof(title), "%lld by %s", (long long)pfd_f_int(pfd_event_get(ev, "count")),
+		 pfd_f_str(pfd_event_get(ev, "who"), NULL));
+	if (pfd_f_int(pfd_event_get(ev, "count")) < 0) {
+		pfd_text_drop(t);
+		return;
+	}
+	pfd_text_headline(t, 9, title);
+	pfd_text_line(t, "said once");
+}
+
+static const char *const lt_keys[] = { "count", "who", NULL };
+static const struct pfd_text_layout lt_layout = { .kind = "lt", .keys = lt_keys,
+						  .render = lt_render };
+
+static void lt_event(int count)
+{
+	struct pfd_writer *w = pfd_event_begin("lt", 3);
+	pfd_w_int(w, "count", count);
+	pfd_w_str(w, "who", "me");
+	pfd_w_str(w, "note", "free");
+	assert_int_equal(pfd_event_end(w), 0);
+}
+
+static void test_layout(void **state)
+{
+	(void)state;
+	assert_int_equal(pfd_text_layout(&lt_layout), 0);
+	assert_int_equal(pfd_text_layout(NULL), -EINVAL);
+	open_out(false);
+	lt_event(2);
+	lt_event(-1); /* dropped from the text */
+	assert_string_equal(close_out(), "[pid     9] 2 by me\n"
+					 "    said once\n"
+					 "    note: free\n");
+	open_out(true); /* JSON knows nothing of layouts */
+	lt_event(-1);
+	assert_string_equal(close_out(), "{\"event\":\"lt\",\"pid\":3,\"count\":-1,\"who\":\"me\","
+					 "\"note\":\"free\"}\n");
+}
+
+/* Every type, built, rendered as JSON, read back and rendered again: the
+ * same JSON; and the read-back tree answers as the built one. */
+static void test_json_read_back(void **state)
+{
+	(void)state;
+	static struct pfd_event ev;
+	struct pfd_buf a = PFD_BUF_INIT, b = PFD_BUF_INIT, bytes = PFD_BUF_INIT;
+	struct timespec t0 = { 1, 0 }, t1 = { 1, 123456789 };
+	struct pfd_frame fr = { .ip = 0x401000, .function = "main", .offset = 16,
+				.module = "/bin/x", .module_offset = 0x1000, .file = "x.c",
+				.line = 4 };
+	pfd_writer_set_format(true);
+	struct pfd_writer *w = pfd_event_begin("rt", 42);
+	pfd_w_int(w, "neg", INT64_MIN);
+	pfd_w_uint(w, "big", UINT64_MAX);
+	pfd_w_bool(w, "yes", true);
+	pfd_w_null(w, "none");
+	pfd_w_str(w, "s", "q\"\\\n\t\x01" "caf\xc3\xa9 \xf0\x9f\x98\x80");
+	pfd_w_bytes(w, "raw", "a\xff\0b", 4);
+	pfd_w_duration(w, "took", &t0, &t1);
+	pfd_w_object(w, "o");
+	pfd_w_array(w, "empty");
+	pfd_w_end(w);
+	pfd_w_object(w, "inner");
+	pfd_w_end(w);
+	pfd_w_end(w);
+	pfd_w_frames(w, "bt", &fr, 1);
+	/* render without writing: the event's tree is the writer's first member */
+	pfd_event_json((const struct pfd_event *)w, &a);
+	pfd_event_cancel(w);
+	assert_int_equal(pfd_event_parse(&ev, a.data, a.len), 0);
+	pfd_event_json(&ev, &b);
+	assert_string_equal(pfd_buf_str(&b), pfd_buf_str(&a));
+	assert_string_equal(pfd_event_kind(&ev), "rt");
+	assert_int_equal(pfd_event_pid(&ev), 42);
+	assert_true(pfd_f_int(pfd_event_get(&ev, "neg")) == INT64_MIN);
+	assert_true(pfd_f_uint(pfd_event_get(&ev, "big")) == UINT64_MAX);
+	assert_int_equal(pfd_f_type(pfd_event_get(&ev, "none")), PFD_F_NULL);
+	assert_int_equal(pfd_f_type(pfd_event_get(&ev, "absent")), PFD_F_NONE);
+	assert_true(pfd_f_ns(pfd_event_get(&ev, "took")) == 123456000); /* to the microsecond */
+	size_t len = 0;
+	const char *raw = pfd_f_bytes(pfd_event_get(&ev, "raw"), &bytes, &len);
+	assert_int_equal(len, 4);
+	assert_memory_equal(raw, "a\xff\0b", 4); /* an array of byte values, read back */
+	assert_string_equal(pfd_f_str(pfd_f_get(pfd_f_first(pfd_event_get(&ev, "bt")), "function"),
+				      NULL), "main");
+	assert_int_equal(pfd_event_parse(&ev, "{\"pid\":1}", 9), -EINVAL); /* no kind */
+	assert_int_equal(pfd_event_parse(&ev, "{\"event\":\"x\",", 13), -EINVAL);
+	pfd_buf_free(&a);
+	pfd_buf_free(&b);
+	pfd_buf_free(&bytes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +510,8 @@ int main(void)
 		cmocka_unit_test(test_frames_text),
 		cmocka_unit_test(test_text_block),
 		cmocka_unit_test(test_buf_numbers),
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_json_read_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,13 +9,16 @@
 
 struct pfd_options;
 /* strace's -q/-qq, -T, -t/-tt/-ttt and -r (tracer/cli/options.h), before the
- * first event. */
+ * first event; registers the text layouts of the engine's events
+ * (core_events_text.c). */
 void pfd_core_events_configure(unsigned quiet_level, bool call_duration,
 			       unsigned absolute_time, bool relative_time);
 
-/* A reported call: the engine's fields (and, with stack_of, the stack of
- * that stopped thread, -k), then each plugin's on_report. */
-void pfd_write_call(struct call_slot *s, struct pfd_tracee *stack_of);
+/* A reported call: the engine's fields (with backtrace, -k, the stack the
+ * caller captured at the stop, NULL when it could not be), then each
+ * plugin's on_report. */
+struct pfd_stack;
+void pfd_write_call(struct call_slot *s, bool backtrace, const struct pfd_stack *stack);
 void pfd_write_exec(pid_t tid, pid_t old_tid, const char *exe);
 /* -p: a process seized with its threads; a thread let go (its process's
  * last: the process goes on untraced). */

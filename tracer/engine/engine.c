@@ -177,8 +177,10 @@ static void finish_call(tcb_t *t)
 	}
 	s->want |= pfd_dispatch(PFD_HOOK_EXIT, s->plugins,
 				&(struct pfd_hook_args){ t, .call = &s->call }) & PFD_REPORT;
-	if (s->want & PFD_REPORT)
-		pfd_write_call(s, with_stacks && pfd_tracee_stopped(t) ? t : NULL);
+	if (s->want & PFD_REPORT) {
+		bool backtrace = with_stacks && pfd_tracee_stopped(t); /* -k: captured here */
+		pfd_write_call(s, backtrace, backtrace ? pfd_tracee_stack(t, NULL) : NULL);
+	}
 	pfd_slot_put(s);
 }
 

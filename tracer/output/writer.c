@@ -1,53 +1,33 @@
-/* procfd-trace: the event writer both sinks implement (include/procfd/writer.h).
+/* procfd-trace: building events (include/procfd/writer.h) and writing them.
  *
- * One format is chosen for the run: JSON Lines or text. A writer renders
- * each field as it comes into the event's own buffer, and the finished event
- * goes to the output in one write (output.c). The text form is line based:
- * a headline, then one line per top-level field, with the fields of an
- * object inline ("k=v, k=v") and each element of a top-level array, or
- * frame of a stack, on a line of its own. */
+ * A writer builds its event as a tree of typed fields (event.c); at
+ * pfd_event_end the event is rendered in the run's one format, JSON Lines
+ * here, mechanically, or text by the kind's layout (text.c), and goes to
+ * the output in one write (output.c). */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "procfd/stack.h"
-#include "tracer/output/escape.h"
-#include "tracer/output/output.h"
 #include "tracer/output/api_rc.h"
+#include "tracer/output/escape.h"
+#include "tracer/output/event_impl.h"
+#include "tracer/output/output.h"
 #include "tracer/output/writer_impl.h"
 
 #define MAX_DEPTH 16
-#define INDENT 4
-
-enum container {
-	C_EVENT,     /* the event itself */
-	C_TOP_OBJ,   /* text: an object field of the event, inline on its line */
-	C_TOP_ARR,   /* text: an array field of the event, an element per line */
-	C_ELEM_OBJ,  /* text: an object element of a top-level array, on its line */
-	C_INLINE,    /* text: a nested object, "k={...}" */
-	C_INLINE_ARR,/* text: a nested array, "k=[...]" */
-	C_JSON_OBJ,
-	C_JSON_ARR,
-};
 
 struct pfd_writer {
+	struct pfd_event ev;
 	bool in_use;
-	bool json;
-	bool json_only;       /* fields are for JSON only */
-	bool text_only;       /* fields are for text only */
-	unsigned skip_depth;  /* text: inside a JSON-only container, how deep */
+	bool overflow;     /* nested too deep, or unbalanced: the event is dropped */
+	uint8_t flags;     /* F_JSON_ONLY / F_TEXT_ONLY while the toggles are on */
 	int depth;
-	enum container kind[MAX_DEPTH];
-	bool first[MAX_DEPTH];
-	bool overflow;        /* nested too deep: the event is dropped */
-	bool line_open;       /* text: a detail line is being written */
-	struct pfd_buf body;  /* JSON: the object; text: the detail lines */
-	struct pfd_buf title; /* text: the headline after the prefix */
-	pid_t text_id;
-	struct timespec at;   /* when it happened (pfd_clock_now) */
-	char kind_name[32];
+	uint32_t open[MAX_DEPTH]; /* the open containers' nodes; open[0] = 0, the event */
 };
 
 static struct pfd_writer writers[PFD_WRITERS];
@@ -58,93 +38,9 @@ void pfd_writer_set_format(bool json)
 	json_format = json;
 }
 
-/* ---- life cycle ---------------------------------------------------------- */
-
-struct pfd_writer *pfd_writer_begin(const char *kind, pid_t json_pid, pid_t text_id)
-{
-	return pfd_writer_begin_at(kind, json_pid, text_id, NULL);
-}
-
-struct pfd_writer *pfd_writer_begin_at(const char *kind, pid_t json_pid, pid_t text_id,
-				       const struct timespec *at)
-{
-	struct pfd_writer *w = NULL;
-	for (size_t i = 0; i < PFD_WRITERS && !w; i++)
-		if (!writers[i].in_use)
-			w = &writers[i];
-	if (!w || !kind)
-		return NULL;
-	w->in_use = true;
-	w->json = json_format;
-	w->json_only = false;
-	w->text_only = false;
-	w->skip_depth = 0;
-	w->depth = 0;
-	w->kind[0] = w->json ? C_JSON_OBJ : C_EVENT;
-	w->first[0] = true;
-	w->overflow = false;
-	w->line_open = false;
-	w->text_id = text_id;
-	if (at)
-		w->at = *at;
-	else
-		pfd_clock_now(&w->at);
-	pfd_buf_clear(&w->body);
-	pfd_buf_clear(&w->title);
-	size_t n = strlen(kind);
-	if (n >= sizeof(w->kind_name))
-		n = sizeof(w->kind_name) - 1;
-	memcpy(w->kind_name, kind, n);
-	w->kind_name[n] = '\0';
-	if (w->json) {
-		pfd_w_str(w, "event", kind);
-		if (json_pid)
-			pfd_w_int(w, "pid", json_pid);
-	}
-	return w;
-}
-
-struct pfd_writer *pfd_event_begin(const char *kind, pid_t pid)
-{
-	return pfd_writer_begin(kind, pid, pid);
-}
-
-void pfd_event_cancel(struct pfd_writer *w)
-{
-	if (w)
-		w->in_use = false;
-}
-
-static void text_end_line(struct pfd_writer *w)
-{
-	if (w->line_open) {
-		pfd_buf_putc(&w->body, '\n');
-		w->line_open = false;
-	}
-}
-
-static unsigned decimal_digits(unsigned v)
-{
-	unsigned n = 1;
-	for (; v >= 10; v /= 10)
-		n++;
-	return n;
-}
-
-/* ---- times -------------------------------------------------------------------- */
+/* ---- times ------------------------------------------------------------------- */
 
 #define NSEC 1000000000L
-
-static unsigned absolute_times; /* -t: 1, -tt: 2, -ttt: 3 */
-static bool relative_times;     /* -r */
-static struct timespec last_headline;
-static bool have_last_headline;
-
-void pfd_writer_set_times(unsigned absolute, bool relative)
-{
-	absolute_times = absolute;
-	relative_times = relative;
-}
 
 /* CLOCK_REALTIME and CLOCK_MONOTONIC read together once: the wall-clock
  * time of every later monotonic moment. */
@@ -166,92 +62,179 @@ static int64_t ns_between(const struct timespec *from, const struct timespec *to
 	return (int64_t)(to->tv_sec - from->tv_sec) * NSEC + (to->tv_nsec - from->tv_nsec);
 }
 
-/* The wall-clock time of a monotonic moment. */
-static struct timespec wall_time(const struct timespec *at)
+/* The wall-clock time of a monotonic moment, in nanoseconds since the epoch. */
+static int64_t wall_ns(const struct timespec *at)
 {
 	struct timespec mono;
 	if (!have_base)
 		pfd_clock_now(&mono);
-	int64_t ns = (int64_t)base_real.tv_nsec + ns_between(&base_mono, at);
-	int64_t sec = (int64_t)base_real.tv_sec + ns / NSEC;
-	ns %= NSEC;
-	if (ns < 0) {
-		ns += NSEC;
-		sec--;
-	}
-	return (struct timespec){ .tv_sec = (time_t)sec, .tv_nsec = (long)ns };
+	return (int64_t)base_real.tv_sec * NSEC + base_real.tv_nsec + ns_between(&base_mono, at);
 }
 
-/* "S.UUUUUU", "-S.UUUUUU": seconds from a count of nanoseconds, to the
- * microsecond (truncated, as strace does). */
-static void put_seconds(struct pfd_buf *b, int64_t ns)
+void pfd_writer_set_times(unsigned absolute, bool relative)
 {
-	char digits[8];
-	if (ns < 0) {
-		pfd_buf_putc(b, '-');
-		ns = -ns;
-	}
-	pfd_buf_int(b, ns / NSEC);
-	long us = (long)(ns % NSEC / 1000);
-	for (int i = 5; i >= 0; i--, us /= 10)
-		digits[i] = (char)('0' + us % 10);
-	pfd_buf_putc(b, '.');
-	pfd_buf_put(b, digits, 6);
+	pfd_text_set_times(absolute, relative);
 }
 
 void pfd_buf_duration(struct pfd_buf *b, const struct timespec *from, const struct timespec *to)
 {
-	put_seconds(b, ns_between(from, to));
+	pfd_put_seconds(b, ns_between(from, to));
 }
 
-/* strace's layouts: -t "14:03:07 ", -tt "14:03:07.123456 ", -ttt
- * "1765202587.123456 ", -r "     0.000123 " (right-aligned in 13). */
-static void put_headline_time(struct pfd_buf *out, const struct timespec *at)
+/* ---- life cycle ---------------------------------------------------------------- */
+
+struct pfd_writer *pfd_writer_begin(const char *kind, pid_t json_pid, pid_t text_id)
 {
-	static struct pfd_buf num = PFD_BUF_INIT;
-	pfd_buf_clear(&num);
-	if (relative_times) {
-		put_seconds(&num, have_last_headline ? ns_between(&last_headline, at) : 0);
-		for (size_t n = num.len; n < 13; n++)
-			pfd_buf_putc(out, ' ');
-		pfd_buf_puts(out, pfd_buf_str(&num));
-		pfd_buf_putc(out, ' ');
+	return pfd_writer_begin_at(kind, json_pid, text_id, NULL);
+}
+
+struct pfd_writer *pfd_writer_begin_at(const char *kind, pid_t json_pid, pid_t text_id,
+				       const struct timespec *at)
+{
+	struct pfd_writer *w = NULL;
+	struct timespec now;
+	for (size_t i = 0; i < PFD_WRITERS && !w; i++)
+		if (!writers[i].in_use)
+			w = &writers[i];
+	if (!w || !kind)
+		return NULL;
+	w->in_use = true;
+	w->overflow = false;
+	w->flags = 0;
+	w->depth = 0;
+	w->open[0] = 0;
+	pfd_event_reset(&w->ev, kind, json_pid, text_id);
+	if (!at) {
+		pfd_clock_now(&now);
+		at = &now;
+	}
+	w->ev.wall_ns = wall_ns(at);
+	return w;
+}
+
+struct pfd_writer *pfd_event_begin(const char *kind, pid_t pid)
+{
+	return pfd_writer_begin(kind, pid, pid);
+}
+
+void pfd_event_cancel(struct pfd_writer *w)
+{
+	if (w)
+		w->in_use = false;
+}
+
+/* ---- the render check ------------------------------------------------------------
+ *
+ * With PROCFD_RENDER_CHECK set in the environment (the integration tests),
+ * each event is rendered as text, and as JSON read back (event_json.c) and
+ * rendered as text again, whatever the run's format: the two texts must be
+ * equal, so the text says nothing its JSON does not. Of an event that still
+ * carries transitional text (pfd_w_text*, the toggles) only its layouts'
+ * part is compared, and nothing of one with a title of its own. The
+ * verdict goes to stderr. */
+
+static struct {
+	bool on, known;
+	unsigned long checked, layouts, transitional, differ;
+} check;
+
+static void check_report(void)
+{
+	fprintf(stderr, "procfd-trace: render check: %lu events checked, %lu differ, "
+		"%lu with transitional text not checked, %lu of them checked in their layouts' "
+		"part\n", check.checked + check.layouts, check.differ,
+		check.transitional + check.layouts, check.layouts);
+}
+
+static bool render_check_on(void)
+{
+	if (!check.known) {
+		const char *v = getenv("PROCFD_RENDER_CHECK");
+		check.on = v && *v && strcmp(v, "0") != 0;
+		check.known = true;
+		if (check.on)
+			atexit(check_report);
+	}
+	return check.on;
+}
+
+static bool transitional_node(const struct pfd_field *f)
+{
+	return f->flags & (F_JSON_ONLY | F_TEXT_ONLY) || f->type >= F_TEXT_LINE;
+}
+
+/* Whether a top-level field, or anything under it, is transitional (a
+ * field's subtree is the nodes after it up to its next sibling: events are
+ * built depth first). */
+static bool transitional_field(const struct pfd_event *ev, const struct pfd_field *f)
+{
+	uint32_t at = (uint32_t)(f - ev->nodes), end = f->next ? f->next : ev->n_nodes;
+	for (uint32_t i = at; i < end; i++)
+		if (transitional_node(&ev->nodes[i]))
+			return true;
+	return false;
+}
+
+/* How much of an event the check can compare: all of it; only its layouts'
+ * part, when its transitional text is all in fields no layout claims (a
+ * call annotated by the procfd plugin: its strace line is checked); or
+ * nothing (a title of its own, or a layout's field that JSON does not
+ * carry). */
+enum checkable { CHECK_ALL, CHECK_LAYOUTS, CHECK_NONE };
+
+static enum checkable checkable(const struct pfd_event *ev)
+{
+	bool any = false;
+	if (ev->title.len || ev->title_tail.len) /* text of its own */
+		return CHECK_NONE;
+	for (const struct pfd_field *f = pfd_event_first(ev); f; f = pfd_f_next(f)) {
+		if (!transitional_field(ev, f))
+			continue;
+		if (pfd_event_claimed(f))
+			return CHECK_NONE;
+		any = true;
+	}
+	if (!any)
+		return CHECK_ALL;
+	return pfd_event_has_layout(ev) ? CHECK_LAYOUTS : CHECK_NONE;
+}
+
+static void check_render(const struct pfd_event *ev)
+{
+	static struct pfd_event copy;
+	static struct pfd_buf json = PFD_BUF_INIT, live = PFD_BUF_INIT, again = PFD_BUF_INIT;
+	int64_t last;
+	bool have;
+	enum checkable what = checkable(ev);
+	if (what == CHECK_NONE) {
+		check.transitional++;
 		return;
 	}
-	struct timespec wall = wall_time(at);
-	if (absolute_times >= 3) {
-		put_seconds(out, (int64_t)wall.tv_sec * NSEC + wall.tv_nsec);
-	} else {
-		char hms[16];
-		struct tm tm;
-		if (!localtime_r(&wall.tv_sec, &tm) || !strftime(hms, sizeof(hms), "%H:%M:%S", &tm))
-			strcpy(hms, "??:??:??");
-		pfd_buf_puts(out, hms);
-		if (absolute_times == 2) {
-			put_seconds(&num, wall.tv_nsec); /* "0.123456" */
-			pfd_buf_puts(out, pfd_buf_str(&num) + 1);
-		}
-	}
-	pfd_buf_putc(out, ' ');
-}
-
-static void text_headline(struct pfd_writer *w, struct pfd_buf *out)
-{
-	if (w->text_id) {
-		unsigned v = (unsigned)w->text_id;
-		pfd_buf_puts(out, "[pid ");
-		for (unsigned n = decimal_digits(v); n < 5; n++)
-			pfd_buf_putc(out, ' '); /* right-aligned in 5, as strace's "[pid  NNN]" */
-		pfd_buf_uint(out, v);
-		pfd_buf_puts(out, "] ");
-	}
-	if (absolute_times || relative_times) {
-		put_headline_time(out, &w->at); /* after "[pid N] ", as strace -f does */
-		last_headline = w->at;
-		have_last_headline = true;
-	}
-	pfd_buf_puts(out, w->title.len ? pfd_buf_str(&w->title) : w->kind_name);
-	pfd_buf_putc(out, '\n');
+	void (*render)(const struct pfd_event *, struct pfd_buf *) =
+		what == CHECK_ALL ? pfd_event_text : pfd_event_text_layouts;
+	pfd_buf_clear(&json);
+	pfd_buf_clear(&live);
+	pfd_buf_clear(&again);
+	pfd_event_json(ev, &json);
+	pfd_text_times_get(&last, &have);
+	int rc = pfd_event_parse(&copy, json.data, json.len);
+	copy.wall_ns = ev->wall_ns; /* not every kind has a time field */
+	if (rc == 0)
+		render(&copy, &again);
+	pfd_text_times_put(last, have);
+	render(ev, &live);
+	pfd_text_times_put(last, have);
+	if (what == CHECK_ALL)
+		check.checked++;
+	else
+		check.layouts++;
+	if (rc == 0 && live.len == again.len &&
+	    (live.len == 0 || memcmp(live.data, again.data, live.len) == 0)) /* -q: both dropped */
+		return;
+	check.differ++;
+	fprintf(stderr, "procfd-trace: render check: the text of a %s event is not its JSON's:\n"
+		"--- text\n%s--- from its JSON (%s)\n%s", ev->kind, pfd_buf_str(&live),
+		pfd_buf_str(&json), rc ? strerror(-rc) : pfd_buf_str(&again));
 }
 
 int pfd_event_end(struct pfd_writer *w)
@@ -260,309 +243,149 @@ int pfd_event_end(struct pfd_writer *w)
 	if (!w)
 		return -EINVAL;
 	w->in_use = false;
-	if (w->overflow || w->depth != 0)
-		return -EINVAL; /* unbalanced: never write a malformed event */
-	pfd_buf_clear(&out);
-	if (w->json) {
-		pfd_buf_put(&out, w->body.data, w->body.len);
-		pfd_buf_puts(&out, w->first[0] ? "{}\n" : "}\n");
-	} else {
-		text_end_line(w);
-		text_headline(w, &out);
-		pfd_buf_put(&out, pfd_buf_str(&w->body), w->body.len);
-	}
-	if (out.failed || w->body.failed) {
+	if (w->ev.failed) { /* memory ran out while it was built */
 		pfd_output_drop(ENOMEM);
 		return -ENOMEM;
 	}
+	if (w->overflow || w->depth != 0)
+		return -EINVAL; /* unbalanced: never write a malformed event */
+	pfd_buf_clear(&out);
+	if (render_check_on())
+		check_render(&w->ev);
+	if (json_format)
+		pfd_event_json(&w->ev, &out);
+	else
+		pfd_event_text(&w->ev, &out);
+	if (out.failed || w->ev.failed) {
+		pfd_output_drop(ENOMEM);
+		return -ENOMEM;
+	}
+	if (!out.len)
+		return 0; /* a text layout dropped it (-q) */
 	/* Plugins call this: the output's own errno (EPIPE, ENOSPC...) is
 	 * outside the API's error set. */
 	return pfd_api_rc(pfd_output_write(out.data, out.len));
 }
 
-/* ---- JSON ------------------------------------------------------------------ */
+/* ---- building ------------------------------------------------------------------ */
 
-static void json_key(struct pfd_writer *w, const char *key)
-{
-	int d = w->depth;
-	if (w->kind[d] == C_JSON_OBJ) {
-		pfd_buf_puts(&w->body, w->first[d] ? "{\"" : ",\"");
-		pfd_buf_puts(&w->body, key ? key : "");
-		pfd_buf_puts(&w->body, "\":");
-	} else {
-		pfd_buf_puts(&w->body, w->first[d] ? "[" : ",");
-	}
-	w->first[d] = false;
-}
-
-/* ---- text ------------------------------------------------------------------- */
-
-static void text_indent(struct pfd_writer *w, unsigned level)
-{
-	static const char spaces[] = "                                ";
-	text_end_line(w);
-	for (unsigned n = level * INDENT; n;) {
-		unsigned k = n < sizeof(spaces) - 1 ? n : (unsigned)sizeof(spaces) - 1;
-		pfd_buf_put(&w->body, spaces, k);
-		n -= k;
-	}
-	w->line_open = true;
-}
-
-/* Where the next value goes, and its key. */
-static void text_key(struct pfd_writer *w, const char *key)
-{
-	int d = w->depth;
-	switch (w->kind[d]) {
-	case C_EVENT:
-		text_indent(w, 1);
-		pfd_buf_puts(&w->body, key ? key : "");
-		pfd_buf_putc(&w->body, ':');
-		break;
-	case C_TOP_ARR:
-		text_indent(w, 2);
-		break;
-	default:
-		if (!w->first[d])
-			pfd_buf_puts(&w->body, ", ");
-		if (!w->line_open)
-			text_indent(w, 2); /* a line broken by a stack goes on */
-		if (key && w->kind[d] != C_INLINE_ARR) {
-			pfd_buf_puts(&w->body, key);
-			pfd_buf_putc(&w->body, '=');
-		}
-		break;
-	}
-	w->first[d] = false;
-}
-
-/* ---- fields ---------------------------------------------------------------- */
-
-/* Fields written now are not for this writer's format. */
-static bool skipping(const struct pfd_writer *w)
-{
-	return w->skip_depth || (w->json ? w->text_only : w->json_only);
-}
-
-/* Whether this field is written, and its key placed. */
-static bool field(struct pfd_writer *w, const char *key)
+/* A new node in the innermost open container, or 0 when none is made. */
+static uint32_t add(struct pfd_writer *w, uint8_t type, const char *key)
 {
 	if (!w || w->overflow)
-		return false;
-	if (skipping(w))
-		return false;
-	if (w->json) {
-		json_key(w, key);
-	} else {
-		bool top = w->kind[w->depth] == C_EVENT;
-		text_key(w, key);
-		if (top)
-			pfd_buf_putc(&w->body, ' ');
-	}
-	return true;
+		return 0;
+	uint32_t i = pfd_event_add(&w->ev, w->open[w->depth], type, key);
+	if (i)
+		w->ev.nodes[i].flags = w->flags;
+	return i;
 }
 
-/* A UTF-8 sequence a terminal would act on (C1 control, bidi override),
- * written as its bytes in octal, strace-style ("\342\200\256"). */
-static size_t text_put_unsafe(struct pfd_buf *b, const unsigned char *p)
+static void add_int(struct pfd_writer *w, uint8_t type, const char *key, int64_t v)
 {
-	uint32_t cp;
-	size_t n = pfd_utf8_terminal_unsafe(p, strnlen((const char *)p, 3), &cp);
-
-	for (size_t i = 0; i < n; i++) {
-		char e[] = { '\\', (char)('0' + (p[i] >> 6)), (char)('0' + (p[i] >> 3 & 7)),
-			     (char)('0' + (p[i] & 7)) };
-		pfd_buf_put(b, e, sizeof(e));
-	}
-	return n;
+	uint32_t i = add(w, type, key);
+	if (i)
+		w->ev.nodes[i].v.i = v;
 }
 
-/* Our own text on one line: a control character would break the layout.
- * ESC passes: a plugin's colours (tracee bytes are quoted before they get
- * here, ESC included). Explanations quote names the tracee chose, so the
- * C1 controls and bidi overrides are escaped here too. */
-static bool plain_byte(const unsigned char *p)
+static void add_string(struct pfd_writer *w, uint8_t type, const char *key, const char *s,
+		       size_t len)
 {
-	uint32_t cp;
-	if (*p >= 0x80)
-		return pfd_utf8_terminal_unsafe(p, strnlen((const char *)p, 3), &cp) == 0;
-	return *p == 0x1b || (*p >= 0x20 && *p != 0x7f);
-}
-
-static void text_plain(struct pfd_buf *b, const char *s)
-{
-	while (*s) {
-		/* a run of bytes that pass as they are, in one copy (a leak
-		 * report is hundreds of lines of them) */
-		size_t run = 0;
-		while (s[run] && plain_byte((const unsigned char *)s + run))
-			run++;
-		pfd_buf_put(b, s, run);
-		s += run;
-		if (!*s)
-			break;
-		size_t n = (unsigned char)*s >= 0x80 ? text_put_unsafe(b, (const unsigned char *)s) : 0;
-		if (n > 0) {
-			s += n;
-			continue;
-		}
-		unsigned char c = (unsigned char)*s++;
-		if (c == '\n') {
-			pfd_buf_puts(b, "\\n");
-		} else {
-			pfd_buf_puts(b, "\\x");
-			pfd_buf_putc(b, "0123456789abcdef"[c >> 4]);
-			pfd_buf_putc(b, "0123456789abcdef"[c & 15]);
-		}
-	}
+	uint32_t i = add(w, type, key);
+	if (!i)
+		return;
+	uint32_t off = pfd_event_store(&w->ev, s, len);
+	w->ev.nodes[i].v.s.off = off; /* after the store: nodes do not move, strings may */
+	w->ev.nodes[i].v.s.len = (uint32_t)len;
 }
 
 void pfd_w_int(struct pfd_writer *w, const char *key, int64_t v)
 {
-	if (field(w, key))
-		pfd_buf_int(&w->body, v);
+	add_int(w, PFD_F_INT, key, v);
+}
+
+void pfd_w_uint(struct pfd_writer *w, const char *key, uint64_t v)
+{
+	add_int(w, PFD_F_UINT, key, (int64_t)v);
+}
+
+void pfd_w_bool(struct pfd_writer *w, const char *key, bool v)
+{
+	add_int(w, PFD_F_BOOL, key, v);
+}
+
+void pfd_w_null(struct pfd_writer *w, const char *key)
+{
+	add(w, PFD_F_NULL, key);
+}
+
+void pfd_w_str(struct pfd_writer *w, const char *key, const char *s)
+{
+	if (!s)
+		pfd_w_null(w, key);
+	else
+		add_string(w, PFD_F_STR, key, s, strlen(s));
+}
+
+void pfd_w_bytes(struct pfd_writer *w, const char *key, const char *buf, size_t len)
+{
+	add_string(w, PFD_F_BYTES, key, buf ? buf : "", buf ? len : 0);
 }
 
 void pfd_w_time(struct pfd_writer *w, const char *key, const struct timespec *at)
 {
-	if (!w)
-		return;
-	struct timespec wall = wall_time(at ? at : &w->at);
-	if (field(w, key))
-		put_seconds(&w->body, (int64_t)wall.tv_sec * NSEC + wall.tv_nsec);
+	if (w)
+		add_int(w, PFD_F_SECONDS, key, at ? wall_ns(at) : w->ev.wall_ns);
 }
 
 void pfd_w_duration(struct pfd_writer *w, const char *key, const struct timespec *from,
 		    const struct timespec *to)
 {
-	if (field(w, key))
-		put_seconds(&w->body, ns_between(from, to));
+	add_int(w, PFD_F_SECONDS, key, ns_between(from, to));
 }
 
-void pfd_w_uint(struct pfd_writer *w, const char *key, uint64_t v)
-{
-	if (field(w, key))
-		pfd_buf_uint(&w->body, v);
-}
-
-void pfd_w_bool(struct pfd_writer *w, const char *key, bool v)
-{
-	if (field(w, key))
-		pfd_buf_puts(&w->body, v ? "true" : "false");
-}
-
-void pfd_w_null(struct pfd_writer *w, const char *key)
-{
-	if (field(w, key))
-		pfd_buf_puts(&w->body, "null");
-}
-
-void pfd_w_str(struct pfd_writer *w, const char *key, const char *s)
-{
-	if (!field(w, key))
-		return;
-	if (w->json)
-		pfd_json_string(&w->body, s);
-	else
-		text_plain(&w->body, s ? s : "null");
-}
-
-void pfd_w_bytes(struct pfd_writer *w, const char *key, const char *buf, size_t len)
-{
-	if (!field(w, key))
-		return;
-	if (w->json)
-		pfd_json_bytes(&w->body, buf, len);
-	else
-		pfd_text_quote(&w->body, buf, len);
-}
-
-static bool push(struct pfd_writer *w, enum container kind)
-{
-	if (w->depth + 1 >= MAX_DEPTH) {
-		w->overflow = true;
-		return false;
-	}
-	w->depth++;
-	w->kind[w->depth] = kind;
-	w->first[w->depth] = true;
-	return true;
-}
-
-static enum container text_container(const struct pfd_writer *w, bool array)
-{
-	switch (w->kind[w->depth]) {
-	case C_EVENT: return array ? C_TOP_ARR : C_TOP_OBJ;
-	case C_TOP_ARR: return array ? C_INLINE_ARR : C_ELEM_OBJ;
-	default: return array ? C_INLINE_ARR : C_INLINE;
-	}
-}
-
-static void open_container(struct pfd_writer *w, const char *key, bool array)
+static void open_container(struct pfd_writer *w, const char *key, uint8_t type, uint8_t flags)
 {
 	if (!w || w->overflow)
 		return;
-	if (skipping(w)) {
-		w->skip_depth++;
+	if (w->depth + 1 >= MAX_DEPTH) {
+		w->overflow = true;
 		return;
 	}
-	enum container kind = w->json ? (array ? C_JSON_ARR : C_JSON_OBJ) : text_container(w, array);
-	if (w->json) {
-		json_key(w, key);
-	} else {
-		text_key(w, key);
-		if (kind == C_TOP_OBJ)
-			pfd_buf_putc(&w->body, ' ');
-		else if (kind == C_INLINE)
-			pfd_buf_putc(&w->body, '{');
-		else if (kind == C_INLINE_ARR)
-			pfd_buf_putc(&w->body, '[');
+	uint32_t i = add(w, type, key);
+	if (!i) {
+		w->overflow = true; /* out of memory: ev.failed reports it */
+		return;
 	}
-	push(w, kind);
+	w->ev.nodes[i].flags |= flags;
+	w->open[++w->depth] = i;
 }
 
 void pfd_w_object(struct pfd_writer *w, const char *key)
 {
-	open_container(w, key, false);
+	open_container(w, key, PFD_F_OBJECT, 0);
 }
 
 void pfd_w_array(struct pfd_writer *w, const char *key)
 {
-	open_container(w, key, true);
+	open_container(w, key, PFD_F_ARRAY, 0);
 }
 
 void pfd_w_end(struct pfd_writer *w)
 {
 	if (!w || w->overflow)
 		return;
-	if (w->skip_depth) {
-		w->skip_depth--;
-		return;
-	}
 	if (w->depth == 0) {
 		w->overflow = true; /* more ends than opens */
 		return;
 	}
-	enum container kind = w->kind[w->depth];
-	bool first = w->first[w->depth];
 	w->depth--;
-	switch (kind) {
-	case C_JSON_OBJ: pfd_buf_puts(&w->body, first ? "{}" : "}"); break;
-	case C_JSON_ARR: pfd_buf_puts(&w->body, first ? "[]" : "]"); break;
-	case C_INLINE: pfd_buf_putc(&w->body, '}'); break;
-	case C_INLINE_ARR: pfd_buf_putc(&w->body, ']'); break;
-	default: break;
-	}
 }
-
-/* ---- stacks ------------------------------------------------------------------ */
 
 /* Frames keep their module's name and file offset even where nothing
  * symbolizes them now (a stripped binary): `module_offset` with the
  * module's build-id is what eu-addr2line, or a debuginfod server, needs
- * later. The module's path is the tracee's bytes, so JSON writes it as
- * bytes (lossless). */
-static void json_frame(struct pfd_writer *w, const struct pfd_frame *f)
+ * later. The module's path is the tracee's bytes (lossless in JSON). */
+static void frame_fields(struct pfd_writer *w, const struct pfd_frame *f)
 {
 	pfd_w_object(w, NULL);
 	pfd_w_uint(w, "ip", f->ip);
@@ -587,286 +410,131 @@ static void json_frame(struct pfd_writer *w, const struct pfd_frame *f)
 	pfd_w_end(w);
 }
 
-/* The byte length of the well-formed UTF-8 sequence at p that a terminal
- * shows as a character (not a C1 control or bidi override), else 0. */
-static size_t printable_utf8(const unsigned char *p)
-{
-	size_t n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 0;
-	uint32_t cp;
-	if (n == 0 || strnlen((const char *)p, n) < n || !pfd_utf8_valid((const char *)p, n))
-		return 0;
-	return pfd_utf8_terminal_unsafe(p, n, &cp) ? 0 : n;
-}
-
-static void put_octal(struct pfd_buf *b, unsigned char c)
-{
-	char e[] = { '\\', (char)('0' + (c >> 6)), (char)('0' + (c >> 3 & 7)), (char)('0' + (c & 7)) };
-	pfd_buf_put(b, e, sizeof(e));
-}
-
-/* A name from the tracee's files (module path, symbol, source file) on a
- * frame line: printable text as it is, every other byte (ESC, BEL, C1,
- * invalid UTF-8) and the backslash in octal as strace quotes them, so a
- * hostile name cannot drive the terminal. Unquoted: frames are names. */
-static void text_tracee_name(struct pfd_buf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = *p >= 0x80 ? printable_utf8(p) : (*p >= 0x20 && *p != 0x7f && *p != '\\');
-		if (n > 0) {
-			pfd_buf_put(b, p, n);
-			p += n;
-		} else {
-			put_octal(b, *p++);
-		}
-	}
-}
-
-/* "at main (leaky.c:42)"; without file:line "by f+0x1f (/lib/.../libc.so.6)",
- * or, with no symbol, the module offset: "by 0x1abe (/usr/bin/git)", which
- * `eu-addr2line -e /usr/bin/git 0x1abe` resolves later. */
-static void text_frame(struct pfd_buf *b, const struct pfd_frame *f, bool innermost)
-{
-	pfd_buf_puts(b, innermost ? "at " : "by ");
-	if (f->function) {
-		text_tracee_name(b, f->function);
-		if (!f->file && f->offset) {
-			pfd_buf_putc(b, '+');
-			pfd_buf_hex(b, f->offset);
-		}
-	} else {
-		pfd_buf_hex(b, f->module ? f->module_offset : f->ip);
-	}
-	if (f->file) {
-		const char *base = strrchr(f->file, '/');
-		pfd_buf_puts(b, " (");
-		text_tracee_name(b, base ? base + 1 : f->file);
-		pfd_buf_putc(b, ':');
-		pfd_buf_uint(b, f->line);
-		pfd_buf_putc(b, ')');
-	} else if (f->module) {
-		pfd_buf_puts(b, " (");
-		text_tracee_name(b, f->module);
-		pfd_buf_putc(b, ')');
-	}
-}
-
-/* glibc's frames between _start and main: the same in every program, so
- * the text leaves them out from the first one on, as valgrind does
- * (--show-below-main=no); JSON keeps every frame. */
-static bool below_main(const struct pfd_frame *f)
-{
-	static const char *const names[] = { "__libc_start_call_main", "__libc_start_main",
-					      "_start" };
-	for (size_t i = 0; f->function && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(f->function, names[i]) == 0)
-			return true;
-	return false;
-}
-
 void pfd_w_frames(struct pfd_writer *w, const char *key, const struct pfd_frame *frames,
 		  size_t n)
 {
-	if (!w || w->overflow || skipping(w))
-		return;
-	if (w->json) {
-		pfd_w_array(w, key);
-		for (size_t i = 0; i < n; i++)
-			json_frame(w, &frames[i]);
-		pfd_w_end(w);
-		return;
-	}
-	/* Text: the key on the current line, then a line per frame under it. */
-	unsigned level = w->kind[w->depth] == C_EVENT ? 2 : 3;
-	text_key(w, key);
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && below_main(&frames[i]))
-			break;
-		text_indent(w, level);
-		text_frame(&w->body, &frames[i], i == 0);
-	}
-	text_end_line(w);
+	open_container(w, key, PFD_F_ARRAY, F_FRAMES);
+	for (size_t i = 0; i < n; i++)
+		frame_fields(w, &frames[i]);
+	pfd_w_end(w);
 }
 
-void pfd_w_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s)
-{
-	struct pfd_frame frames[PFD_STACK_MAX_FRAMES];
-	size_t n = 0;
-
-	if (!s) {
-		pfd_w_null(w, key);
-		return;
-	}
-	if (!w || w->overflow || skipping(w))
-		return; /* symbolize nothing that is not written */
-	for (size_t i = 0; i < pfd_stack_depth(s) && n < PFD_STACK_MAX_FRAMES; i++)
-		if (pfd_stack_frame(s, i, &frames[n]) == 0)
-			n++;
-	pfd_w_frames(w, key, frames, n);
-}
-
-/* ---- presentation ------------------------------------------------------------ */
+/* ---- transitional: text beside the fields -------------------------------------- */
 
 void pfd_w_title(struct pfd_writer *w, const char *title)
 {
 	if (!w || !title)
 		return;
-	pfd_buf_clear(&w->title);
-	pfd_buf_puts(&w->title, title);
+	pfd_buf_clear(&w->ev.title);
+	pfd_buf_puts(&w->ev.title, title);
 }
 
-/* Where -T's " <SECONDS.USECS>" starts at the end of a headline, or its
- * length when it has none (a call's result never ends so: "<unfinished>"
- * has no digits, and -T writes no duration for an unfinished call). */
-static size_t duration_start(const char *t, size_t len)
-{
-	size_t i = len;
-	if (i < 5 || t[i - 1] != '>')
-		return len;
-	i--;
-	while (i > 0 && ((t[i - 1] >= '0' && t[i - 1] <= '9') || t[i - 1] == '.'))
-		i--;
-	return i >= 2 && i < len - 1 && t[i - 1] == '<' && t[i - 2] == ' ' ? i - 2 : len;
-}
-
-/* A plugin's words go before -T's duration, which strace keeps last. */
+/* Kept apart from the title: the call's layout puts it before -T's
+ * duration, which strace keeps last (core_events_text.c). */
 void pfd_w_title_append(struct pfd_writer *w, const char *s)
 {
-	static struct pfd_buf tail = PFD_BUF_INIT;
-	if (!w || !s || w->json)
+	if (!w || !s)
 		return;
-	if (!w->title.len)
-		pfd_buf_puts(&w->title, w->kind_name);
-	size_t at = duration_start(w->title.data, w->title.len);
-	pfd_buf_clear(&tail);
-	pfd_buf_puts(&tail, w->title.data + at);
-	w->title.len = at;
-	w->title.data[at] = '\0';
-	pfd_buf_puts(&w->title, s);
-	pfd_buf_puts(&w->title, pfd_buf_str(&tail));
+	pfd_buf_puts(&w->ev.title_tail, s);
 }
 
-/* Where to break s so that it fits in width columns: the last space before
- * the limit outside a quoted string (ESC sequences take no column), else
- * the first one after it, or 0 when it fits or cannot break. A quoted path
- * is never split, so grep finds it whole even on a terminal: a piece that
- * is one long quoted string stays long. */
-static size_t wrap_point(const char *s, size_t width)
+/* A line is shown whatever the toggles say; a block not while JSON-only. */
+static void add_text(struct pfd_writer *w, uint8_t type, const char *text)
 {
-	size_t col = 0, best = 0;
-	bool quoted = false;
-	for (size_t i = 0; s[i]; i++) {
-		if (s[i] == 0x1b) { /* colour: ESC [ ... m */
-			while (s[i] && s[i] != 'm')
-				i++;
-			if (!s[i])
-				break;
-			continue;
-		}
-		if (quoted && s[i] == '\\' && s[i + 1]) {
-			i++; /* an escape: its next byte neither ends nor opens a quote */
-			col += 2;
-			continue;
-		}
-		if (s[i] == '"')
-			quoted = !quoted;
-		if (!quoted && s[i] == ' ' && i > 0 && s[i - 1] != ' ' && s[i + 1] && s[i + 1] != ' ') {
-			if (col <= width)
-				best = i;
-			else
-				return best ? best : i; /* a long quote first: break right after it */
-		}
-		if (++col > width && best)
-			return best;
-	}
-	return 0;
-}
-
-/* The wrap policy: a text line is wrapped only on a terminal, at its width
- * (TIOCGWINSZ on the output, read for each line so a resized window is
- * followed), going on over lines indented two more than it. A file or a
- * pipe gets every line whole, as strace writes them: grep and scripts see
- * one line per line. COLUMNS is not read: strace ignores it too, and a
- * shell sets it without exporting it, so it would be stale or absent. 0:
- * do not wrap. */
-static size_t text_wrap_width(void)
-{
-	struct winsize ws;
-	int fd = pfd_output_fd();
-	if (fd < 0 || !isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0)
-		return 0;
-	return ws.ws_col;
-}
-
-void pfd_w_text_row(struct pfd_writer *w, const char *line)
-{
-	if (!w || w->json || !line)
+	if (!w || !text || (type == F_TEXT_BLOCK && (w->flags & F_JSON_ONLY)))
 		return;
-	text_indent(w, (unsigned)(w->depth == 0 ? 1 : 2));
-	text_plain(&w->body, line);
-	text_end_line(w);
+	uint8_t flags = w->flags;
+	w->flags = F_TEXT_ONLY;
+	add_string(w, type, NULL, text, strlen(text));
+	w->flags = flags;
 }
 
 void pfd_w_text(struct pfd_writer *w, const char *line)
 {
-	static struct pfd_buf piece = PFD_BUF_INIT;
-	if (!w || w->json || !line)
-		return;
-	unsigned level = (unsigned)(w->depth == 0 ? 1 : 2);
-	size_t indent = level * INDENT, width = text_wrap_width();
-	bool first = true;
-	while (*line) {
-		size_t room = width > indent + 2 + 20 ? width - indent - (first ? 0 : 2) : 0;
-		size_t cut = room ? wrap_point(line, room) : 0;
-		size_t n = cut ? cut : strlen(line);
-		pfd_buf_clear(&piece);
-		pfd_buf_put(&piece, line, n);
-		text_indent(w, level);
-		if (!first)
-			pfd_buf_puts(&w->body, "  ");
-		text_plain(&w->body, pfd_buf_str(&piece));
-		text_end_line(w);
-		line += cut ? cut + 1 : n;
-		first = false;
-	}
+	add_text(w, F_TEXT_LINE, line);
 }
 
-/* Verbatim: only what a terminal would act on is escaped (the generator of
- * suppressions never writes such bytes: they are not in any entry). */
+void pfd_w_text_row(struct pfd_writer *w, const char *line)
+{
+	add_text(w, F_TEXT_ROW, line);
+}
+
 void pfd_w_text_block(struct pfd_writer *w, const char *text)
 {
-	if (!w || w->json || w->overflow || skipping(w) || !text)
-		return;
-	text_end_line(w);
-	const unsigned char *p = (const unsigned char *)text;
-	while (*p) {
-		size_t n = *p >= 0x80 ? printable_utf8(p) : (*p >= 0x20 && *p != 0x7f) || *p == '\t';
-		if (*p == '\n') {
-			pfd_buf_putc(&w->body, '\n');
-			p++;
-		} else if (n > 0) {
-			pfd_buf_put(&w->body, p, n);
-			p += n;
-		} else {
-			put_octal(&w->body, *p++);
-		}
-	}
-	if (p != (const unsigned char *)text && p[-1] != '\n')
-		pfd_buf_putc(&w->body, '\n');
+	add_text(w, F_TEXT_BLOCK, text);
 }
 
 void pfd_w_json_only(struct pfd_writer *w, bool on)
 {
 	if (w)
-		w->json_only = on;
+		w->flags = on ? (uint8_t)(w->flags | F_JSON_ONLY) : (uint8_t)(w->flags & ~F_JSON_ONLY);
 }
 
 void pfd_w_text_only(struct pfd_writer *w, bool on)
 {
 	if (w)
-		w->text_only = on;
+		w->flags = on ? (uint8_t)(w->flags | F_TEXT_ONLY) : (uint8_t)(w->flags & ~F_TEXT_ONLY);
 }
 
-bool pfd_writer_is_json(const struct pfd_writer *w)
+/* ---- JSON: the tree as it is ---------------------------------------------------- */
+
+static void json_value(const struct pfd_field *f, struct pfd_buf *out);
+
+static void json_members(const struct pfd_field *f, struct pfd_buf *out, bool object)
 {
-	return w && w->json;
+	bool first = true;
+	for (const struct pfd_field *c = pfd_f_first(f); c; c = pfd_f_next(c)) {
+		if (c->flags & F_TEXT_ONLY)
+			continue;
+		pfd_buf_putc(out, first ? (object ? '{' : '[') : ',');
+		first = false;
+		if (object) {
+			pfd_buf_putc(out, '"');
+			pfd_buf_puts(out, c->key ? pfd_f_key(c) : "");
+			pfd_buf_puts(out, "\":");
+		}
+		json_value(c, out);
+	}
+	if (first)
+		pfd_buf_putc(out, object ? '{' : '[');
+	pfd_buf_putc(out, object ? '}' : ']');
+}
+
+static void json_value(const struct pfd_field *f, struct pfd_buf *out)
+{
+	size_t len;
+	const char *s;
+	switch (f->type) {
+	case PFD_F_INT: pfd_buf_int(out, f->v.i); break;
+	case PFD_F_UINT: pfd_buf_uint(out, f->v.u); break;
+	case PFD_F_BOOL: pfd_buf_puts(out, f->v.i ? "true" : "false"); break;
+	case PFD_F_SECONDS: pfd_put_seconds(out, f->v.i); break;
+	case PFD_F_STR: pfd_json_string(out, pfd_f_str(f, NULL)); break;
+	case PFD_F_BYTES:
+		s = pfd_f_str(f, &len);
+		pfd_json_bytes(out, s, len);
+		break;
+	case PFD_F_OBJECT: json_members(f, out, true); break;
+	case PFD_F_ARRAY: json_members(f, out, false); break;
+	default: pfd_buf_puts(out, "null"); break;
+	}
+}
+
+void pfd_event_json(const struct pfd_event *ev, struct pfd_buf *out)
+{
+	pfd_buf_puts(out, "{\"event\":");
+	pfd_json_string(out, ev->kind);
+	if (ev->pid) {
+		pfd_buf_puts(out, ",\"pid\":");
+		pfd_buf_int(out, ev->pid);
+	}
+	for (const struct pfd_field *c = pfd_f_first(&ev->nodes[0]); c; c = pfd_f_next(c)) {
+		if (c->flags & F_TEXT_ONLY)
+			continue;
+		pfd_buf_puts(out, ",\"");
+		pfd_buf_puts(out, c->key ? pfd_f_key(c) : "");
+		pfd_buf_puts(out, "\":");
+		json_value(c, out);
+	}
+	pfd_buf_puts(out, "}\n");
 }

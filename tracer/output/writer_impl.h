@@ -21,7 +21,6 @@ struct pfd_writer *pfd_writer_begin(const char *kind, pid_t json_pid, pid_t text
 struct pfd_writer *pfd_writer_begin_at(const char *kind, pid_t json_pid, pid_t text_id,
 				       const struct timespec *at);
 
-bool pfd_writer_is_json(const struct pfd_writer *w);
 
 /* ---- times (strace's -t, -tt, -ttt, -r, -T) ----------------------------- */
 
@@ -43,10 +42,9 @@ void pfd_w_duration(struct pfd_writer *w, const char *key, const struct timespec
 		    const struct timespec *to);
 void pfd_buf_duration(struct pfd_buf *b, const struct timespec *from, const struct timespec *to);
 
-/* pfd_w_stack's layout for frames already symbolized, innermost first (the
- * unit tests give frames no live process could). */
-struct pfd_frame;
-void pfd_w_frames(struct pfd_writer *w, const char *key, const struct pfd_frame *frames,
-		  size_t n);
+/* The words pfd_w_title_append put at the end of the event's headline
+ * ("" when none): a call's layout writes them before -T's duration. */
+struct pfd_event;
+const char *pfd_event_title_tail(const struct pfd_event *ev);
 
 #endif

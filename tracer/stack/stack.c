@@ -505,3 +505,12 @@ int pfd_stack_frame(const struct pfd_stack *s, size_t i, struct pfd_frame *out)
 	out->line = sym->line;
 	return 0;
 }
+
+size_t pfd_stack_symbolize(const struct pfd_stack *s, struct pfd_frame *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < pfd_stack_depth(s) && n < max; i++)
+		if (pfd_stack_frame(s, i, &out[n]) == 0)
+			n++;
+	return n;
+}

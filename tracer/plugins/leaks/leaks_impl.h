@@ -55,6 +55,8 @@ void leak_report_one(struct leak_desc *d);
 void leak_report_ready(bool all);
 /* The closing total, then SARIF; frees what the report kept. */
 void leak_report_finish(void);
+/* The leak_total event's text layout (registered by leak_report_finish; procfd-render calls it). */
+void leak_report_register_text(void);
 /* Start: SARIF's document, the default suppressions. 0 or -errno. */
 int leak_report_init(void);
 /* n fds or reports memory ran out for: said at the end, and the exit

@@ -220,6 +220,18 @@ static void view_of(const struct leak *l, const struct leak_holder *h, struct pf
 	};
 }
 
+/* A recorded stack, symbolized by the stack service; null when none was
+ * captured. */
+static void write_stack(struct pfd_writer *w, const char *key, const struct pfd_stack *s)
+{
+	struct pfd_frame frames[PFD_STACK_MAX_FRAMES];
+	if (!s) {
+		pfd_w_null(w, key);
+		return;
+	}
+	pfd_w_frames(w, key, frames, pfd_stack_symbolize(s, frames, PFD_STACK_MAX_FRAMES));
+}
+
 static void write_site(struct pfd_writer *w, const char *key, const struct leak_site *s, int fd)
 {
 	pfd_w_object(w, key);
@@ -229,9 +241,9 @@ static void write_site(struct pfd_writer *w, const char *key, const struct leak_
 	if (fd >= 0)
 		pfd_w_int(w, "fd", fd);
 	pfd_w_bytes(w, "exe", s->exe ? s->exe : "", s->exe ? strlen(s->exe) : 0);
-	pfd_w_stack(w, "backtrace", s->stack);
+	write_stack(w, "backtrace", s->stack);
 	if (s->spawn)
-		pfd_w_stack(w, "spawned_at", s->spawn);
+		write_stack(w, "spawned_at", s->spawn);
 	else
 		pfd_w_null(w, "spawned_at");
 	pfd_w_end(w);
@@ -346,11 +358,11 @@ static void text_site(struct pfd_writer *w, struct pfd_buf *line, const char *wh
 	pfd_buf_puts(line, ", tid ");
 	pfd_buf_int(line, s->tid);
 	if (s->stack)
-		pfd_w_stack(w, pfd_buf_str(line), s->stack);
+		write_stack(w, pfd_buf_str(line), s->stack);
 	else
 		pfd_w_text(w, pfd_buf_str(line));
 	if (s->spawn)
-		pfd_w_stack(w, "  in a child spawned at", s->spawn);
+		write_stack(w, "  in a child spawned at", s->spawn);
 }
 
 static const char *origin_sentence(enum leak_origin o)
@@ -572,28 +584,54 @@ static void print_used(const char *name, unsigned hits, void *arg)
 	pfd_w_text(arg, line);
 }
 
-void leak_report_finish(void)
+/* "leaks: 2 leaks (3 fds) open at exit in 4 processes, 1 deleted file
+ * pinning 4096 bytes, 1 suppressed", from the event's counts. */
+static void render_total(const struct pfd_event *ev, struct pfd_text *t)
 {
 	char title[256];
-	snprintf(title, sizeof(title), "leaks: %u leak%s (%u fd%s) open at exit in %u process%s",
-		 total.leaks, total.leaks == 1 ? "" : "s", total.fds, total.fds == 1 ? "" : "s",
-		 total.processes, total.processes == 1 ? "" : "es");
-	if (total.deleted)
+	uint64_t leaks = pfd_f_uint(pfd_event_get(ev, "leaks"));
+	uint64_t fds = pfd_f_uint(pfd_event_get(ev, "fds"));
+	uint64_t processes = pfd_f_uint(pfd_event_get(ev, "processes"));
+	uint64_t deleted = pfd_f_uint(pfd_event_get(ev, "deleted"));
+	uint64_t suppressed = pfd_f_uint(pfd_event_get(ev, "suppressed"));
+	snprintf(title, sizeof(title), "leaks: %llu leak%s (%llu fd%s) open at exit in %llu process%s",
+		 (unsigned long long)leaks, leaks == 1 ? "" : "s", (unsigned long long)fds,
+		 fds == 1 ? "" : "s", (unsigned long long)processes, processes == 1 ? "" : "es");
+	if (deleted)
 		snprintf(title + strlen(title), sizeof(title) - strlen(title),
-			 ", %u deleted file%s pinning %llu bytes", total.deleted,
-			 total.deleted == 1 ? "" : "s", (unsigned long long)total.pinned);
-	if (total.suppressed)
-		snprintf(title + strlen(title), sizeof(title) - strlen(title), ", %u suppressed",
-			 total.suppressed);
+			 ", %llu deleted file%s pinning %llu bytes", (unsigned long long)deleted,
+			 deleted == 1 ? "" : "s",
+			 (unsigned long long)pfd_f_uint(pfd_event_get(ev, "bytes_pinned")));
+	if (suppressed)
+		snprintf(title + strlen(title), sizeof(title) - strlen(title), ", %llu suppressed",
+			 (unsigned long long)suppressed);
+	pfd_text_headline(t, 0, title);
+}
+
+/* The counts are the layout's; the used suppressions' lines (text only:
+ * the JSON schema has no field for them) follow in the default layout. */
+static const char *const total_keys[] = {
+	"processes", "leaks", "fds", "deleted", "bytes_pinned", "suppressed", "lost", NULL,
+};
+
+void leak_report_register_text(void)
+{
+	static const struct pfd_text_layout layout = {
+		.kind = "leak_total", .keys = total_keys, .render = render_total,
+	};
+	pfd_text_layout(&layout);
+}
+
+void leak_report_finish(void)
+{
 	if (total.lost) {
 		fprintf(stderr, "procfd-trace: --leaks: out of memory: %u fd record%s or report%s "
 			"could not be kept; the leak report is incomplete\n", total.lost,
 			total.lost == 1 ? "" : "s", total.lost == 1 ? "" : "s");
 		pfd_request_exit_code(leak_cfg.error_exitcode ? leak_cfg.error_exitcode : 1);
 	}
+	leak_report_register_text();
 	struct pfd_writer *w = pfd_event_begin("leak_total", 0);
-	pfd_w_title(w, title);
-	pfd_w_json_only(w, true);
 	pfd_w_uint(w, "processes", total.processes);
 	pfd_w_uint(w, "leaks", total.leaks);
 	pfd_w_uint(w, "fds", total.fds);
@@ -601,7 +639,6 @@ void leak_report_finish(void)
 	pfd_w_uint(w, "bytes_pinned", total.pinned);
 	pfd_w_uint(w, "suppressed", total.suppressed);
 	pfd_w_uint(w, "lost", total.lost);
-	pfd_w_json_only(w, false);
 	if (leak_cfg.supp)
 		pfd_supp_foreach_used(leak_cfg.supp, print_used, w);
 	pfd_event_end(w);

@@ -478,5 +478,7 @@ void pfd_pidns_link_dir(const struct pfd_annot *ev, struct pfd_link *link,
  * and write the table at the end. */
 void pfd_summary_count(const struct pfd_annot *a);
 void pfd_summary_write(void);
+/* The summary event's text layout (registered by pfd_summary_write; procfd-render calls it). */
+void pfd_summary_register_text(void);
 
 #endif

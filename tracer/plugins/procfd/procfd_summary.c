@@ -180,61 +180,99 @@ static void write_row_json(struct pfd_writer *w, const struct row *r)
 	pfd_w_end(w);
 }
 
+/* ---- text: the table, from the event's fields ------------------------------ */
+
+static uint64_t calls_of(const struct pfd_field *link, const char *key)
+{
+	return pfd_f_uint(pfd_f_get(pfd_f_get(link, "calls"), key));
+}
+
+/* "-" where the link could not be stat'ed (null). */
+static void cell_count(char *cell, size_t size, const struct pfd_field *f)
+{
+	if (pfd_f_type(f) == PFD_F_NULL || !f)
+		snprintf(cell, size, "-");
+	else
+		snprintf(cell, size, "%llu", (unsigned long long)pfd_f_uint(f));
+}
+
 /* The table's columns, each header a word or two that says what is
  * counted (docs/procfd-trace.1, SUMMARY). */
 #define TABLE_HEAD "    PID   FD KIND        DELETED LINKS      SIZE FOLLOWED ON-LINK FAILED " \
 		   "TEXT-MISSING TEXT-OTHER PROGRAMS  TEXT: VERDICT"
 
-static void row_text(struct pfd_buf *b, const struct row *r)
+static void row_text(struct pfd_buf *b, const struct pfd_field *link)
 {
-	char nlink[24] = "-", size[24] = "-", cell[160];
-	if (r->have_stat) {
-		snprintf(nlink, sizeof(nlink), "%llu", (unsigned long long)r->nlink);
-		snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
-	}
-	snprintf(cell, sizeof(cell), "%7d %4d %-11s %-7s %5s %9s %8u %7u %6u %12u %10u ", r->pid,
-		 r->fd, pfd_kind_name(r->kind), r->deleted ? "yes" : "no", nlink, size,
-		 r->followed, r->link_itself, r->failed, r->fu_failed, r->fu_other);
+	static struct pfd_buf text = PFD_BUF_INIT;
+	char nlink[24], size[24], cell[160];
+	const char *kind = pfd_f_str(pfd_f_get(link, "kind"), NULL), *t;
+	size_t text_len;
+	cell_count(nlink, sizeof(nlink), pfd_f_get(link, "nlink"));
+	cell_count(size, sizeof(size), pfd_f_get(link, "size"));
+	snprintf(cell, sizeof(cell), "%7d %4d %-11s %-7s %5s %9s %8u %7u %6u %12u %10u ",
+		 (int)pfd_f_int(pfd_f_get(link, "pid")), (int)pfd_f_int(pfd_f_get(link, "fd")),
+		 kind ? kind : "?", pfd_f_bool(pfd_f_get(link, "deleted")) ? "yes" : "no", nlink,
+		 size, (unsigned)calls_of(link, "followed"), (unsigned)calls_of(link, "link_itself"),
+		 (unsigned)calls_of(link, "failed"), (unsigned)calls_of(link, "follow_up_failed"),
+		 (unsigned)calls_of(link, "follow_up_other_file"));
 	pfd_buf_clear(b);
 	pfd_buf_puts(b, cell);
-	for (unsigned i = 0; i < r->n_tools; i++) {
-		pfd_buf_puts(b, i ? "," : "");
-		pfd_put_program_name(b, r->tools[i]); /* the tracee named it: escaped */
+	const struct pfd_field *p = pfd_f_first(pfd_f_get(link, "programs"));
+	pfd_buf_puts(b, p ? "" : "-");
+	for (const char *sep = ""; p; p = pfd_f_next(p), sep = ",") {
+		pfd_buf_puts(b, sep);
+		pfd_put_program_name(b, pfd_f_str(p, NULL)); /* the tracee named it: escaped */
 	}
-	pfd_buf_puts(b, r->n_tools ? "  " : "-  ");
-	if (r->text)
-		pfd_buf_quote(b, r->text, r->text_len);
+	pfd_buf_puts(b, "  ");
+	if ((t = pfd_f_bytes(pfd_f_get(link, "text"), &text, &text_len)))
+		pfd_buf_quote(b, t, text_len);
 	else
 		pfd_buf_puts(b, "?");
 	pfd_buf_puts(b, ": ");
-	pfd_buf_puts(b, verdict(r));
+	const char *v = pfd_f_str(pfd_f_get(link, "verdict"), NULL);
+	pfd_buf_puts(b, v ? v : "");
+}
+
+/* "summary: 2 links touched, 1 with a problem", then the table. */
+static void render_summary(const struct pfd_event *ev, struct pfd_text *t)
+{
+	static struct pfd_buf line = PFD_BUF_INIT;
+	const struct pfd_field *links = pfd_event_get(ev, "links");
+	size_t n = 0, problems = 0;
+	char title[128];
+	for (const struct pfd_field *l = pfd_f_first(links); l; l = pfd_f_next(l), n++)
+		problems += pfd_f_bool(pfd_f_get(l, "problem"));
+	snprintf(title, sizeof(title), "summary: %zu link%s touched, %zu with a problem%s", n,
+		 n == 1 ? "" : "s", problems,
+		 pfd_f_uint(pfd_event_get(ev, "not_counted")) ? " (table full: some not counted)"
+							       : "");
+	pfd_text_headline(t, 0, title);
+	if (n)
+		pfd_text_row(t, TABLE_HEAD);
+	for (const struct pfd_field *l = pfd_f_first(links); l; l = pfd_f_next(l)) {
+		row_text(&line, l);
+		pfd_text_row(t, pfd_buf_str(&line));
+	}
+}
+
+void pfd_summary_register_text(void)
+{
+	static const struct pfd_text_layout layout = { .kind = "summary",
+						       .render = render_summary };
+	pfd_text_layout(&layout);
 }
 
 void pfd_summary_write(void)
 {
-	static struct pfd_buf line = PFD_BUF_INIT;
-	qsort(rows, n_rows, sizeof(*rows), by_problem);
+	if (n_rows) /* qsort of no rows would be given a NULL array */
+		qsort(rows, n_rows, sizeof(*rows), by_problem);
+	pfd_summary_register_text();
 	struct pfd_writer *w = pfd_event_begin("summary", 0);
-	char title[128];
-	size_t problems = 0;
-	for (size_t i = 0; i < n_rows; i++)
-		problems += problem(&rows[i]);
-	snprintf(title, sizeof(title), "summary: %zu link%s touched, %zu with a problem%s", n_rows,
-		 n_rows == 1 ? "" : "s", problems, dropped ? " (table full: some not counted)" : "");
-	pfd_w_title(w, title);
-	pfd_w_json_only(w, true);
 	pfd_w_array(w, "links");
 	for (size_t i = 0; i < n_rows; i++)
 		write_row_json(w, &rows[i]);
 	pfd_w_end(w);
 	pfd_w_uint(w, "not_counted", dropped);
-	pfd_w_json_only(w, false);
-	if (n_rows)
-		pfd_w_text_row(w, TABLE_HEAD);
-	for (size_t i = 0; i < n_rows; i++) {
-		row_text(&line, &rows[i]);
-		pfd_w_text_row(w, pfd_buf_str(&line));
-	}
 	pfd_event_end(w);
 	for (size_t i = 0; i < n_rows; i++)
 		free(rows[i].text);
