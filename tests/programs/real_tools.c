@@ -300,6 +300,8 @@ static const struct scenario scenarios[] = {
 	{ "git_local", NULL, ARGV("sh", "-c", GIT_LOCAL), NULL, SUPP_SOME, "git" },
 	{ "node", NULL, ARGV("node", "-e", "require('child_process').execSync('true')"), NULL,
 	  SUPP_SOME, "node" },
+	{ "flock_cmd", NULL, ARGV("flock", "lk", "true"), NULL, SUPP_SOME, "flock" },
+	{ "dpkg_query", NULL, ARGV("dpkg-query", "-W", "dpkg"), NULL, SUPP_SOME, "dpkg-query" },
 	{ "java_version", NULL, ARGV("java", "-version"), NULL, SUPP_SOME, "java" },
 	{ "cargo_build", setup_cargo, ARGV("cargo", "build", "-q", "--offline"), NULL, SUPP_SOME,
 	  "cargo" },
