@@ -22,6 +22,8 @@ MAN = os.path.join(ROOT, "docs/procfd-trace.1")
 
 # Never written: the value of a call not yet judged.
 NOT_WRITTEN = {"none"}
+# Keys of text-only fields (pfd_w_text_only): never in JSON.
+TEXT_ONLY_KEYS = {"raw_args"}
 
 
 def read(path):
@@ -64,7 +66,7 @@ def written_keys():
         for f in files:
             if f.endswith(".c"):
                 keys.update(call.findall(read(os.path.join(top, f))))
-    return keys
+    return keys - TEXT_ONLY_KEYS
 
 
 def main():
