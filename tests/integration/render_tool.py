@@ -35,7 +35,8 @@ def main():
             subprocess.run([args.bin, "-o", text] + opts + ["--"] + COMMAND, check=False)
             subprocess.run([args.bin, "--json", "-o", jsonl] + opts + ["--"] + COMMAND,
                            check=False)
-            text_opts = [o for o in opts if o not in ("-c", "--leaks")]
+            # -c (summary only) writes its text as -qq does: no exec/exit lines
+            text_opts = sorted({"-qq" if o == "-c" else o for o in opts if o != "--leaks"})
             r = subprocess.run([args.render_bin] + text_opts + [jsonl], capture_output=True,
                                text=True)
             with open(text) as f:
