@@ -216,11 +216,20 @@ static const char *py_true_argv[] = { NULL, "-c", PY_SUBPROCESS("True"), NULL };
 /* compileall -j2: a ProcessPoolExecutor whose forked workers leave
  * through os._exit with the pool's pipes and a /dev/null stdin open
  * (python3-multiprocessing-pipes, python3-multiprocessing-child-stdin). */
+static const char *py_forkserver_argv[] = {
+	NULL, "-c",
+	"import multiprocessing as mp\n"
+	"if __name__ == '__main__':\n"
+	"    mp.set_start_method('forkserver')\n"
+	"    with mp.Pool(2) as p: print(p.map(abs, [1, 2, 3]))\n",
+	NULL
+};
 static const char *py_compileall_argv[] = { NULL, "-m", "compileall", "-q", "-j2", "pkg", NULL };
 
 static void setup_python(void)
 {
 	py_false_argv[0] = py_true_argv[0] = py_compileall_argv[0] = python3();
+	py_forkserver_argv[0] = python3();
 }
 
 static void setup_compileall(void)
@@ -256,6 +265,12 @@ static void setup_ctest(void)
 	put_file("m.c", "int main(void) { return 0; }\n");
 	CHECK(system("cmake -S . -B b > cmake.out 2>&1 && cmake --build b > build.out 2>&1") == 0,
 	      "cmake configure and build");
+}
+
+/* A Java class to compile. */
+static void setup_javac(void)
+{
+	put_file("A.java", "class A { public static void main(String[] a) { } }\n");
 }
 
 /* Two C files to compile and link. */
@@ -302,6 +317,8 @@ static const struct scenario scenarios[] = {
 	  SUPP_SOME, "node" },
 	{ "flock_cmd", NULL, ARGV("flock", "lk", "true"), NULL, SUPP_SOME, "flock" },
 	{ "dpkg_query", NULL, ARGV("dpkg-query", "-W", "dpkg"), NULL, SUPP_SOME, "dpkg-query" },
+	{ "python_forkserver", setup_python, py_forkserver_argv, NULL, SUPP_SOME, NULL },
+	{ "javac", setup_javac, ARGV("javac", "A.java"), NULL, SUPP_SOME, "javac" },
 	{ "java_version", NULL, ARGV("java", "-version"), NULL, SUPP_SOME, "java" },
 	{ "cargo_build", setup_cargo, ARGV("cargo", "build", "-q", "--offline"), NULL, SUPP_SOME,
 	  "cargo" },
