@@ -617,9 +617,12 @@ static bool render_layouts(const struct pfd_event *ev, struct pfd_text *t,
 	return !t->dropped;
 }
 
-void pfd_event_text_layouts(const struct pfd_event *ev, struct pfd_buf *out)
+/* An event's text: its layouts' part, and with whole the default layout for
+ * the fields they leave, the headline when none wrote one, and the time the
+ * next -r counts from. */
+static void event_text(const struct pfd_event *ev, struct pfd_buf *out, bool whole)
 {
-	static struct pfd_buf body = PFD_BUF_INIT, head = PFD_BUF_INIT;
+	static struct pfd_buf body = PFD_BUF_INIT, head = PFD_BUF_INIT, title = PFD_BUF_INIT;
 	struct pfd_text t = { .ev = ev, .body = &body, .head = &head };
 	struct kind_layouts k;
 	pfd_buf_clear(&body);
@@ -627,39 +630,35 @@ void pfd_event_text_layouts(const struct pfd_event *ev, struct pfd_buf *out)
 	layouts_of(ev, &k);
 	if (!render_layouts(ev, &t, &k))
 		return;
+	if (whole) {
+		for (const struct pfd_field *f = pfd_f_first(&ev->nodes[0]); f && !k.all;
+		     f = pfd_f_next(f))
+			if (!claimed_in(&k, f))
+				pfd_text_field(&t, f);
+		end_line(&t);
+		if (!head.len) {
+			pfd_buf_clear(&title);
+			pfd_buf_puts(&title, ev->title.len ? pfd_buf_str(&ev->title) : ev->kind);
+			pfd_buf_puts(&title, pfd_buf_str(&ev->title_tail));
+			pfd_text_headline(&t, ev->text_id, pfd_buf_str(&title));
+		}
+		if (absolute_times || relative_times) {
+			last_headline = ev->wall_ns;
+			have_last_headline = true;
+		}
+	}
 	if (head.len) /* an empty buffer has no data to copy */
 		pfd_buf_put(out, head.data, head.len);
 	if (body.len)
 		pfd_buf_put(out, body.data, body.len);
 }
 
+void pfd_event_text_layouts(const struct pfd_event *ev, struct pfd_buf *out)
+{
+	event_text(ev, out, false);
+}
+
 void pfd_event_text(const struct pfd_event *ev, struct pfd_buf *out)
 {
-	static struct pfd_buf body = PFD_BUF_INIT, head = PFD_BUF_INIT;
-	struct pfd_text t = { .ev = ev, .body = &body, .head = &head };
-	struct kind_layouts k;
-	pfd_buf_clear(&body);
-	pfd_buf_clear(&head);
-	layouts_of(ev, &k);
-	if (!render_layouts(ev, &t, &k))
-		return;
-	for (const struct pfd_field *f = pfd_f_first(&ev->nodes[0]); f && !k.all; f = pfd_f_next(f))
-		if (!claimed_in(&k, f))
-			pfd_text_field(&t, f);
-	end_line(&t);
-	if (!head.len) {
-		static struct pfd_buf title = PFD_BUF_INIT;
-		pfd_buf_clear(&title);
-		pfd_buf_puts(&title, ev->title.len ? pfd_buf_str(&ev->title) : ev->kind);
-		pfd_buf_puts(&title, pfd_buf_str(&ev->title_tail));
-		pfd_text_headline(&t, ev->text_id, pfd_buf_str(&title));
-	}
-	if (absolute_times || relative_times) {
-		last_headline = ev->wall_ns;
-		have_last_headline = true;
-	}
-	if (head.len) /* an empty buffer has no data to copy */
-		pfd_buf_put(out, head.data, head.len);
-	if (body.len)
-		pfd_buf_put(out, body.data, body.len);
+	event_text(ev, out, true);
 }

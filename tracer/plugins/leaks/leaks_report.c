@@ -201,10 +201,7 @@ static const char *origin_name(enum leak_origin o)
 static void symbolize(struct leak *l)
 {
 	const struct pfd_stack *s = l->d->origin == LEAK_MADE ? l->d->made.stack : NULL;
-	l->n_frames = 0;
-	for (size_t i = 0; s && i < pfd_stack_depth(s) && i < PFD_STACK_MAX_FRAMES; i++)
-		if (pfd_stack_frame(s, i, &l->frames[l->n_frames]) == 0)
-			l->n_frames++;
+	l->n_frames = pfd_stack_symbolize(s, l->frames, PFD_STACK_MAX_FRAMES);
 }
 
 static void view_of(const struct leak *l, const struct leak_holder *h, struct pfd_leak_view *v)
@@ -427,16 +424,12 @@ static bool installer_suppressed(const struct leak *l, const struct leak_holder 
 				 struct pfd_leak_view *v)
 {
 	static struct pfd_frame frames[PFD_STACK_MAX_FRAMES];
-	size_t n = 0;
 	if (!h->inst_syscall || !h->inst_stack)
 		return false;
-	for (size_t i = 0; i < pfd_stack_depth(h->inst_stack) && n < PFD_STACK_MAX_FRAMES; i++)
-		if (pfd_stack_frame(h->inst_stack, i, &frames[n]) == 0)
-			n++;
 	view_of(l, h, v);
 	v->syscall = h->inst_syscall;
 	v->frames = frames;
-	v->n_frames = n;
+	v->n_frames = pfd_stack_symbolize(h->inst_stack, frames, PFD_STACK_MAX_FRAMES);
 	return pfd_supp_match(leak_cfg.supp, v) != NULL;
 }
 
